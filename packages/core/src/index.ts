@@ -1,0 +1,17 @@
+export { lint, UsageError } from './runner.js';
+export type { LintOptions, LintResult } from './runner.js';
+export { Engine, INTERNAL_ERROR_RULE, UNREADABLE_RULE } from './engine.js';
+export type { FileAnalysis, EngineOptions } from './engine.js';
+export { loadConfig, resolveConfig, ConfigError, MODULE_NAME } from './config.js';
+export type { KblintConfigInput, ResolvedConfig, RuleConfig, RuleSettingInput, LoadConfigOptions } from './config.js';
+export { KnowledgeIndex, isInside } from './content-index.js';
+export { discover, createIgnoreFilter } from './discovery.js';
+export { NodeWorkspace, MemoryWorkspace } from './workspace.js';
+export type { Workspace } from './workspace.js';
+export { extractFacts, classifyUrl, footnoteKey, locate } from './facts.js';
+export { createParser, kblintSyntax } from './syntax.js';
+export { applyDirectives } from './directives.js';
+export { summarize, sortDiagnostics, displayPath, toJsonReport } from './results.js';
+export type { Summary, JsonReport, JsonMessage } from './results.js';
+export { builtinRules } from './rules.generated.js';
+export { configSchema } from './schema.js';

@@ -1,0 +1,38 @@
+import { distance } from 'fastest-levenshtein';
+
+/**
+ * The candidate closest to `input`, or undefined when none is close enough
+ * or two are equally close (a suggestion must be unambiguous to be useful).
+ * Comparison ignores case and treats `&`/`and`, `-`/`_`/space alike, so
+ * "Memory and Retrieval" finds "Memory & Retrieval".
+ */
+export function closest(input: string, candidates: Iterable<string>): string | undefined {
+  const wanted = normalizeForMatch(input);
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  let tie = false;
+  const seen = new Set<string>();
+  for (const candidate of candidates) {
+    if (seen.has(candidate)) continue;
+    seen.add(candidate);
+    const d = distance(wanted, normalizeForMatch(candidate));
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+      tie = false;
+    } else if (d === bestDistance) {
+      tie = true;
+    }
+  }
+  if (best === undefined || tie) return undefined;
+  const limit = Math.max(2, Math.floor(Math.max(wanted.length, 1) * 0.4));
+  return bestDistance <= limit ? best : undefined;
+}
+
+export function normalizeForMatch(value: string): string {
+  return value
+    .toLowerCase()
+    .replace(/&/g, ' and ')
+    .replace(/[\s_-]+/g, ' ')
+    .trim();
+}

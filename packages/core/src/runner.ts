@@ -26,6 +26,13 @@ export interface LintOptions {
   /** The rule set; defaults to every built-in rule. */
   rules?: readonly KblintRule<object>[];
   engine?: EngineOptions;
+  /** Narrows the targets before anything is parsed (`--shard`). */
+  filterTargets?: (files: string[]) => string[];
+  /**
+   * Adds targets once the index is known (`--changed-since` adds the articles
+   * that link to a changed one). Added files are parsed again for file rules.
+   */
+  expandTargets?: (index: KnowledgeIndex, targets: string[]) => string[];
 }
 
 export interface LintResult {
@@ -58,7 +65,8 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
   const engine = new Engine(config, rules, options.engine);
 
   const articles = await discover(workspace, config);
-  const targets = options.paths?.length ? await resolveTargets(options.paths, cwd, config, workspace) : articles;
+  const requested = options.paths?.length ? await resolveTargets(options.paths, cwd, config, workspace) : articles;
+  let targets = options.filterTargets ? options.filterTargets(requested) : requested;
   const targetSet = new Set(targets);
 
   // One pass over every file: facts for the index, and the file rules for
@@ -85,6 +93,19 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
     articles.map((file) => facts.get(file)).filter((f): f is ArticleFacts => f !== undefined),
     { contentRoot: config.contentRoot, projectRoot: config.projectRoot, fileExists: (file) => workspace.exists(file) },
   );
+  if (options.expandTargets) {
+    const expanded = options.expandTargets(index, targets);
+    for (const file of expanded) {
+      if (targetSet.has(file)) continue;
+      targetSet.add(file);
+      const content = await workspace.readFile(file).catch(() => undefined);
+      if (!content) continue;
+      const analysis = engine.analyze(file, content, true);
+      facts.set(file, analysis.facts);
+      diagnostics.push(...analysis.diagnostics);
+    }
+    targets = [...targetSet];
+  }
   for (const file of targets) {
     const fileFacts = facts.get(file);
     if (fileFacts) diagnostics.push(...engine.lintWithIndex(fileFacts, index));

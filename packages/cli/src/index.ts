@@ -1,4 +1,5 @@
 import { ConfigError, lint, UsageError } from '@kblint/core';
+import type { KblintRule } from '@kblint/rule-kit';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatters } from './formatters/index.js';
@@ -25,8 +26,16 @@ Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage, config or
 internal failure.
 `;
 
+export interface MainOptions {
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
+  cwd?: string;
+  /** Replaces the built-in rules (tests use a rule that throws). */
+  rules?: readonly KblintRule<object>[];
+}
+
 /** Runs the CLI; returns the exit code. Never throws. */
-export async function main(argv: string[], io: { stdout?: NodeJS.WritableStream; stderr?: NodeJS.WritableStream; cwd?: string } = {}): Promise<number> {
+export async function main(argv: string[], io: MainOptions = {}): Promise<number> {
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
   const cwd = io.cwd ?? process.cwd();
@@ -72,7 +81,7 @@ export async function main(argv: string[], io: { stdout?: NodeJS.WritableStream;
   }
 
   try {
-    const result = await lint({ cwd, paths: positionals, ...(values.config ? { configFile: values.config } : {}) });
+    const result = await lint({ cwd, paths: positionals, ...(io.rules ? { rules: io.rules } : {}), ...(values.config ? { configFile: values.config } : {}) });
     const diagnostics = values.quiet ? result.diagnostics.filter((d) => d.severity === 'error') : result.diagnostics;
     const shown = { ...result, diagnostics };
     const isTty = 'isTTY' in stdout && Boolean((stdout as NodeJS.WriteStream).isTTY);

@@ -1,13 +1,21 @@
-import { ConfigError, lint, UsageError } from '@kblint/core';
+import { ConfigError, displayPath, fix, lint, LintCache, UsageError, type FileFix, type LintOptions, type LintResult } from '@kblint/core';
+import { createTwoFilesPatch } from 'diff';
 import type { KblintRule } from '@kblint/rule-kit';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { merge, MERGE_HELP } from './commands/merge.js';
+import { report } from './commands/report.js';
 import { formatters } from './formatters/index.js';
+import { progressBar } from './progress.js';
+import { selectTargets } from './targets.js';
 
 export { formatters } from './formatters/index.js';
 export type { Formatter, FormatContext } from './formatters/index.js';
 
 const HELP = `Usage: kblint [options] [paths...]
+       kblint merge [options] <result.json>...
+       kblint report [options]
 
 Lint a Markdown knowledge base: citations, sections, frontmatter, taxonomy
 and links. With no paths, every article under the configured content root.
@@ -18,6 +26,18 @@ Options:
   -f, --format <name>      output format: ${Object.keys(formatters).join(', ')} (default: stylish)
   -q, --quiet              report errors only
       --max-warnings <n>   exit 1 when there are more than n warnings
+      --fix                apply the fixes that are certain, then report what is left
+      --fix-dry-run        print the certain fixes as a unified diff; change nothing
+      --changed-since <ref>  lint the articles changed since the merge base of <ref>
+                           and HEAD, and every article linking to a changed,
+                           renamed or deleted one (pull requests)
+      --staged             lint the staged articles as staged (pre-commit)
+      --shard <i/n>        lint only shard i of n (a stable split by path);
+                           combine the --format json results with kblint merge
+      --no-cache           parse every file again (the cache is on by default)
+      --cache-location <dir>  where the cache lives (default: .kblintcache)
+      --workers <n>        parser threads; 1 keeps everything on one thread
+                           (default: one per core, on runs large enough to gain)
       --no-color           never colour the output
   -v, --version            print the version
   -h, --help               print this help
@@ -43,6 +63,14 @@ export async function main(argv: string[], io: MainOptions = {}): Promise<number
     stderr.write(`kblint: ${message}\n`);
     return 2;
   };
+  if (argv[0] === 'report') return report(argv.slice(1), { stdout, stderr, cwd, ...(io.rules ? { rules: io.rules } : {}) });
+  if (argv[0] === 'merge') {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      stdout.write(MERGE_HELP);
+      return 0;
+    }
+    return merge(argv.slice(1), { stdout, stderr, cwd, version: version() });
+  }
 
   let parsed;
   try {
@@ -54,6 +82,15 @@ export async function main(argv: string[], io: MainOptions = {}): Promise<number
         format: { type: 'string', short: 'f', default: 'stylish' },
         quiet: { type: 'boolean', short: 'q', default: false },
         'max-warnings': { type: 'string' },
+        fix: { type: 'boolean', default: false },
+        'fix-dry-run': { type: 'boolean', default: false },
+        'changed-since': { type: 'string' },
+        staged: { type: 'boolean', default: false },
+        shard: { type: 'string' },
+        cache: { type: 'boolean' },
+        'no-cache': { type: 'boolean' },
+        'cache-location': { type: 'string' },
+        workers: { type: 'string' },
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         version: { type: 'boolean', short: 'v', default: false },
@@ -80,24 +117,76 @@ export async function main(argv: string[], io: MainOptions = {}): Promise<number
     if (!Number.isInteger(maxWarnings) || maxWarnings < 0) return fail('--max-warnings expects a whole number of 0 or more');
   }
 
+  let workers: number | undefined;
+  if (values.workers !== undefined) {
+    workers = Number(values.workers);
+    if (!Number.isInteger(workers) || workers < 1) return fail('--workers expects a whole number of 1 or more');
+  }
+  const progress = progressBar(stderr);
+
   try {
-    const result = await lint({ cwd, paths: positionals, ...(io.rules ? { rules: io.rules } : {}), ...(values.config ? { configFile: values.config } : {}) });
+    const lintOptions: LintOptions = {
+      cwd,
+      paths: positionals,
+      ...(io.rules ? { rules: io.rules } : {}),
+      ...(values.config ? { configFile: values.config } : {}),
+      ...(values['no-cache'] && !values.cache ? {} : { cache: new LintCache(path.resolve(cwd, values['cache-location'] ?? '.kblintcache')) }),
+      ...(workers !== undefined ? { workers } : {}),
+      onProgress: (done, total) => progress.update(done, total),
+    };
+    if (values.staged && (values.fix || values['fix-dry-run'])) {
+      return fail('--fix cannot be combined with --staged: fixes are written to the working tree, not to what is staged');
+    }
+    const selection = await selectTargets(
+      { changedSince: values['changed-since'], staged: values.staged, shard: values.shard, paths: positionals },
+      lintOptions,
+    );
+    Object.assign(lintOptions, selection.options);
+    let result: LintResult;
+    if (values.fix || values['fix-dry-run']) {
+      const fixed = await fix({ ...lintOptions, dryRun: values['fix-dry-run'] ?? false });
+      result = fixed.result;
+      if (values['fix-dry-run']) {
+        stdout.write(fixed.fixes.map((change) => unifiedDiff(change, cwd)).join(''));
+        return exitCode(result, maxWarnings, stderr);
+      }
+    } else {
+      result = await lint(lintOptions);
+    }
     const diagnostics = values.quiet ? result.diagnostics.filter((d) => d.severity === 'error') : result.diagnostics;
-    const shown = { ...result, diagnostics };
+    // A shard says which it is; `kblint merge` reads the rest of the summary.
+    const summary = selection.shard ? { ...result.summary, shard: selection.shard } : result.summary;
+    progress.end();
+    // Built on `result` rather than spread from it: a run answered from the
+    // cache builds its index only when something reads it.
+    const shown: LintResult = Object.create(result, {
+      diagnostics: { value: diagnostics, enumerable: true },
+      summary: { value: summary, enumerable: true },
+    }) as LintResult;
     const isTty = 'isTTY' in stdout && Boolean((stdout as NodeJS.WriteStream).isTTY);
     const color = !values['no-color'] && (values.color ?? (isTty && !process.env.NO_COLOR));
-    stdout.write(format(shown, { cwd, color, quiet: values.quiet ?? false }));
-    if (result.summary.internalErrors > 0) return 2;
-    if (result.summary.errors > 0) return 1;
-    if (result.summary.warnings > maxWarnings) {
-      stderr.write(`kblint: ${result.summary.warnings} warnings, more than --max-warnings ${maxWarnings}\n`);
-      return 1;
-    }
-    return 0;
+    stdout.write(format(shown, { cwd, color, quiet: values.quiet ?? false, version: version() }));
+    return exitCode(result, maxWarnings, stderr);
   } catch (error) {
     if (error instanceof ConfigError || error instanceof UsageError) return fail(error.message);
     return fail(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   }
+}
+
+/** 2 for internal errors, 1 for errors or too many warnings, else 0. */
+function exitCode(result: LintResult, maxWarnings: number, stderr: NodeJS.WritableStream): number {
+  if (result.summary.internalErrors > 0) return 2;
+  if (result.summary.errors > 0) return 1;
+  if (result.summary.warnings > maxWarnings) {
+    stderr.write(`kblint: ${result.summary.warnings} warnings, more than --max-warnings ${maxWarnings}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+function unifiedDiff(change: FileFix, cwd: string): string {
+  const name = displayPath(change.file, cwd);
+  return createTwoFilesPatch(`a/${name}`, `b/${name}`, change.before, change.after, undefined, undefined, { context: 3 });
 }
 
 function version(): string {

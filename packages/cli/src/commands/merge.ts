@@ -1,0 +1,132 @@
+import { sortDiagnostics, summarize, type JsonReport, type LintResult } from '@kblint/core';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatters, type FormattableResult } from '../formatters/index.js';
+
+type Diagnostic = LintResult['diagnostics'][number];
+
+export const MERGE_HELP = `Usage: kblint merge [options] <result.json>...
+
+Merge the \`--format json\` results of shards (\`kblint --shard i/n --format json\`)
+into one result, printed in any format, with the exit code one unsharded run
+would have had. Paths in the results are relative to the working directory.
+
+Options:
+  -f, --format <name>      output format: ${Object.keys(formatters).join(', ')} (default: stylish)
+  -q, --quiet              report errors only
+      --max-warnings <n>   exit 1 when there are more than n warnings
+      --no-color           never colour the output
+  -h, --help               print this help
+`;
+
+export interface MergeIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  cwd: string;
+  version: string;
+}
+
+/** `kblint merge`: returns the exit code; never throws. */
+export async function merge(argv: string[], io: MergeIo): Promise<number> {
+  const fail = (message: string) => {
+    io.stderr.write(`kblint merge: ${message}\n`);
+    return 2;
+  };
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string', short: 'f', default: 'stylish' },
+        quiet: { type: 'boolean', short: 'q', default: false },
+        'max-warnings': { type: 'string' },
+        color: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    return fail(`${error instanceof Error ? error.message : String(error)}\nRun \`kblint merge --help\` for usage.`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout.write(MERGE_HELP);
+    return 0;
+  }
+  const format = formatters[values.format ?? 'stylish'];
+  if (!format) return fail(`unknown format \`${values.format}\`; expected one of ${Object.keys(formatters).join(', ')}`);
+  let maxWarnings = Infinity;
+  if (values['max-warnings'] !== undefined) {
+    maxWarnings = Number(values['max-warnings']);
+    if (!Number.isInteger(maxWarnings) || maxWarnings < 0) return fail('--max-warnings expects a whole number of 0 or more');
+  }
+  if (positionals.length === 0) return fail('expected one or more result files from `kblint --format json`');
+
+  const seen = new Set<string>();
+  const diagnostics: Diagnostic[] = [];
+  let files = 0;
+  for (const input of positionals) {
+    let report: JsonReport;
+    try {
+      report = JSON.parse(await readFile(path.resolve(io.cwd, input), 'utf8')) as JsonReport;
+    } catch (error) {
+      return fail(`${input}: cannot read a JSON result (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+    }
+    if (report?.version !== 1 || !Array.isArray(report.messages) || typeof report.summary?.files !== 'number') {
+      return fail(`${input}: not a \`kblint --format json\` result (expected \`"version": 1\` with \`messages\` and \`summary\`)`);
+    }
+    files += report.summary.files;
+    for (const message of report.messages) {
+      // Shards are disjoint, but the same result file given twice must not
+      // count its findings twice.
+      const key = JSON.stringify(message);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      diagnostics.push(toDiagnostic(message, io.cwd));
+    }
+  }
+  sortDiagnostics(diagnostics);
+  const summary = summarize(diagnostics, files);
+  const shown: FormattableResult = {
+    files: [],
+    diagnostics: values.quiet ? diagnostics.filter((d) => d.severity === 'error') : diagnostics,
+    summary,
+  };
+  const isTty = 'isTTY' in io.stdout && Boolean((io.stdout as NodeJS.WriteStream).isTTY);
+  const color = !values['no-color'] && (values.color ?? (isTty && !process.env.NO_COLOR));
+  io.stdout.write(format(shown, { cwd: io.cwd, color, quiet: values.quiet ?? false, version: io.version }));
+  if (summary.internalErrors > 0) return 2;
+  if (summary.errors > 0) return 1;
+  if (summary.warnings > maxWarnings) {
+    io.stderr.write(`kblint merge: ${summary.warnings} warnings, more than --max-warnings ${maxWarnings}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+function toDiagnostic(message: JsonReport['messages'][number], cwd: string): Diagnostic {
+  return {
+    file: path.resolve(cwd, message.file),
+    line: message.line,
+    column: message.column,
+    endLine: message.endLine,
+    endColumn: message.endColumn,
+    ruleId: message.ruleId,
+    severity: message.severity,
+    message: message.message,
+    ...(message.url ? { url: message.url } : {}),
+    ...(message.expected ? { expected: message.expected } : {}),
+    ...(message.related
+      ? {
+          related: message.related.map((r) => ({
+            file: path.resolve(cwd, r.file),
+            range: { start: { line: r.line, column: r.column }, end: { line: r.endLine, column: r.endColumn } },
+            message: r.message,
+          })),
+        }
+      : {}),
+    ...(message.suggestions ? { suggestions: message.suggestions } : {}),
+  };
+}

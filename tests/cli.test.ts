@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +17,15 @@ function cleanKb(extra: Record<string, string> = {}) {
 }
 
 describe('kblint CLI: the JSON contract and exit codes', () => {
+  it('node_modules/.bin/kblint at the repository root is the CLI', () => {
+    const cwd = cleanKb({ 'content/reasoning/broken.md': '# Broken\n\nText.\n' });
+    const run = spawnSync(path.join(REPO_ROOT, 'node_modules/.bin/kblint'), ['--format', 'json'], { cwd, encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    const json = JSON.parse(run.stdout) as { version: number; messages: Array<{ file: string; ruleId: string }> };
+    expect(json.version).toBe(1);
+    expect(json.messages.map((m) => [m.file, m.ruleId])).toEqual([['content/reasoning/broken.md', 'valid-frontmatter']]);
+  });
+
   it('exits 0 and prints the contract JSON for a clean knowledge base', () => {
     const run = runJson(cleanKb());
     expect(run.stderr).toBe('');

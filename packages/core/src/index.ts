@@ -1,5 +1,7 @@
 export { lint, UsageError } from './runner.js';
 export type { LintOptions, LintResult } from './runner.js';
+export { LintCache, cacheKey } from './cache.js';
+export type { CacheStats } from './cache.js';
 export { Engine, INTERNAL_ERROR_RULE, UNREADABLE_RULE } from './engine.js';
 export type { FileAnalysis, EngineOptions } from './engine.js';
 export { loadConfig, resolveConfig, ConfigError, MODULE_NAME } from './config.js';

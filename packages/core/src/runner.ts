@@ -1,5 +1,7 @@
 import type { ArticleFacts, Diagnostic, KblintRule } from '@kblint/rule-kit';
-import { existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { loadConfig, type ResolvedConfig } from './config.js';
@@ -7,7 +9,11 @@ import { KnowledgeIndex } from './content-index.js';
 import { applyDirectives } from './directives.js';
 import { createIgnoreFilter, discover } from './discovery.js';
 import { Engine, INTERNAL_ERROR_RULE, type EngineOptions } from './engine.js';
+import { contentHash, type FileEntry, type LintCache, type RunEntry, type StatEntry } from './cache.js';
+import { DependencyTracker, type Dependency } from './dependencies.js';
+import { analyzeAll } from './pool.js';
 import { builtinRules } from './rules.generated.js';
+import type { WorkerJob } from './worker.js';
 import { summarize, sortDiagnostics, type Summary } from './results.js';
 import { NodeWorkspace, type Workspace } from './workspace.js';
 
@@ -33,6 +39,16 @@ export interface LintOptions {
    * that link to a changed one). Added files are parsed again for file rules.
    */
   expandTargets?: (index: KnowledgeIndex, targets: string[]) => string[];
+  /**
+   * The persistent cache (`--cache`). Files whose content, config and rule
+   * versions are unchanged are not parsed again; index findings are reused
+   * while the index answers their rules asked for are unchanged.
+   */
+  cache?: LintCache;
+  /** Worker threads for parsing: undefined chooses by size and cores; 0 or 1 stays on this thread. */
+  workers?: number;
+  /** Called as files are parsed: `done` of `total` parses (cached files are not counted). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface LintResult {
@@ -71,27 +87,95 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
 
   // One pass over every file: facts for the index, and the file rules for
   // the files being reported on. Trees are not kept.
+  const files = [...new Set([...articles, ...targets])];
+  const cache = options.cache;
+  cache?.open(config, rules);
+  const read = await readAll(files, workspace, cache);
+
+  // Nothing changed since the last run (same bytes, config, rules, targets and
+  // linked assets): its findings are the answer, and nothing is parsed.
+  const runKey = cache && !options.expandTargets && read.errors.size === 0 ? runKeyOf(files, targets, read.hashes) : undefined;
+  const previous = cache?.run();
+  if (cache && runKey && previous?.key === runKey && previous.assets.every(([file, exists]) => workspace.exists(file) === exists)) {
+    cache.stats.runReused = true;
+    if (read.fresh) cache.save(read.stats, previous, undefined);
+    return reusedRun(previous, { config, articles, targets, engine, workspace, cache });
+  }
+
   const facts = new Map<string, ArticleFacts>();
-  const diagnostics: Diagnostic[] = [];
-  for (const file of new Set([...articles, ...targets])) {
-    let content: Uint8Array;
-    try {
-      content = await workspace.readFile(file);
-    } catch (error) {
+  const perFile = new Map<string, Diagnostic[]>();
+  const entries: Record<string, FileEntry> = {};
+  let jobs: WorkerJob[] = [];
+  for (const file of files) {
+    const error = read.errors.get(file);
+    if (error !== undefined) {
       if (!targetSet.has(file)) continue;
       const analysis = engine.analyze(file, new Uint8Array(), false);
       facts.set(file, analysis.facts);
-      diagnostics.push(unreadable(file, error));
+      perFile.set(file, [unreadable(file, error)]);
       continue;
     }
-    const analysis = engine.analyze(file, content, targetSet.has(file));
-    facts.set(file, analysis.facts);
-    diagnostics.push(...analysis.diagnostics);
+    const hash = read.hashes.get(file);
+    const entry = cache && hash ? cache.entry(file, hash) : undefined;
+    if (entry && (!targetSet.has(file) || Array.isArray(entry.diagnostics))) {
+      facts.set(file, entry.facts);
+      if (targetSet.has(file)) perFile.set(file, entry.diagnostics ?? []);
+      entries[file] = entry;
+      continue;
+    }
+    jobs.push({ path: file, content: read.contents.get(file) ?? new Uint8Array(), lint: targetSet.has(file) });
   }
+  // The stat table vouched for these files but their entries are gone (a
+  // truncated cache, or a file that was only indexed before): read them now.
+  const unread = jobs.filter((job) => !read.contents.has(job.path));
+  const lost = new Set<WorkerJob>();
+  await Promise.all(
+    unread.map(async (job) => {
+      try {
+        job.content = await workspace.readFile(job.path);
+        if (cache) cache.stats.read++;
+      } catch (error) {
+        lost.add(job);
+        if (!job.lint) return;
+        facts.set(job.path, engine.analyze(job.path, new Uint8Array(), false).facts);
+        perFile.set(job.path, [unreadable(job.path, error)]);
+      }
+    }),
+  );
+  if (lost.size) jobs = jobs.filter((job) => !lost.has(job));
+  read.contents.clear();
+  const analyses = await analyzeAll(engine, config, jobs, {
+    workers: options.workers,
+    poolable: !options.rules && !options.engine,
+    ...(options.onProgress ? { onProgress: (done: number) => options.onProgress?.(done, jobs.length) } : {}),
+  });
+  analyses.forEach((analysis, i) => {
+    const job = jobs[i] as WorkerJob;
+    facts.set(job.path, analysis.facts);
+    perFile.set(job.path, analysis.diagnostics);
+    cache?.stats.parsed.push(job.path);
+    const hash = read.hashes.get(job.path);
+    if (hash && !analysis.diagnostics.some((d) => d.ruleId === INTERNAL_ERROR_RULE)) {
+      entries[job.path] = { hash, facts: analysis.facts, ...(job.lint ? { diagnostics: analysis.diagnostics } : {}) };
+    }
+  });
+  const diagnostics: Diagnostic[] = [];
+  for (const file of files) diagnostics.push(...(perFile.get(file) ?? []));
 
+  // Assets that links point at, and whether they exist: a run is only reused
+  // when they still do (or still do not).
+  const assets = new Map<string, boolean>();
   const index = new KnowledgeIndex(
     articles.map((file) => facts.get(file)).filter((f): f is ArticleFacts => f !== undefined),
-    { contentRoot: config.contentRoot, projectRoot: config.projectRoot, fileExists: (file) => workspace.exists(file) },
+    {
+      contentRoot: config.contentRoot,
+      projectRoot: config.projectRoot,
+      fileExists: (file) => {
+        const exists = workspace.exists(file);
+        assets.set(file, exists);
+        return exists;
+      },
+    },
   );
   if (options.expandTargets) {
     const expanded = options.expandTargets(index, targets);
@@ -106,14 +190,133 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
     }
     targets = [...targetSet];
   }
+  // With a cache, each target's index rules see the index through a recorder;
+  // what they asked is replayed next run, and unchanged answers mean
+  // unchanged findings.
+  const tracker = cache ? new DependencyTracker(index, (file) => read.hashes.get(file)) : undefined;
   for (const file of targets) {
     const fileFacts = facts.get(file);
-    if (fileFacts) diagnostics.push(...engine.lintWithIndex(fileFacts, index));
+    if (!fileFacts) continue;
+    const entry = entries[file];
+    if (!tracker || !entry || entry.facts !== fileFacts) {
+      diagnostics.push(...engine.lintWithIndex(fileFacts, index));
+      continue;
+    }
+    const known = entry.index;
+    if (known && Array.isArray(known.deps) && Array.isArray(known.diagnostics) && tracker.unchanged(fileFacts, known.deps)) {
+      diagnostics.push(...known.diagnostics);
+      continue;
+    }
+    const deps: Dependency[] = [];
+    const found = engine.lintWithIndex(fileFacts, tracker.recorder(fileFacts, deps));
+    cache?.stats.indexLinted.push(file);
+    diagnostics.push(...found);
+    if (found.some((d) => d.ruleId === INTERNAL_ERROR_RULE)) delete entries[file];
+    else entries[file] = { ...entry, index: { deps, diagnostics: found } };
   }
 
   const kept = applyDirectives(diagnostics, facts);
   sortDiagnostics(kept);
+  if (cache) {
+    const reusable = runKey && !kept.some((d) => d.ruleId === INTERNAL_ERROR_RULE);
+    cache.save(read.stats, reusable ? { key: runKey, files: targets, diagnostics: kept, assets: [...assets] } : undefined, entries);
+  }
   return { config, index, files: [...targets].sort(), diagnostics: kept, summary: summarize(kept, targets.length) };
+}
+
+interface ReadResult {
+  contents: Map<string, Uint8Array>;
+  /** Content hashes; only computed with a cache. */
+  hashes: Map<string, string>;
+  errors: Map<string, unknown>;
+  /** The stat table for the next run. */
+  stats: Record<string, StatEntry>;
+  /** Some hash was computed from bytes rather than vouched for by the stat table. */
+  fresh: boolean;
+}
+
+/**
+ * Reads every file, several at a time. With a cache, a file whose size and
+ * mtime match the last run (and was not modified just before it was looked
+ * at) is not read at all: the stat table vouches for its hash. Only the plain
+ * disk workspace is stat-ed, since an editor's workspace may hold unsaved
+ * text the disk does not.
+ */
+async function readAll(files: string[], workspace: Workspace, cache: LintCache | undefined): Promise<ReadResult> {
+  const result: ReadResult = { contents: new Map(), hashes: new Map(), errors: new Map(), stats: {}, fresh: false };
+  const onDisk = Object.getPrototypeOf(workspace) === NodeWorkspace.prototype;
+  const statAt = Date.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const file = files[next++] as string;
+      let stats: { mtimeMs: number; size: number } | undefined;
+      if (cache && onDisk) {
+        stats = await stat(file).catch(() => undefined);
+        const known = stats && cache.hashFromStat(file, stats.mtimeMs, stats.size);
+        if (stats && known) {
+          result.hashes.set(file, known);
+          result.stats[file] = [stats.mtimeMs, stats.size, statAt, known];
+          continue;
+        }
+      }
+      try {
+        const content = await workspace.readFile(file);
+        result.contents.set(file, content);
+        if (cache) {
+          const hash = contentHash(content);
+          cache.stats.read++;
+          result.fresh = true;
+          result.hashes.set(file, hash);
+          if (stats && stats.size === content.byteLength) result.stats[file] = [stats.mtimeMs, stats.size, statAt, hash];
+        }
+      } catch (error) {
+        result.errors.set(file, error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(32, files.length) }, worker));
+  return result;
+}
+
+function runKeyOf(files: string[], targets: string[], hashes: Map<string, string>): string {
+  const digest = createHash('sha1');
+  for (const file of [...targets].sort()) digest.update(`t ${file}\n`);
+  for (const file of files) digest.update(`f ${file} ${hashes.get(file) ?? ''}\n`);
+  return digest.digest('hex');
+}
+
+/**
+ * The result of a run answered whole from the cache. The index is built only
+ * if a caller asks for it, from the cached facts (or, if another run has
+ * since replaced them, by reading the articles again).
+ */
+function reusedRun(
+  run: RunEntry,
+  context: { config: ResolvedConfig; articles: string[]; targets: string[]; engine: Engine; workspace: Workspace; cache: LintCache },
+): LintResult {
+  const { config, articles, targets, engine, workspace, cache } = context;
+  let index: KnowledgeIndex | undefined;
+  const diagnostics = run.diagnostics;
+  return {
+    config,
+    get index(): KnowledgeIndex {
+      if (!index) {
+        const facts =
+          cache.allFacts(articles) ??
+          new Map(articles.map((file) => [file, engine.analyze(file, readFileSync(file), false).facts] as const));
+        index = new KnowledgeIndex(facts.values(), {
+          contentRoot: config.contentRoot,
+          projectRoot: config.projectRoot,
+          fileExists: (file) => workspace.exists(file),
+        });
+      }
+      return index;
+    },
+    files: [...targets].sort(),
+    diagnostics,
+    summary: summarize(diagnostics, targets.length),
+  };
 }
 
 async function resolveTargets(paths: string[], cwd: string, config: ResolvedConfig, workspace: Workspace): Promise<string[]> {

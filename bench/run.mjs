@@ -1,0 +1,199 @@
+// `pnpm bench`: kblint side by side with its peers on one generated knowledge
+// base, in one run. Every tool runs as its own process under /usr/bin/time,
+// which reports wall time, CPU time (user + system) and peak memory (max RSS).
+//
+//   node bench/run.mjs [--articles N] [--seed S] [--scaling] [--single] [--out file]
+//
+// --articles N  size of the generated knowledge base (default 5000)
+// --scaling     also lint a knowledge base four times larger, cold
+// --single      also run kblint on one thread without the cache
+// --out file    where the JSON goes (default bench/results/latest.json)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generate } from './generate.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(name);
+const option = (name, fallback) => {
+  const at = args.indexOf(name);
+  return at === -1 ? fallback : args[at + 1];
+};
+const articles = Number(option('--articles', '5000'));
+const seed = Number(option('--seed', '1'));
+const out = path.resolve(option('--out', path.join(here, 'results', 'latest.json')));
+const TIME = '/usr/bin/time';
+const KBLINT = path.join(root, 'packages/cli/bin/kblint.js');
+const REMARK = path.join(here, 'node_modules/remark-cli/cli.js');
+const MARKDOWNLINT = path.join(here, 'node_modules/markdownlint-cli2/markdownlint-cli2-bin.mjs');
+
+if (!existsSync(TIME)) {
+  process.stderr.write('bench: /usr/bin/time is needed to measure CPU time and peak memory (Debian: apt-get install time)\n');
+  process.exit(2);
+}
+
+const log = (line) => process.stderr.write(`${line}\n`);
+
+/** Runs one command as a child process and measures it. */
+function measure(name, command, commandArgs, { cwd, count }) {
+  const timing = path.join(os.tmpdir(), `kblint-bench-${process.pid}.time`);
+  const load = os.loadavg()[0];
+  const run = spawnSync(TIME, ['-f', '%e %U %S %M', '-o', timing, command, ...commandArgs], {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+  });
+  const [wall, user, system, maxRssKb] = readFileSync(timing, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  rmSync(timing, { force: true });
+  const row = {
+    name,
+    wallSeconds: wall,
+    cpuSeconds: round(user + system),
+    peakMemoryMB: round(maxRssKb / 1024),
+    exitCode: run.status,
+    findings: count(run.stdout, run.stderr),
+    loadAverage: round(load),
+  };
+  if (row.findings === undefined) log(`bench: ${name} printed nothing countable; stderr:\n${run.stderr.slice(0, 2000)}`);
+  log(`  ${name}: ${row.wallSeconds} s wall, ${row.cpuSeconds} s CPU, ${row.peakMemoryMB} MB, ${row.findings} findings`);
+  return row;
+}
+
+const round = (n) => Math.round(n * 100) / 100;
+
+const countKblint = (stdout) => {
+  try {
+    return JSON.parse(stdout).messages.length;
+  } catch {
+    return undefined;
+  }
+};
+// vfile-reporter: `path:line:col-line:col  warning  message  rule  source`, or indented under a file name.
+const countRemark = (_stdout, stderr) => stderr.split('\n').filter((line) => /^\s*(?:\S+:)?\d+:\d+(?:-\d+:\d+)?\s+(?:warning|error)\s/.test(line)).length;
+const countMarkdownlint = (stdout, stderr) => `${stdout}\n${stderr}`.split('\n').filter((line) => /\sMD05[123]\//.test(line)).length;
+const countFloor = (stdout) => (stdout.trim() ? 0 : undefined);
+
+function kblintRuns(dir, extra) {
+  const cwd = dir;
+  const cache = ['--cache-location', path.join(dir, '.kblintcache')];
+  rmSync(path.join(dir, '.kblintcache'), { recursive: true, force: true });
+  const cold = measure('kblint cold', process.execPath, [KBLINT, '--format', 'json', ...cache], { cwd, count: countKblint });
+  const warm = measure('kblint warm (nothing changed)', process.execPath, [KBLINT, '--format', 'json', ...cache], { cwd, count: countKblint });
+  edit(dir);
+  const edited = measure('kblint one article edited', process.execPath, [KBLINT, '--format', 'json', ...cache], { cwd, count: countKblint });
+  const rows = [cold, warm, edited];
+  if (extra) {
+    rows.push(measure('kblint --no-cache', process.execPath, [KBLINT, '--format', 'json', '--no-cache'], { cwd, count: countKblint }));
+    rows.push(measure('kblint --no-cache --workers 1', process.execPath, [KBLINT, '--format', 'json', '--no-cache', '--workers', '1'], { cwd, count: countKblint }));
+  }
+  return rows;
+}
+
+/** Adds a paragraph to the first section of a well-linked article: its ranges move, so its dependents must be re-checked. */
+function edit(dir) {
+  const folder = path.join(dir, 'content', 'core-concepts');
+  const file = path.join(folder, readdirSync(folder).sort()[0]);
+  const text = readFileSync(file, 'utf8');
+  writeFileSync(file, text.replace('\n\n## ', '\n\nA paragraph added by the benchmark to change this article.\n\n## '));
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: os.availableParallelism(),
+    memoryGB: round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+  };
+}
+
+const started = Date.now();
+const corpus = path.join(here, 'corpus', `kb-${articles}`);
+log(`bench: generating ${articles} articles (seed ${seed}) in ${path.relative(root, corpus)}`);
+const generated = generate(corpus, { articles, seed });
+log(`bench: ${generated.articles} articles, ${round(generated.bytes / 1e6)} MB, planted defects ${JSON.stringify(generated.defects)}`);
+
+const rows = [];
+rows.push(measure('parse floor (remark-parse, kblint syntax, 1 core)', process.execPath, [path.join(here, 'parse-floor.mjs'), 'content'], { cwd: corpus, count: countFloor }));
+rows.push(...kblintRuns(corpus, flag('--single')));
+// The edit above changed one article; regenerate so the peers see the same bytes kblint cold saw.
+generate(corpus, { articles, seed });
+rows.push(measure('remark-cli + validate-links + 2 reference rules', process.execPath, [REMARK, 'content', '--quiet', '--no-stdout', '--no-color'], { cwd: corpus, count: countRemark }));
+rows.push(measure('markdownlint-cli2 MD051/MD052/MD053', process.execPath, [MARKDOWNLINT], { cwd: corpus, count: countMarkdownlint }));
+
+const byName = Object.fromEntries(rows.map((row) => [row.name, row]));
+const cold = byName['kblint cold'];
+for (const row of rows) {
+  row.wallVsKblintCold = round(row.wallSeconds / cold.wallSeconds);
+  row.cpuVsKblintCold = round(row.cpuSeconds / cold.cpuSeconds);
+  row.memoryVsKblintCold = round(row.peakMemoryMB / cold.peakMemoryMB);
+}
+
+let scaling;
+if (flag('--scaling')) {
+  const big = articles * 4;
+  const bigCorpus = path.join(here, 'corpus', `kb-${big}`);
+  log(`bench: generating ${big} articles for the scaling run`);
+  generate(bigCorpus, { articles: big, seed });
+  rmSync(path.join(bigCorpus, '.kblintcache'), { recursive: true, force: true });
+  const row = measure(`kblint cold, ${big} articles`, process.execPath, [KBLINT, '--format', 'json', '--cache-location', path.join(bigCorpus, '.kblintcache')], {
+    cwd: bigCorpus,
+    count: countKblint,
+  });
+  scaling = { articles: big, ...row, timeVs: round(row.wallSeconds / cold.wallSeconds), cpuVs: round(row.cpuSeconds / cold.cpuSeconds) };
+}
+
+const remark = byName['remark-cli + validate-links + 2 reference rules'];
+const markdownlint = byName['markdownlint-cli2 MD051/MD052/MD053'];
+const targets = [
+  ['cold wall ≤ 0.5 × markdownlint-cli2', cold.wallSeconds / markdownlint.wallSeconds, 0.5],
+  ['cold ≥ 15 × faster than remark-cli (ratio ≤ 1/15)', cold.wallSeconds / remark.wallSeconds, 1 / 15],
+  ['warm ≤ 0.05 × cold', byName['kblint warm (nothing changed)'].wallSeconds / cold.wallSeconds, 0.05],
+  ['one edited article ≤ 0.1 × cold', byName['kblint one article edited'].wallSeconds / cold.wallSeconds, 0.1],
+  ['peak memory ≤ 1.5 × markdownlint-cli2', cold.peakMemoryMB / markdownlint.peakMemoryMB, 1.5],
+  ...(scaling ? [[`${scaling.articles} articles ≤ 4.4 × the time of ${articles}`, scaling.timeVs, 4.4]] : []),
+].map(([target, value, limit]) => ({ target, value: round(value), limit: round(limit), met: value <= limit }));
+
+const result = {
+  date: new Date().toISOString(),
+  machine: machine(),
+  corpus: { articles: generated.articles, megabytes: round(generated.bytes / 1e6), seed, defects: generated.defects },
+  rows,
+  ...(scaling ? { scaling } : {}),
+  targets,
+  benchSeconds: Math.round((Date.now() - started) / 1000),
+};
+mkdirSync(path.dirname(out), { recursive: true });
+writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+
+const m = result.machine;
+const lines = [
+  `kblint benchmark, ${result.date}`,
+  `machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, ${m.os}, Node ${m.node}`,
+  `corpus: ${result.corpus.articles} articles, ${result.corpus.megabytes} MB (seed ${seed})`,
+  '',
+  table(
+    ['tool', 'wall s', 'CPU s', 'peak MB', 'findings', 'wall ×', 'CPU ×', 'mem ×', 'load'],
+    rows.map((r) => [r.name, r.wallSeconds, r.cpuSeconds, r.peakMemoryMB, r.findings ?? '?', r.wallVsKblintCold, r.cpuVsKblintCold, r.memoryVsKblintCold, r.loadAverage]),
+  ),
+  '(× columns: ratio to kblint cold; load: 1-minute load average when the run started)',
+  ...(scaling ? ['', `scaling: ${scaling.articles} articles cold: ${scaling.wallSeconds} s wall, ${scaling.cpuSeconds} s CPU, ${scaling.peakMemoryMB} MB = ${scaling.timeVs} × the wall time of ${articles} (${scaling.cpuVs} × CPU)`] : []),
+  '',
+  table(['target', 'measured', 'limit', 'met'], targets.map((t) => [t.target, t.value, t.limit, t.met ? 'yes' : 'NO'])),
+  '',
+  `JSON: ${path.relative(process.cwd(), out)}; the whole bench took ${result.benchSeconds} s`,
+];
+process.stdout.write(`${lines.join('\n')}\n`);
+
+function table(head, body) {
+  const cells = [head, ...body].map((row) => row.map(String));
+  const widths = head.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
+  const line = (row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}

@@ -1,0 +1,178 @@
+import { defineRule, type KblintRule } from '@kblint/rule-kit';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LintCache } from './cache.js';
+import { lint } from './runner.js';
+
+// Two small rules written for these tests, so that what is re-linted does not
+// depend on the built-in rules: one reads the file's tree, one reads the index.
+function linkRule(version = 1): KblintRule<object> {
+  return defineRule<object>(
+    { id: 'test-links', description: 'Links resolve.', scope: 'index', version, defaults: {} },
+    ({ facts, index, report }) => {
+      for (const link of facts.links) {
+        const resolution = index?.resolveLink(facts, link);
+        if (resolution && resolution.status !== 'ok') report({ message: `${resolution.status} ${link.raw}`, range: link.range });
+      }
+    },
+  ) as unknown as KblintRule<object>;
+}
+const todoRule = defineRule<object>(
+  { id: 'test-todo', description: 'No TODO.', scope: 'file', version: 1, defaults: {} },
+  ({ source, report }) => {
+    const at = source.indexOf('TODO');
+    if (at !== -1) report({ message: 'Unexpected TODO', range: { start: { line: 1, column: 1 }, end: { line: 1, column: 5 } } });
+  },
+) as unknown as KblintRule<object>;
+
+const TAXONOMY = 'categories:\n  - { name: Reasoning, slug: reasoning }\n';
+const page = (title: string, body: string) => `---\ntitle: ${title}\ncategory: Reasoning\n---\n\n# ${title}\n\n${body}\n`;
+
+let dir = '';
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A knowledge base whose files look untouched for a minute, so the stat table may vouch for them. */
+function kb(files: Record<string, string>): string {
+  dir = mkdtempSync(path.join(tmpdir(), 'kblint-cache-'));
+  write({ 'taxonomy.yml': TAXONOMY, '.kblintrc.yml': 'content: content\ntaxonomy: taxonomy.yml\n', ...files });
+  return dir;
+}
+
+function write(files: Record<string, string>, old = true): void {
+  const past = new Date(Date.now() - 60_000);
+  for (const [name, text] of Object.entries(files)) {
+    const file = path.join(dir, name);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, text);
+    if (old) utimesSync(file, past, past);
+  }
+}
+
+const base = {
+  'content/reasoning/a.md': page('Alpha', 'See [b](b.md#how-it-works) and [[Gamma]].'),
+  'content/reasoning/b.md': page('Beta', '## How It Works\n\nSteps.'),
+  'content/reasoning/c.md': page('Gamma', 'TODO: write this.'),
+  'content/reasoning/d.md': page('Delta', 'Stands alone.'),
+};
+
+async function run(rules: KblintRule<object>[] = [linkRule(), todoRule]) {
+  const cache = new LintCache(path.join(dir, '.kblintcache'));
+  const result = await lint({ cwd: dir, rules, cache });
+  const rel = (files: string[]) => files.map((file) => path.relative(dir, file).split(path.sep).join('/')).sort();
+  const uncached = await lint({ cwd: dir, rules });
+  return {
+    messages: result.diagnostics.map((d) => `${path.relative(dir, d.file)}:${d.line}:${d.column} ${d.ruleId} ${d.message}`),
+    // A cached run reports exactly what a run without the cache reports.
+    same: JSON.stringify(result.diagnostics) === JSON.stringify(uncached.diagnostics),
+    runReused: cache.stats.runReused,
+    read: cache.stats.read,
+    parsed: rel(cache.stats.parsed),
+    indexLinted: rel(cache.stats.indexLinted),
+  };
+}
+
+const ALL = ['content/reasoning/a.md', 'content/reasoning/b.md', 'content/reasoning/c.md', 'content/reasoning/d.md'];
+
+describe('the cache', () => {
+  it('answers an unchanged knowledge base without reading or parsing a file', async () => {
+    kb(base);
+    const cold = await run();
+    expect(cold).toEqual({
+      messages: ['content/reasoning/c.md:1:1 test-todo Unexpected TODO'],
+      same: true,
+      runReused: false,
+      read: 4,
+      parsed: ALL,
+      indexLinted: ALL,
+    });
+    expect(await run()).toEqual({ ...cold, runReused: true, read: 0, parsed: [], indexLinted: [] });
+  });
+
+  it('re-lints an edited article and the articles whose links point into it, nothing else', async () => {
+    kb(base);
+    await run();
+    write({ 'content/reasoning/b.md': page('Beta', '## How It Works\n\nMore steps.') }, false);
+    expect(await run()).toEqual({
+      messages: ['content/reasoning/c.md:1:1 test-todo Unexpected TODO'],
+      same: true,
+      runReused: false,
+      read: 1,
+      parsed: ['content/reasoning/b.md'],
+      indexLinted: ['content/reasoning/a.md', 'content/reasoning/b.md'],
+    });
+  });
+
+  it('re-lints the linking article when a heading it links to is renamed', async () => {
+    kb(base);
+    await run();
+    write({ 'content/reasoning/b.md': page('Beta', '## How it worked\n\nSteps.') });
+    expect(await run()).toEqual({
+      messages: ['content/reasoning/a.md:8:9 test-links missing-anchor b.md#how-it-works', 'content/reasoning/c.md:1:1 test-todo Unexpected TODO'],
+      same: true,
+      runReused: false,
+      read: 1,
+      parsed: ['content/reasoning/b.md'],
+      indexLinted: ['content/reasoning/a.md', 'content/reasoning/b.md'],
+    });
+  });
+
+  it('re-lints the linking article when its target is deleted, and parses nothing', async () => {
+    kb(base);
+    await run();
+    rmSync(path.join(dir, 'content/reasoning/c.md'));
+    expect(await run()).toEqual({
+      messages: ['content/reasoning/a.md:8:32 test-links missing-target Gamma'],
+      same: true,
+      runReused: false,
+      read: 0,
+      parsed: [],
+      indexLinted: ['content/reasoning/a.md'],
+    });
+  });
+
+  it('re-lints a link that an added article now resolves', async () => {
+    kb({ ...base, 'content/reasoning/c.md': page('Not Gamma', 'Text.') });
+    expect((await run()).messages).toEqual(['content/reasoning/a.md:8:32 test-links missing-target Gamma']);
+    write({ 'content/reasoning/e.md': page('Gamma', 'Found.') });
+    expect(await run()).toMatchObject({ messages: [], same: true, parsed: ['content/reasoning/e.md'], indexLinted: ['content/reasoning/a.md', 'content/reasoning/e.md'] });
+  });
+
+  it('starts over when the config changes', async () => {
+    kb(base);
+    await run();
+    write({ '.kblintrc.yml': 'content: content\ntaxonomy: taxonomy.yml\nrules:\n  test-todo: warn\n' });
+    expect(await run()).toMatchObject({ same: true, runReused: false, parsed: ALL, indexLinted: ALL });
+  });
+
+  it('starts over when a rule version changes', async () => {
+    kb(base);
+    await run();
+    expect(await run([linkRule(2), todoRule])).toMatchObject({ same: true, runReused: false, parsed: ALL, indexLinted: ALL });
+  });
+
+  it('ignores a truncated or foreign cache and rebuilds it', async () => {
+    kb(base);
+    await run();
+    const files = path.join(dir, '.kblintcache/files.json');
+    writeFileSync(files, readFileSync(files, 'utf8').slice(0, 100));
+    write({ 'content/reasoning/d.md': page('Delta', 'Changed.') });
+    expect(await run()).toMatchObject({ same: true, runReused: false, parsed: ALL, indexLinted: ALL });
+    writeFileSync(path.join(dir, '.kblintcache/run.json'), '{"format":1,"key":"someone else"}');
+    expect(await run()).toMatchObject({ same: true, runReused: false, read: 4, parsed: [], indexLinted: [] });
+    expect(await run()).toMatchObject({ same: true, runReused: true, read: 0 });
+  });
+
+  it('survives two runs writing it at once', async () => {
+    kb(base);
+    const rules = [linkRule(), todoRule];
+    const location = path.join(dir, '.kblintcache');
+    const [first, second] = await Promise.all([
+      lint({ cwd: dir, rules, cache: new LintCache(location) }),
+      lint({ cwd: dir, rules, cache: new LintCache(location) }),
+    ]);
+    expect(second.diagnostics).toEqual(first.diagnostics);
+    expect(await run()).toMatchObject({ same: true, runReused: true, parsed: [] });
+  });
+});

@@ -1,0 +1,218 @@
+import type { ArticleFacts, Diagnostic, KblintRule } from '@kblint/rule-kit';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ResolvedConfig } from './config.js';
+import type { Dependency } from './dependencies.js';
+
+/** Bumped whenever the layout of the cache files changes. */
+const FORMAT = 1;
+
+const VERSION = (() => {
+  try {
+    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+})();
+
+/**
+ * A stat result is trusted in place of reading the file only when the file
+ * was last modified well before it was stat-ed: a change in the same
+ * timestamp tick as the stat would otherwise go unseen (git's "racy clean").
+ */
+const RACY_MS = 2000;
+
+/** What one file's content gave, for one config and rule set. */
+export interface FileEntry {
+  /** sha1 of the bytes. */
+  hash: string;
+  facts: ArticleFacts;
+  /** Findings of the `file` rules; absent when the file was only indexed. */
+  diagnostics?: Diagnostic[];
+  /** Findings of the `index` rules and the index answers they depended on. */
+  index?: { deps: Dependency[]; diagnostics: Diagnostic[] };
+}
+
+/** `[mtimeMs, size, statAt, hash]`: lets a run skip reading unchanged files. */
+export type StatEntry = [number, number, number, string];
+
+/** The whole previous run, for when nothing at all has changed. */
+export interface RunEntry {
+  key: string;
+  files: string[];
+  /** Final findings, after directives. */
+  diagnostics: Diagnostic[];
+  /** Non-article files the links checked, and whether they existed. */
+  assets: Array<[string, boolean]>;
+}
+
+/** Counts of what the cache saved; tests read them to see what was redone. */
+export interface CacheStats {
+  /** The previous run's findings were reused whole. */
+  runReused: boolean;
+  /** Files whose bytes were read. */
+  read: number;
+  /** Files parsed (facts, and file rules when linted). */
+  parsed: string[];
+  /** Files whose `index` rules ran. */
+  indexLinted: string[];
+}
+
+interface RunFile {
+  format: number;
+  key: string;
+  /** Names the files.json written by the same run. */
+  token: string;
+  stats: Record<string, StatEntry>;
+  run?: RunEntry;
+}
+
+interface FilesFile {
+  format: number;
+  key: string;
+  token: string;
+  entries: Record<string, FileEntry>;
+}
+
+/**
+ * The persistent cache: a folder with two JSON files. `run.json` is small
+ * (file stats and the last run's findings) so an unchanged knowledge base is
+ * answered without loading any facts; `files.json` holds each file's facts
+ * and findings, keyed by the sha1 of its content. Both are written to a
+ * temporary name and renamed, so a reader sees a whole file from one run or
+ * the previous one; anything that does not validate is treated as empty.
+ */
+export class LintCache {
+  stats: CacheStats = { runReused: false, read: 0, parsed: [], indexLinted: [] };
+  private key = '';
+  private runFile: RunFile | undefined;
+  private filesFile: FilesFile | undefined;
+  private filesLoaded = false;
+
+  constructor(readonly location: string) {}
+
+  /** Loads `run.json` for this config and rule set; a cache for anything else is ignored. */
+  open(config: ResolvedConfig, rules: readonly KblintRule<object>[]): void {
+    this.stats = { runReused: false, read: 0, parsed: [], indexLinted: [] };
+    this.key = cacheKey(config, rules);
+    this.filesFile = undefined;
+    this.filesLoaded = false;
+    const run = readJson(path.join(this.location, 'run.json'));
+    this.runFile = isRunFile(run) && run.key === this.key ? run : undefined;
+  }
+
+  /** The content hash of a file from its stat alone, when that is safe. */
+  hashFromStat(file: string, mtimeMs: number, size: number): string | undefined {
+    const entry = this.runFile?.stats[file];
+    if (!entry || !Array.isArray(entry)) return undefined;
+    const [knownMtime, knownSize, statAt, hash] = entry;
+    if (knownMtime !== mtimeMs || knownSize !== size || !(mtimeMs + RACY_MS < statAt) || typeof hash !== 'string') return undefined;
+    return hash;
+  }
+
+  run(): RunEntry | undefined {
+    return this.runFile?.run;
+  }
+
+  /** Facts and findings for a file, when its content is the one cached. */
+  entry(file: string, hash: string): FileEntry | undefined {
+    const entry = this.files()?.entries[file];
+    if (!entry || typeof entry !== 'object' || entry.hash !== hash || !isFactsFor(entry.facts, file)) return undefined;
+    return entry;
+  }
+
+  /** The facts of every file, if `files.json` is the one written with `run.json`. */
+  allFacts(files: readonly string[]): Map<string, ArticleFacts> | undefined {
+    const stored = this.files();
+    if (!stored || stored.token !== this.runFile?.token) return undefined;
+    const facts = new Map<string, ArticleFacts>();
+    for (const file of files) {
+      const entry = stored.entries[file];
+      if (!entry || !isFactsFor(entry.facts, file)) return undefined;
+      facts.set(file, entry.facts);
+    }
+    return facts;
+  }
+
+  /**
+   * Writes both files. `entries` replaces `files.json` unless it is
+   * undefined (nothing but the run changed). Failures are ignored: the cache
+   * only ever saves time.
+   */
+  save(stats: Record<string, StatEntry>, run: RunEntry | undefined, entries: Record<string, FileEntry> | undefined): void {
+    try {
+      mkdirSync(this.location, { recursive: true });
+      let token = this.runFile?.token ?? '';
+      if (entries) {
+        token = randomBytes(8).toString('hex');
+        writeAtomic(path.join(this.location, 'files.json'), { format: FORMAT, key: this.key, token, entries } satisfies FilesFile);
+      }
+      const runFile: RunFile = { format: FORMAT, key: this.key, token, stats, ...(run ? { run } : {}) };
+      writeAtomic(path.join(this.location, 'run.json'), runFile);
+      this.runFile = runFile;
+    } catch {
+      // A read-only checkout or a full disk: the next run simply starts cold.
+    }
+  }
+
+  private files(): FilesFile | undefined {
+    if (!this.filesLoaded) {
+      this.filesLoaded = true;
+      const value = readJson(path.join(this.location, 'files.json'));
+      this.filesFile = isFilesFile(value) && value.key === this.key ? value : undefined;
+    }
+    return this.filesFile;
+  }
+}
+
+/** Everything besides a file's content that can change what kblint reports on it. */
+export function cacheKey(config: ResolvedConfig, rules: readonly KblintRule<object>[]): string {
+  const ruleVersions = rules.map((rule) => `${rule.meta.id}@${rule.meta.version}`).sort();
+  return createHash('sha1')
+    .update(JSON.stringify({ format: FORMAT, kblint: VERSION, node: process.versions.node, config: config.hash, rules: ruleVersions }))
+    .digest('hex');
+}
+
+export function contentHash(bytes: Uint8Array): string {
+  return createHash('sha1').update(bytes).digest('base64');
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function writeAtomic(file: string, value: unknown): void {
+  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    writeFileSync(temporary, JSON.stringify(value));
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isRunFile(value: unknown): value is RunFile {
+  if (!isObject(value) || value.format !== FORMAT || typeof value.key !== 'string' || typeof value.token !== 'string') return false;
+  if (!isObject(value.stats)) return false;
+  if (value.run === undefined) return true;
+  const run = value.run;
+  return isObject(run) && typeof run.key === 'string' && Array.isArray(run.files) && Array.isArray(run.diagnostics) && Array.isArray(run.assets);
+}
+
+function isFilesFile(value: unknown): value is FilesFile {
+  return isObject(value) && value.format === FORMAT && typeof value.key === 'string' && typeof value.token === 'string' && isObject(value.entries);
+}
+
+function isFactsFor(facts: unknown, file: string): facts is ArticleFacts {
+  return isObject(facts) && facts.path === file && Array.isArray(facts.links) && Array.isArray(facts.headings) && Array.isArray(facts.anchors);
+}

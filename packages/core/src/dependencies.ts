@@ -1,0 +1,160 @@
+import type { ArticleFacts, ContentIndex, LinkFacts, LinkResolution } from '@kblint/rule-kit';
+import { createHash } from 'node:crypto';
+import type { KnowledgeIndex } from './content-index.js';
+
+/**
+ * One question an `index` rule asked the content index about a target file.
+ * Recorded while the rules run, replayed on the next run: when every answer
+ * is the same, the rules would report the same, so their findings are reused.
+ * `link` names the target's own link by its position in `facts.links`, which
+ * keeps the common case small in the cache.
+ */
+export type Query =
+  | ['all']
+  | ['get', string]
+  | ['id', string]
+  | ['wiki', string]
+  | ['title', string]
+  | ['link', number]
+  | ['linkFrom', string, LinkFacts]
+  | ['backlinks', string];
+
+/** A query and the digest of its answer. */
+export type Dependency = [Query, string];
+
+/**
+ * Answers queries against one run's index and digests the answers. An
+ * article's digest is its path and the hash of its content, because facts
+ * are a function of content and config (and the config is part of the cache
+ * key): any change to an article a rule looked at changes the digest.
+ */
+export class DependencyTracker {
+  private allDigest: string | undefined;
+
+  constructor(
+    private readonly index: KnowledgeIndex,
+    private readonly contentHash: (path: string) => string | undefined,
+  ) {}
+
+  /** The index as a rule sees it while linting `target`, recording what it asks into `deps`. */
+  recorder(target: ArticleFacts, deps: Dependency[]): ContentIndex {
+    const seen = new Set<string>();
+    const ask = <T>(query: Query): T => {
+      const { value, digest } = this.evaluate(target, query);
+      const key = JSON.stringify(query);
+      if (!seen.has(key)) {
+        seen.add(key);
+        deps.push([query, digest]);
+      }
+      return value as T;
+    };
+    const inner = this.index;
+    const known: ContentIndex = {
+      contentRoot: inner.contentRoot,
+      projectRoot: inner.projectRoot,
+      articles: () => ask<Iterable<ArticleFacts>>(['all']),
+      get: (path) => ask<ArticleFacts | undefined>(['get', path]),
+      byId: (id) => ask<ArticleFacts | undefined>(['id', id]),
+      findWikiTargets: (name) => ask<ArticleFacts[]>(['wiki', name]),
+      findByTitle: (name) => ask<ArticleFacts[]>(['title', name]),
+      resolveLink: (from, link) => {
+        const own = from === target ? target.links.indexOf(link) : -1;
+        return ask<LinkResolution>(own >= 0 ? ['link', own] : ['linkFrom', from.path, link]);
+      },
+      backlinks: (path) => ask<Array<{ from: ArticleFacts; link: LinkFacts }>>(['backlinks', path]),
+    };
+    // A method added to the index later, and not yet known here, is answered
+    // by the real index and counted as depending on every article: slower to
+    // revalidate, never stale.
+    return new Proxy(known, {
+      get(object, property, receiver) {
+        if (Reflect.has(object, property)) return Reflect.get(object, property, receiver);
+        const value: unknown = Reflect.get(inner, property);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          ask(['all']);
+          return (value as (...a: unknown[]) => unknown).apply(inner, args);
+        };
+      },
+    });
+  }
+
+  /** Are the recorded answers still the answers? */
+  unchanged(target: ArticleFacts, deps: readonly Dependency[]): boolean {
+    for (const [query, digest] of deps) {
+      let current: string;
+      try {
+        current = this.evaluate(target, query).digest;
+      } catch {
+        return false;
+      }
+      if (current !== digest) return false;
+    }
+    return true;
+  }
+
+  evaluate(target: ArticleFacts, query: Query): { value: unknown; digest: string } {
+    const index = this.index;
+    switch (query[0]) {
+      case 'all': {
+        this.allDigest ??= hash([...index.articles()].map((a) => this.article(a)).sort().join('\n'));
+        return { value: index.articles(), digest: this.allDigest };
+      }
+      case 'get': {
+        const value = index.get(query[1]);
+        return { value, digest: this.article(value) };
+      }
+      case 'title': {
+        const value = index.findByTitle(query[1]);
+        return { value, digest: value.map((a) => this.article(a)).join('|') };
+      }
+      case 'id': {
+        const value = index.byId(query[1]);
+        return { value, digest: this.article(value) };
+      }
+      case 'wiki': {
+        const value = index.findWikiTargets(query[1]);
+        return { value, digest: value.map((a) => this.article(a)).join('|') };
+      }
+      case 'link': {
+        const link = target.links[query[1]];
+        if (!link) throw new Error('link out of range');
+        const value = index.resolveLink(target, link);
+        return { value, digest: this.resolution(value) };
+      }
+      case 'linkFrom': {
+        const from = index.get(query[1]);
+        if (!from) throw new Error('source article is gone');
+        const value = index.resolveLink(from, query[2]);
+        return { value, digest: `${this.article(from)}>${this.resolution(value)}` };
+      }
+      case 'backlinks': {
+        const value = index.backlinks(query[1]);
+        return { value, digest: hash(value.map(({ from, link }) => `${this.article(from)}>${JSON.stringify(link)}`).join('\n')) };
+      }
+    }
+  }
+
+  private article(facts: ArticleFacts | undefined): string {
+    if (!facts) return '-';
+    return `${facts.path}@${this.contentHash(facts.path) ?? '?'}`;
+  }
+
+  private resolution(resolution: LinkResolution): string {
+    return JSON.stringify(resolution, (key, value: unknown) =>
+      (key === 'target' || key === '') && isFacts(value)
+        ? this.article(value)
+        : key === 'candidates' && Array.isArray(value)
+          ? value.map((a: ArticleFacts) => this.article(a))
+          : value,
+    );
+  }
+}
+
+function isFacts(value: unknown): value is ArticleFacts {
+  return typeof value === 'object' && value !== null && 'links' in value && 'path' in value;
+}
+
+function hash(text: string): string {
+  return createHash('sha1').update(text).digest('base64');
+}

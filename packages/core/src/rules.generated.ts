@@ -2,14 +2,18 @@
 import type { KblintRule } from '@kblint/rule-kit';
 import citationHasSource from '@kblint/rule-citation-has-source';
 import noDuplicateCitations from '@kblint/rule-no-duplicate-citations';
+import noEmptySections from '@kblint/rule-no-empty-sections';
 import noUnresolvedCitations from '@kblint/rule-no-unresolved-citations';
 import noUnusedCitations from '@kblint/rule-no-unused-citations';
 import validFrontmatter from '@kblint/rule-valid-frontmatter';
+import validTaxonomy from '@kblint/rule-valid-taxonomy';
 
 export const builtinRules: readonly KblintRule<object>[] = [
   citationHasSource as unknown as KblintRule<object>,
   noDuplicateCitations as unknown as KblintRule<object>,
+  noEmptySections as unknown as KblintRule<object>,
   noUnresolvedCitations as unknown as KblintRule<object>,
   noUnusedCitations as unknown as KblintRule<object>,
   validFrontmatter as unknown as KblintRule<object>,
+  validTaxonomy as unknown as KblintRule<object>,
 ];

@@ -1,4 +1,4 @@
-import { defineRule } from '@kblint/rule-kit';
+import { defineRule, type RuleContext } from '@kblint/rule-kit';
 
 export interface Options {
   /** Keys every article must have. */
@@ -28,18 +28,7 @@ export default defineRule<Options>(
   ({ facts, source, options, report }) => {
     const frontmatter = facts.frontmatter;
     if (!frontmatter.present) {
-      const firstLine = source.slice(0, source.search(/\r?\n|$/));
-      if (/^---\s*$/.test(firstLine)) {
-        report({
-          message: 'Unexpected unclosed frontmatter, expected a closing `---` line',
-          range: { start: { line: 1, column: 1 }, end: { line: 1, column: firstLine.length + 1 } },
-        });
-      } else {
-        report({
-          message: `Unexpected missing frontmatter, expected a \`---\` block with ${list(options.required)} at the start of the file`,
-          range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
-        });
-      }
+      reportAbsent(source, options.required, report);
       return;
     }
     const block = frontmatter.range ?? { start: { line: 1, column: 1 }, end: { line: 1, column: 4 } };
@@ -56,8 +45,14 @@ export default defineRule<Options>(
     }
     const record = data as Record<string, unknown>;
     for (const key of options.required) {
-      if (!(key in record) || record[key] === null) {
+      if (!(key in record)) {
         report({ message: `Unexpected missing key \`${key}\` in frontmatter, expected \`${key}: …\``, range: opening });
+      } else if (record[key] === null) {
+        // `category:` with nothing after it: the key is there, its value is not.
+        report({
+          message: `Unexpected empty \`${key}\` in frontmatter, expected a value after \`${key}:\``,
+          range: frontmatter.keys[key]?.range ?? opening,
+        });
       }
     }
     for (const key of STRING_KEYS) {
@@ -92,6 +87,46 @@ export default defineRule<Options>(
     }
   },
 );
+
+/**
+ * No frontmatter was parsed. Says why when the cause is recognisable: a block
+ * that is never closed (or closed with YAML's `...`), one that does not start
+ * on the first line, or TOML's `+++`.
+ */
+function reportAbsent(source: string, required: string[], report: RuleContext<Options>['report']): void {
+  const lines = source.split('\n', 200).map((line) => line.replace(/\r$/, ''));
+  const first = lines[0] ?? '';
+  const at = (line: number, text: string) => ({
+    start: { line: line + 1, column: 1 },
+    end: { line: line + 1, column: text.length + 1 },
+  });
+  if (first.trimEnd() === '---') {
+    const dots = lines.findIndex((line, i) => i > 0 && line.trimEnd() === '...');
+    if (dots !== -1) {
+      report({ message: 'Unexpected `...` closing the frontmatter, expected `---`', range: at(dots, lines[dots] as string) });
+    } else {
+      report({ message: 'Unexpected unclosed frontmatter, expected a closing `---` line', range: at(0, first) });
+    }
+    return;
+  }
+  if (first.trimEnd() === '+++') {
+    report({ message: 'Unexpected TOML frontmatter, expected YAML between `---` lines', range: at(0, first) });
+    return;
+  }
+  const opening = lines.findIndex((line) => line.trim() !== '');
+  const opened = opening !== -1 && (lines[opening] as string).trim() === '---';
+  if (opened && lines.some((line, i) => i > opening && line.trimEnd() === '---')) {
+    report({
+      message: 'Unexpected frontmatter not at the start of the file, expected `---` at the start of the first line',
+      range: at(opening, lines[opening] as string),
+    });
+    return;
+  }
+  report({
+    message: `Unexpected missing frontmatter, expected a \`---\` block with ${list(required)} at the start of the file`,
+    range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
+  });
+}
 
 function typeName(value: unknown): string {
   if (value === null) return 'null';

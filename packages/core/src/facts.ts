@@ -7,7 +7,7 @@ import type {
   Range,
   SluggerFactory,
 } from '@kblint/rule-kit';
-import { LineIndex, textSegments } from '@kblint/rule-kit';
+import { LineIndex, rangeOf, textSegments } from '@kblint/rule-kit';
 import type { Nodes, Root, Yaml } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import path from 'node:path';
@@ -23,7 +23,10 @@ export interface Location {
 /** `[[Target#Heading|label]]`; `\|` is the table-safe divider. No nesting, so no backtracking. */
 const WIKI_LINK = /(?<!\\)\[\[([^[\]\n]+)\]\]/g;
 const DIRECTIVE = /^<!--\s*kblint-(disable-next-line|disable|enable)\b([^]*?)-->$/;
-const HTML_ANCHOR = /\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+const HTML_COMMENT = /<!--[^]*?(?:-->|$)/g;
+const HTML_TAG = /<([a-z][a-z\d-]*)(\s[^>]*)?>/gi;
+/** `id` on any element, `name` only on `<a>`: what a browser scrolls to. */
+const HTML_ANCHOR_ATTRIBUTE = /\s(id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/gi;
 const SCHEME = /^[a-z][a-z\d+.-]*:/i;
 
 export function locate(filePath: string, contentRoot: string) {
@@ -61,6 +64,9 @@ export function extractFacts(
   const directives: Directive[] = [];
   const slug = slugger();
   let firstH1: string | undefined;
+  // Reference definitions used by `![alt][ref]` point at images.
+  const imageReferences = new Set<string>();
+  const definitionLinks = new Map<string, LinkFacts[]>();
 
   visit(tree, (node: Nodes) => {
     const range = node.position as Range | undefined;
@@ -68,7 +74,7 @@ export function extractFacts(
       case 'heading': {
         if (!range) break;
         const text = toString(node);
-        const anchor = slug.slug(text);
+        const anchor = slug.slug(renderedText(node));
         headings.push({ text, depth: node.depth, slug: anchor, range });
         anchors.add(anchor);
         if (node.depth === 1 && firstH1 === undefined) firstH1 = text;
@@ -84,8 +90,36 @@ export function extractFacts(
       case 'image':
       case 'definition': {
         if (!range) break;
-        const link = classifyUrl(node.url, node.type === 'image', range);
-        if (link) links.push(link);
+        const destination = destinationSpan(node, source);
+        const link = classifyUrl(node.url, node.type === 'image', range, destination && { ...destination, lines });
+        if (!link) break;
+        links.push(link);
+        if (node.type === 'definition') {
+          const list = definitionLinks.get(node.identifier);
+          if (list) list.push(link);
+          else definitionLinks.set(node.identifier, [link]);
+        }
+        break;
+      }
+      case 'imageReference':
+        imageReferences.add(node.identifier);
+        break;
+      case 'linkReference': {
+        // `[[ReAct]]` next to a definition `[react]: …` parses as `[`, a
+        // shortcut reference, `]`: the text scan never sees it, yet the site's
+        // wiki-link syntax renders it as a wiki link.
+        const start = node.position?.start.offset;
+        const end = node.position?.end.offset;
+        if (
+          node.referenceType === 'shortcut' &&
+          start !== undefined &&
+          end !== undefined &&
+          source[start - 1] === '[' &&
+          source[start - 2] !== '\\' &&
+          source[end] === ']'
+        ) {
+          links.push(parseWikiLink(source.slice(start + 1, end - 1), start - 1, lines));
+        }
         break;
       }
       case 'html': {
@@ -101,10 +135,7 @@ export function extractFacts(
             ...(kind === 'disable-next-line' ? { targetLine: range.end.line + 1 } : {}),
           });
         }
-        for (const match of value.matchAll(HTML_ANCHOR)) {
-          const anchor = match[1] ?? match[2];
-          if (anchor) anchors.add(anchor);
-        }
+        for (const anchor of htmlAnchors(value)) anchors.add(anchor);
         break;
       }
       default:
@@ -112,15 +143,22 @@ export function extractFacts(
     }
   });
 
+  for (const identifier of imageReferences) {
+    for (const link of definitionLinks.get(identifier) ?? []) link.image = true;
+  }
+
   let words = 0;
   for (const segment of textSegments(tree, source)) {
     words += countWords(segment.node.value);
     for (const match of segment.raw.matchAll(WIKI_LINK)) {
       const start = segment.offset + (match.index ?? 0);
-      const end = start + match[0].length;
-      links.push(parseWikiLink(match[1] as string, { start: lines.point(start), end: lines.point(end) }));
+      links.push(parseWikiLink(match[1] as string, start, lines));
     }
   }
+
+  // Markdown links were found in the tree walk and wiki links in the text
+  // scan: put them in source order for the language server and the report.
+  links.sort((a, b) => (a.range.start.offset ?? 0) - (b.range.start.offset ?? 0));
 
   const title = stringValue(data.title) ?? firstH1;
   return {
@@ -140,15 +178,42 @@ export function extractFacts(
   };
 }
 
-/** Sorts a destination into a link form; external URLs and empty ones give undefined. */
-export function classifyUrl(url: string, image: boolean, range: Range): LinkFacts | undefined {
-  const raw = url.trim();
-  if (raw === '' || SCHEME.test(raw) || raw.startsWith('//')) return undefined;
-  const hash = raw.indexOf('#');
-  const pathPart = (hash === -1 ? raw : raw.slice(0, hash)).replace(/\?.*$/, '');
-  const anchor = hash === -1 ? undefined : decode(raw.slice(hash + 1));
+/** Where a destination is written in the source, as found by `destinationSpan`. */
+export interface WrittenDestination {
+  /** The destination as written (escapes kept, `<>` dropped). */
+  text: string;
+  start: number;
+  lines: LineIndex;
+}
+
+/**
+ * Sorts a destination into a link form; external URLs (any scheme, `//host`)
+ * and empty ones give undefined. With `written`, the facts carry the source
+ * text and the ranges of the path and the fragment, so a fix can rewrite them.
+ */
+export function classifyUrl(url: string, image: boolean, range: Range, written?: WrittenDestination): LinkFacts | undefined {
+  const value = url.trim();
+  if (value === '' || SCHEME.test(value) || value.startsWith('//')) return undefined;
+  const hash = value.indexOf('#');
+  const pathPart = (hash === -1 ? value : value.slice(0, hash)).replace(/\?.*$/, '');
+  const anchor = hash === -1 ? undefined : decode(value.slice(hash + 1));
+  let raw = value;
+  let ranges: Pick<LinkFacts, 'range' | 'targetRange' | 'anchorRange'> = { range };
+  if (written) {
+    raw = written.text;
+    const { start, lines } = written;
+    const end = start + raw.length;
+    const writtenHash = raw.indexOf('#');
+    const pathEnd = start + (writtenHash === -1 ? raw.length : writtenHash);
+    const queryAt = raw.slice(0, pathEnd - start).indexOf('?');
+    ranges = {
+      range: rangeOf(lines, start, end),
+      ...(pathPart !== '' ? { targetRange: rangeOf(lines, start, queryAt === -1 ? pathEnd : start + queryAt) } : {}),
+      ...(writtenHash !== -1 ? { anchorRange: rangeOf(lines, pathEnd + 1, end) } : {}),
+    };
+  }
   if (pathPart === '') {
-    return anchor === undefined ? undefined : { kind: 'anchor', raw, anchor, image, range };
+    return anchor === undefined ? undefined : { kind: 'anchor', raw, anchor, image, ...ranges };
   }
   return {
     kind: pathPart.startsWith('/') ? 'absolute' : 'relative',
@@ -156,17 +221,131 @@ export function classifyUrl(url: string, image: boolean, range: Range): LinkFact
     path: decode(pathPart),
     ...(anchor !== undefined ? { anchor } : {}),
     image,
-    range,
+    ...ranges,
   };
 }
 
-function parseWikiLink(inner: string, range: Range): LinkFacts {
+/**
+ * Reads `[[Target#Heading|label]]` from the text between the brackets, which
+ * starts at offset `innerStart - 2` (the `[[`). `\|` is the divider inside
+ * tables. Target and heading are trimmed, and their ranges cover the trimmed
+ * text, so a fix replaces exactly what the author typed.
+ */
+export function parseWikiLink(inner: string, linkStart: number, lines: LineIndex): LinkFacts {
+  const innerStart = linkStart + 2;
   const divider = inner.search(/\\?\|/);
-  const destination = (divider === -1 ? inner : inner.slice(0, divider)).trim();
-  const hash = destination.indexOf('#');
-  const target = (hash === -1 ? destination : destination.slice(0, hash)).trim();
-  const anchor = hash === -1 ? undefined : destination.slice(hash + 1).trim();
-  return { kind: 'wiki', raw: inner, target, ...(anchor !== undefined ? { anchor } : {}), image: false, range };
+  const destinationEnd = divider === -1 ? inner.length : divider;
+  const hash = inner.slice(0, destinationEnd).indexOf('#');
+  const targetSpan = trimSpan(inner, 0, hash === -1 ? destinationEnd : hash);
+  const target = inner.slice(targetSpan[0], targetSpan[1]);
+  const anchorSpan = hash === -1 ? undefined : trimSpan(inner, hash + 1, destinationEnd);
+  return {
+    kind: 'wiki',
+    raw: inner,
+    target,
+    ...(anchorSpan ? { anchor: inner.slice(anchorSpan[0], anchorSpan[1]) } : {}),
+    image: false,
+    range: rangeOf(lines, linkStart, innerStart + inner.length + 2),
+    targetRange: rangeOf(lines, innerStart + targetSpan[0], innerStart + targetSpan[1]),
+    ...(anchorSpan ? { anchorRange: rangeOf(lines, innerStart + anchorSpan[0], innerStart + anchorSpan[1]) } : {}),
+  };
+}
+
+function trimSpan(text: string, start: number, end: number): [number, number] {
+  while (start < end && /\s/.test(text[start] as string)) start++;
+  while (end > start && /\s/.test(text[end - 1] as string)) end--;
+  return [start, end];
+}
+
+/**
+ * Finds the destination of a link, image or definition in the source: mdast
+ * keeps only its decoded value. Gives undefined when the written text does not
+ * match the parsed value (a construct this scanner does not follow), and the
+ * link is then reported at the whole node.
+ */
+export function destinationSpan(
+  node: { type: 'link' | 'image' | 'definition'; url: string; position?: Nodes['position']; children?: Nodes[] },
+  source: string,
+): { text: string; start: number } | undefined {
+  const start = node.position?.start.offset;
+  const end = node.position?.end.offset;
+  if (start === undefined || end === undefined) return undefined;
+  let at: number;
+  if (node.type === 'definition') {
+    const close = closingBracket(source, start + 1, end);
+    if (close === -1 || source[close + 1] !== ':') return undefined;
+    at = close + 2;
+  } else {
+    const lastChild = node.children?.at(-1)?.position?.end.offset;
+    const from = lastChild ?? start + (node.type === 'image' ? 2 : 1);
+    const close = closingBracket(source, from, end);
+    if (close === -1 || source[close + 1] !== '(') return undefined;
+    at = close + 2;
+  }
+  while (at < end && /[ \t\r\n]/.test(source[at] as string)) at++;
+  let text: string;
+  let textStart = at;
+  if (source[at] === '<') {
+    const close = source.indexOf('>', at + 1);
+    if (close === -1 || close > end) return undefined;
+    textStart = at + 1;
+    text = source.slice(textStart, close);
+  } else {
+    let depth = 0;
+    let i = at;
+    for (; i < end; i++) {
+      const char = source[i] as string;
+      if (char === '\\') {
+        i++;
+        continue;
+      }
+      if (/\s/.test(char)) break;
+      if (char === '(') depth++;
+      else if (char === ')') {
+        if (depth === 0) break;
+        depth--;
+      }
+    }
+    text = source.slice(at, i);
+  }
+  const unescaped = text.replace(/\\([!-/:-@[-`{-~])/g, '$1');
+  if (unescaped !== node.url && !text.includes('&')) return undefined;
+  return { text, start: textStart };
+}
+
+/** The first `]` from `from` that is not escaped. */
+function closingBracket(source: string, from: number, end: number): number {
+  for (let i = from; i < end; i++) {
+    const char = source[i];
+    if (char === '\\') i++;
+    else if (char === ']') return i;
+  }
+  return -1;
+}
+
+/**
+ * The text a browser shows for a heading, which is what GitHub slugs: inline
+ * HTML tags and image alt text are not part of it.
+ */
+function renderedText(node: Nodes): string {
+  if (node.type === 'html' || node.type === 'image' || node.type === 'imageReference') return '';
+  if ('value' in node) return node.value;
+  if ('children' in node) return (node.children as Nodes[]).map(renderedText).join('');
+  return '';
+}
+
+/** Anchors an HTML fragment defines: `id` on any element, `name` on `<a>`; comments excluded. */
+export function htmlAnchors(html: string): string[] {
+  const found: string[] = [];
+  for (const tag of html.replace(HTML_COMMENT, '').matchAll(HTML_TAG)) {
+    const element = (tag[1] as string).toLowerCase();
+    for (const attribute of (tag[2] ?? '').matchAll(HTML_ANCHOR_ATTRIBUTE)) {
+      if ((attribute[1] as string).toLowerCase() === 'name' && element !== 'a') continue;
+      const value = attribute[2] ?? attribute[3] ?? attribute[4];
+      if (value) found.push(value);
+    }
+  }
+  return found;
 }
 
 function decode(value: string): string {

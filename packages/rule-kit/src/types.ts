@@ -121,8 +121,15 @@ export interface LinkFacts {
   target?: string;
   /** `![..](..)`: the file must exist, it need not be an article. */
   image: boolean;
-  /** Where the destination (or the whole link) is written. */
+  /**
+   * Where the link is written: the destination for Markdown links and
+   * definitions (inside any `<...>`), the whole `[[...]]` for wiki links.
+   */
   range: Range;
+  /** The path part (or wiki target) as written, when known: what a fix for a missing target replaces. */
+  targetRange?: Range;
+  /** The fragment (or wiki heading) after `#`, as written, when present. */
+  anchorRange?: Range;
 }
 
 export interface Directive {
@@ -168,8 +175,12 @@ export interface ArticleFacts {
 export type LinkResolution =
   | { status: 'external' }
   | { status: 'ok'; target?: ArticleFacts; file?: string; anchor?: string }
-  | { status: 'missing-target'; path: string; suggestion?: string }
-  | { status: 'missing-anchor'; target: ArticleFacts; anchor: string; suggestion?: string }
+  /**
+   * `suggestion` is the closest existing target; `suggestions` every close
+   * one, closest first (computed only when resolution fails).
+   */
+  | { status: 'missing-target'; path: string; suggestion?: string; suggestions?: string[] }
+  | { status: 'missing-anchor'; target: ArticleFacts; anchor: string; suggestion?: string; suggestions?: string[] }
   | { status: 'ambiguous'; candidates: ArticleFacts[] }
   | { status: 'outside-repo'; path: string };
 
@@ -183,6 +194,8 @@ export interface ContentIndex {
   byId(id: string): ArticleFacts | undefined;
   /** Articles a wiki target names: title, alias, stem or `category/stem`, case-insensitive. */
   findWikiTargets(target: string): ArticleFacts[];
+  /** Articles whose title or an alias is `name`, case-insensitive, whitespace collapsed. */
+  findByTitle(name: string): ArticleFacts[];
   resolveLink(from: ArticleFacts, link: LinkFacts): LinkResolution;
   /** Articles with a link that resolves to `path`. */
   backlinks(path: string): Array<{ from: ArticleFacts; link: LinkFacts }>;

@@ -1,0 +1,171 @@
+import type { LinkFacts, Range, SluggerFactory } from '@kblint/rule-kit';
+import { githubSlugger } from '@kblint/rule-kit';
+import { describe, expect, it } from 'vitest';
+import { classifyUrl, extractFacts, htmlAnchors } from './facts.js';
+import { createParser } from './syntax.js';
+
+const parser = createParser();
+
+function factsOf(markdown: string, slugger: SluggerFactory = githubSlugger) {
+  return extractFacts(parser.parse(markdown), markdown, { path: '/kb/content/reasoning/a.md', contentRoot: '/kb/content' }, slugger);
+}
+
+/** A range as `line:col-line:col`, and the source text it covers. */
+function at(markdown: string, range: Range | undefined): string {
+  if (!range) return '(none)';
+  const text = markdown.slice(range.start.offset, range.end.offset);
+  return `${range.start.line}:${range.start.column}-${range.end.line}:${range.end.column} ${JSON.stringify(text)}`;
+}
+
+/** Each link as its kind, facts and the text its ranges cover. */
+function links(markdown: string) {
+  return factsOf(markdown).links.map((link: LinkFacts) => ({
+    kind: link.kind,
+    raw: link.raw,
+    ...(link.path !== undefined ? { path: link.path } : {}),
+    ...(link.target !== undefined ? { target: link.target } : {}),
+    ...(link.anchor !== undefined ? { anchor: link.anchor } : {}),
+    ...(link.image ? { image: true } : {}),
+    range: at(markdown, link.range),
+    target_: at(markdown, link.targetRange),
+    anchor_: at(markdown, link.anchorRange),
+  }));
+}
+
+const RANGE: Range = { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } };
+
+describe('classifyUrl', () => {
+  it('ignores external URLs of any scheme, protocol-relative URLs and empty destinations', () => {
+    for (const url of ['https://example.com/a.md', 'mailto:a@b.c', 'ftp://x', 'tel:+1', 'javascript:void(0)', '//cdn.example.com/a.png', '', '  ']) {
+      expect(classifyUrl(url, false, RANGE), url).toBeUndefined();
+    }
+  });
+
+  it('sorts relative, absolute and same-file destinations, decoding percent-escapes and dropping queries', () => {
+    expect(classifyUrl('../x/style%20guide.md?plain=1#caf%C3%A9', false, RANGE)).toEqual({
+      kind: 'relative',
+      raw: '../x/style%20guide.md?plain=1#caf%C3%A9',
+      path: '../x/style guide.md',
+      anchor: 'café',
+      image: false,
+      range: RANGE,
+    });
+    expect(classifyUrl('/reasoning/react/', false, RANGE)).toMatchObject({ kind: 'absolute', path: '/reasoning/react/' });
+    expect(classifyUrl('#how-it-works', false, RANGE)).toMatchObject({ kind: 'anchor', anchor: 'how-it-works' });
+    expect(classifyUrl('#', false, RANGE)).toMatchObject({ kind: 'anchor', anchor: '' });
+    // A malformed escape is kept as written rather than thrown on.
+    expect(classifyUrl('100%.md', false, RANGE)).toMatchObject({ kind: 'relative', path: '100%.md' });
+  });
+});
+
+describe('link facts', () => {
+  it('records the destination of inline links and images, with the path and fragment ranges', () => {
+    expect(links('See [a](../x/y.md#h) and ![i](img.png "title").')).toEqual([
+      {
+        kind: 'relative',
+        raw: '../x/y.md#h',
+        path: '../x/y.md',
+        anchor: 'h',
+        range: '1:9-1:20 "../x/y.md#h"',
+        target_: '1:9-1:18 "../x/y.md"',
+        anchor_: '1:19-1:20 "h"',
+      },
+      { kind: 'relative', raw: 'img.png', path: 'img.png', image: true, range: '1:31-1:38 "img.png"', target_: '1:31-1:38 "img.png"', anchor_: '(none)' },
+    ]);
+  });
+
+  it('finds destinations in angle brackets, with escapes, balanced parentheses and after a nested image', () => {
+    const markdown = '[a](<style guide.md>) [b](a\\(1\\).md) [c](f(1).md) [![i](x.png) [n]](y.md)';
+    expect(links(markdown).map((l) => [l.raw, l.range])).toEqual([
+      ['style guide.md', '1:6-1:20 "style guide.md"'],
+      ['a\\(1\\).md', '1:27-1:36 "a\\\\(1\\\\).md"'],
+      ['f(1).md', '1:42-1:49 "f(1).md"'],
+      ['x.png', '1:57-1:62 "x.png"'],
+      ['y.md', '1:69-1:73 "y.md"'],
+    ]);
+    expect(links(markdown)[1]?.path).toBe('a(1).md');
+  });
+
+  it('records reference definitions at their destination, not their uses, and marks those used by images', () => {
+    const markdown = 'Use [ReAct][r] and ![logo][l] and [r][].\n\n[r]:\n  ../reasoning/react.md#how "ReAct"\n[l]: <../assets/logo one.svg>\n[unused]: nowhere.md\n';
+    expect(links(markdown).map((l) => [l.kind, l.raw, l.image ?? false, l.range, l.anchor_])).toEqual([
+      ['relative', '../reasoning/react.md#how', false, '4:3-4:28 "../reasoning/react.md#how"', '4:25-4:28 "how"'],
+      ['relative', '../assets/logo one.svg', true, '5:7-5:29 "../assets/logo one.svg"', '(none)'],
+      ['relative', 'nowhere.md', false, '6:11-6:21 "nowhere.md"', '(none)'],
+    ]);
+  });
+
+  it('reads wiki links with targets, headings, labels and the table divider, in source order', () => {
+    const markdown = 'A [link](b.md), [[ ReAct # How It Works | label ]], [[#Usage]] and\n\n| x |\n| - |\n| [[Tree of Thoughts\\|ToT]] |\n';
+    expect(links(markdown)).toEqual([
+      { kind: 'relative', raw: 'b.md', path: 'b.md', range: '1:10-1:14 "b.md"', target_: '1:10-1:14 "b.md"', anchor_: '(none)' },
+      {
+        kind: 'wiki',
+        raw: ' ReAct # How It Works | label ',
+        target: 'ReAct',
+        anchor: 'How It Works',
+        range: '1:17-1:51 "[[ ReAct # How It Works | label ]]"',
+        target_: '1:20-1:25 "ReAct"',
+        anchor_: '1:28-1:40 "How It Works"',
+      },
+      { kind: 'wiki', raw: '#Usage', target: '', anchor: 'Usage', range: '1:53-1:63 "[[#Usage]]"', target_: '1:55-1:55 ""', anchor_: '1:56-1:61 "Usage"' },
+      {
+        kind: 'wiki',
+        raw: 'Tree of Thoughts\\|ToT',
+        target: 'Tree of Thoughts',
+        range: '5:3-5:28 "[[Tree of Thoughts\\\\|ToT]]"',
+        target_: '5:5-5:21 "Tree of Thoughts"',
+        anchor_: '(none)',
+      },
+    ]);
+  });
+
+  it('checks links in footnote definitions and skips code spans, code blocks, HTML and escaped brackets', () => {
+    const markdown = 'Text[^1] `[[Code]]` \\[[Escaped]] <span>[[html]]</span>\n\n```md\n[[Block]] [x](block.md)\n```\n\n[^1]: See [notes](notes.md) and [[Notes]].\n';
+    expect(links(markdown).map((l) => `${l.kind} ${l.raw}`)).toEqual(['wiki html', 'relative notes.md', 'wiki Notes']);
+  });
+
+  it('ignores autolinks and external links', () => {
+    expect(links('<https://example.com> [a](https://example.com/a.md) [m](mailto:x@y.z) <x@y.z>')).toEqual([]);
+  });
+});
+
+describe('anchors', () => {
+  it("slugs headings with GitHub's algorithm, repeated headings suffixed -1, -2", () => {
+    const facts = factsOf('# Intro\n\n## Examples\n\n## Examples\n\n## Examples\n\n## What is `act()`?\n\n## Ünïcödé & ümlauts!\n\n## Foo <em>bar</em> baz\n');
+    expect(facts.headings.map((h) => h.slug)).toEqual([
+      'intro',
+      'examples',
+      'examples-1',
+      'examples-2',
+      'what-is-act',
+      'ünïcödé--ümlauts',
+      'foo-bar-baz',
+    ]);
+  });
+
+  it('adds HTML `id` on any element and `name` on `<a>`, not in comments', () => {
+    const facts = factsOf('# A\n\n<a name="legacy"></a>\n\n<div id=\'box\' class="x"><p id=plain></p></div>\n\n<!-- <a id="commented"> -->\n\n<meta name="description">\n\nText <span id="inline">x</span>.\n');
+    expect(facts.anchors).toEqual(['a', 'legacy', 'box', 'plain', 'inline']);
+  });
+
+  it('takes the slugger as one replaceable function', () => {
+    const upper: SluggerFactory = () => ({ slug: (text) => text.toUpperCase().replace(/\s+/g, '_') });
+    expect(factsOf('# How it works\n').anchors).toEqual(['how-it-works']);
+    expect(factsOf('# How it works\n', upper).anchors).toEqual(['HOW_IT_WORKS']);
+  });
+
+  it('htmlAnchors reads one fragment', () => {
+    expect(htmlAnchors('<h2 id="x" data-id="no">T</h2><A NAME="y"></A><img name="z">')).toEqual(['x', 'y']);
+  });
+});
+
+describe('wiki links that the parser takes for references', () => {
+  it('reads `[[ReAct]]` as a wiki link when a definition `[react]: …` makes `[ReAct]` a reference', () => {
+    const markdown = 'See [[ReAct]], [ReAct] and \\[[ReAct]].\n\n[react]: react.md\n';
+    expect(links(markdown).map((l) => `${l.kind} ${l.raw} ${l.range}`)).toEqual([
+      'wiki ReAct 1:5-1:14 "[[ReAct]]"',
+      'relative react.md 3:10-3:18 "react.md"',
+    ]);
+  });
+});

@@ -2,9 +2,9 @@ import {
   applyDirectives,
   builtinRules,
   createIgnoreFilter,
-  discover,
   Engine,
   KnowledgeIndex,
+  lint,
   loadConfig,
   NodeWorkspace,
   sortDiagnostics,
@@ -24,6 +24,8 @@ export interface KnowledgeBaseOptions {
    * freeze every other document's diagnostics.
    */
   maxChars?: number;
+  /** Threads for the first indexing; undefined lets core decide by size and cores. */
+  workers?: number;
 }
 
 /** What an edit changed, for finding the documents to re-diagnose. */
@@ -39,14 +41,14 @@ const EXCLUDED_SEGMENT = /(?:^|[\\/])(?:node_modules|\.git)(?:[\\/]|$)/;
 /**
  * The language server's view of the knowledge base: facts for every article
  * (unsaved editor text over the disk), the index built from them, and the
- * file-rule findings of the open documents. Every file is parsed once per
- * change; the index is rebuilt from the facts map, which is cheap next to
- * parsing (see bench/lsp.mjs).
+ * file-rule findings of the open documents. An edit parses the edited
+ * document once and updates its entry in the index in place.
  */
 export class KnowledgeBase {
   readonly root: string;
   readonly rules: readonly KblintRule<object>[];
   readonly maxChars: number;
+  readonly workers: number | undefined;
   config!: ResolvedConfig;
   private engine!: Engine;
   private isIgnored: (file: string) => boolean = () => false;
@@ -58,21 +60,36 @@ export class KnowledgeBase {
   private readonly overlays = new Map<string, string>();
   /** File-rule findings of the last analysis of each open document. */
   private readonly fileFindings = new Map<string, Diagnostic[]>();
-  private index: KnowledgeIndex | undefined;
+  private index!: KnowledgeIndex;
   private readonly existsCache = new Map<string, boolean>();
 
   constructor(options: KnowledgeBaseOptions) {
     this.root = path.resolve(options.root);
     this.rules = options.rules ?? builtinRules;
     this.maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
+    this.workers = options.workers;
   }
 
-  /** Loads the config and indexes every article. Throws ConfigError on a bad config. */
+  /**
+   * Loads the config and indexes every article with core's runner (on
+   * worker threads when the knowledge base is large), reporting no findings
+   * yet: only the open documents are checked. Throws ConfigError on a bad
+   * config.
+   */
   async load(progress?: (done: number, total: number) => void): Promise<void> {
     const config = await loadConfig({ cwd: this.root, rules: this.rules });
-    const workspace = new NodeWorkspace();
-    const files = await discover(workspace, config);
+    const workspace = new ServerWorkspace((file) => this.exists(file));
     const isIgnored = await createIgnoreFilter(workspace, config);
+    const result = await lint({
+      cwd: this.root,
+      config,
+      workspace,
+      // Custom rules cannot cross to worker threads; the built-in set can.
+      ...(this.rules === builtinRules ? {} : { rules: this.rules }),
+      filterTargets: () => [],
+      ...(this.workers !== undefined ? { workers: this.workers } : {}),
+      ...(progress ? { onProgress: progress } : {}),
+    });
     // Swap in the new state only when everything loaded: a config typo in
     // the middle of an edit keeps the last good state serving.
     this.config = config;
@@ -82,22 +99,12 @@ export class KnowledgeBase {
     this.facts.clear();
     this.articles.clear();
     this.fileFindings.clear();
-    let done = 0;
-    for (const file of files) {
-      this.articles.add(file);
-      const overlay = this.overlays.get(file);
-      if (overlay === undefined) {
-        const content = await readFile(file).catch(() => undefined);
-        if (content !== undefined) this.facts.set(file, this.analyzeFacts(file, content));
-      }
-      done++;
-      if (progress && (done % 250 === 0 || done === files.length)) progress(done, files.length);
+    this.index = result.index;
+    for (const article of result.index.articles()) {
+      this.facts.set(article.path, article);
+      this.articles.add(article.path);
     }
-    for (const [file, text] of this.overlays) {
-      if (this.isArticlePath(file)) this.articles.add(file);
-      this.analyzeOpen(file, text);
-    }
-    this.index = undefined;
+    for (const [file, text] of this.overlays) this.analyzeOpen(file, text);
   }
 
   get ready(): boolean {
@@ -150,9 +157,7 @@ export class KnowledgeBase {
   setText(file: string, text: string): Change {
     const before = this.facts.get(file);
     this.overlays.set(file, text);
-    if (this.isArticlePath(file)) this.articles.add(file);
     this.analyzeOpen(file, text);
-    this.index = undefined;
     return { path: file, before, after: this.facts.get(file) };
   }
 
@@ -175,30 +180,26 @@ export class KnowledgeBase {
   }
 
   private async reloadFromDisk(file: string): Promise<void> {
-    this.index = undefined;
     const content = this.isArticlePath(file) ? await readFile(file).catch(() => undefined) : undefined;
     if (content === undefined) {
       this.facts.delete(file);
       this.articles.delete(file);
+      this.index.remove(file);
       return;
     }
-    this.articles.add(file);
-    this.facts.set(file, this.analyzeFacts(file, content));
+    this.store(file, this.analyzeFacts(file, content));
+  }
+
+  /** Facts of a file, in the index too when the file is an article. */
+  private store(file: string, facts: ArticleFacts): void {
+    this.facts.set(file, facts);
+    if (this.isArticlePath(file)) {
+      this.articles.add(file);
+      this.index.upsert(facts);
+    }
   }
 
   getIndex(): KnowledgeIndex {
-    if (!this.index) {
-      const articles: ArticleFacts[] = [];
-      for (const file of this.articles) {
-        const facts = this.facts.get(file);
-        if (facts) articles.push(facts);
-      }
-      this.index = new KnowledgeIndex(articles, {
-        contentRoot: this.config.contentRoot,
-        projectRoot: this.config.projectRoot,
-        fileExists: (file) => this.exists(file),
-      });
-    }
     return this.index;
   }
 
@@ -259,13 +260,12 @@ export class KnowledgeBase {
 
   private analyzeOpen(file: string, text: string): void {
     if (text.length > this.maxChars) {
-      const { facts } = this.engine.analyze(file, '', false);
-      this.facts.set(file, facts);
+      this.store(file, this.engine.analyze(file, '', false).facts);
       this.fileFindings.set(file, [tooLarge(file, text.length, this.maxChars)]);
       return;
     }
     const analysis = this.engine.analyze(file, text, this.isLinted(file));
-    this.facts.set(file, analysis.facts);
+    this.store(file, analysis.facts);
     this.fileFindings.set(file, analysis.diagnostics);
   }
 
@@ -281,6 +281,17 @@ export class KnowledgeBase {
       this.existsCache.set(file, known);
     }
     return known;
+  }
+}
+
+/** The disk, with asset existence answered by the knowledge base (which forgets on watched-file events). */
+class ServerWorkspace extends NodeWorkspace {
+  constructor(private readonly existsFn: (file: string) => boolean) {
+    super();
+  }
+
+  override exists(file: string): boolean {
+    return this.existsFn(file);
   }
 }
 

@@ -7,6 +7,9 @@ const USAGE = `Usage: kblint-language-server --stdio
 Speaks the Language Server Protocol over stdin/stdout for the Markdown
 knowledge base in the client's workspace folder (found like \`kblint\` finds
 its config). Also accepts --node-ipc and --socket=<port>.
+
+  --workers=<n>   threads for the first indexing (default: by size and cores;
+                  1 keeps it on the main thread, as the bundled VS Code server does)
 `;
 
 /** The `kblint-language-server` command. Returns an exit code when it does not start a server. */
@@ -38,6 +41,7 @@ export function main(argv: string[]): number | undefined {
   // Last line of defence: a bug in one handler is logged, not fatal.
   process.on('uncaughtException', (error) => connection.console.error(`kblint: uncaught ${error.stack ?? error.message}`));
   process.on('unhandledRejection', (reason) => connection.console.error(`kblint: unhandled ${String(reason)}`));
-  serve(connection);
+  const workers = /^--workers=(\d+)$/.exec(argv.find((arg) => arg.startsWith('--workers=')) ?? '')?.[1];
+  serve(connection, workers === undefined ? {} : { workers: Number(workers) });
   return undefined;
 }

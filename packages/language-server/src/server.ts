@@ -30,7 +30,7 @@ export const DEFAULT_OPTIONS: ServerOptions = { debounceMs: 50, maxChars: DEFAUL
  * errors and reports them to the client's log: bad input never ends the
  * server.
  */
-export function serve(connection: Connection): void {
+export function serve(connection: Connection, setup: { workers?: number } = {}): void {
   const documents = new TextDocuments(TextDocument);
   let kb: KnowledgeBase | undefined;
   let options = DEFAULT_OPTIONS;
@@ -164,7 +164,7 @@ export function serve(connection: Connection): void {
       debounceMs: typeof init.debounceMs === 'number' && init.debounceMs >= 0 ? init.debounceMs : DEFAULT_OPTIONS.debounceMs,
       maxChars: typeof init.maxChars === 'number' && init.maxChars > 0 ? init.maxChars : DEFAULT_OPTIONS.maxChars,
     };
-    kb = new KnowledgeBase({ root, maxChars: options.maxChars });
+    kb = new KnowledgeBase({ root, maxChars: options.maxChars, ...(setup.workers !== undefined ? { workers: setup.workers } : {}) });
     progressSupported = params.capabilities.window?.workDoneProgress === true;
     watchRegistration = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     return {

@@ -68,6 +68,27 @@ describe('--changed-since <ref> (PR mode) in a real git repository', () => {
     expect(run.json?.summary.files).toBe(3);
   });
 
+  it('deleting an article fails the wiki links by its old title or alias, which name no path', () => {
+    const cwd = makeKb({
+      '.kblintrc.yml': 'content: content\ntaxonomy: taxonomy.yml\n',
+      'taxonomy.yml': TAXONOMY_YAML,
+      'content/memory-retrieval/rag.md': '---\ntitle: Retrieval-Augmented Generation\ncategory: Memory & Retrieval\naliases: [Grounded Generation]\n---\n\n# RAG\n\nText.\n',
+      'content/tools/by-title.md': article('By Title', 'Tools', 'See [[Retrieval-Augmented Generation]].'),
+      'content/tools/by-alias.md': article('By Alias', 'Tools', 'See [[grounded  generation]].'),
+      'content/tools/elsewhere.md': article('Elsewhere', 'Tools', 'See [[By Title]].'),
+    });
+    const base = initRepo(cwd);
+    git(cwd, 'rm', '-q', 'content/memory-retrieval/rag.md');
+    commitAll(cwd, 'delete rag');
+    const run = lintChanged(cwd, base);
+    expect(run.code).toBe(1);
+    expect(run.json?.messages.map((m) => [m.file, m.ruleId])).toEqual([
+      ['content/tools/by-alias.md', 'no-dangling-links'],
+      ['content/tools/by-title.md', 'no-dangling-links'],
+    ]);
+    expect(run.json?.summary.files).toBe(2);
+  });
+
   it('renaming a heading makes the article linking to its anchor fail, and uncommitted edits count as changes', () => {
     const { cwd, base } = repo();
     writeFileSync(path.join(cwd, 'content/reasoning/react.md'), article('ReAct', 'Reasoning', '## Acting loop\n\nReason, then act.'));

@@ -2,6 +2,7 @@ import type { ArticleFacts, LinkFacts } from '@kblint/rule-kit';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import type { ResolvedConfig } from './config.js';
 import type { KnowledgeIndex } from './content-index.js';
 import { UsageError, type LintOptions } from './runner.js';
@@ -36,6 +37,11 @@ export interface ChangedFiles {
   changed: string[];
   /** Files deleted or renamed away, as absolute paths (they are gone). */
   removed: string[];
+  /**
+   * Titles and aliases the removed articles had at the base: wiki links by
+   * title name no path, so only these tell that `[[Old Title]]` meant one.
+   */
+  removedNames?: string[];
 }
 
 /**
@@ -74,7 +80,53 @@ export function changedSince(ref: string, cwd: string): ChangedFiles {
   for (const file of git(root, ['ls-files', '--others', '--exclude-standard', '-z']).toString().split('\0')) {
     if (file) changed.add(path.join(root, file));
   }
-  return { changed: [...changed].sort(), removed: [...removed].sort() };
+  const removedMarkdown = [...removed].filter((file) => /\.md$/i.test(file));
+  const removedNames = removedMarkdown.length ? namesAt(root, base, removedMarkdown) : [];
+  return { changed: [...changed].sort(), removed: [...removed].sort(), ...(removedNames.length ? { removedNames } : {}) };
+}
+
+/** Titles and aliases of articles as they were at `commit`, read in one `git cat-file --batch`. */
+function namesAt(root: string, commit: string, files: string[]): string[] {
+  const requests = files.map((file) => `${commit}:${path.relative(root, file).split(path.sep).join('/')}`);
+  const names = new Set<string>();
+  for (const blob of readBatch(root, requests).values()) {
+    const block = /^---\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)\s*(?:\r?\n|$)/.exec(blob.toString('utf8'));
+    if (!block) continue;
+    let data: unknown;
+    try {
+      data = parseYaml(block[1] ?? '', { maxAliasCount: 0 });
+    } catch {
+      continue;
+    }
+    if (!data || typeof data !== 'object') continue;
+    const { title, aliases } = data as { title?: unknown; aliases?: unknown };
+    if (typeof title === 'string') names.add(title);
+    for (const alias of Array.isArray(aliases) ? aliases : [aliases]) if (typeof alias === 'string') names.add(alias);
+  }
+  return [...names].sort();
+}
+
+/**
+ * Reads objects with one `git cat-file --batch`: each answer is
+ * `<id> <type> <size>\n<content>\n`, or `<request> missing\n`. Returns the
+ * contents of blobs in request order, keyed by request.
+ */
+function readBatch(root: string, requests: string[]): Map<string, Buffer> {
+  const found = new Map<string, Buffer>();
+  if (requests.length === 0) return found;
+  const output = git(root, ['cat-file', '--batch'], `${requests.join('\n')}\n`);
+  let offset = 0;
+  for (const request of requests) {
+    const newline = output.indexOf(10, offset);
+    if (newline < 0) break;
+    const header = output.subarray(offset, newline).toString().split(' ');
+    offset = newline + 1;
+    if (header[1] !== 'blob' || header[2] === undefined) continue;
+    const length = Number(header[2]);
+    found.set(request, output.subarray(offset, offset + length));
+    offset += length + 1;
+  }
+  return found;
 }
 
 /**
@@ -97,9 +149,10 @@ export function linkedToChanges(index: KnowledgeIndex, changes: ChangedFiles): s
     removedPaths.add(file.replace(/\.md$/i, ''));
     const relative = path.relative(index.contentRoot, file).split(path.sep).join('/').replace(/\.md$/i, '');
     const stem = path.basename(file).replace(/\.md$/i, '');
-    removedKeys.add(stem.toLowerCase());
-    removedKeys.add(relative.toLowerCase());
+    removedKeys.add(wikiKey(stem));
+    removedKeys.add(wikiKey(relative));
   }
+  for (const name of changes.removedNames ?? []) removedKeys.add(wikiKey(name));
   const found = new Set<string>();
   for (const article of index.articles()) {
     if (article.links.some((link) => leadsToChange(index, article, link, changed, removedPaths, removedKeys))) found.add(article.path);
@@ -132,10 +185,15 @@ function leadsToChange(
       // article is linted for its own changes.
       if (link.kind === 'relative') return removedPaths.has(path.resolve(path.dirname(from.path), link.path ?? ''));
       if (link.kind === 'absolute') return removedKeys.has((link.path ?? '').replace(/^\/+|\/+$/g, '').replace(/\.md$/i, '').toLowerCase());
-      return removedKeys.has((link.target ?? '').trim().replace(/\.md$/i, '').toLowerCase());
+      return removedKeys.has(wikiKey(link.target ?? ''));
     default:
       return false;
   }
+}
+
+/** A wiki target as the index compares them: no `.md`, whitespace collapsed, case-folded. */
+function wikiKey(value: string): string {
+  return value.trim().replace(/\.md$/i, '').replace(/\s+/g, ' ').toLowerCase();
 }
 
 interface IndexEntry {
@@ -214,21 +272,7 @@ export class GitStagedWorkspace implements Workspace {
     if (this.blobs) return this.blobs;
     const wanted = new Set<string>();
     for (const [file, entry] of this.entries) if (/\.md$/i.test(file) && (entry.differs || !existsSync(file))) wanted.add(entry.blob);
-    this.blobs = new Map();
-    if (wanted.size === 0) return this.blobs;
-    const output = git(this.root, ['cat-file', '--batch'], `${[...wanted].join('\n')}\n`);
-    // Each answer is `<blob> blob <size>\n<content>\n`.
-    let offset = 0;
-    while (offset < output.length) {
-      const newline = output.indexOf(10, offset);
-      if (newline < 0) break;
-      const [sha, type, size] = output.subarray(offset, newline).toString().split(' ');
-      offset = newline + 1;
-      if (type !== 'blob' || !sha || size === undefined) continue;
-      const length = Number(size);
-      this.blobs.set(sha, output.subarray(offset, offset + length));
-      offset += length + 1;
-    }
+    this.blobs = readBatch(this.root, [...wanted]);
     return this.blobs;
   }
 }

@@ -14,7 +14,6 @@ export interface Options {
 const PLACEHOLDER = /^(?:todo|tbd|tba|fixme|xxx|\?+|citation needed|source needed|…|\.{3})$/;
 /** `TODO: find the paper` is a note to self, not a source. */
 const NOTE_TO_SELF = /^(?:TODO|TBD|FIXME)\b\s*[:-]/;
-const WRAPPING = /^[\s[\]()*_]+|[\s[\]()*_:]+$/g;
 
 /** Something that starts like a web address, well formed or not: `https://`, `https:/`, `http//`. */
 const URL_LIKE = /\bhttps?(?::|\/\/)[^\s<>]*/gi;
@@ -26,7 +25,9 @@ const BARE_DOI = /\b10\.\d{4,9}\/[^\s<>]+/;
 const ISBN = /\bISBN(?:-1[03])?:?\s*([\dXx][\dXx -]*)/gi;
 const ARXIV = /\barXiv:\s?(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[a-z]{2})?\/\d{7})(?:v\d+)?/i;
 /** Sentence punctuation that follows an address in prose rather than belonging to it. */
-const TRAILING = /[.,;:!?'"*_]+$/;
+const TRAILING = new Set('.,;:!?\'"*_');
+const LEADING_WRAPPERS = new Set(' \t\n[]()*_');
+const TRAILING_WRAPPERS = new Set(' \t\n[]()*_:');
 
 export default defineRule<Options>(
   {
@@ -52,15 +53,15 @@ export default defineRule<Options>(
       const label = `[^${definition.label ?? definition.identifier}]`;
       const start = definition.position?.start.offset;
       const at = start !== undefined ? { range: labelRange(source, lines, start) } : { node: definition };
-      const text = plainText(definition).trim();
+      const text = plainText(definition).replace(/\s+/g, ' ').trim();
       const hasLinks = contains(definition, (node) => node.type === 'link' || node.type === 'image' || node.type === 'linkReference');
       if (text === '' && !hasLinks) {
         report({ message: `Unexpected empty footnote definition \`${label}\`, expected a source: author, title, year and a URL or DOI`, ...at });
         return;
       }
-      const wrapped = text.replace(WRAPPING, '');
-      const placeholder = PLACEHOLDER.test(wrapped.toLowerCase()) || NOTE_TO_SELF.test(wrapped);
-      if (placeholder && !hasLinks) {
+      // Each paragraph of a long footnote must be a placeholder for the whole to be one.
+      const blocks = definition.children.map((child) => plainText(child).trim()).filter((block) => block !== '');
+      if (blocks.every(isPlaceholder) && !hasLinks) {
         report({
           message: `Unexpected placeholder \`${text}\` in footnote definition \`${label}\`, expected a source: author, title, year and a URL or DOI`,
           ...contentRange(definition, lines, at),
@@ -91,11 +92,11 @@ export default defineRule<Options>(
           }
         }
         for (const match of value.matchAll(DOI_MENTION)) {
-          const doi = (match[1] as string).replace(TRAILING, '');
+          const doi = trimEnd(match[1] as string, TRAILING);
           if (DOI.test(doi)) {
             found = true;
           } else if (start !== undefined) {
-            const shown = match[0].replace(TRAILING, '');
+            const shown = trimEnd(match[0], TRAILING);
             malformed.push({
               message: `Unexpected malformed DOI \`${shown}\` in footnote definition \`${label}\`, expected \`10.<registrant>/<suffix>\` such as \`doi:10.1000/xyz123\``,
               start: start + match.index,
@@ -151,6 +152,11 @@ export default defineRule<Options>(
   },
 );
 
+function isPlaceholder(text: string): boolean {
+  const wrapped = trimEnd(trimStart(text, LEADING_WRAPPERS), TRAILING_WRAPPERS);
+  return PLACEHOLDER.test(wrapped.toLowerCase()) || NOTE_TO_SELF.test(wrapped);
+}
+
 function walkNodes(node: Nodes, visit: (node: Nodes) => void): void {
   visit(node);
   if ('children' in node) for (const child of node.children) walkNodes(child as Nodes, visit);
@@ -183,22 +189,34 @@ function labelRange(source: string, lines: LineIndex, start: number): Range {
   return rangeOf(lines, start, end);
 }
 
-/** Drops prose punctuation after a URL, and a `)` that closes a parenthesis opened before the URL. */
+/** Drops prose punctuation after a URL, and `)` that close a parenthesis opened before the URL. */
 function trimUrl(url: string): string {
+  let unmatched = 0;
+  for (const char of url) {
+    if (char === '(') unmatched--;
+    else if (char === ')') unmatched++;
+  }
   let end = url.length;
   for (;;) {
-    const trimmed = url.slice(0, end).replace(TRAILING, '');
-    end = trimmed.length;
-    if (!trimmed.endsWith(')') || count(trimmed, '(') >= count(trimmed, ')')) break;
+    while (end > 0 && TRAILING.has(url[end - 1] as string)) end--;
+    if (end === 0 || url[end - 1] !== ')' || unmatched <= 0) break;
     end--;
+    unmatched--;
   }
   return url.slice(0, end);
 }
 
-function count(text: string, char: string): number {
-  let n = 0;
-  for (let i = text.indexOf(char); i !== -1; i = text.indexOf(char, i + 1)) n++;
-  return n;
+// Loops rather than `/[…]+$/`: an anchored run pattern backtracks quadratically on a long run that does not end the text.
+function trimEnd(text: string, chars: ReadonlySet<string>): string {
+  let end = text.length;
+  while (end > 0 && chars.has(text[end - 1] as string)) end--;
+  return text.slice(0, end);
+}
+
+function trimStart(text: string, chars: ReadonlySet<string>): string {
+  let start = 0;
+  while (start < text.length && chars.has(text[start] as string)) start++;
+  return text.slice(start);
 }
 
 function isWellFormedUrl(url: string): boolean {

@@ -39,12 +39,23 @@ export default defineRule<Options>(
     const stubAt = source.length;
     const stubPrefix = source === '' || source.endsWith('\n\n') ? '' : source.endsWith('\n') ? '\n' : '\n\n';
 
+    const suggestionCache = new Map<string, { close: string | undefined; reachable: number }>();
+    /** The closest defined label, and how many defined labels are within reach at all; once per distinct label. */
+    const suggestionFor = (label: string) => {
+      let cached = suggestionCache.get(label);
+      if (cached) return cached;
+      const close = closest(label, labels);
+      const reachable = close === undefined ? 0 : labels.filter((candidate) => closest(label, [candidate]) !== undefined).length;
+      cached = { close, reachable };
+      suggestionCache.set(label, cached);
+      return cached;
+    };
+
     const reportReference = (label: string, start: number, end: number) => {
       const written = `[^${label}]`;
-      const close = closest(label, labels);
+      const { close, reachable } = suggestionFor(label);
       if (close !== undefined) {
         // Certain only when no other defined label is within reach either.
-        const reachable = labels.filter((candidate) => closest(label, [candidate]) !== undefined).length;
         report({
           message: `Unexpected undefined footnote \`${written}\`, did you mean \`[^${close}]\`?`,
           range: rangeOf(lines, start, end),
@@ -83,6 +94,16 @@ export default defineRule<Options>(
 
     const checkProse = (block: Parents) => {
       const segments = textSegments(block, source);
+      // `[[1]](https://…)` is a link whose text is `[1]`: a working citation, not a stray one.
+      const links: Array<[number, number]> = [];
+      collectLinks(block, links);
+      // Matches come in source order, so one pointer walks the (sorted, non-nested) links once.
+      let link = 0;
+      const inLink = (offset: number) => {
+        while (link < links.length && (links[link] as [number, number])[1] <= offset) link++;
+        const current = links[link];
+        return current !== undefined && offset >= current[0];
+      };
       for (const segment of segments) {
         for (const match of segment.raw.matchAll(FOOTNOTE_CALL)) {
           const at = match.index;
@@ -97,9 +118,11 @@ export default defineRule<Options>(
           const at = match.index;
           const before = segment.raw[at - 1];
           const after = segment.raw[at + match[0].length];
-          // `[[12]]` is a wiki link and `\[12]` is literal on purpose.
-          if (before === '[' || after === ']' || isEscaped(segment.raw, at)) continue;
-          reportMarker(match[0], match[1] as string, segment.offset + at, segment.offset + at + match[0].length);
+          // `[[12]]` is a wiki link, `\[12]` is literal on purpose and `[12]:` is a hand-made footnote's own label.
+          if (before === '[' || after === ']' || after === ':' || isEscaped(segment.raw, at)) continue;
+          const start = segment.offset + at;
+          if (inLink(start)) continue;
+          reportMarker(match[0], match[1] as string, start, start + match[0].length);
         }
       }
       for (const marker of unbalancedMarkers(segments)) reportMarker(marker.text, marker.number, marker.start, marker.end);
@@ -116,6 +139,14 @@ export default defineRule<Options>(
     walk(tree);
   },
 );
+
+function collectLinks(node: Nodes, links: Array<[number, number]>): void {
+  if ((node.type === 'link' || node.type === 'linkReference') && node.position?.start.offset !== undefined && node.position.end.offset !== undefined) {
+    links.push([node.position.start.offset, node.position.end.offset]);
+    return;
+  }
+  if ('children' in node) for (const child of node.children) collectLinks(child as Nodes, links);
+}
 
 interface Marker {
   text: string;

@@ -297,7 +297,7 @@ class ServerWorkspace extends NodeWorkspace {
 
 /** How the index compares wiki targets: case-insensitive, `.md` and extra spaces ignored. */
 function wikiKey(value: string): string {
-  return value.trim().replace(/\.md$/i, '').replace(/\s+/g, ' ').toLowerCase();
+  return value.normalize('NFC').trim().replace(/\.md$/i, '').replace(/\s+/g, ' ').toLowerCase();
 }
 
 function tooLarge(file: string, chars: number, max: number): Diagnostic {

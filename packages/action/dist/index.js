@@ -26485,6 +26485,14 @@ function extractFacts(tree, source, location, slugger, lines = new LineIndex(sou
       case "imageReference":
         imageReferences.add(node2.identifier);
         break;
+      case "linkReference": {
+        const start = node2.position?.start.offset;
+        const end = node2.position?.end.offset;
+        if (node2.referenceType === "shortcut" && start !== void 0 && end !== void 0 && source[start - 1] === "[" && source[start - 2] !== "\\" && source[end] === "]") {
+          links.push(parseWikiLink(source.slice(start + 1, end - 1), start - 1, lines));
+        }
+        break;
+      }
       case "html": {
         const value2 = node2.value.trim();
         const directive = DIRECTIVE.exec(value2);
@@ -37795,6 +37803,7 @@ function unreadable(file, error) {
 
 // ../core/dist/git.js
 import { execFileSync } from "node:child_process";
+var import_yaml4 = __toESM(require_dist2(), 1);
 import path8 from "node:path";
 var MAX_BUFFER = 1024 * 1024 * 1024;
 function git(cwd, args, input2) {
@@ -37842,7 +37851,54 @@ function changedSince(ref, cwd) {
     if (file)
       changed.add(path8.join(root, file));
   }
-  return { changed: [...changed].sort(), removed: [...removed].sort() };
+  const removedMarkdown = [...removed].filter((file) => /\.md$/i.test(file));
+  const removedNames = removedMarkdown.length ? namesAt(root, base, removedMarkdown) : [];
+  return { changed: [...changed].sort(), removed: [...removed].sort(), ...removedNames.length ? { removedNames } : {} };
+}
+function namesAt(root, commit, files) {
+  const requests = files.map((file) => `${commit}:${path8.relative(root, file).split(path8.sep).join("/")}`);
+  const names = /* @__PURE__ */ new Set();
+  for (const blob of readBatch(root, requests).values()) {
+    const block = /^---\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)\s*(?:\r?\n|$)/.exec(blob.toString("utf8"));
+    if (!block)
+      continue;
+    let data;
+    try {
+      data = (0, import_yaml4.parse)(block[1] ?? "", { maxAliasCount: 0 });
+    } catch {
+      continue;
+    }
+    if (!data || typeof data !== "object")
+      continue;
+    const { title, aliases } = data;
+    if (typeof title === "string")
+      names.add(title);
+    for (const alias of Array.isArray(aliases) ? aliases : [aliases])
+      if (typeof alias === "string")
+        names.add(alias);
+  }
+  return [...names].sort();
+}
+function readBatch(root, requests) {
+  const found = /* @__PURE__ */ new Map();
+  if (requests.length === 0)
+    return found;
+  const output = git(root, ["cat-file", "--batch"], `${requests.join("\n")}
+`);
+  let offset = 0;
+  for (const request of requests) {
+    const newline = output.indexOf(10, offset);
+    if (newline < 0)
+      break;
+    const header = output.subarray(offset, newline).toString().split(" ");
+    offset = newline + 1;
+    if (header[1] !== "blob" || header[2] === void 0)
+      continue;
+    const length = Number(header[2]);
+    found.set(request, output.subarray(offset, offset + length));
+    offset += length + 1;
+  }
+  return found;
 }
 function linkedToChanges(index2, changes) {
   const changed = new Set(changes.changed);
@@ -37857,9 +37913,11 @@ function linkedToChanges(index2, changes) {
     removedPaths.add(file.replace(/\.md$/i, ""));
     const relative2 = path8.relative(index2.contentRoot, file).split(path8.sep).join("/").replace(/\.md$/i, "");
     const stem = path8.basename(file).replace(/\.md$/i, "");
-    removedKeys.add(stem.toLowerCase());
-    removedKeys.add(relative2.toLowerCase());
+    removedKeys.add(wikiKey2(stem));
+    removedKeys.add(wikiKey2(relative2));
   }
+  for (const name of changes.removedNames ?? [])
+    removedKeys.add(wikiKey2(name));
   const found = /* @__PURE__ */ new Set();
   for (const article of index2.articles()) {
     if (article.links.some((link) => leadsToChange(index2, article, link, changed, removedPaths, removedKeys)))
@@ -37883,10 +37941,13 @@ function leadsToChange(index2, from, link, changed, removedPaths, removedKeys) {
         return removedPaths.has(path8.resolve(path8.dirname(from.path), link.path ?? ""));
       if (link.kind === "absolute")
         return removedKeys.has((link.path ?? "").replace(/^\/+|\/+$/g, "").replace(/\.md$/i, "").toLowerCase());
-      return removedKeys.has((link.target ?? "").trim().replace(/\.md$/i, "").toLowerCase());
+      return removedKeys.has(wikiKey2(link.target ?? ""));
     default:
       return false;
   }
+}
+function wikiKey2(value2) {
+  return value2.trim().replace(/\.md$/i, "").replace(/\s+/g, " ").toLowerCase();
 }
 function isSettingsFile(file, settings) {
   return settings.some((setting) => setting !== void 0 && path8.resolve(setting) === path8.resolve(file));

@@ -127,6 +127,14 @@ describe('the GitHub Action, run as a runner runs it', () => {
     expect(run.outputs).toBe('errors=2\nwarnings=0\nsarif-file=\n');
   });
 
+  it('only-changed on an event without a pull request lints every article and says so', () => {
+    const { workspace } = pullRequest();
+    const run = runAction(workspace, { path: 'docs', 'only-changed': 'true' }, { ref: 'refs/heads/main' });
+    expect(run.stdout.split('\n')[0]).toBe('::notice title=kblint::only-changed applies to pull_request events; linting every article');
+    expect(run.stdout).toContain('kblint: 2 errors, 0 warnings in 3 files (every article)\n');
+    expect(run.code).toBe(1);
+  });
+
   it('keeps warnings as ::warning; fail-on warning fails on them, fail-on error does not', () => {
     const workspace = makeKb({
       '.kblintrc.yml': 'content: content\ntaxonomy: taxonomy.yml\nrules:\n  valid-frontmatter: warn\n',

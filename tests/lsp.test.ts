@@ -141,6 +141,10 @@ async function start(root: string, capabilities: Record<string, unknown> = {}): 
   connection.onNotification('window/logMessage', (params: { message: string }) => logs.push(params.message));
   connection.onNotification('window/showMessage', (params: { message: string }) => logs.push(params.message));
   connection.onNotification('$/progress', (params: { value: unknown }) => progress.push(params.value));
+  connection.onRequest('window/showMessageRequest', (params: { message: string }) => {
+    logs.push(params.message);
+    return null;
+  });
   connection.onRequest('window/workDoneProgress/create', () => null);
   connection.onRequest('client/registerCapability', () => null);
   connection.listen();
@@ -336,6 +340,28 @@ See [reflection](reflection.md).
     await session.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(created).href, type: 3 }] });
     expect(show(await session.diagnostics(relative, before + 1))).toEqual([
       '8:18-8:31 no-dangling-links: Unexpected missing article `reflection.md`, expected the path of an existing article',
+    ]);
+  });
+
+  it('reports a broken config to the user, keeps running, and starts checking once the config is fixed', async () => {
+    const root = baseKb({ '.kblintrc.yml': 'content: content\ntaxonomy: taxonomy.yml\nrules:\n  no-such-rule: error\n' });
+    const session = await start(root);
+    const relative = 'content/reasoning/react.md';
+    await session.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: session.uri(relative), languageId: 'markdown', version: 1, text: REACT.replace('category: Reasoning', 'category: Reasonin') },
+    });
+    await expect(session.request('textDocument/completion', { textDocument: { uri: session.uri(relative) }, position: { line: 2, character: 12 } })).resolves.toEqual([]);
+    // Shown to the user (window/showMessage) as the CLI prints it, and logged with its stack.
+    expect(session.logs.filter((line) => line.includes('no-such-rule')).map((line) => line.split(': unknown rule')[0])).toEqual([
+      'kblint: .kblintrc.yml: `rules.no-such-rule`',
+      'kblint: loading the config failed: ConfigError: .kblintrc.yml: `rules.no-such-rule`',
+    ]);
+    expect(session.publishCount(relative)).toBe(0);
+    const config = path.join(root, '.kblintrc.yml');
+    writeFileSync(config, 'content: content\ntaxonomy: taxonomy.yml\n');
+    await session.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(config).href, type: 2 }] });
+    expect(show(await session.diagnostics(relative, 0))).toEqual([
+      '3:11-3:19 valid-taxonomy: Unexpected unknown category `Reasonin`, did you mean `Reasoning`?',
     ]);
   });
 

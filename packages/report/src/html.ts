@@ -537,7 +537,7 @@ th[aria-sort=descending] .arrow::after{content:"▼";color:var(--fg)}
 .pill{display:inline-block;min-width:3em;text-align:center;padding:0 6px;border-radius:10px;font-weight:650;color:#fff}
 .pill-good{background:var(--good)}.pill-fair{background:var(--fair)}.pill-poor{background:var(--poor)}.pill-none{background:var(--muted)}
 .sev{font-weight:600}.sev-error{color:var(--poor)}.sev-warning{color:var(--fair)}
-.two-col{display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:16px}
+.two-col{display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:16px;margin-bottom:16px}
 .ranked,.plain{margin:0;padding-left:1.4em}
 .plain{list-style:disc}
 .ranked li,.plain li{margin:4px 0;overflow-wrap:anywhere}

@@ -54,6 +54,9 @@ class SectionWalk {
   private readonly sections: Set<string>;
   private readonly placeholders: string[];
   private lineIndex: LineIndex | undefined;
+  // A nested list is asked about by every container above it; remember the answers.
+  private readonly contentCache = new WeakMap<Nodes, boolean>();
+  private readonly unitCache = new WeakMap<Paragraph, Unit[]>();
 
   constructor(private readonly context: RuleContext<Options>) {
     this.sections = new Set(context.options.sections.map((name) => normalize(name)));
@@ -135,6 +138,15 @@ class SectionWalk {
   }
 
   private paragraphUnits(paragraph: Paragraph): Unit[] {
+    let units = this.unitCache.get(paragraph);
+    if (!units) {
+      units = this.splitParagraph(paragraph);
+      this.unitCache.set(paragraph, units);
+    }
+    return units;
+  }
+
+  private splitParagraph(paragraph: Paragraph): Unit[] {
     const lines = phrasingLines(paragraph.children);
     const labels = lines.map((line) => this.labelName(line));
     if (!labels.some((label) => label !== undefined)) {
@@ -219,9 +231,18 @@ class SectionWalk {
 
   /** Does the node show the reader anything beyond whitespace, comments, empty items and placeholders? */
   private isContent(node: Nodes): boolean {
+    let content = this.contentCache.get(node);
+    if (content === undefined) {
+      content = this.computeIsContent(node);
+      this.contentCache.set(node, content);
+    }
+    return content;
+  }
+
+  private computeIsContent(node: Nodes): boolean {
     switch (node.type) {
       case 'paragraph':
-        return this.linesHaveContent(phrasingLines(node.children));
+        return this.paragraphUnits(node).some((unit) => unit.kind !== 'block' || unit.content);
       case 'heading':
         return plainText(node).trim() !== '';
       case 'html':

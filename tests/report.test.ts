@@ -326,6 +326,9 @@ Empty categories: Safety.
       code: 2,
       stderr: 'kblint report: --repo-url `github.com/x/y` is not an http(s) URL; expected e.g. https://github.com/owner/repo/blob/main\n',
     });
+    // A folder where the file should go.
+    expect(runCli(FIXTURE, ['report', '--out', 'content'])).toMatchObject({ code: 2, stderr: 'kblint report: cannot tell the format from `content`; expected --format html, md or json, or an .html, .md or .json file\n' });
+    expect(runCli(FIXTURE, ['report', '--format', 'md', '--out', 'content'])).toMatchObject({ code: 2, stdout: '', stderr: 'kblint report: cannot write `content` (EISDIR); expected a writable file path\n' });
     const help = runCli(FIXTURE, ['report', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: kblint report \[options\]\n/);

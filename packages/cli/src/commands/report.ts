@@ -105,8 +105,13 @@ export async function report(argv: string[], io: ReportIo): Promise<number> {
     const output = renderReport(health, format);
     if (values.out) {
       const file = path.resolve(io.cwd, values.out);
-      await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(file, output);
+      try {
+        await mkdir(path.dirname(file), { recursive: true });
+        await writeFile(file, output);
+      } catch (error) {
+        const code = typeof error === 'object' && error && 'code' in error ? String(error.code) : String(error);
+        return fail(`cannot write \`${values.out}\` (${code}); expected a writable file path`);
+      }
       const s = health.summary;
       io.stdout.write(
         `Wrote ${values.out}: health ${s.healthScore === null ? 'n/a' : `${s.healthScore}/100`}, ${s.articles} articles, ${s.problems} ${s.problems === 1 ? 'problem' : 'problems'}\n`,

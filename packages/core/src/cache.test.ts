@@ -139,6 +139,37 @@ describe('the cache', () => {
     expect(await run()).toMatchObject({ messages: [], same: true, parsed: ['content/reasoning/e.md'], indexLinted: ['content/reasoning/a.md', 'content/reasoning/e.md'] });
   });
 
+  it('re-lints the article linking to an image when the image is deleted', async () => {
+    kb({ ...base, 'content/reasoning/d.md': page('Delta', '![loop](../assets/loop.svg)'), 'content/assets/loop.svg': '<svg/>' });
+    expect((await run()).messages).toEqual(['content/reasoning/c.md:1:1 test-todo Unexpected TODO']);
+    rmSync(path.join(dir, 'content/assets/loop.svg'));
+    expect(await run()).toMatchObject({
+      messages: ['content/reasoning/c.md:1:1 test-todo Unexpected TODO', 'content/reasoning/d.md:8:9 test-links missing-target ../assets/loop.svg'],
+      same: true,
+      parsed: [],
+      indexLinted: ['content/reasoning/d.md'],
+    });
+  });
+
+  it('does not trust findings confirmed before a run that linted only some files', async () => {
+    kb(base);
+    await run();
+    write({ 'content/reasoning/b.md': page('Beta', '## How it worked\n\nSteps.') });
+    const cache = new LintCache(path.join(dir, '.kblintcache'));
+    await lint({ cwd: dir, rules: [linkRule(), todoRule], cache, paths: ['content/reasoning/d.md'] });
+    // d depends on nothing that changed; b was only indexed (its facts changed, it was not a target).
+    expect(cache.stats.indexLinted).toEqual([]);
+    expect(cache.stats.parsed).toEqual([path.join(dir, 'content/reasoning/b.md')]);
+    // a's findings were confirmed two runs ago, before b changed: they are
+    // checked again, not taken on the word of a run that did not look at a.
+    expect(await run()).toMatchObject({
+      messages: ['content/reasoning/a.md:8:9 test-links missing-anchor b.md#how-it-works', 'content/reasoning/c.md:1:1 test-todo Unexpected TODO'],
+      same: true,
+      parsed: ['content/reasoning/b.md'],
+      indexLinted: ['content/reasoning/a.md', 'content/reasoning/b.md'],
+    });
+  });
+
   it('starts over when the config changes', async () => {
     kb(base);
     await run();

@@ -1,12 +1,12 @@
 import type { ArticleFacts, Diagnostic, KblintRule } from '@kblint/rule-kit';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from './config.js';
-import type { Dependency } from './dependencies.js';
+import type { Dependencies } from './dependencies.js';
 
 /** Bumped whenever the layout of the cache files changes. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 const VERSION = (() => {
   try {
@@ -30,8 +30,11 @@ export interface FileEntry {
   facts: ArticleFacts;
   /** Findings of the `file` rules; absent when the file was only indexed. */
   diagnostics?: Diagnostic[];
-  /** Findings of the `index` rules and the index answers they depended on. */
-  index?: { deps: Dependency[]; diagnostics: Diagnostic[] };
+  /**
+   * Findings of the `index` rules, the index answers they depended on, and
+   * the run that last recorded or confirmed those answers.
+   */
+  index?: Dependencies & { diagnostics: Diagnostic[]; run: string };
 }
 
 /** `[mtimeMs, size, statAt, hash]`: lets a run skip reading unchanged files. */
@@ -51,7 +54,7 @@ export interface RunEntry {
 export interface CacheStats {
   /** The previous run's findings were reused whole. */
   runReused: boolean;
-  /** Files whose bytes were read. */
+  /** Files read to hash them because the stat table could not vouch for them (parsing reads a file again). */
   read: number;
   /** Files parsed (facts, and file rules when linted). */
   parsed: string[];
@@ -66,6 +69,18 @@ interface RunFile {
   token: string;
   stats: Record<string, StatEntry>;
   run?: RunEntry;
+  /** `namesDigest` of the run's index. */
+  names?: string;
+  /** Non-article files links pointed at, and whether they existed. */
+  assets?: Array<[string, boolean]>;
+}
+
+/** The run that last wrote the cache, as the next run compares against it. */
+export interface PreviousRun {
+  id: string;
+  hashes: Map<string, string>;
+  names: string;
+  assets: Array<[string, boolean]>;
 }
 
 interface FilesFile {
@@ -90,12 +105,16 @@ export class LintCache {
   private filesFile: FilesFile | undefined;
   private filesLoaded = false;
 
+  /** Names this run; entries it confirms carry it. */
+  runId = '';
+
   constructor(readonly location: string) {}
 
   /** Loads `run.json` for this config and rule set; a cache for anything else is ignored. */
   open(config: ResolvedConfig, rules: readonly KblintRule<object>[]): void {
     this.stats = { runReused: false, read: 0, parsed: [], indexLinted: [] };
     this.key = cacheKey(config, rules);
+    this.runId = randomBytes(8).toString('hex');
     this.filesFile = undefined;
     this.filesLoaded = false;
     const run = readJson(path.join(this.location, 'run.json'));
@@ -113,6 +132,18 @@ export class LintCache {
 
   run(): RunEntry | undefined {
     return this.runFile?.run;
+  }
+
+  /** The last run, when both files are the ones it wrote. */
+  previous(): PreviousRun | undefined {
+    const run = this.runFile;
+    const files = this.files();
+    if (!run || !files || files.token !== run.token || typeof run.names !== 'string' || !Array.isArray(run.assets)) return undefined;
+    const hashes = new Map<string, string>();
+    for (const [file, entry] of Object.entries(run.stats)) {
+      if (Array.isArray(entry) && typeof entry[3] === 'string') hashes.set(file, entry[3]);
+    }
+    return { id: run.token, hashes, names: run.names, assets: run.assets };
   }
 
   /** Facts and findings for a file, when its content is the one cached. */
@@ -140,15 +171,22 @@ export class LintCache {
    * undefined (nothing but the run changed). Failures are ignored: the cache
    * only ever saves time.
    */
-  save(stats: Record<string, StatEntry>, run: RunEntry | undefined, entries: Record<string, FileEntry> | undefined): void {
+  save(
+    stats: Record<string, StatEntry>,
+    run: RunEntry | undefined,
+    entries: Record<string, FileEntry> | undefined,
+    index?: { names: string; assets: Array<[string, boolean]> },
+  ): void {
     try {
       mkdirSync(this.location, { recursive: true });
       let token = this.runFile?.token ?? '';
       if (entries) {
-        token = randomBytes(8).toString('hex');
-        writeAtomic(path.join(this.location, 'files.json'), { format: FORMAT, key: this.key, token, entries } satisfies FilesFile);
+        token = this.runId;
+        writeFilesAtomic(path.join(this.location, 'files.json'), { format: FORMAT, key: this.key, token }, entries);
       }
-      const runFile: RunFile = { format: FORMAT, key: this.key, token, stats, ...(run ? { run } : {}) };
+      const names = index?.names ?? this.runFile?.names;
+      const assets = index?.assets ?? this.runFile?.assets;
+      const runFile: RunFile = { format: FORMAT, key: this.key, token, stats, ...(run ? { run } : {}), ...(names ? { names } : {}), ...(assets ? { assets } : {}) };
       writeAtomic(path.join(this.location, 'run.json'), runFile);
       this.runFile = runFile;
     } catch {
@@ -192,6 +230,36 @@ function writeAtomic(file: string, value: unknown): void {
     writeFileSync(temporary, JSON.stringify(value));
     renameSync(temporary, file);
   } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Writes `files.json` an entry at a time: one string of the whole cache
+ * would briefly double the memory a large knowledge base needs.
+ */
+function writeFilesAtomic(file: string, header: Omit<FilesFile, 'entries'>, entries: Record<string, FileEntry>): void {
+  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  let fd: number | undefined;
+  try {
+    fd = openSync(temporary, 'w');
+    let chunk = `${JSON.stringify(header).slice(0, -1)},"entries":{`;
+    let first = true;
+    for (const [name, entry] of Object.entries(entries)) {
+      chunk += `${first ? '' : ','}${JSON.stringify(name)}:${JSON.stringify(entry)}`;
+      first = false;
+      if (chunk.length > 1 << 20) {
+        writeSync(fd, chunk);
+        chunk = '';
+      }
+    }
+    writeSync(fd, `${chunk}}}`);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(temporary, file);
+  } catch (error) {
+    if (fd !== undefined) closeSync(fd);
     rmSync(temporary, { force: true });
     throw error;
   }

@@ -28,25 +28,58 @@ export type Dependency = [Query, string];
  * are a function of content and config (and the config is part of the cache
  * key): any change to an article a rule looked at changes the digest.
  */
+/** What a target's `index` rules depended on. */
+export interface Dependencies {
+  deps: Dependency[];
+  /** Articles whose facts appear in any answer. */
+  refs: string[];
+  /** Some answer depended on more than named articles (every article, backlinks, another file's link). */
+  volatile: boolean;
+}
+
+/**
+ * What changed since the run that last recorded or confirmed a target's
+ * dependencies. When the names the index resolves by (paths, ids, titles,
+ * aliases), the assets and every article an answer named are unchanged, the
+ * answers are too, and nothing needs replaying.
+ */
+export interface ChangeSet {
+  /** Articles added, removed or edited. */
+  changed: ReadonlySet<string>;
+  namesUnchanged: boolean;
+}
+
 export class DependencyTracker {
   private allDigest: string | undefined;
+  private collecting: Set<string> | undefined;
 
   constructor(
     private readonly index: KnowledgeIndex,
     private readonly contentHash: (path: string) => string | undefined,
+    private readonly changes?: ChangeSet,
   ) {}
 
-  /** The index as a rule sees it while linting `target`, recording what it asks into `deps`. */
-  recorder(target: ArticleFacts, deps: Dependency[]): ContentIndex {
+  /** The index as a rule sees it while linting `target`, recording what it asks into `record`. */
+  recorder(target: ArticleFacts, record: Dependencies): ContentIndex {
+    const deps = record.deps;
     const seen = new Set<string>();
+    const refs = new Set<string>();
     const ask = <T>(query: Query): T => {
-      const { value, digest } = this.evaluate(target, query);
+      if (query[0] === 'all' || query[0] === 'backlinks' || query[0] === 'linkFrom') record.volatile = true;
+      this.collecting = refs;
+      let answer: { value: unknown; digest: string };
+      try {
+        answer = this.evaluate(target, query);
+      } finally {
+        this.collecting = undefined;
+      }
+      record.refs = [...refs];
       const key = JSON.stringify(query);
       if (!seen.has(key)) {
         seen.add(key);
-        deps.push([query, digest]);
+        deps.push([query, answer.digest]);
       }
-      return value as T;
+      return answer.value as T;
     };
     const inner = this.index;
     const known: ContentIndex = {
@@ -80,8 +113,10 @@ export class DependencyTracker {
   }
 
   /** Are the recorded answers still the answers? */
-  unchanged(target: ArticleFacts, deps: readonly Dependency[]): boolean {
-    for (const [query, digest] of deps) {
+  unchanged(target: ArticleFacts, recorded: Dependencies, sinceLastRun: boolean): boolean {
+    const changes = this.changes;
+    if (sinceLastRun && changes?.namesUnchanged && !recorded.volatile && recorded.refs.every((ref) => !changes.changed.has(ref))) return true;
+    for (const [query, digest] of recorded.deps) {
       let current: string;
       try {
         current = this.evaluate(target, query).digest;
@@ -97,7 +132,7 @@ export class DependencyTracker {
     const index = this.index;
     switch (query[0]) {
       case 'all': {
-        this.allDigest ??= hash([...index.articles()].map((a) => this.article(a)).sort().join('\n'));
+        this.allDigest ??= hash([...index.articles()].map((a) => `${a.path}@${this.contentHash(a.path) ?? '?'}`).sort().join('\n'));
         return { value: index.articles(), digest: this.allDigest };
       }
       case 'get': {
@@ -137,6 +172,7 @@ export class DependencyTracker {
 
   private article(facts: ArticleFacts | undefined): string {
     if (!facts) return '-';
+    this.collecting?.add(facts.path);
     return `${facts.path}@${this.contentHash(facts.path) ?? '?'}`;
   }
 
@@ -157,4 +193,16 @@ function isFacts(value: unknown): value is ArticleFacts {
 
 function hash(text: string): string {
   return createHash('sha1').update(text).digest('base64');
+}
+
+/**
+ * Everything the index resolves names with: a change here can change any
+ * answer, even about articles that did not change.
+ */
+export function namesDigest(articles: Iterable<ArticleFacts>): string {
+  const lines: string[] = [];
+  for (const a of articles) {
+    lines.push(JSON.stringify([a.path, a.id, a.stem, a.folder, a.inContent, a.title, a.aliases, a.category, a.tags]));
+  }
+  return hash(lines.sort().join('\n'));
 }

@@ -10,10 +10,9 @@ import { applyDirectives } from './directives.js';
 import { createIgnoreFilter, discover } from './discovery.js';
 import { Engine, INTERNAL_ERROR_RULE, type EngineOptions } from './engine.js';
 import { contentHash, type FileEntry, type LintCache, type RunEntry, type StatEntry } from './cache.js';
-import { DependencyTracker, type Dependency } from './dependencies.js';
-import { analyzeAll } from './pool.js';
+import { DependencyTracker, namesDigest, type ChangeSet, type Dependencies } from './dependencies.js';
+import { analyzeAll, type Job } from './pool.js';
 import { builtinRules } from './rules.generated.js';
-import type { WorkerJob } from './worker.js';
 import { summarize, sortDiagnostics, type Summary } from './results.js';
 import { NodeWorkspace, type Workspace } from './workspace.js';
 
@@ -105,14 +104,11 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
   const facts = new Map<string, ArticleFacts>();
   const perFile = new Map<string, Diagnostic[]>();
   const entries: Record<string, FileEntry> = {};
-  let jobs: WorkerJob[] = [];
+  const jobs: Job[] = [];
   for (const file of files) {
     const error = read.errors.get(file);
     if (error !== undefined) {
-      if (!targetSet.has(file)) continue;
-      const analysis = engine.analyze(file, new Uint8Array(), false);
-      facts.set(file, analysis.facts);
-      perFile.set(file, [unreadable(file, error)]);
+      if (targetSet.has(file)) unreadableTarget(file, error);
       continue;
     }
     const hash = read.hashes.get(file);
@@ -123,34 +119,32 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
       entries[file] = entry;
       continue;
     }
-    jobs.push({ path: file, content: read.contents.get(file) ?? new Uint8Array(), lint: targetSet.has(file) });
+    jobs.push({ path: file, lint: targetSet.has(file) });
   }
-  // The stat table vouched for these files but their entries are gone (a
-  // truncated cache, or a file that was only indexed before): read them now.
-  const unread = jobs.filter((job) => !read.contents.has(job.path));
-  const lost = new Set<WorkerJob>();
-  await Promise.all(
-    unread.map(async (job) => {
-      try {
-        job.content = await workspace.readFile(job.path);
-        if (cache) cache.stats.read++;
-      } catch (error) {
-        lost.add(job);
-        if (!job.lint) return;
-        facts.set(job.path, engine.analyze(job.path, new Uint8Array(), false).facts);
-        perFile.set(job.path, [unreadable(job.path, error)]);
-      }
-    }),
-  );
-  if (lost.size) jobs = jobs.filter((job) => !lost.has(job));
-  read.contents.clear();
+  function unreadableTarget(file: string, error: unknown): void {
+    facts.set(file, engine.analyze(file, new Uint8Array(), false).facts);
+    perFile.set(file, [unreadable(file, error)]);
+  }
   const analyses = await analyzeAll(engine, config, jobs, {
     workers: options.workers,
     poolable: !options.rules && !options.engine,
+    read: async (job) => {
+      try {
+        const content = await workspace.readFile(job.path);
+        // Hash what is parsed: the file may have changed since it was first hashed.
+        if (cache) read.hashes.set(job.path, contentHash(content));
+        return content;
+      } catch (error) {
+        if (job.lint) unreadableTarget(job.path, error);
+        read.hashes.delete(job.path);
+        return undefined;
+      }
+    },
     ...(options.onProgress ? { onProgress: (done: number) => options.onProgress?.(done, jobs.length) } : {}),
   });
   analyses.forEach((analysis, i) => {
-    const job = jobs[i] as WorkerJob;
+    const job = jobs[i] as Job;
+    if (!analysis) return;
     facts.set(job.path, analysis.facts);
     perFile.set(job.path, analysis.diagnostics);
     cache?.stats.parsed.push(job.path);
@@ -193,7 +187,24 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
   // With a cache, each target's index rules see the index through a recorder;
   // what they asked is replayed next run, and unchanged answers mean
   // unchanged findings.
-  const tracker = cache ? new DependencyTracker(index, (file) => read.hashes.get(file)) : undefined;
+  const names = cache ? namesDigest(index.articles()) : '';
+  const last = cache?.previous();
+  let changes: ChangeSet | undefined;
+  if (last) {
+    // Assets the last run saw are checked again (and kept for the next run):
+    // a deleted image changes answers no rule is re-asked about.
+    let assetsUnchanged = true;
+    for (const [file, existed] of last.assets) {
+      const exists = workspace.exists(file);
+      if (!assets.has(file)) assets.set(file, exists);
+      if (exists !== existed) assetsUnchanged = false;
+    }
+    const changed = new Set<string>(read.errors.keys());
+    for (const [file, hash] of last.hashes) if (read.hashes.get(file) !== hash) changed.add(file);
+    for (const [file, hash] of read.hashes) if (last.hashes.get(file) !== hash) changed.add(file);
+    changes = { changed, namesUnchanged: assetsUnchanged && last.names === names };
+  }
+  const tracker = cache ? new DependencyTracker(index, (file) => read.hashes.get(file), changes) : undefined;
   for (const file of targets) {
     const fileFacts = facts.get(file);
     if (!fileFacts) continue;
@@ -203,29 +214,38 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
       continue;
     }
     const known = entry.index;
-    if (known && Array.isArray(known.deps) && Array.isArray(known.diagnostics) && tracker.unchanged(fileFacts, known.deps)) {
+    if (
+      known &&
+      Array.isArray(known.deps) &&
+      Array.isArray(known.refs) &&
+      Array.isArray(known.diagnostics) &&
+      tracker.unchanged(fileFacts, known, known.run === last?.id)
+    ) {
       diagnostics.push(...known.diagnostics);
+      known.run = cache?.runId ?? '';
       continue;
     }
-    const deps: Dependency[] = [];
-    const found = engine.lintWithIndex(fileFacts, tracker.recorder(fileFacts, deps));
+    const record: Dependencies = { deps: [], refs: [], volatile: false };
+    const found = engine.lintWithIndex(fileFacts, tracker.recorder(fileFacts, record));
     cache?.stats.indexLinted.push(file);
     diagnostics.push(...found);
     if (found.some((d) => d.ruleId === INTERNAL_ERROR_RULE)) delete entries[file];
-    else entries[file] = { ...entry, index: { deps, diagnostics: found } };
+    else entries[file] = { ...entry, index: { ...record, diagnostics: found, run: cache?.runId ?? '' } };
   }
 
   const kept = applyDirectives(diagnostics, facts);
   sortDiagnostics(kept);
   if (cache) {
     const reusable = runKey && !kept.some((d) => d.ruleId === INTERNAL_ERROR_RULE);
-    cache.save(read.stats, reusable ? { key: runKey, files: targets, diagnostics: kept, assets: [...assets] } : undefined, entries);
+    cache.save(read.stats, reusable ? { key: runKey, files: targets, diagnostics: kept, assets: [...assets] } : undefined, entries, {
+      names,
+      assets: [...assets],
+    });
   }
   return { config, index, files: [...targets].sort(), diagnostics: kept, summary: summarize(kept, targets.length) };
 }
 
 interface ReadResult {
-  contents: Map<string, Uint8Array>;
   /** Content hashes; only computed with a cache. */
   hashes: Map<string, string>;
   errors: Map<string, unknown>;
@@ -236,14 +256,15 @@ interface ReadResult {
 }
 
 /**
- * Reads every file, several at a time. With a cache, a file whose size and
+ * With a cache, hashes every file, several at a time. A file whose size and
  * mtime match the last run (and was not modified just before it was looked
  * at) is not read at all: the stat table vouches for its hash. Only the plain
  * disk workspace is stat-ed, since an editor's workspace may hold unsaved
  * text the disk does not.
  */
 async function readAll(files: string[], workspace: Workspace, cache: LintCache | undefined): Promise<ReadResult> {
-  const result: ReadResult = { contents: new Map(), hashes: new Map(), errors: new Map(), stats: {}, fresh: false };
+  const result: ReadResult = { hashes: new Map(), errors: new Map(), stats: {}, fresh: false };
+  if (!cache) return result;
   const onDisk = Object.getPrototypeOf(workspace) === NodeWorkspace.prototype;
   const statAt = Date.now();
   let next = 0;
@@ -251,7 +272,7 @@ async function readAll(files: string[], workspace: Workspace, cache: LintCache |
     while (next < files.length) {
       const file = files[next++] as string;
       let stats: { mtimeMs: number; size: number } | undefined;
-      if (cache && onDisk) {
+      if (onDisk) {
         stats = await stat(file).catch(() => undefined);
         const known = stats && cache.hashFromStat(file, stats.mtimeMs, stats.size);
         if (stats && known) {
@@ -261,15 +282,13 @@ async function readAll(files: string[], workspace: Workspace, cache: LintCache |
         }
       }
       try {
+        // Hashed and dropped: the text is read again only if it must be parsed.
         const content = await workspace.readFile(file);
-        result.contents.set(file, content);
-        if (cache) {
-          const hash = contentHash(content);
-          cache.stats.read++;
-          result.fresh = true;
-          result.hashes.set(file, hash);
-          if (stats && stats.size === content.byteLength) result.stats[file] = [stats.mtimeMs, stats.size, statAt, hash];
-        }
+        const hash = contentHash(content);
+        cache.stats.read++;
+        result.fresh = true;
+        result.hashes.set(file, hash);
+        if (stats && stats.size === content.byteLength) result.stats[file] = [stats.mtimeMs, stats.size, statAt, hash];
       } catch (error) {
         result.errors.set(file, error);
       }

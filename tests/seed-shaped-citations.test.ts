@@ -5,10 +5,10 @@
  * nothing else from the citation rules; the decoys in its prose (`(GPT-4)`,
  * `(see 3)`, `(on an H100)`, `(CO2)`, a `1)` list) must stay silent.
  */
-import { cpSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeKb, REPO_ROOT, runJson } from './helpers/kb.js';
+import { makeKb, REPO_ROOT, runCli, runJson } from './helpers/kb.js';
 
 const FIXTURE = path.join(REPO_ROOT, 'tests/fixtures/seed-shaped');
 const ARTICLE = 'content/core-concepts/open-and-closed-models.md';
@@ -84,5 +84,44 @@ describe("the project's own content/", () => {
     const run = runJson(REPO_ROOT);
     expect(run.json, run.stderr).toBeDefined();
     expect(run.json?.messages.filter((m) => CITATION_RULES.includes(m.ruleId))).toEqual([]);
+  });
+});
+
+describe('citation fixes through `kblint --fix`', () => {
+  it('applies only the certain ones: the one close label, and removing an exact copy', () => {
+    const article = [
+      '---',
+      'title: ReAct',
+      'category: Reasoning',
+      '---',
+      '',
+      '# ReAct',
+      '',
+      'ReAct[^yao2021] acts[^yao2022]. Later work[^reflexion] and chain of thought[^wei2022].',
+      '',
+      '[^yao2022]: Yao (2022). https://arxiv.org/abs/2210.03629',
+      '[^yao2022]: Yao (2022). https://arxiv.org/abs/2210.03629',
+      '[^wei2022]: Wei (2022). https://arxiv.org/abs/2201.11903',
+      '[^wei2022]: Wei, J. et al. (2022). A different text.',
+      '[^unused]: Nobody cites this.',
+      '',
+    ].join('\n');
+    const cwd = makeKb({
+      '.kblintrc.yml': 'content: content\ntaxonomy:\n  categories:\n    - { name: Reasoning, slug: reasoning }\n',
+      'content/reasoning/react.md': article,
+    });
+    const run = runCli(cwd, ['--fix', '--format', 'json']);
+    expect(run.stderr).toBe('');
+    expect(readFileSync(path.join(cwd, 'content/reasoning/react.md'), 'utf8')).toBe(
+      article
+        .replace('ReAct[^yao2021]', 'ReAct[^yao2022]')
+        .replace('[^yao2022]: Yao (2022). https://arxiv.org/abs/2210.03629\n[^yao2022]', '[^yao2022]'),
+    );
+    const left = (JSON.parse(run.stdout) as { messages: Array<{ ruleId: string; line: number; message: string }> }).messages;
+    expect(left.map((m) => [m.ruleId, m.line, m.message])).toEqual([
+      ['no-unresolved-citations', 8, 'Unexpected undefined footnote `[^reflexion]`, expected a definition `[^reflexion]: <source>` in this file'],
+      ['no-duplicate-citations', 12, 'Unexpected second definition of footnote `[^wei2022]`, expected one definition per label (first defined on line 11)'],
+      ['no-unused-citations', 13, 'Unexpected unused footnote definition `[^unused]`, expected a reference `[^unused]` in the text, or no definition'],
+    ]);
   });
 });

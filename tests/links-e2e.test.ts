@@ -69,6 +69,17 @@ function knowledgeBase(): string {
   });
 }
 
+/**
+ * A knowledge base linted once, clean, so that the run after a change meets
+ * a warm cache (on by default) as a user's second run would.
+ */
+function lintedKnowledgeBase(): string {
+  const cwd = knowledgeBase();
+  const first = runJson(cwd);
+  expect(linkFindings(first.json)).toEqual([]);
+  return cwd;
+}
+
 /** The link rules' findings as `file:line:col-line:col ruleId: message`. */
 function linkFindings(json: JsonOutput | undefined): string[] {
   expect(json, 'the CLI printed JSON').toBeDefined();
@@ -86,7 +97,7 @@ describe('links end to end', () => {
   });
 
   it('deleting an article fails every link to it, in the untouched linking articles', () => {
-    const cwd = knowledgeBase();
+    const cwd = lintedKnowledgeBase();
     rmSync(path.join(cwd, 'content/reasoning/react.md'));
     const run = runJson(cwd);
     expect(run.code).toBe(1);
@@ -104,7 +115,7 @@ describe('links end to end', () => {
   });
 
   it('renaming an article fails the links by path and keeps those by title working', () => {
-    const cwd = knowledgeBase();
+    const cwd = lintedKnowledgeBase();
     renameSync(path.join(cwd, 'content/reasoning/react.md'), path.join(cwd, 'content/reasoning/reakt.md'));
     const run = runJson(cwd);
     expect(run.code).toBe(1);
@@ -119,7 +130,7 @@ describe('links end to end', () => {
   });
 
   it('renaming a heading fails the anchors, and the target article is the cause', () => {
-    const cwd = knowledgeBase();
+    const cwd = lintedKnowledgeBase();
     writeFileSync(path.join(cwd, 'content/reasoning/react.md'), REACT.replace('## How It Works', '## How It Work'));
     const run = runJson(cwd);
     const messages = run.json?.messages.filter((m) => m.ruleId === 'no-dangling-links') ?? [];
@@ -147,14 +158,19 @@ describe('links end to end', () => {
     const whole = runJson(cwd);
     expect(whole.json?.summary.files).toBe(4);
     for (const file of ['content/reasoning/chain-of-thought.md', 'content/tools/search.md', 'content/tools/search-copy.md', 'content/meta/index.md']) {
+      const expected = whole.json?.messages.filter((m) => m.file === file);
       const alone = runJson(cwd, [file]);
       expect(alone.json?.summary.files, file).toBe(1);
-      expect(alone.json?.messages, file).toEqual(whole.json?.messages.filter((m) => m.file === file));
+      expect(alone.json?.messages, file).toEqual(expected);
     }
+    // And with nothing remembered from the earlier runs.
+    const fresh = runJson(cwd, ['--no-cache', 'content/reasoning/chain-of-thought.md']);
+    expect(fresh.json?.messages).toEqual(whole.json?.messages.filter((m) => m.file === 'content/reasoning/chain-of-thought.md'));
+    expect(fresh.json?.messages.length).toBeGreaterThan(0);
     // The copy shares the title: both articles are reported, so the comparison above covered an index rule's findings.
     expect(linkFindings(whole.json).filter((line) => line.includes('no-duplicate-titles'))).toEqual([
       'content/tools/search-copy.md:2:8-2:18 no-duplicate-titles: Unexpected duplicate title `Web Search`: also the title of `tools/search`, expected a title no other article uses',
       'content/tools/search.md:2:8-2:18 no-duplicate-titles: Unexpected duplicate title `Web Search`: also the title of `tools/search-copy`, expected a title no other article uses',
     ]);
-  });
+  }, 60_000);
 });

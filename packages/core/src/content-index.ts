@@ -42,6 +42,10 @@ export class KnowledgeIndex implements ContentIndex {
   /** First folders that hold articles: `/<category>/` is a page of the site. */
   private readonly folders = new Map<string, number>();
   private readonly anchorSets = new WeakMap<ArticleFacts, Set<string>>();
+  /** Heading text (as `wikiKey`) to its anchor, first heading first; built per article on first use. */
+  private readonly headingKeys = new WeakMap<ArticleFacts, Map<string, string>>();
+  /** Names and paths normalised once for suggestions; rebuilt after an update, on the next failure. */
+  private suggestionLists: { wikiNames: Candidate[]; ids: Candidate[]; paths: Candidate[]; stems: Candidate[] } | undefined;
   private readonly fileExists: (absolutePath: string) => boolean;
   private backlinkMap: Map<string, Backlink[]> | undefined;
 
@@ -91,6 +95,7 @@ export class KnowledgeIndex implements ContentIndex {
     removeFrom(this.foldedIds, old.id.toLowerCase(), old);
     for (const key of wikiKeysOf(old)) removeFrom(this.wikiKeys, key, old);
     for (const key of titleKeysOf(old)) removeFrom(this.titleKeys, key, old);
+    this.suggestionLists = undefined;
     if (old.folder) {
       const count = (this.folders.get(old.folder) ?? 1) - 1;
       if (count > 0) this.folders.set(old.folder, count);
@@ -139,6 +144,7 @@ export class KnowledgeIndex implements ContentIndex {
     for (const key of titleKeysOf(article)) addTo(this.titleKeys, key, article);
     if (article.folder) this.folders.set(article.folder, (this.folders.get(article.folder) ?? 0) + 1);
     this.backlinkMap = undefined;
+    this.suggestionLists = undefined;
   }
 
   private resolveWiki(from: ArticleFacts, link: LinkFacts): LinkResolution {
@@ -153,7 +159,7 @@ export class KnowledgeIndex implements ContentIndex {
       return { status: 'ambiguous', candidates: [...candidates].sort((a, b) => compare(a.id, b.id)) };
     }
     const target = candidates[0];
-    if (!target) return { status: 'missing-target', path: targetName, ...suggest(targetName, this.wikiNames()) };
+    if (!target) return { status: 'missing-target', path: targetName, ...suggest(targetName, this.lists().wikiNames) };
     return this.checkWikiHeading(target, link.anchor);
   }
 
@@ -164,13 +170,18 @@ export class KnowledgeIndex implements ContentIndex {
    */
   private checkWikiHeading(target: ArticleFacts, heading: string | undefined): LinkResolution {
     if (heading === undefined || heading === '') return { status: 'ok', target };
-    const wanted = wikiKey(heading);
-    const byText = target.headings.find((h) => wikiKey(h.text) === wanted);
-    if (byText) return { status: 'ok', target, anchor: byText.slug };
+    let byText = this.headingKeys.get(target);
+    if (!byText) {
+      byText = new Map();
+      for (const h of target.headings) if (!byText.has(wikiKey(h.text))) byText.set(wikiKey(h.text), h.slug);
+      this.headingKeys.set(target, byText);
+    }
+    const slug = byText.get(wikiKey(heading));
+    if (slug !== undefined) return { status: 'ok', target, anchor: slug };
     if (this.hasAnchor(target, heading)) return { status: 'ok', target, anchor: heading };
     // Suggest in the form the author used: a slug for a slug, heading text otherwise.
     const names = looksLikeSlug(heading) ? target.anchors : target.headings.map((h) => h.text);
-    return { status: 'missing-anchor', target, anchor: heading, ...suggest(heading, names) };
+    return { status: 'missing-anchor', target, anchor: heading, ...suggest(heading, candidates(names)) };
   }
 
   /**
@@ -179,7 +190,7 @@ export class KnowledgeIndex implements ContentIndex {
    */
   private checkAnchor(target: ArticleFacts, anchor: string): LinkResolution {
     if (anchor === '' || this.hasAnchor(target, anchor)) return { status: 'ok', target, ...(anchor ? { anchor } : {}) };
-    return { status: 'missing-anchor', target, anchor, ...suggest(anchor, target.anchors) };
+    return { status: 'missing-anchor', target, anchor, ...suggest(anchor, candidates(target.anchors)) };
   }
 
   private hasAnchor(target: ArticleFacts, anchor: string): boolean {
@@ -211,7 +222,7 @@ export class KnowledgeIndex implements ContentIndex {
     if (!isArticlePath(sitePath, link.image)) return { status: 'missing-target', path: written };
     const extension = /\.md$/i.test(sitePath) ? '.md' : '';
     const slash = written.endsWith('/') ? '/' : '';
-    return { status: 'missing-target', path: written, ...suggest(id, this.ids(), (match) => `/${match}${extension}${slash}`, id.slice(id.lastIndexOf('/') + 1)) };
+    return { status: 'missing-target', path: written, ...suggest(id, this.lists().ids, (match) => `/${match.value}${extension}${slash}`, id.slice(id.lastIndexOf('/') + 1)) };
   }
 
   /** Relative to the linking file, as GitHub and most site generators resolve them. */
@@ -240,43 +251,74 @@ export class KnowledgeIndex implements ContentIndex {
    */
   private suggestRelative(from: ArticleFacts, written: string, file: string): { suggestion?: string; suggestions?: string[] } {
     const keepExtension = /\.md$/i.test(written);
-    const key = (absolute: string) => {
-      const relative = path.relative(this.contentRoot, absolute).split(path.sep).join('/');
-      return keepExtension ? relative : relative.replace(/\.md$/i, '');
-    };
-    const byKey = new Map<string, string>();
-    for (const candidate of this.byPath.keys()) {
-      // A file rarely means to link to itself: do not offer it.
-      if (candidate !== from.path) byKey.set(key(candidate), candidate);
-    }
+    const strip = (value: string) => (keepExtension ? value : value.replace(/\.md$/i, ''));
     const fromDir = path.dirname(from.path);
     const writtenDir = written.slice(0, written.lastIndexOf('/') + 1);
-    const format = (match: string) => {
-      const candidate = byKey.get(match) as string;
-      const name = path.basename(keepExtension ? candidate : candidate.replace(/\.md$/i, ''));
-      if (path.dirname(candidate) === path.dirname(file)) return `${writtenDir}${name}`;
-      const relative = path.relative(fromDir, keepExtension ? candidate : candidate.replace(/\.md$/i, '')).split(path.sep).join('/');
+    const format = (match: Candidate) => {
+      const candidate = match.path as string;
+      if (path.dirname(candidate) === path.dirname(file)) return `${writtenDir}${path.basename(strip(candidate))}`;
+      const relative = path.relative(fromDir, strip(candidate)).split(path.sep).join('/');
       return written.startsWith('./') && !relative.startsWith('../') ? `./${relative}` : relative;
     };
-    const wanted = key(file);
-    return suggest(wanted, byKey.keys(), format, wanted.slice(wanted.lastIndexOf('/') + 1));
+    const wanted = strip(path.relative(this.contentRoot, file).split(path.sep).join('/'));
+    const lists = this.lists();
+    return suggest(
+      wanted,
+      keepExtension ? lists.paths : lists.stems,
+      format,
+      wanted.slice(wanted.lastIndexOf('/') + 1),
+      // A file rarely means to link to itself: do not offer it.
+      (candidate) => candidate.path === from.path,
+    );
   }
 
   private withAnchor(article: ArticleFacts, link: LinkFacts): LinkResolution {
     return link.anchor !== undefined ? this.checkAnchor(article, link.anchor) : { status: 'ok', target: article };
   }
 
-  private *ids(): Iterable<string> {
-    for (const article of this.byPath.values()) yield article.id;
-  }
-
-  private *wikiNames(): Iterable<string> {
-    for (const article of this.byPath.values()) {
-      if (article.title) yield article.title;
-      yield* article.aliases;
-      yield article.id;
+  private lists() {
+    if (!this.suggestionLists) {
+      const wikiNames: string[] = [];
+      const ids: string[] = [];
+      const paths: Candidate[] = [];
+      const stems: Candidate[] = [];
+      for (const article of this.byPath.values()) {
+        if (article.title) wikiNames.push(article.title);
+        wikiNames.push(...article.aliases, article.id);
+        ids.push(article.id);
+        // Content-relative, so `../reasoning/reac` finds `reasoning/react` however the link climbed there.
+        const relative = path.relative(this.contentRoot, article.path).split(path.sep).join('/');
+        paths.push(candidate(relative, article.path));
+        stems.push(candidate(relative.replace(/\.md$/i, ''), article.path));
+      }
+      this.suggestionLists = { wikiNames: candidates(wikiNames), ids: candidates(ids), paths, stems };
     }
+    return this.suggestionLists;
   }
+}
+
+/** A suggestion candidate, normalised once; `path` is the article it stands for, when it is one. */
+export interface Candidate {
+  value: string;
+  normalized: string;
+  path?: string;
+}
+
+function candidate(value: string, articlePath?: string): Candidate {
+  return { value, normalized: normalizeForMatch(value), ...(articlePath ? { path: articlePath } : {}) };
+}
+
+/** Candidates from plain strings; those that normalise alike count once (the first seen), so "ReAct" and "react" do not compete. */
+function candidates(values: Iterable<string>): Candidate[] {
+  const seen = new Set<string>();
+  const list: Candidate[] = [];
+  for (const value of values) {
+    const item = candidate(value);
+    if (seen.has(item.normalized)) continue;
+    seen.add(item.normalized);
+    list.push(item);
+  }
+  return list;
 }
 
 /**
@@ -284,34 +326,33 @@ export class KnowledgeIndex implements ContentIndex {
  * of 40% of the input (at least 2), ignoring case and `-`/`_`/space
  * differences. Paths pass their last segment as `limitBase`, so a long shared
  * folder prefix does not make every file in the folder "close".
- * Candidates that normalise alike count once (the first seen),
- * so "ReAct" and "react" do not compete with each other.
  */
-export function closeMatches(input: string, candidates: Iterable<string>, max = MAX_SUGGESTIONS, limitBase = input): string[] {
+export function closeMatches(input: string, values: Iterable<string>, max = MAX_SUGGESTIONS, limitBase = input): string[] {
+  return rank(input, candidates(values), max, limitBase).map((match) => match.value);
+}
+
+function rank(input: string, list: readonly Candidate[], max: number, limitBase: string, skip?: (candidate: Candidate) => boolean): Candidate[] {
   const wanted = normalizeForMatch(input);
   const limit = Math.max(2, Math.floor(Math.max(normalizeForMatch(limitBase).length, 1) * 0.4));
-  const seen = new Set<string>();
-  const scored: Array<{ value: string; distance: number }> = [];
-  for (const candidate of candidates) {
-    const normalized = normalizeForMatch(candidate);
-    if (seen.has(normalized)) continue;
-    seen.add(normalized);
-    // A length difference beyond the limit cannot be within it.
-    if (Math.abs(normalized.length - wanted.length) > limit) continue;
-    const d = distance(wanted, normalized);
-    if (d <= limit) scored.push({ value: candidate, distance: d });
+  const scored: Array<{ candidate: Candidate; distance: number }> = [];
+  for (const item of list) {
+    // A length difference beyond the limit cannot be within it: skip the edit distance.
+    if (Math.abs(item.normalized.length - wanted.length) > limit || skip?.(item)) continue;
+    const d = distance(wanted, item.normalized);
+    if (d <= limit) scored.push({ candidate: item, distance: d });
   }
-  scored.sort((a, b) => a.distance - b.distance || compare(a.value, b.value));
-  return scored.slice(0, max).map((s) => s.value);
+  scored.sort((a, b) => a.distance - b.distance || compare(a.candidate.value, b.candidate.value));
+  return scored.slice(0, max).map((s) => s.candidate);
 }
 
 function suggest(
   input: string,
-  candidates: Iterable<string>,
-  format: (match: string) => string = (match) => match,
+  list: readonly Candidate[],
+  format: (match: Candidate) => string = (match) => match.value,
   limitBase = input,
+  skip?: (candidate: Candidate) => boolean,
 ): { suggestion?: string; suggestions?: string[] } {
-  const matches = closeMatches(input, candidates, MAX_SUGGESTIONS, limitBase).map(format);
+  const matches = rank(input, list, MAX_SUGGESTIONS, limitBase, skip).map(format);
   return matches.length ? { suggestion: matches[0] as string, suggestions: matches } : {};
 }
 
@@ -365,6 +406,8 @@ function compare(a: string, b: string): number {
 
 /** Is `file` inside `root` (or `root` itself)? Pure path arithmetic, no disk access. */
 export function isInside(root: string, file: string): boolean {
+  // The common case, without path.relative's work; anything else (`..` segments, case-insensitive drives) goes the long way.
+  if (file.startsWith(root.endsWith(path.sep) ? root : root + path.sep) && !file.includes(`${path.sep}..`)) return true;
   const relative = path.relative(root, file);
   return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
 }

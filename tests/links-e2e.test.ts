@@ -3,10 +3,10 @@
  * renaming an article breaks exactly the links to it, in files nobody
  * touched, and a file's findings do not depend on what else was linted.
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeKb, runJson, TAXONOMY_YAML, type JsonOutput } from './helpers/kb.js';
+import { makeKb, runCli, runJson, TAXONOMY_YAML, type JsonOutput } from './helpers/kb.js';
 
 const LINK_RULES = new Set(['no-dangling-links', 'no-duplicate-titles']);
 
@@ -148,6 +148,33 @@ describe('links end to end', () => {
         endColumn: 6,
         message: 'the linked article `reasoning/react`',
       },
+    ]);
+  });
+
+  it('--fix rewrites a link with exactly one close match, and leaves the ones it cannot be sure of', () => {
+    const cwd = knowledgeBase();
+    const file = path.join(cwd, 'content/tools/search.md');
+    writeFileSync(
+      path.join(cwd, 'content/reasoning/reflexion.md'),
+      '---\ntitle: Reflexion\ncategory: Reasoning\n---\n\n# Reflexion\n\nVerbal self-critique.\n',
+    );
+    writeFileSync(
+      file,
+      SEARCH.replace(
+        'Used by [[reasoning/react|ReAct agents]]',
+        'Used by [[ReAkt|ReAct agents]], [[ReAct#How It Work]], [[Reflexion#Nothing Like It]] and [the loop](../reasoning/reakt.md#how-it-works)',
+      ),
+    );
+    const run = runCli(cwd, ['--fix', '--format', 'json']);
+    expect(run.stderr).toBe('');
+    expect(readFileSync(file, 'utf8')).toBe(
+      SEARCH.replace(
+        'Used by [[reasoning/react|ReAct agents]]',
+        'Used by [[ReAct|ReAct agents]], [[ReAct#How It Works]], [[Reflexion#Nothing Like It]] and [the loop](../reasoning/react.md#how-it-works)',
+      ),
+    );
+    expect(linkFindings(JSON.parse(run.stdout) as JsonOutput)).toEqual([
+      "content/tools/search.md:8:57-8:86 no-dangling-links: Unexpected missing heading `Nothing Like It` in `reasoning/reflexion`, expected a heading's text or anchor",
     ]);
   });
 

@@ -97,6 +97,15 @@ describe('KnowledgeIndex: relative links', () => {
     ]);
   });
 
+  it('finds the same file name in another folder, and a misspelt folder, one edit away', () => {
+    expect(resolveAll('tools/search.md', '[a](./chain-of-thought.md) [b](../reasonin/react.md) [c](/tools/react) [d](../meta/react.md#how-it-works)')).toEqual([
+      'missing-target ./chain-of-thought.md -> ../reasoning/chain-of-thought.md',
+      'missing-target ../reasonin/react.md -> ../reasoning/react.md',
+      'missing-target /tools/react -> /reasoning/react',
+      'missing-target ../meta/react.md -> ../reasoning/react.md',
+    ]);
+  });
+
   it('reports missing anchors with the closest anchors', () => {
     expect(resolveAll('tools/search.md', '[a](../reasoning/react.md#how-it-work) [b](../reasoning/react.md#HOW-IT-WORKS) [c](../reasoning/react.md#zzz)')).toEqual([
       'missing-anchor reasoning/react#how-it-work -> how-it-works',

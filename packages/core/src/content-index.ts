@@ -222,7 +222,7 @@ export class KnowledgeIndex implements ContentIndex {
     if (!isArticlePath(sitePath, link.image)) return { status: 'missing-target', path: written };
     const extension = /\.md$/i.test(sitePath) ? '.md' : '';
     const slash = written.endsWith('/') ? '/' : '';
-    return { status: 'missing-target', path: written, ...suggest(id, this.lists().ids, (match) => `/${match.value}${extension}${slash}`, id.slice(id.lastIndexOf('/') + 1)) };
+    return { status: 'missing-target', path: written, ...suggest(id, this.lists().ids, (match) => `/${match.value}${extension}${slash}`, id.slice(id.lastIndexOf('/') + 1), undefined, true) };
   }
 
   /** Relative to the linking file, as GitHub and most site generators resolve them. */
@@ -269,6 +269,7 @@ export class KnowledgeIndex implements ContentIndex {
       wanted.slice(wanted.lastIndexOf('/') + 1),
       // A file rarely means to link to itself: do not offer it.
       (candidate) => candidate.path === from.path,
+      true,
     );
   }
 
@@ -331,14 +332,35 @@ export function closeMatches(input: string, values: Iterable<string>, max = MAX_
   return rank(input, candidates(values), max, limitBase).map((match) => match.value);
 }
 
-function rank(input: string, list: readonly Candidate[], max: number, limitBase: string, skip?: (candidate: Candidate) => boolean): Candidate[] {
+/**
+ * With `paths`, candidates are `folder/name` paths: the names are compared and
+ * a different folder costs one edit, so the same file name in the wrong
+ * folder, or a misspelt folder, is one edit away however long the folder is.
+ */
+function rank(
+  input: string,
+  list: readonly Candidate[],
+  max: number,
+  limitBase: string,
+  skip?: (candidate: Candidate) => boolean,
+  paths = false,
+): Candidate[] {
   const wanted = normalizeForMatch(input);
   const limit = Math.max(2, Math.floor(Math.max(normalizeForMatch(limitBase).length, 1) * 0.4));
+  const wantedSlash = paths ? wanted.lastIndexOf('/') : -1;
+  const wantedName = paths ? wanted.slice(wantedSlash + 1) : wanted;
   const scored: Array<{ candidate: Candidate; distance: number }> = [];
   for (const item of list) {
+    let name = item.normalized;
+    let folderCost = 0;
+    if (paths) {
+      const slash = name.lastIndexOf('/');
+      folderCost = slash === wantedSlash && name.startsWith(wanted.slice(0, wantedSlash + 1)) ? 0 : 1;
+      name = name.slice(slash + 1);
+    }
     // A length difference beyond the limit cannot be within it: skip the edit distance.
-    if (Math.abs(item.normalized.length - wanted.length) > limit || skip?.(item)) continue;
-    const d = distance(wanted, item.normalized);
+    if (Math.abs(name.length - wantedName.length) + folderCost > limit || skip?.(item)) continue;
+    const d = distance(wantedName, name) + folderCost;
     if (d <= limit) scored.push({ candidate: item, distance: d });
   }
   scored.sort((a, b) => a.distance - b.distance || compare(a.candidate.value, b.candidate.value));
@@ -351,8 +373,9 @@ function suggest(
   format: (match: Candidate) => string = (match) => match.value,
   limitBase = input,
   skip?: (candidate: Candidate) => boolean,
+  paths = false,
 ): { suggestion?: string; suggestions?: string[] } {
-  const matches = rank(input, list, MAX_SUGGESTIONS, limitBase, skip).map(format);
+  const matches = rank(input, list, MAX_SUGGESTIONS, limitBase, skip, paths).map(format);
   return matches.length ? { suggestion: matches[0] as string, suggestions: matches } : {};
 }
 

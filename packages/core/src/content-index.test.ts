@@ -220,6 +220,20 @@ describe('KnowledgeIndex: wiki links', () => {
     ]);
   });
 
+  it('resolves `![[file.ext]]` embeds beside the article or under the content root, never probing outside', () => {
+    const { index, probed } = build();
+    expect(resolveAll('tools/search.md', '![[assets/loop.svg]] ![[../assets/loop.svg]] ![[loop.svg]] ![[../../../etc/passwd.png]] ![[ReAct]] [[loop.svg]]', index)).toEqual([
+      'ok content/assets/loop.svg',
+      'ok content/assets/loop.svg',
+      'missing-target loop.svg',
+      'outside-repo ../../../etc/passwd.png',
+      'ok reasoning/react',
+      // Without `!` it is a wiki link to an article named `loop.svg`.
+      'missing-target loop.svg',
+    ]);
+    expect(probed.every((file) => file.startsWith(ROOT + path.sep))).toBe(true);
+  });
+
   it('lists every candidate of an ambiguous target by id, and suggests names for a missing one (hyphens are not spaces)', () => {
     expect(resolveAll('meta/index.md', '[[Overview]] [[tools/overview]] [[ReAkt]] [[Chain of Thought Prompting]] [[Nothing Like It]]')).toEqual([
       'ambiguous reasoning/overview, tools/overview',

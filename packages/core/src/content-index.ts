@@ -154,6 +154,7 @@ export class KnowledgeIndex implements ContentIndex {
       if (link.anchor === undefined) return { status: 'missing-target', path: '' };
       return this.checkWikiHeading(from, link.anchor);
     }
+    if (link.image && isAssetName(targetName)) return this.resolveEmbed(from, targetName);
     const candidates = this.findWikiTargets(targetName);
     if (candidates.length > 1) {
       return { status: 'ambiguous', candidates: [...candidates].sort((a, b) => compare(a.id, b.id)) };
@@ -161,6 +162,20 @@ export class KnowledgeIndex implements ContentIndex {
     const target = candidates[0];
     if (!target) return { status: 'missing-target', path: targetName, ...suggest(targetName, this.lists().wikiNames) };
     return this.checkWikiHeading(target, link.anchor);
+  }
+
+  /**
+   * `![[diagram.svg]]` names a file beside the linking article or under the
+   * content root. (Obsidian also searches the whole vault by file name; the
+   * index does not list assets, so such an embed must use one of these two.)
+   */
+  private resolveEmbed(from: ArticleFacts, name: string): LinkResolution {
+    for (const base of [path.dirname(from.path), this.contentRoot]) {
+      const file = path.resolve(base, name);
+      if (!isInside(this.projectRoot, file)) return { status: 'outside-repo', path: name };
+      if (this.fileExists(file)) return { status: 'ok', file };
+    }
+    return { status: 'missing-target', path: name };
   }
 
   /**
@@ -377,6 +392,12 @@ function suggest(
 ): { suggestion?: string; suggestions?: string[] } {
   const matches = rank(input, list, MAX_SUGGESTIONS, limitBase, skip, paths).map(format);
   return matches.length ? { suggestion: matches[0] as string, suggestions: matches } : {};
+}
+
+/** A file name with an extension other than `.md`: `diagram.svg`, `paper.pdf`. */
+export function isAssetName(name: string): boolean {
+  const base = name.slice(name.lastIndexOf('/') + 1);
+  return /\.[a-z\d]+$/i.test(base) && !/\.md$/i.test(base);
 }
 
 /** Links that must reach an article (a Markdown file or an extensionless page), not an asset. */

@@ -125,6 +125,13 @@ describe('link facts', () => {
     expect(links(markdown).map((l) => `${l.kind} ${l.raw}`)).toEqual(['wiki html', 'relative notes.md', 'wiki Notes']);
   });
 
+  it('marks `![[file]]` embeds as images', () => {
+    expect(links('![[diagram.svg]] and [[Page]]').map((l) => `${l.raw} ${l.image ?? false} ${l.range}`)).toEqual([
+      'diagram.svg true 1:2-1:17 "[[diagram.svg]]"',
+      'Page false 1:22-1:30 "[[Page]]"',
+    ]);
+  });
+
   it('ignores autolinks and external links', () => {
     expect(links('<https://example.com> [a](https://example.com/a.md) [m](mailto:x@y.z) <x@y.z>')).toEqual([]);
   });

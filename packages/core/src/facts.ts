@@ -152,7 +152,10 @@ export function extractFacts(
     words += countWords(segment.node.value);
     for (const match of segment.raw.matchAll(WIKI_LINK)) {
       const start = segment.offset + (match.index ?? 0);
-      links.push(parseWikiLink(match[1] as string, start, lines));
+      const link = parseWikiLink(match[1] as string, start, lines);
+      // `![[diagram.svg]]` embeds a file (Obsidian's syntax): it must exist.
+      if (source[start - 1] === '!') link.image = true;
+      links.push(link);
     }
   }
 

@@ -87,6 +87,12 @@ function missingTarget(link: LinkFacts, found: string[]): ReportInput {
     if ((link.target ?? '') === '') {
       return { message: 'Unexpected empty wiki link, expected `[[Target]]`', range: link.range };
     }
+    if (link.image && found.length === 0 && /\.[a-z\d]+$/i.test(link.target ?? '') && !/\.md$/i.test(link.target ?? '')) {
+      return {
+        message: `Unexpected embed of missing file \`${link.target}\`, expected a file beside this article or under the content root`,
+        range: link.range,
+      };
+    }
     return {
       message: `Unexpected wiki link to missing article \`${link.target}\`, ${
         found[0] !== undefined ? `did you mean ${code(found[0])}?` : 'expected the title, an alias, the file name or `category/file` of an article'

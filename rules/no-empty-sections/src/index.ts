@@ -59,7 +59,7 @@ class SectionWalk {
   private readonly unitCache = new WeakMap<Paragraph, Unit[]>();
 
   constructor(private readonly context: RuleContext<Options>) {
-    this.sections = new Set(context.options.sections.map((name) => normalize(name)));
+    this.sections = new Set(context.options.sections.map((name) => normalize(stripColon(name.trim()))));
     this.placeholders = [...new Set(context.options.placeholders.map((p) => normalize(p)))];
   }
 

@@ -35,7 +35,7 @@ export default defineRule<Options>(
     id: 'no-empty-sections',
     description: 'Headings and section labels such as `Advantages:` have content under them.',
     scope: 'file',
-    version: 1,
+    version: 2,
     optionsSchema: {
       type: 'object',
       additionalProperties: false,

@@ -15,7 +15,7 @@ export default defineRule<Options>(
     id: 'valid-frontmatter',
     description: 'Every article opens with YAML frontmatter that parses to a mapping with the required keys of the right types.',
     scope: 'file',
-    version: 1,
+    version: 2,
     optionsSchema: {
       type: 'object',
       additionalProperties: false,

@@ -17,8 +17,12 @@ const NOTE_TO_SELF = /^(?:TODO|TBD|FIXME)\b\s*[:-]/;
 
 /** Something that starts like a web address, well formed or not: `https://`, `https:/`, `http//`. */
 const URL_LIKE = /\bhttps?(?::|\/\/)[^\s<>]*/gi;
-/** A DOI named as one: `doi:…`, `DOI …`, `doi.org/…`. The value is checked separately. */
-const DOI_MENTION = /\bdoi(?::\s*|\.org\/|\s+(?=\d))([^\s<>]*)/gi;
+/**
+ * A DOI named as one: `doi:…`, `doi.org/…`, `DOI …`. The value is checked
+ * separately. Without a colon only upper-case `DOI` counts: `Doi 2019` is
+ * more likely an author than an identifier.
+ */
+const DOI_MENTION = /\b(?:[Dd][Oo][Ii](?::\s*|\.org\/)|DOI\s+(?=\d))([^\s<>]*)/g;
 /** A bare DOI (Crossref's pattern): counts as a locator without the `doi:` prefix. */
 const DOI = /^10\.\d{4,9}\/\S+$/;
 const BARE_DOI = /\b10\.\d{4,9}\/[^\s<>]+/;
@@ -125,8 +129,12 @@ export default defineRule<Options>(
         const at = source.slice(start, end).lastIndexOf(node.url);
         consider(node.url, at === -1 ? undefined : start + at);
       });
+      // Segments and links are both in source order: one pointer walks the links once.
+      let link = 0;
       for (const segment of textSegments(definition, source)) {
-        if (links.some((link) => segment.offset >= link.start && segment.offset < link.end)) continue;
+        while (link < links.length && (links[link] as { end: number }).end <= segment.offset) link++;
+        const current = links[link];
+        if (current && segment.offset >= current.start) continue;
         consider(segment.raw, segment.offset);
       }
 

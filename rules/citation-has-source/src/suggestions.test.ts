@@ -40,6 +40,13 @@ describe('citation-has-source: expected and suggestions', () => {
     ]);
   });
 
+  it('reads `Doi 2019` as an author and year, and `DOI 10.1000` as a malformed DOI', async () => {
+    const { found } = await findings('A[^a][^b].\n\n[^a]: Takeshi Doi 2019. https://example.org/doi\n[^b]: A paper. DOI 10.1000\n', true);
+    expect(found.map((d) => `${d.line}:${d.column}-${d.endLine}:${d.endColumn}: ${d.message}`)).toEqual([
+      '9:16-9:27: Unexpected malformed DOI `DOI 10.1000` in footnote definition `[^b]`, expected `10.<registrant>/<suffix>` such as `doi:10.1000/xyz123`',
+    ]);
+  });
+
   it('checks nothing about locators by default', async () => {
     const { found } = await findings('A[^a][^b].\n\n[^a]: A book.\n[^b]: https//broken\n', false);
     expect(found).toEqual([]);

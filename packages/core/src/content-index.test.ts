@@ -80,6 +80,16 @@ describe('KnowledgeIndex: relative links', () => {
     ]);
   });
 
+  it('accepts links to folders that hold articles, as GitHub and the site render them', () => {
+    expect(resolveAll('tools/search.md', '[a](../reasoning/) [b](../reasoning) [c](..) [d](../assets/) [e](../nothing/)')).toEqual([
+      'ok (site page)',
+      'ok (site page)',
+      'ok (site page)',
+      'missing-target ../assets/',
+      'missing-target ../nothing/',
+    ]);
+  });
+
   it('decodes percent-encoding and reads angle-bracket destinations', () => {
     expect(resolveAll('meta/contributing.md', '[a](style%20guide.md) [b](<style guide.md>) [c](style%20gide.md)')).toEqual([
       'ok meta/style guide',

@@ -39,7 +39,10 @@ export class KnowledgeIndex implements ContentIndex {
   private readonly wikiKeys = new Map<string, ArticleFacts[]>();
   /** Titles and aliases only, normalised (`wikiKey`). */
   private readonly titleKeys = new Map<string, ArticleFacts[]>();
-  /** First folders that hold articles: `/<category>/` is a page of the site. */
+  /**
+   * Folders that hold articles (at any depth), with how many: a link to one
+   * is a folder page on GitHub and on the site (`/<category>/`).
+   */
   private readonly folders = new Map<string, number>();
   private readonly anchorSets = new WeakMap<ArticleFacts, Set<string>>();
   /** Heading text (as `wikiKey`) to its anchor, first heading first; built per article on first use. */
@@ -96,10 +99,10 @@ export class KnowledgeIndex implements ContentIndex {
     for (const key of wikiKeysOf(old)) removeFrom(this.wikiKeys, key, old);
     for (const key of titleKeysOf(old)) removeFrom(this.titleKeys, key, old);
     this.suggestionLists = undefined;
-    if (old.folder) {
-      const count = (this.folders.get(old.folder) ?? 1) - 1;
-      if (count > 0) this.folders.set(old.folder, count);
-      else this.folders.delete(old.folder);
+    for (const folder of this.foldersOf(old)) {
+      const count = (this.folders.get(folder) ?? 1) - 1;
+      if (count > 0) this.folders.set(folder, count);
+      else this.folders.delete(folder);
     }
     this.backlinkMap = undefined;
   }
@@ -142,9 +145,20 @@ export class KnowledgeIndex implements ContentIndex {
     addTo(this.foldedIds, article.id.toLowerCase(), article);
     for (const key of wikiKeysOf(article)) addTo(this.wikiKeys, key, article);
     for (const key of titleKeysOf(article)) addTo(this.titleKeys, key, article);
-    if (article.folder) this.folders.set(article.folder, (this.folders.get(article.folder) ?? 0) + 1);
+    for (const folder of this.foldersOf(article)) this.folders.set(folder, (this.folders.get(folder) ?? 0) + 1);
     this.backlinkMap = undefined;
     this.suggestionLists = undefined;
+  }
+
+  /** The folders from an article's own up to the content root (or the file system root for one outside it). */
+  private *foldersOf(article: ArticleFacts): Iterable<string> {
+    let folder = path.dirname(article.path);
+    for (;;) {
+      yield folder;
+      const parent = path.dirname(folder);
+      if (folder === this.contentRoot || parent === folder) return;
+      folder = parent;
+    }
   }
 
   private resolveWiki(from: ArticleFacts, link: LinkFacts): LinkResolution {
@@ -230,7 +244,7 @@ export class KnowledgeIndex implements ContentIndex {
     const id = sitePath.replace(/\.md$/i, '');
     const article = this.exactIds.get(id)?.[0] ?? this.exactIds.get(`${id}/index`)?.[0];
     if (article) return this.withAnchor(article, link);
-    if (sitePath === '' || (!sitePath.includes('/') && this.folders.has(sitePath))) {
+    if (sitePath === '' || this.folders.has(file)) {
       return { status: 'ok' };
     }
     if (this.fileExists(file)) return { status: 'ok', file };
@@ -254,6 +268,7 @@ export class KnowledgeIndex implements ContentIndex {
         : undefined);
     if (article) return this.withAnchor(article, link);
     if (this.fileExists(file)) return { status: 'ok', file };
+    if (!link.image && this.folders.has(file)) return { status: 'ok' };
     if (!isArticlePath(written, link.image)) return { status: 'missing-target', path: written };
     return { status: 'missing-target', path: written, ...this.suggestRelative(from, written, file) };
   }

@@ -38,7 +38,7 @@ export default defineRule<Options>(
     id: 'citation-has-source',
     description: 'Every footnote definition names a source: not empty, not a placeholder such as `TODO`, and with `requireLocator` a well-formed URL, DOI, ISBN or arXiv id.',
     scope: 'file',
-    version: 1,
+    version: 2,
     // A placeholder renders as the citation itself: the reader sees `TODO`.
     defaultSeverity: 'error',
     optionsSchema: {

@@ -24,7 +24,7 @@ export default defineRule<Options>(
     description:
       'Every footnote reference has a definition in the same file, and no stray rendered citation marker (`making3)`, `[12]`) is left in the text.',
     scope: 'file',
-    version: 1,
+    version: 2,
     defaultSeverity: 'error',
     optionsSchema: { type: 'object', additionalProperties: false, properties: {} },
     defaults: {},

@@ -115,6 +115,27 @@ describe('the GitHub Action, run as a runner runs it', () => {
     ]);
   });
 
+  it('only-changed works on a shallow checkout (actions/checkout\'s default depth 1) by fetching the base commit', () => {
+    const { workspace: origin, base, head } = pullRequest();
+    const workspace = path.join(makeKb({}), 'checkout');
+    git(path.dirname(workspace), 'clone', '-q', '--depth=1', `file://${origin}`, workspace);
+    expect(git(workspace, 'rev-parse', '--is-shallow-repository').trim()).toBe('true');
+    const run = runAction(
+      workspace,
+      { path: 'docs', 'only-changed': 'true' },
+      { pull_request: { number: 7, base: { sha: base }, head: { sha: head } } },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe(
+      [
+        '::error file=docs/content/tools/relative.md,line=8,col=13,endLine=8,endColumn=34,title=no-dangling-links::Unexpected missing article `../reasoning/react.md`, expected the path of an existing article',
+        `kblint: 1 error, 0 warnings in 2 files (articles changed since \`${base.slice(0, 7)}\` and the articles linking to them)`,
+        '',
+      ].join('\n'),
+    );
+    expect(run.code).toBe(1);
+  });
+
   it('without only-changed lints every article; fail-on never passes the step but keeps the annotations', () => {
     const { workspace } = pullRequest();
     const run = runAction(workspace, { path: 'docs', 'fail-on': 'never', summary: 'false' });

@@ -976,13 +976,13 @@ var require_parse = __commonJS({
         consume(token.value);
       };
       const negate = () => {
-        let count2 = 1;
+        let count = 1;
         while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
           advance();
           state.start++;
-          count2++;
+          count++;
         }
-        if (count2 % 2 === 0) {
+        if (count % 2 === 0) {
           return false;
         }
         state.negated = true;
@@ -4003,20 +4003,20 @@ var require_resolve = __commonJS({
       return false;
     }
     function countKeys(schema) {
-      let count2 = 0;
+      let count = 0;
       for (const key in schema) {
         if (key === "$ref")
           return Infinity;
-        count2++;
+        count++;
         if (SIMPLE_INLINED.has(key))
           continue;
         if (typeof schema[key] == "object") {
-          (0, util_1.eachItem)(schema[key], (sch) => count2 += countKeys(sch));
+          (0, util_1.eachItem)(schema[key], (sch) => count += countKeys(sch));
         }
-        if (count2 === Infinity)
+        if (count === Infinity)
           return Infinity;
       }
-      return count2;
+      return count;
     }
     function getFullPath(resolver2, id = "", normalize4) {
       if (normalize4 !== false)
@@ -7554,8 +7554,8 @@ var require_contains = __commonJS({
         cxt.result(valid, () => cxt.reset());
         function validateItemsWithCount() {
           const schValid = gen.name("_valid");
-          const count2 = gen.let("count", 0);
-          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count2)));
+          const count = gen.let("count", 0);
+          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count)));
         }
         function validateItems(_valid, block) {
           gen.forRange("i", 0, len, (i) => {
@@ -7568,16 +7568,16 @@ var require_contains = __commonJS({
             block();
           });
         }
-        function checkLimits(count2) {
-          gen.code((0, codegen_1._)`${count2}++`);
+        function checkLimits(count) {
+          gen.code((0, codegen_1._)`${count}++`);
           if (max === void 0) {
-            gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true).break());
+            gen.if((0, codegen_1._)`${count} >= ${min}`, () => gen.assign(valid, true).break());
           } else {
-            gen.if((0, codegen_1._)`${count2} > ${max}`, () => gen.assign(valid, false).break());
+            gen.if((0, codegen_1._)`${count} > ${max}`, () => gen.assign(valid, false).break());
             if (min === 1)
               gen.assign(valid, true);
             else
-              gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true));
+              gen.if((0, codegen_1._)`${count} >= ${min}`, () => gen.assign(valid, true));
           }
         }
       }
@@ -9685,9 +9685,9 @@ var require_common = __commonJS({
       }
       return target;
     }
-    function repeat(string3, count2) {
+    function repeat(string3, count) {
       let result = "";
-      for (let cycle = 0; cycle < count2; cycle += 1) {
+      for (let cycle = 0; cycle < count; cycle += 1) {
         result += string3;
       }
       return result;
@@ -11056,11 +11056,11 @@ var require_loader = __commonJS({
       }
       return false;
     }
-    function writeFoldedLines(state, count2) {
-      if (count2 === 1) {
+    function writeFoldedLines(state, count) {
+      if (count === 1) {
         state.result += " ";
-      } else if (count2 > 1) {
-        state.result += common.repeat("\n", count2 - 1);
+      } else if (count > 1) {
+        state.result += common.repeat("\n", count - 1);
       }
     }
     function readPlainScalar(state, nodeIndent, withinFlowCollection) {
@@ -14339,8 +14339,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count2, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count2);
+          for (const { count, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -14448,13 +14448,13 @@ var require_Alias = __commonJS({
         const anchor = anchors2 && source && anchors2.get(source);
         return anchor ? anchor.count * anchor.aliasCount : 0;
       } else if (identity.isCollection(node2)) {
-        let count2 = 0;
+        let count = 0;
         for (const item of node2.items) {
           const c = getAliasCount(doc, item, anchors2);
-          if (c > count2)
-            count2 = c;
+          if (c > count)
+            count = c;
         }
-        return count2;
+        return count;
       } else if (identity.isPair(node2)) {
         const kc = getAliasCount(doc, node2.key, anchors2);
         const vc = getAliasCount(doc, node2.value, anchors2);
@@ -17407,8 +17407,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count2, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count2);
+          for (const { count, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -17472,9 +17472,9 @@ var require_errors2 = __commonJS({
       let ci = col - 1;
       let lineStr = src.substring(lc.lineStarts[line - 1], lc.lineStarts[line]).replace(/[\n\r]+$/, "");
       if (ci >= 60 && lineStr.length > 80) {
-        const trimStart = Math.min(ci - 39, lineStr.length - 79);
-        lineStr = "\u2026" + lineStr.substring(trimStart);
-        ci -= trimStart - 1;
+        const trimStart2 = Math.min(ci - 39, lineStr.length - 79);
+        lineStr = "\u2026" + lineStr.substring(trimStart2);
+        ci -= trimStart2 - 1;
       }
       if (lineStr.length > 80)
         lineStr = lineStr.substring(0, 79) + "\u2026";
@@ -17485,12 +17485,12 @@ var require_errors2 = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count2 = 1;
+        let count = 1;
         const end = error.linePos[1];
         if (end?.line === line && end.col > col) {
-          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count2);
+        const pointer = " ".repeat(ci) + "^".repeat(count);
         error.message += `:
 
 ${lineStr}
@@ -18440,15 +18440,15 @@ var require_resolve_flow_scalar = __commonJS({
       let match = line.exec(source);
       if (!match)
         return source;
-      let trimEnd, trimBoth;
+      let trimEnd2, trimBoth;
       try {
-        trimEnd = new RegExp("(?<![ 	])[ 	]+$");
+        trimEnd2 = new RegExp("(?<![ 	])[ 	]+$");
         trimBoth = new RegExp("^[ 	]+|(?<![ 	])[ 	]+$", "g");
       } catch {
-        trimEnd = /[ \t]+$/;
+        trimEnd2 = /[ \t]+$/;
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
-      let res = match[1].replace(trimEnd, "");
+      let res = match[1].replace(trimEnd2, "");
       let sep2 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
@@ -21815,13 +21815,13 @@ var require_ignore = __commonJS({
       }
     };
     var hasTrailingBackslash = (str) => {
-      let count2 = 0;
-      while (str[str.length - count2 - 1] === ESCAPE) {
-        count2++;
+      let count = 0;
+      while (str[str.length - count - 1] === ESCAPE) {
+        count++;
       }
-      return count2 % 2 === 1;
+      return count % 2 === 1;
     };
-    var trimEnd = (body2, stripLineEnd) => {
+    var trimEnd2 = (body2, stripLineEnd) => {
       let lineEnd = body2.length;
       let end;
       for (; ; ) {
@@ -21858,7 +21858,7 @@ var require_ignore = __commonJS({
       }
       const last = body2[body2.length - 1];
       if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
-        body2 = trimEnd(body2, stripLineEnd);
+        body2 = trimEnd2(body2, stripLineEnd);
       }
       if (!body2 || hasTrailingBackslash(body2)) {
         return;
@@ -22543,12 +22543,12 @@ var require_cjs = __commonJS({
         for (const sig of signals_js_1.signals) {
           this.#sigListeners[sig] = () => {
             const listeners = this.#process.listeners(sig);
-            let { count: count2 } = this.#emitter;
+            let { count } = this.#emitter;
             const p = process4;
             if (typeof p.__signal_exit_emitter__ === "object" && typeof p.__signal_exit_emitter__.count === "number") {
-              count2 += p.__signal_exit_emitter__.count;
+              count += p.__signal_exit_emitter__.count;
             }
-            if (listeners.length === count2) {
+            if (listeners.length === count) {
               this.unload();
               const ret = this.#emitter.emit("exit", null, sig);
               const s = sig === "SIGHUP" ? this.#hupSig : sig;
@@ -23855,8 +23855,8 @@ function resolveConfig(input2, options) {
   }
   let contentRoot;
   if (config.content === void 0) {
-    const candidate = path.join(projectRoot, "content");
-    contentRoot = existsSync(candidate) ? candidate : projectRoot;
+    const candidate2 = path.join(projectRoot, "content");
+    contentRoot = existsSync(candidate2) ? candidate2 : projectRoot;
   } else if (typeof config.content === "string" && config.content !== "") {
     contentRoot = path.resolve(projectRoot, config.content);
   } else {
@@ -24233,19 +24233,19 @@ var githubSlugger = () => new BananaSlug();
 
 // ../rule-kit/dist/suggest.js
 var import_fastest_levenshtein = __toESM(require_mod(), 1);
-function closest(input2, candidates) {
+function closest(input2, candidates2) {
   const wanted = normalizeForMatch(input2);
   let best;
   let bestDistance = Infinity;
   let tie = false;
   const seen = /* @__PURE__ */ new Set();
-  for (const candidate of candidates) {
-    if (seen.has(candidate))
+  for (const candidate2 of candidates2) {
+    if (seen.has(candidate2))
       continue;
-    seen.add(candidate);
-    const d = (0, import_fastest_levenshtein.distance)(wanted, normalizeForMatch(candidate));
+    seen.add(candidate2);
+    const d = (0, import_fastest_levenshtein.distance)(wanted, normalizeForMatch(candidate2));
     if (d < bestDistance) {
-      best = candidate;
+      best = candidate2;
       bestDistance = d;
       tie = false;
     } else if (d === bestDistance) {
@@ -24584,9 +24584,16 @@ var KnowledgeIndex = class {
   wikiKeys = /* @__PURE__ */ new Map();
   /** Titles and aliases only, normalised (`wikiKey`). */
   titleKeys = /* @__PURE__ */ new Map();
-  /** First folders that hold articles: `/<category>/` is a page of the site. */
+  /**
+   * Folders that hold articles (at any depth), with how many: a link to one
+   * is a folder page on GitHub and on the site (`/<category>/`).
+   */
   folders = /* @__PURE__ */ new Map();
   anchorSets = /* @__PURE__ */ new WeakMap();
+  /** Heading text (as `wikiKey`) to its anchor, first heading first; built per article on first use. */
+  headingKeys = /* @__PURE__ */ new WeakMap();
+  /** Names and paths normalised once for suggestions; rebuilt after an update, on the next failure. */
+  suggestionLists;
   fileExists;
   backlinkMap;
   constructor(articles, options) {
@@ -24631,12 +24638,13 @@ var KnowledgeIndex = class {
       removeFrom(this.wikiKeys, key, old);
     for (const key of titleKeysOf(old))
       removeFrom(this.titleKeys, key, old);
-    if (old.folder) {
-      const count2 = (this.folders.get(old.folder) ?? 1) - 1;
-      if (count2 > 0)
-        this.folders.set(old.folder, count2);
+    this.suggestionLists = void 0;
+    for (const folder of this.foldersOf(old)) {
+      const count = (this.folders.get(folder) ?? 1) - 1;
+      if (count > 0)
+        this.folders.set(folder, count);
       else
-        this.folders.delete(old.folder);
+        this.folders.delete(folder);
     }
     this.backlinkMap = void 0;
   }
@@ -24682,9 +24690,21 @@ var KnowledgeIndex = class {
       addTo(this.wikiKeys, key, article);
     for (const key of titleKeysOf(article))
       addTo(this.titleKeys, key, article);
-    if (article.folder)
-      this.folders.set(article.folder, (this.folders.get(article.folder) ?? 0) + 1);
+    for (const folder of this.foldersOf(article))
+      this.folders.set(folder, (this.folders.get(folder) ?? 0) + 1);
     this.backlinkMap = void 0;
+    this.suggestionLists = void 0;
+  }
+  /** The folders from an article's own up to the content root (or the file system root for one outside it). */
+  *foldersOf(article) {
+    let folder = path2.dirname(article.path);
+    for (; ; ) {
+      yield folder;
+      const parent = path2.dirname(folder);
+      if (folder === this.contentRoot || parent === folder)
+        return;
+      folder = parent;
+    }
   }
   resolveWiki(from, link) {
     const targetName = link.target ?? "";
@@ -24693,14 +24713,31 @@ var KnowledgeIndex = class {
         return { status: "missing-target", path: "" };
       return this.checkWikiHeading(from, link.anchor);
     }
-    const candidates = this.findWikiTargets(targetName);
-    if (candidates.length > 1) {
-      return { status: "ambiguous", candidates: [...candidates].sort((a, b) => compare(a.id, b.id)) };
+    if (link.image && isAssetName(targetName))
+      return this.resolveEmbed(from, targetName);
+    const candidates2 = this.findWikiTargets(targetName);
+    if (candidates2.length > 1) {
+      return { status: "ambiguous", candidates: [...candidates2].sort((a, b) => compare(a.id, b.id)) };
     }
-    const target = candidates[0];
+    const target = candidates2[0];
     if (!target)
-      return { status: "missing-target", path: targetName, ...suggest(targetName, this.wikiNames()) };
+      return { status: "missing-target", path: targetName, ...suggest(targetName, this.lists().wikiNames) };
     return this.checkWikiHeading(target, link.anchor);
+  }
+  /**
+   * `![[diagram.svg]]` names a file beside the linking article or under the
+   * content root. (Obsidian also searches the whole vault by file name; the
+   * index does not list assets, so such an embed must use one of these two.)
+   */
+  resolveEmbed(from, name) {
+    for (const base of [path2.dirname(from.path), this.contentRoot]) {
+      const file = path2.resolve(base, name);
+      if (!isInside(this.projectRoot, file))
+        return { status: "outside-repo", path: name };
+      if (this.fileExists(file))
+        return { status: "ok", file };
+    }
+    return { status: "missing-target", path: name };
   }
   /**
    * A wiki heading part names a heading by its text (case-insensitive,
@@ -24710,14 +24747,21 @@ var KnowledgeIndex = class {
   checkWikiHeading(target, heading) {
     if (heading === void 0 || heading === "")
       return { status: "ok", target };
-    const wanted = wikiKey(heading);
-    const byText = target.headings.find((h) => wikiKey(h.text) === wanted);
-    if (byText)
-      return { status: "ok", target, anchor: byText.slug };
+    let byText = this.headingKeys.get(target);
+    if (!byText) {
+      byText = /* @__PURE__ */ new Map();
+      for (const h of target.headings)
+        if (!byText.has(wikiKey(h.text)))
+          byText.set(wikiKey(h.text), h.slug);
+      this.headingKeys.set(target, byText);
+    }
+    const slug2 = byText.get(wikiKey(heading));
+    if (slug2 !== void 0)
+      return { status: "ok", target, anchor: slug2 };
     if (this.hasAnchor(target, heading))
       return { status: "ok", target, anchor: heading };
     const names = looksLikeSlug(heading) ? target.anchors : target.headings.map((h) => h.text);
-    return { status: "missing-anchor", target, anchor: heading, ...suggest(heading, names) };
+    return { status: "missing-anchor", target, anchor: heading, ...suggest(heading, candidates(names)) };
   }
   /**
    * GitHub's anchors are lower case and its page script also matches a
@@ -24726,7 +24770,7 @@ var KnowledgeIndex = class {
   checkAnchor(target, anchor) {
     if (anchor === "" || this.hasAnchor(target, anchor))
       return { status: "ok", target, ...anchor ? { anchor } : {} };
-    return { status: "missing-anchor", target, anchor, ...suggest(anchor, target.anchors) };
+    return { status: "missing-anchor", target, anchor, ...suggest(anchor, candidates(target.anchors)) };
   }
   hasAnchor(target, anchor) {
     let anchors = this.anchorSets.get(target);
@@ -24751,7 +24795,7 @@ var KnowledgeIndex = class {
     const article = this.exactIds.get(id)?.[0] ?? this.exactIds.get(`${id}/index`)?.[0];
     if (article)
       return this.withAnchor(article, link);
-    if (sitePath === "" || !sitePath.includes("/") && this.folders.has(sitePath)) {
+    if (sitePath === "" || this.folders.has(file)) {
       return { status: "ok" };
     }
     if (this.fileExists(file))
@@ -24760,7 +24804,7 @@ var KnowledgeIndex = class {
       return { status: "missing-target", path: written };
     const extension2 = /\.md$/i.test(sitePath) ? ".md" : "";
     const slash = written.endsWith("/") ? "/" : "";
-    return { status: "missing-target", path: written, ...suggest(id, this.ids(), (match) => `/${match}${extension2}${slash}`, id.slice(id.lastIndexOf("/") + 1)) };
+    return { status: "missing-target", path: written, ...suggest(id, this.lists().ids, (match) => `/${match.value}${extension2}${slash}`, id.slice(id.lastIndexOf("/") + 1), void 0, true) };
   }
   /** Relative to the linking file, as GitHub and most site generators resolve them. */
   resolveRelative(from, link) {
@@ -24774,6 +24818,8 @@ var KnowledgeIndex = class {
       return this.withAnchor(article, link);
     if (this.fileExists(file))
       return { status: "ok", file };
+    if (!link.image && this.folders.has(file))
+      return { status: "ok" };
     if (!isArticlePath(written, link.image))
       return { status: "missing-target", path: written };
     return { status: "missing-target", path: written, ...this.suggestRelative(from, written, file) };
@@ -24786,66 +24832,96 @@ var KnowledgeIndex = class {
    */
   suggestRelative(from, written, file) {
     const keepExtension = /\.md$/i.test(written);
-    const key = (absolute) => {
-      const relative2 = path2.relative(this.contentRoot, absolute).split(path2.sep).join("/");
-      return keepExtension ? relative2 : relative2.replace(/\.md$/i, "");
-    };
-    const byKey = /* @__PURE__ */ new Map();
-    for (const candidate of this.byPath.keys()) {
-      if (candidate !== from.path)
-        byKey.set(key(candidate), candidate);
-    }
+    const strip = (value2) => keepExtension ? value2 : value2.replace(/\.md$/i, "");
     const fromDir = path2.dirname(from.path);
     const writtenDir = written.slice(0, written.lastIndexOf("/") + 1);
     const format = (match) => {
-      const candidate = byKey.get(match);
-      const name = path2.basename(keepExtension ? candidate : candidate.replace(/\.md$/i, ""));
-      if (path2.dirname(candidate) === path2.dirname(file))
-        return `${writtenDir}${name}`;
-      const relative2 = path2.relative(fromDir, keepExtension ? candidate : candidate.replace(/\.md$/i, "")).split(path2.sep).join("/");
+      const candidate2 = match.path;
+      if (path2.dirname(candidate2) === path2.dirname(file))
+        return `${writtenDir}${path2.basename(strip(candidate2))}`;
+      const relative2 = path2.relative(fromDir, strip(candidate2)).split(path2.sep).join("/");
       return written.startsWith("./") && !relative2.startsWith("../") ? `./${relative2}` : relative2;
     };
-    const wanted = key(file);
-    return suggest(wanted, byKey.keys(), format, wanted.slice(wanted.lastIndexOf("/") + 1));
+    const wanted = strip(path2.relative(this.contentRoot, file).split(path2.sep).join("/"));
+    const lists = this.lists();
+    return suggest(
+      wanted,
+      keepExtension ? lists.paths : lists.stems,
+      format,
+      wanted.slice(wanted.lastIndexOf("/") + 1),
+      // A file rarely means to link to itself: do not offer it.
+      (candidate2) => candidate2.path === from.path,
+      true
+    );
   }
   withAnchor(article, link) {
     return link.anchor !== void 0 ? this.checkAnchor(article, link.anchor) : { status: "ok", target: article };
   }
-  *ids() {
-    for (const article of this.byPath.values())
-      yield article.id;
-  }
-  *wikiNames() {
-    for (const article of this.byPath.values()) {
-      if (article.title)
-        yield article.title;
-      yield* article.aliases;
-      yield article.id;
+  lists() {
+    if (!this.suggestionLists) {
+      const wikiNames = [];
+      const ids = [];
+      const paths = [];
+      const stems = [];
+      for (const article of this.byPath.values()) {
+        if (article.title)
+          wikiNames.push(article.title);
+        wikiNames.push(...article.aliases, article.id);
+        ids.push(article.id);
+        const relative2 = path2.relative(this.contentRoot, article.path).split(path2.sep).join("/");
+        paths.push(candidate(relative2, article.path));
+        stems.push(candidate(relative2.replace(/\.md$/i, ""), article.path));
+      }
+      this.suggestionLists = { wikiNames: candidates(wikiNames), ids: candidates(ids), paths, stems };
     }
+    return this.suggestionLists;
   }
 };
-function closeMatches(input2, candidates, max = MAX_SUGGESTIONS, limitBase = input2) {
+function candidate(value2, articlePath) {
+  return { value: value2, normalized: normalizeForMatch(value2), ...articlePath ? { path: articlePath } : {} };
+}
+function candidates(values) {
+  const seen = /* @__PURE__ */ new Set();
+  const list3 = [];
+  for (const value2 of values) {
+    const item = candidate(value2);
+    if (seen.has(item.normalized))
+      continue;
+    seen.add(item.normalized);
+    list3.push(item);
+  }
+  return list3;
+}
+function rank(input2, list3, max, limitBase, skip, paths = false) {
   const wanted = normalizeForMatch(input2);
   const limit = Math.max(2, Math.floor(Math.max(normalizeForMatch(limitBase).length, 1) * 0.4));
-  const seen = /* @__PURE__ */ new Set();
+  const wantedSlash = paths ? wanted.lastIndexOf("/") : -1;
+  const wantedName = paths ? wanted.slice(wantedSlash + 1) : wanted;
   const scored = [];
-  for (const candidate of candidates) {
-    const normalized = normalizeForMatch(candidate);
-    if (seen.has(normalized))
+  for (const item of list3) {
+    let name = item.normalized;
+    let folderCost = 0;
+    if (paths) {
+      const slash = name.lastIndexOf("/");
+      folderCost = slash === wantedSlash && name.startsWith(wanted.slice(0, wantedSlash + 1)) ? 0 : 1;
+      name = name.slice(slash + 1);
+    }
+    if (Math.abs(name.length - wantedName.length) + folderCost > limit || skip?.(item))
       continue;
-    seen.add(normalized);
-    if (Math.abs(normalized.length - wanted.length) > limit)
-      continue;
-    const d = (0, import_fastest_levenshtein2.distance)(wanted, normalized);
+    const d = (0, import_fastest_levenshtein2.distance)(wantedName, name) + folderCost;
     if (d <= limit)
-      scored.push({ value: candidate, distance: d });
+      scored.push({ candidate: item, distance: d });
   }
-  scored.sort((a, b) => a.distance - b.distance || compare(a.value, b.value));
-  return scored.slice(0, max).map((s) => s.value);
+  scored.sort((a, b) => a.distance - b.distance || compare(a.candidate.value, b.candidate.value));
+  return scored.slice(0, max).map((s) => s.candidate);
 }
-function suggest(input2, candidates, format = (match) => match, limitBase = input2) {
-  const matches = closeMatches(input2, candidates, MAX_SUGGESTIONS, limitBase).map(format);
+function suggest(input2, list3, format = (match) => match.value, limitBase = input2, skip, paths = false) {
+  const matches = rank(input2, list3, MAX_SUGGESTIONS, limitBase, skip, paths).map(format);
   return matches.length ? { suggestion: matches[0], suggestions: matches } : {};
+}
+function isAssetName(name) {
+  const base = name.slice(name.lastIndexOf("/") + 1);
+  return /\.[a-z\d]+$/i.test(base) && !/\.md$/i.test(base);
 }
 function isArticlePath(written, image) {
   if (image)
@@ -24895,6 +24971,8 @@ function compare(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 function isInside(root, file) {
+  if (file.startsWith(root.endsWith(path2.sep) ? root : root + path2.sep) && !file.includes(`${path2.sep}..`))
+    return true;
   const relative2 = path2.relative(root, file);
   return relative2 === "" || relative2 !== ".." && !relative2.startsWith(`..${path2.sep}`) && !path2.isAbsolute(relative2);
 }
@@ -26523,7 +26601,10 @@ function extractFacts(tree, source, location, slugger, lines = new LineIndex(sou
     words += countWords(segment.node.value);
     for (const match of segment.raw.matchAll(WIKI_LINK)) {
       const start = segment.offset + (match.index ?? 0);
-      links.push(parseWikiLink(match[1], start, lines));
+      const link = parseWikiLink(match[1], start, lines);
+      if (source[start - 1] === "!")
+        link.image = true;
+      links.push(link);
     }
   }
   links.sort((a, b) => (a.range.start.offset ?? 0) - (b.range.start.offset ?? 0));
@@ -26700,16 +26781,16 @@ function decode(value2) {
   }
 }
 function countWords(text3) {
-  let count2 = 0;
+  let count = 0;
   let inWord = false;
   for (let i = 0; i < text3.length; i++) {
     const code2 = text3.charCodeAt(i);
     const space = code2 === 32 || code2 === 10 || code2 === 9 || code2 === 13;
     if (!space && !inWord)
-      count2++;
+      count++;
     inWord = !space;
   }
-  return count2;
+  return count;
 }
 function isRecord(value2) {
   return typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
@@ -30345,9 +30426,9 @@ var SpliceBuffer = class {
    *   Any removed items.
    */
   splice(start, deleteCount, items) {
-    const count2 = deleteCount || 0;
+    const count = deleteCount || 0;
     this.setCursor(Math.trunc(start));
-    const removed = this.right.splice(this.right.length - count2, Number.POSITIVE_INFINITY);
+    const removed = this.right.splice(this.right.length - count, Number.POSITIVE_INFINITY);
     if (items) chunkedPush(this.left, items);
     return removed.reverse();
   }
@@ -35187,7 +35268,7 @@ function firstInvalidUtf8(bytes) {
 
 // ../core/dist/cache.js
 import { createHash as createHash2, randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync as readFileSync2, renameSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync as readFileSync2, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 var VERSION = (() => {
   try {
     return JSON.parse(readFileSync2(new URL("../package.json", import.meta.url), "utf8")).version;
@@ -35204,22 +35285,36 @@ import { createHash as createHash3 } from "node:crypto";
 var DependencyTracker = class {
   index;
   contentHash;
+  changes;
   allDigest;
-  constructor(index2, contentHash2) {
+  collecting;
+  constructor(index2, contentHash2, changes) {
     this.index = index2;
     this.contentHash = contentHash2;
+    this.changes = changes;
   }
-  /** The index as a rule sees it while linting `target`, recording what it asks into `deps`. */
-  recorder(target, deps) {
+  /** The index as a rule sees it while linting `target`, recording what it asks into `record`. */
+  recorder(target, record) {
+    const deps = record.deps;
     const seen = /* @__PURE__ */ new Set();
+    const refs = /* @__PURE__ */ new Set();
     const ask = (query) => {
-      const { value: value2, digest } = this.evaluate(target, query);
+      if (query[0] === "all" || query[0] === "backlinks" || query[0] === "linkFrom")
+        record.volatile = true;
+      this.collecting = refs;
+      let answer;
+      try {
+        answer = this.evaluate(target, query);
+      } finally {
+        this.collecting = void 0;
+      }
+      record.refs = [...refs];
       const key = JSON.stringify(query);
       if (!seen.has(key)) {
         seen.add(key);
-        deps.push([query, digest]);
+        deps.push([query, answer.digest]);
       }
-      return value2;
+      return answer.value;
     };
     const inner = this.index;
     const known = {
@@ -35251,8 +35346,11 @@ var DependencyTracker = class {
     });
   }
   /** Are the recorded answers still the answers? */
-  unchanged(target, deps) {
-    for (const [query, digest] of deps) {
+  unchanged(target, recorded, sinceLastRun) {
+    const changes = this.changes;
+    if (sinceLastRun && changes?.namesUnchanged && !recorded.volatile && recorded.refs.every((ref) => !changes.changed.has(ref)))
+      return true;
+    for (const [query, digest] of recorded.deps) {
       let current;
       try {
         current = this.evaluate(target, query).digest;
@@ -35268,7 +35366,7 @@ var DependencyTracker = class {
     const index2 = this.index;
     switch (query[0]) {
       case "all": {
-        this.allDigest ??= hash([...index2.articles()].map((a) => this.article(a)).sort().join("\n"));
+        this.allDigest ??= hash([...index2.articles()].map((a) => `${a.path}@${this.contentHash(a.path) ?? "?"}`).sort().join("\n"));
         return { value: index2.articles(), digest: this.allDigest };
       }
       case "get": {
@@ -35310,6 +35408,7 @@ var DependencyTracker = class {
   article(facts) {
     if (!facts)
       return "-";
+    this.collecting?.add(facts.path);
     return `${facts.path}@${this.contentHash(facts.path) ?? "?"}`;
   }
   resolution(resolution) {
@@ -35321,6 +35420,13 @@ function isFacts(value2) {
 }
 function hash(text3) {
   return createHash3("sha1").update(text3).digest("base64");
+}
+function namesDigest(articles) {
+  const lines = [];
+  for (const a of articles) {
+    lines.push(JSON.stringify([a.path, a.id, a.stem, a.folder, a.inContent, a.title, a.aliases, a.category, a.tags]));
+  }
+  return hash(lines.sort().join("\n"));
 }
 
 // ../core/dist/pool.js
@@ -35668,16 +35774,16 @@ var AsynchronouslyCreatedResourcePool = class {
   }
   findAvailable() {
     let minUsage = this.maximumUsage;
-    let candidate = null;
+    let candidate2 = null;
     for (const item of this.readyItems) {
       const usage = item.currentUsage();
       if (usage === 0) return item;
       if (usage < minUsage) {
-        candidate = item;
+        candidate2 = item;
         minUsage = usage;
       }
     }
-    return candidate;
+    return candidate2;
   }
   *[Symbol.iterator]() {
     yield* this.pendingItems;
@@ -36124,82 +36230,98 @@ var _workerId = process.__tinypool_state__?.workerId;
 var src_default = Tinypool;
 
 // ../core/dist/pool.js
-var POOL_MIN_BYTES = 15e5;
-var BATCH_BYTES = 256e3;
+var POOL_MIN_FILES = 300;
+var BATCH_BYTES = 192e3;
 async function analyzeAll(engine, config, jobs, options) {
-  const threads = threadCount(jobs, options);
+  const results = new Array(jobs.length);
+  const threads = threadCount(jobs.length, options);
+  let done = 0;
   if (threads <= 1) {
-    const results = [];
-    for (const job of jobs) {
-      results.push(engine.analyze(job.path, job.content, job.lint));
-      options.onProgress?.(results.length);
+    const ahead = /* @__PURE__ */ new Map();
+    const fetch = (i) => {
+      if (i < jobs.length && !ahead.has(i))
+        ahead.set(i, options.read(jobs[i]));
+    };
+    for (let i = 0; i < jobs.length; i++) {
+      for (let k = i; k < i + 8; k++)
+        fetch(k);
+      const content3 = await ahead.get(i);
+      ahead.delete(i);
+      const job = jobs[i];
+      if (content3)
+        results[i] = engine.analyze(job.path, content3, job.lint);
+      options.onProgress?.(++done);
     }
     return results;
   }
   const pool = new src_default({
     filename: new URL("./worker.js", import.meta.url).href,
     minThreads: threads,
-    maxThreads: threads
+    maxThreads: threads,
+    // A parse's garbage dies young; a small young generation keeps each
+    // thread's memory near its live data instead of growing with the run.
+    resourceLimits: { maxYoungGenerationSizeMb: 8 }
   });
   try {
-    const results = new Array(jobs.length);
-    let done = 0;
-    const tasks = [];
-    for (const [start, batch] of batches(jobs)) {
-      const task = { config, jobs: batch };
-      tasks.push(pool.run(task).then((analyses) => {
-        analyses.forEach((analysis, i) => results[start + i] = analysis);
-        done += analyses.length;
-        options.onProgress?.(done);
-      }));
-    }
-    await Promise.all(tasks);
+    let next = 0;
+    const lane = async () => {
+      while (next < jobs.length) {
+        const start = next;
+        const batch = [];
+        const indexes = [];
+        let bytes = 0;
+        while (next < jobs.length && bytes < BATCH_BYTES) {
+          const i = next++;
+          const job = jobs[i];
+          const content3 = await options.read(job);
+          if (content3) {
+            batch.push({ path: job.path, content: content3, lint: job.lint });
+            indexes.push(i);
+            bytes += content3.byteLength;
+          }
+        }
+        if (batch.length) {
+          const task = { config, jobs: batch };
+          const analyses = await pool.run(task);
+          analyses.forEach((analysis, k) => results[indexes[k]] = analysis);
+        }
+        done += next - start;
+        options.onProgress?.(Math.min(done, jobs.length));
+      }
+    };
+    await Promise.all(Array.from({ length: threads * 2 }, lane));
     return results;
   } finally {
     await pool.destroy();
   }
 }
-function threadCount(jobs, options) {
-  if (!options.poolable || jobs.length < 2)
+function threadCount(files, options) {
+  if (!options.poolable || files < 2)
     return 1;
   if (options.workers !== void 0)
-    return Math.min(options.workers, jobs.length);
-  let bytes = 0;
-  for (const job of jobs)
-    bytes += job.content.byteLength;
-  if (bytes < POOL_MIN_BYTES)
+    return Math.max(1, Math.min(options.workers, files));
+  if (files < POOL_MIN_FILES)
     return 1;
-  return Math.min(availableParallelism2(), Math.ceil(bytes / BATCH_BYTES));
-}
-function* batches(jobs) {
-  let start = 0;
-  let bytes = 0;
-  for (let i = 0; i < jobs.length; i++) {
-    bytes += jobs[i].content.byteLength;
-    if (bytes >= BATCH_BYTES || i === jobs.length - 1) {
-      yield [start, jobs.slice(start, i + 1)];
-      start = i + 1;
-      bytes = 0;
-    }
-  }
+  return Math.max(1, Math.min(availableParallelism2(), Math.ceil(files / 100)));
 }
 
 // ../../rules/citation-has-source/dist/index.js
 var PLACEHOLDER = /^(?:todo|tbd|tba|fixme|xxx|\?+|citation needed|source needed|…|\.{3})$/;
 var NOTE_TO_SELF = /^(?:TODO|TBD|FIXME)\b\s*[:-]/;
-var WRAPPING = /^[\s[\]()*_]+|[\s[\]()*_:]+$/g;
 var URL_LIKE = /\bhttps?(?::|\/\/)[^\s<>]*/gi;
-var DOI_MENTION = /\bdoi(?::\s*|\.org\/|\s+(?=\d))([^\s<>]*)/gi;
+var DOI_MENTION = /\b(?:[Dd][Oo][Ii](?::\s*|\.org\/)|DOI\s+(?=\d))([^\s<>]*)/g;
 var DOI = /^10\.\d{4,9}\/\S+$/;
 var BARE_DOI = /\b10\.\d{4,9}\/[^\s<>]+/;
 var ISBN = /\bISBN(?:-1[03])?:?\s*([\dXx][\dXx -]*)/gi;
 var ARXIV = /\barXiv:\s?(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[a-z]{2})?\/\d{7})(?:v\d+)?/i;
-var TRAILING = /[.,;:!?'"*_]+$/;
+var TRAILING = new Set(`.,;:!?'"*_`);
+var LEADING_WRAPPERS = new Set(" 	\n[]()*_");
+var TRAILING_WRAPPERS = new Set(" 	\n[]()*_:");
 var dist_default = defineRule({
   id: "citation-has-source",
   description: "Every footnote definition names a source: not empty, not a placeholder such as `TODO`, and with `requireLocator` a well-formed URL, DOI, ISBN or arXiv id.",
   scope: "file",
-  version: 1,
+  version: 2,
   // A placeholder renders as the citation itself: the reader sees `TODO`.
   defaultSeverity: "error",
   optionsSchema: {
@@ -36216,15 +36338,14 @@ var dist_default = defineRule({
     const label = `[^${definition2.label ?? definition2.identifier}]`;
     const start = definition2.position?.start.offset;
     const at = start !== void 0 ? { range: labelRange(source, lines, start) } : { node: definition2 };
-    const text3 = plainText(definition2).trim();
+    const text3 = plainText(definition2).replace(/\s+/g, " ").trim();
     const hasLinks = contains(definition2, (node2) => node2.type === "link" || node2.type === "image" || node2.type === "linkReference");
     if (text3 === "" && !hasLinks) {
       report3({ message: `Unexpected empty footnote definition \`${label}\`, expected a source: author, title, year and a URL or DOI`, ...at });
       return;
     }
-    const wrapped = text3.replace(WRAPPING, "");
-    const placeholder = PLACEHOLDER.test(wrapped.toLowerCase()) || NOTE_TO_SELF.test(wrapped);
-    if (placeholder && !hasLinks) {
+    const blocks = definition2.children.map((child) => plainText(child).trim()).filter((block) => block !== "");
+    if (blocks.every(isPlaceholder) && !hasLinks) {
       report3({
         message: `Unexpected placeholder \`${text3}\` in footnote definition \`${label}\`, expected a source: author, title, year and a URL or DOI`,
         ...contentRange(definition2, lines, at)
@@ -36255,11 +36376,11 @@ var dist_default = defineRule({
         }
       }
       for (const match of value2.matchAll(DOI_MENTION)) {
-        const doi = match[1].replace(TRAILING, "");
+        const doi = trimEnd(match[1], TRAILING);
         if (DOI.test(doi)) {
           found = true;
         } else if (start !== void 0) {
-          const shown = match[0].replace(TRAILING, "");
+          const shown = trimEnd(match[0], TRAILING);
           malformed.push({
             message: `Unexpected malformed DOI \`${shown}\` in footnote definition \`${label}\`, expected \`10.<registrant>/<suffix>\` such as \`doi:10.1000/xyz123\``,
             start: start + match.index,
@@ -36289,8 +36410,12 @@ var dist_default = defineRule({
       const at2 = source.slice(start, end).lastIndexOf(node2.url);
       consider(node2.url, at2 === -1 ? void 0 : start + at2);
     });
+    let link = 0;
     for (const segment of textSegments(definition2, source)) {
-      if (links.some((link) => segment.offset >= link.start && segment.offset < link.end))
+      while (link < links.length && links[link].end <= segment.offset)
+        link++;
+      const current = links[link];
+      if (current && segment.offset >= current.start)
         continue;
       consider(segment.raw, segment.offset);
     }
@@ -36312,6 +36437,10 @@ var dist_default = defineRule({
       check(node2);
   });
 });
+function isPlaceholder(text3) {
+  const wrapped = trimEnd(trimStart(text3, LEADING_WRAPPERS), TRAILING_WRAPPERS);
+  return PLACEHOLDER.test(wrapped.toLowerCase()) || NOTE_TO_SELF.test(wrapped);
+}
 function walkNodes(node2, visit2) {
   visit2(node2);
   if ("children" in node2)
@@ -36342,21 +36471,35 @@ function labelRange(source, lines, start) {
   return rangeOf(lines, start, end);
 }
 function trimUrl(url) {
+  let unmatched = 0;
+  for (const char of url) {
+    if (char === "(")
+      unmatched--;
+    else if (char === ")")
+      unmatched++;
+  }
   let end = url.length;
   for (; ; ) {
-    const trimmed = url.slice(0, end).replace(TRAILING, "");
-    end = trimmed.length;
-    if (!trimmed.endsWith(")") || count(trimmed, "(") >= count(trimmed, ")"))
+    while (end > 0 && TRAILING.has(url[end - 1]))
+      end--;
+    if (end === 0 || url[end - 1] !== ")" || unmatched <= 0)
       break;
     end--;
+    unmatched--;
   }
   return url.slice(0, end);
 }
-function count(text3, char) {
-  let n = 0;
-  for (let i = text3.indexOf(char); i !== -1; i = text3.indexOf(char, i + 1))
-    n++;
-  return n;
+function trimEnd(text3, chars) {
+  let end = text3.length;
+  while (end > 0 && chars.has(text3[end - 1]))
+    end--;
+  return text3.slice(0, end);
+}
+function trimStart(text3, chars) {
+  let start = 0;
+  while (start < text3.length && chars.has(text3[start]))
+    start++;
+  return text3.slice(start);
 }
 function isWellFormedUrl(url) {
   if (!/^https?:\/\/[^/]/i.test(url))
@@ -36409,15 +36552,15 @@ var dist_default2 = defineRule({
         });
         break;
       case "ambiguous": {
-        const ids = resolution.candidates.map((candidate) => candidate.id);
+        const ids = resolution.candidates.map((candidate2) => candidate2.id);
         report3({
           message: `Unexpected ambiguous wiki link \`${link.target ?? ""}\`, expected one of ${ids.map(code).join(", ")}`,
           range: link.range,
           expected: ids,
-          related: resolution.candidates.map((candidate) => ({
-            file: candidate.path,
-            range: titleRange(candidate),
-            message: `candidate \`${candidate.id}\``
+          related: resolution.candidates.map((candidate2) => ({
+            file: candidate2.path,
+            range: titleRange(candidate2),
+            message: `candidate \`${candidate2.id}\``
           })),
           suggestions: replacements(link.targetRange, ids, (id) => `Link to \`${id}\``, false)
         });
@@ -36458,6 +36601,12 @@ function missingTarget(link, found) {
   if (link.kind === "wiki") {
     if ((link.target ?? "") === "") {
       return { message: "Unexpected empty wiki link, expected `[[Target]]`", range: link.range };
+    }
+    if (link.image && found.length === 0 && /\.[a-z\d]+$/i.test(link.target ?? "") && !/\.md$/i.test(link.target ?? "")) {
+      return {
+        message: `Unexpected embed of missing file \`${link.target}\`, expected a file beside this article or under the content root`,
+        range: link.range
+      };
     }
     return {
       message: `Unexpected wiki link to missing article \`${link.target}\`, ${found[0] !== void 0 ? `did you mean ${code(found[0])}?` : "expected the title, an alias, the file name or `category/file` of an article"}`,
@@ -36591,7 +36740,7 @@ var dist_default4 = defineRule({
     for (const other of index2.findByTitle(name.value)) {
       if (other.path === facts.path)
         continue;
-      const match = namesOf(other).find((candidate) => sameName(candidate.value, name.value));
+      const match = namesOf(other).find((candidate2) => sameName(candidate2.value, name.value));
       if (!match)
         continue;
       const theirs = `${match.field === "title" ? "the title" : "an alias"} of \`${other.id}\``;
@@ -36645,7 +36794,7 @@ var dist_default5 = defineRule({
   id: "no-empty-sections",
   description: "Headings and section labels such as `Advantages:` have content under them.",
   scope: "file",
-  version: 1,
+  version: 2,
   optionsSchema: {
     type: "object",
     additionalProperties: false,
@@ -36662,9 +36811,12 @@ var SectionWalk = class {
   sections;
   placeholders;
   lineIndex;
+  // A nested list is asked about by every container above it; remember the answers.
+  contentCache = /* @__PURE__ */ new WeakMap();
+  unitCache = /* @__PURE__ */ new WeakMap();
   constructor(context) {
     this.context = context;
-    this.sections = new Set(context.options.sections.map((name) => normalize3(name)));
+    this.sections = new Set(context.options.sections.map((name) => normalize3(stripColon(name.trim()))));
     this.placeholders = [...new Set(context.options.placeholders.map((p) => normalize3(p)))];
   }
   run() {
@@ -36740,6 +36892,14 @@ var SectionWalk = class {
     return { kind: "heading", depth: heading.depth, name, checked, range: heading.position };
   }
   paragraphUnits(paragraph) {
+    let units = this.unitCache.get(paragraph);
+    if (!units) {
+      units = this.splitParagraph(paragraph);
+      this.unitCache.set(paragraph, units);
+    }
+    return units;
+  }
+  splitParagraph(paragraph) {
     const lines = phrasingLines(paragraph.children);
     const labels = lines.map((line) => this.labelName(line));
     if (!labels.some((label) => label !== void 0)) {
@@ -36782,7 +36942,7 @@ var SectionWalk = class {
     return name !== "" && this.sections.has(normalize3(name)) ? name : void 0;
   }
   /** Range of line `k` of a multi-line paragraph, without indentation and blockquote markers. */
-  lineRange(paragraph, k, count2) {
+  lineRange(paragraph, k, count) {
     const position2 = paragraph.position;
     if (!position2)
       return void 0;
@@ -36799,7 +36959,7 @@ var SectionWalk = class {
         i++;
       column = i + 1;
     }
-    const endColumn = k === count2 - 1 ? position2.end.column : raw.trimEnd().length + 1;
+    const endColumn = k === count - 1 ? position2.end.column : raw.trimEnd().length + 1;
     return { start: { line, column }, end: { line, column: endColumn } };
   }
   linesHaveContent(lines) {
@@ -36823,9 +36983,17 @@ var SectionWalk = class {
   }
   /** Does the node show the reader anything beyond whitespace, comments, empty items and placeholders? */
   isContent(node2) {
+    let content3 = this.contentCache.get(node2);
+    if (content3 === void 0) {
+      content3 = this.computeIsContent(node2);
+      this.contentCache.set(node2, content3);
+    }
+    return content3;
+  }
+  computeIsContent(node2) {
     switch (node2.type) {
       case "paragraph":
-        return this.linesHaveContent(phrasingLines(node2.children));
+        return this.paragraphUnits(node2).some((unit) => unit.kind !== "block" || unit.content);
       case "heading":
         return plainText2(node2).trim() !== "";
       case "html":
@@ -36944,7 +37112,7 @@ var dist_default6 = defineRule({
   id: "no-unresolved-citations",
   description: "Every footnote reference has a definition in the same file, and no stray rendered citation marker (`making3)`, `[12]`) is left in the text.",
   scope: "file",
-  version: 1,
+  version: 2,
   defaultSeverity: "error",
   optionsSchema: { type: "object", additionalProperties: false, properties: {} },
   defaults: {}
@@ -36958,11 +37126,21 @@ var dist_default6 = defineRule({
   const labels = [...defined.values()];
   const stubAt = source.length;
   const stubPrefix = source === "" || source.endsWith("\n\n") ? "" : source.endsWith("\n") ? "\n" : "\n\n";
+  const suggestionCache = /* @__PURE__ */ new Map();
+  const suggestionFor = (label) => {
+    let cached = suggestionCache.get(label);
+    if (cached)
+      return cached;
+    const close2 = closest(label, labels);
+    const reachable = close2 === void 0 ? 0 : labels.filter((candidate2) => closest(label, [candidate2]) !== void 0).length;
+    cached = { close: close2, reachable };
+    suggestionCache.set(label, cached);
+    return cached;
+  };
   const reportReference = (label, start, end) => {
     const written = `[^${label}]`;
-    const close2 = closest(label, labels);
+    const { close: close2, reachable } = suggestionFor(label);
     if (close2 !== void 0) {
-      const reachable = labels.filter((candidate) => closest(label, [candidate]) !== void 0).length;
       report3({
         message: `Unexpected undefined footnote \`${written}\`, did you mean \`[^${close2}]\`?`,
         range: rangeOf(lines, start, end),
@@ -37000,6 +37178,15 @@ var dist_default6 = defineRule({
   };
   const checkProse = (block) => {
     const segments = textSegments(block, source);
+    const links = [];
+    collectLinks(block, links);
+    let link = 0;
+    const inLink = (offset) => {
+      while (link < links.length && links[link][1] <= offset)
+        link++;
+      const current = links[link];
+      return current !== void 0 && offset >= current[0];
+    };
     for (const segment of segments) {
       for (const match of segment.raw.matchAll(FOOTNOTE_CALL)) {
         const at = match.index;
@@ -37014,9 +37201,12 @@ var dist_default6 = defineRule({
         const at = match.index;
         const before = segment.raw[at - 1];
         const after = segment.raw[at + match[0].length];
-        if (before === "[" || after === "]" || isEscaped(segment.raw, at))
+        if (before === "[" || after === "]" || after === ":" || isEscaped(segment.raw, at))
           continue;
-        reportMarker(match[0], match[1], segment.offset + at, segment.offset + at + match[0].length);
+        const start = segment.offset + at;
+        if (inLink(start))
+          continue;
+        reportMarker(match[0], match[1], start, start + match[0].length);
       }
     }
     for (const marker of unbalancedMarkers(segments))
@@ -37035,6 +37225,15 @@ var dist_default6 = defineRule({
   };
   walk(tree);
 });
+function collectLinks(node2, links) {
+  if ((node2.type === "link" || node2.type === "linkReference") && node2.position?.start.offset !== void 0 && node2.position.end.offset !== void 0) {
+    links.push([node2.position.start.offset, node2.position.end.offset]);
+    return;
+  }
+  if ("children" in node2)
+    for (const child of node2.children)
+      collectLinks(child, links);
+}
 function unbalancedMarkers(segments) {
   const markers2 = [];
   let open = 0;
@@ -37070,10 +37269,10 @@ function isDigit(code2) {
   return code2 >= 48 && code2 <= 57;
 }
 function isEscaped(text3, at) {
-  let count2 = 0;
+  let count = 0;
   for (let i = at - 1; i >= 0 && text3[i] === "\\"; i--)
-    count2++;
-  return count2 % 2 === 1;
+    count++;
+  return count % 2 === 1;
 }
 function footnoteKey3(label) {
   return label.replace(/[\t\n\r ]+/g, " ").trim().toLowerCase().toUpperCase();
@@ -37150,7 +37349,7 @@ var dist_default8 = defineRule({
   id: "valid-frontmatter",
   description: "Every article opens with YAML frontmatter that parses to a mapping with the required keys of the right types.",
   scope: "file",
-  version: 1,
+  version: 2,
   optionsSchema: {
     type: "object",
     additionalProperties: false,
@@ -37358,13 +37557,13 @@ var dist_default9 = defineRule({
   });
 });
 function closestCategory(written, categories) {
-  const candidates = [];
+  const candidates2 = [];
   for (const category of categories) {
-    candidates.push(category.name);
+    candidates2.push(category.name);
     if (normalizeForMatch(category.slug) !== normalizeForMatch(category.name))
-      candidates.push(category.slug);
+      candidates2.push(category.slug);
   }
-  const best = closest(written, candidates);
+  const best = closest(written, candidates2);
   if (best !== void 0)
     return best;
   const byName = closest(written, categories.map((c) => c.name));
@@ -37578,15 +37777,12 @@ async function lint(options = {}) {
   const facts = /* @__PURE__ */ new Map();
   const perFile = /* @__PURE__ */ new Map();
   const entries = {};
-  let jobs = [];
+  const jobs = [];
   for (const file of files) {
     const error = read.errors.get(file);
     if (error !== void 0) {
-      if (!targetSet.has(file))
-        continue;
-      const analysis = engine.analyze(file, new Uint8Array(), false);
-      facts.set(file, analysis.facts);
-      perFile.set(file, [unreadable(file, error)]);
+      if (targetSet.has(file))
+        unreadableTarget(file, error);
       continue;
     }
     const hash2 = read.hashes.get(file);
@@ -37598,33 +37794,34 @@ async function lint(options = {}) {
       entries[file] = entry;
       continue;
     }
-    jobs.push({ path: file, content: read.contents.get(file) ?? new Uint8Array(), lint: targetSet.has(file) });
+    jobs.push({ path: file, lint: targetSet.has(file) });
   }
-  const unread = jobs.filter((job) => !read.contents.has(job.path));
-  const lost = /* @__PURE__ */ new Set();
-  await Promise.all(unread.map(async (job) => {
-    try {
-      job.content = await workspace.readFile(job.path);
-      if (cache)
-        cache.stats.read++;
-    } catch (error) {
-      lost.add(job);
-      if (!job.lint)
-        return;
-      facts.set(job.path, engine.analyze(job.path, new Uint8Array(), false).facts);
-      perFile.set(job.path, [unreadable(job.path, error)]);
-    }
-  }));
-  if (lost.size)
-    jobs = jobs.filter((job) => !lost.has(job));
-  read.contents.clear();
+  function unreadableTarget(file, error) {
+    facts.set(file, engine.analyze(file, new Uint8Array(), false).facts);
+    perFile.set(file, [unreadable(file, error)]);
+  }
   const analyses = await analyzeAll(engine, config, jobs, {
     workers: options.workers,
     poolable: !options.rules && !options.engine,
+    read: async (job) => {
+      try {
+        const content3 = await workspace.readFile(job.path);
+        if (cache)
+          read.hashes.set(job.path, contentHash(content3));
+        return content3;
+      } catch (error) {
+        if (job.lint)
+          unreadableTarget(job.path, error);
+        read.hashes.delete(job.path);
+        return void 0;
+      }
+    },
     ...options.onProgress ? { onProgress: (done) => options.onProgress?.(done, jobs.length) } : {}
   });
   analyses.forEach((analysis, i) => {
     const job = jobs[i];
+    if (!analysis)
+      return;
     facts.set(job.path, analysis.facts);
     perFile.set(job.path, analysis.diagnostics);
     cache?.stats.parsed.push(job.path);
@@ -37661,7 +37858,28 @@ async function lint(options = {}) {
     }
     targets = [...targetSet];
   }
-  const tracker = cache ? new DependencyTracker(index2, (file) => read.hashes.get(file)) : void 0;
+  const names = cache ? namesDigest(index2.articles()) : "";
+  const last = cache?.previous();
+  let changes;
+  if (last) {
+    let assetsUnchanged = true;
+    for (const [file, existed] of last.assets) {
+      const exists = workspace.exists(file);
+      if (!assets.has(file))
+        assets.set(file, exists);
+      if (exists !== existed)
+        assetsUnchanged = false;
+    }
+    const changed = new Set(read.errors.keys());
+    for (const [file, hash2] of last.hashes)
+      if (read.hashes.get(file) !== hash2)
+        changed.add(file);
+    for (const [file, hash2] of read.hashes)
+      if (last.hashes.get(file) !== hash2)
+        changed.add(file);
+    changes = { changed, namesUnchanged: assetsUnchanged && last.names === names };
+  }
+  const tracker = cache ? new DependencyTracker(index2, (file) => read.hashes.get(file), changes) : void 0;
   for (const file of targets) {
     const fileFacts = facts.get(file);
     if (!fileFacts)
@@ -37672,29 +37890,35 @@ async function lint(options = {}) {
       continue;
     }
     const known = entry.index;
-    if (known && Array.isArray(known.deps) && Array.isArray(known.diagnostics) && tracker.unchanged(fileFacts, known.deps)) {
+    if (known && Array.isArray(known.deps) && Array.isArray(known.refs) && Array.isArray(known.diagnostics) && tracker.unchanged(fileFacts, known, known.run === last?.id)) {
       diagnostics.push(...known.diagnostics);
+      known.run = cache?.runId ?? "";
       continue;
     }
-    const deps = [];
-    const found = engine.lintWithIndex(fileFacts, tracker.recorder(fileFacts, deps));
+    const record = { deps: [], refs: [], volatile: false };
+    const found = engine.lintWithIndex(fileFacts, tracker.recorder(fileFacts, record));
     cache?.stats.indexLinted.push(file);
     diagnostics.push(...found);
     if (found.some((d) => d.ruleId === INTERNAL_ERROR_RULE))
       delete entries[file];
     else
-      entries[file] = { ...entry, index: { deps, diagnostics: found } };
+      entries[file] = { ...entry, index: { ...record, diagnostics: found, run: cache?.runId ?? "" } };
   }
   const kept = applyDirectives(diagnostics, facts);
   sortDiagnostics(kept);
   if (cache) {
     const reusable = runKey && !kept.some((d) => d.ruleId === INTERNAL_ERROR_RULE);
-    cache.save(read.stats, reusable ? { key: runKey, files: targets, diagnostics: kept, assets: [...assets] } : void 0, entries);
+    cache.save(read.stats, reusable ? { key: runKey, files: targets, diagnostics: kept, assets: [...assets] } : void 0, entries, {
+      names,
+      assets: [...assets]
+    });
   }
   return { config, index: index2, files: [...targets].sort(), diagnostics: kept, summary: summarize(kept, targets.length) };
 }
 async function readAll(files, workspace, cache) {
-  const result = { contents: /* @__PURE__ */ new Map(), hashes: /* @__PURE__ */ new Map(), errors: /* @__PURE__ */ new Map(), stats: {}, fresh: false };
+  const result = { hashes: /* @__PURE__ */ new Map(), errors: /* @__PURE__ */ new Map(), stats: {}, fresh: false };
+  if (!cache)
+    return result;
   const onDisk = Object.getPrototypeOf(workspace) === NodeWorkspace.prototype;
   const statAt = Date.now();
   let next = 0;
@@ -37702,7 +37926,7 @@ async function readAll(files, workspace, cache) {
     while (next < files.length) {
       const file = files[next++];
       let stats;
-      if (cache && onDisk) {
+      if (onDisk) {
         stats = await stat2(file).catch(() => void 0);
         const known = stats && cache.hashFromStat(file, stats.mtimeMs, stats.size);
         if (stats && known) {
@@ -37713,15 +37937,12 @@ async function readAll(files, workspace, cache) {
       }
       try {
         const content3 = await workspace.readFile(file);
-        result.contents.set(file, content3);
-        if (cache) {
-          const hash2 = contentHash(content3);
-          cache.stats.read++;
-          result.fresh = true;
-          result.hashes.set(file, hash2);
-          if (stats && stats.size === content3.byteLength)
-            result.stats[file] = [stats.mtimeMs, stats.size, statAt, hash2];
-        }
+        const hash2 = contentHash(content3);
+        cache.stats.read++;
+        result.fresh = true;
+        result.hashes.set(file, hash2);
+        if (stats && stats.size === content3.byteLength)
+          result.stats[file] = [stats.mtimeMs, stats.size, statAt, hash2];
       } catch (error) {
         result.errors.set(file, error);
       }
@@ -37823,7 +38044,11 @@ function changedSince(ref, cwd) {
   try {
     base = git(root, ["merge-base", ref, "HEAD"]).toString().trim();
   } catch {
-    throw new UsageError(`--changed-since: cannot find a common ancestor of \`${ref}\` and HEAD; is the ref fetched? (actions/checkout needs \`fetch-depth: 0\`)`);
+    const commit = isShallow(root) ? resolveCommit(root, ref) : void 0;
+    if (!commit) {
+      throw new UsageError(`--changed-since: cannot find a common ancestor of \`${ref}\` and HEAD; is the ref fetched? (actions/checkout needs \`fetch-depth: 0\`)`);
+    }
+    base = commit;
   }
   const changed = /* @__PURE__ */ new Set();
   const removed = /* @__PURE__ */ new Set();
@@ -37854,6 +38079,27 @@ function changedSince(ref, cwd) {
   const removedMarkdown = [...removed].filter((file) => /\.md$/i.test(file));
   const removedNames = removedMarkdown.length ? namesAt(root, base, removedMarkdown) : [];
   return { changed: [...changed].sort(), removed: [...removed].sort(), ...removedNames.length ? { removedNames } : {} };
+}
+function isShallow(root) {
+  return git(root, ["rev-parse", "--is-shallow-repository"]).toString().trim() === "true";
+}
+function resolveCommit(root, ref) {
+  try {
+    return git(root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]).toString().trim() || void 0;
+  } catch {
+    return void 0;
+  }
+}
+function fetchCommit(sha, cwd) {
+  const root = gitRoot(cwd);
+  if (resolveCommit(root, sha))
+    return true;
+  try {
+    git(root, ["fetch", "--no-tags", "--quiet", "--depth=1", "origin", sha]);
+  } catch {
+    return false;
+  }
+  return resolveCommit(root, sha) !== void 0;
 }
 function namesAt(root, commit, files) {
   const requests = files.map((file) => `${commit}:${path8.relative(root, file).split(path8.sep).join("/")}`);
@@ -37935,7 +38181,7 @@ function leadsToChange(index2, from, link, changed, removedPaths, removedKeys) {
     case "missing-anchor":
       return resolution.target !== from && changed.has(resolution.target.path);
     case "ambiguous":
-      return resolution.candidates.some((candidate) => changed.has(candidate.path));
+      return resolution.candidates.some((candidate2) => changed.has(candidate2.path));
     case "missing-target":
       if (link.kind === "relative")
         return removedPaths.has(path8.resolve(path8.dirname(from.path), link.path ?? ""));
@@ -38839,6 +39085,7 @@ async function run() {
           ...options.configFile ? { configFile: options.configFile } : {}
         });
         options.config = config;
+        fetchCommit(base, cwd);
         Object.assign(options, changedTargetHooks(changedSince(base, cwd), config));
         mode = `articles changed since \`${base.slice(0, 7)}\` and the articles linking to them`;
       } else {

@@ -1,5 +1,5 @@
 import { formatters } from '@kblint/cli';
-import { changedSince, changedTargetHooks, ConfigError, lint, loadConfig, builtinRules, UsageError, type LintOptions } from '@kblint/core';
+import { changedSince, changedTargetHooks, ConfigError, fetchCommit, lint, loadConfig, builtinRules, UsageError, type LintOptions } from '@kblint/core';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -79,6 +79,9 @@ export async function run(): Promise<number> {
           ...(options.configFile ? { configFile: options.configFile } : {}),
         });
         options.config = config;
+        // actions/checkout fetches only HEAD by default; one more shallow
+        // fetch brings the base commit, which is all a diff needs.
+        fetchCommit(base, cwd);
         Object.assign(options, changedTargetHooks(changedSince(base, cwd), config));
         mode = `articles changed since \`${base.slice(0, 7)}\` and the articles linking to them`;
       } else {

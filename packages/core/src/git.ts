@@ -55,9 +55,17 @@ export function changedSince(ref: string, cwd: string): ChangedFiles {
   try {
     base = git(root, ['merge-base', ref, 'HEAD']).toString().trim();
   } catch {
-    throw new UsageError(
-      `--changed-since: cannot find a common ancestor of \`${ref}\` and HEAD; is the ref fetched? (actions/checkout needs \`fetch-depth: 0\`)`,
-    );
+    // A shallow clone (actions/checkout's default) has the two commits but
+    // not the history between them. On a pull request's merge commit the
+    // base is its first parent, so the plain difference is the same; on
+    // other commits it may list more files, never fewer.
+    const commit = isShallow(root) ? resolveCommit(root, ref) : undefined;
+    if (!commit) {
+      throw new UsageError(
+        `--changed-since: cannot find a common ancestor of \`${ref}\` and HEAD; is the ref fetched? (actions/checkout needs \`fetch-depth: 0\`)`,
+      );
+    }
+    base = commit;
   }
   const changed = new Set<string>();
   const removed = new Set<string>();
@@ -83,6 +91,33 @@ export function changedSince(ref: string, cwd: string): ChangedFiles {
   const removedMarkdown = [...removed].filter((file) => /\.md$/i.test(file));
   const removedNames = removedMarkdown.length ? namesAt(root, base, removedMarkdown) : [];
   return { changed: [...changed].sort(), removed: [...removed].sort(), ...(removedNames.length ? { removedNames } : {}) };
+}
+
+function isShallow(root: string): boolean {
+  return git(root, ['rev-parse', '--is-shallow-repository']).toString().trim() === 'true';
+}
+
+function resolveCommit(root: string, ref: string): string | undefined {
+  try {
+    return git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).toString().trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Makes sure a commit is present, fetching just it from `origin` when it is
+ * not (a shallow CI checkout has only HEAD). Returns whether it is present.
+ */
+export function fetchCommit(sha: string, cwd: string): boolean {
+  const root = gitRoot(cwd);
+  if (resolveCommit(root, sha)) return true;
+  try {
+    git(root, ['fetch', '--no-tags', '--quiet', '--depth=1', 'origin', sha]);
+  } catch {
+    return false;
+  }
+  return resolveCommit(root, sha) !== undefined;
 }
 
 /** Titles and aliases of articles as they were at `commit`, read in one `git cat-file --batch`. */

@@ -17,5 +17,5 @@ export { summarize, sortDiagnostics, displayPath, toJsonReport } from './results
 export type { Summary, JsonReport, JsonMessage } from './results.js';
 export { builtinRules } from './rules.generated.js';
 export { configSchema } from './schema.js';
-export { changedSince, changedTargetHooks, linkedToChanges, GitStagedWorkspace, gitRoot, shardOf, parseShard, isSettingsFile } from './git.js';
+export { changedSince, changedTargetHooks, fetchCommit, linkedToChanges, GitStagedWorkspace, gitRoot, shardOf, parseShard, isSettingsFile } from './git.js';
 export type { ChangedFiles } from './git.js';

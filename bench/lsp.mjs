@@ -9,7 +9,7 @@
 //     really change);
 //   - the server's peak resident memory (VmHWM, Linux only).
 //
-//   node bench/lsp.mjs [--articles 5000] [--corpus <dir>] [--edits 100] [--pause 100]
+//   node bench/lsp.mjs [--articles 5000] [--corpus <dir>] [--edits 100] [--pause 100] [--cache]
 //
 // Generates the corpus with bench/generate.mjs when <dir> has none. Prints a
 // table on stderr and one JSON object on stdout. No dependencies: the LSP
@@ -34,6 +34,8 @@ const corpus = path.resolve(option('--corpus', path.join(here, 'corpus', `kb-${a
 const edits = Number(option('--edits', 100));
 /** Milliseconds between one edit's last diagnostics and the next edit: a writer's pace, longer than the server's debounce. */
 const pause = Number(option('--pause', 100));
+/** `--cache` lets the server read the corpus's .kblintcache (a warm start); by default every article is parsed. */
+const cache = args.includes('--cache');
 
 if (!existsSync(path.join(corpus, '.kblintrc.yml'))) {
   const { generate } = await import(pathToFileURL(path.join(here, 'generate.mjs')).href);
@@ -172,6 +174,7 @@ await server.request('initialize', {
   rootUri: pathToFileURL(corpus).href,
   workspaceFolders: [{ uri: pathToFileURL(corpus).href, name: 'bench' }],
   capabilities: { window: { workDoneProgress: true } },
+  initializationOptions: { cache },
 });
 server.notify('initialized', {});
 server.notify('textDocument/didOpen', { textDocument: { uri: editedUri, languageId: 'markdown', version: 1, text: editedText } });
@@ -208,6 +211,7 @@ const result = {
   corpus: path.relative(root, corpus) || corpus,
   edits,
   pauseMs: pause,
+  cache,
   indexMs: round(index.at - started),
   firstDiagnosticsMs: round(firstDiagnosticsMs),
   edited: { p50: round(percentile(editedLatency, 50)), p95: round(percentile(editedLatency, 95)), max: round(Math.max(...editedLatency)) },
@@ -229,7 +233,7 @@ const result = {
 const row = (name, value, target = '') => `${name.padEnd(44)}${String(value).padStart(10)}  ${target}`;
 process.stderr.write(
   [
-    `kblint-language-server on ${articles} articles (${result.corpus}), ${edits} edits`,
+    `kblint-language-server on ${articles} articles (${result.corpus}), ${edits} edits, ${cache ? 'warm start from .kblintcache' : 'cold start (no cache)'}`,
     row('initialize → indexed (ms)', result.indexMs),
     row('initialize → first diagnostics (ms)', result.firstDiagnosticsMs),
     row('didChange → edited file p50 (ms)', result.edited.p50),

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -37,6 +37,18 @@ describe('KnowledgeBase', () => {
     const alias = kb.setText(at('b.md'), article('Bravo', '## Details\n\nText.'));
     expect(names(kb.dependents(alias))).toEqual(['absolute.md', 'other.md', 'relative.md', 'wiki.md']);
     expect(kb.diagnose(at('wiki.md')).map((d) => `${d.line}:${d.column} ${d.ruleId}`)).toEqual(['8:5 no-dangling-links']);
+  });
+
+  it("indexes from the project's .kblintcache on a second start, with the same findings", async () => {
+    const first = new KnowledgeBase({ root, workers: 1 });
+    await first.load();
+    expect(existsSync(path.join(root, '.kblintcache'))).toBe(true);
+    const second = new KnowledgeBase({ root, workers: 1 });
+    await second.load();
+    expect([...second.getIndex().articles()].map((a) => a.id).sort()).toEqual([...first.getIndex().articles()].map((a) => a.id).sort());
+    for (const kb of [first, second]) kb.setText(at('other.md'), article('Other', 'See [[Wiki]] and [[Nowhere]].'));
+    expect(second.diagnose(at('other.md'))).toEqual(first.diagnose(at('other.md')));
+    expect(second.diagnose(at('other.md')).map((d) => `${d.line}:${d.column} ${d.ruleId}`)).toEqual(['8:18 no-dangling-links']);
   });
 
   it('lets the disk count again when a document closes, and forgets files deleted on disk', async () => {

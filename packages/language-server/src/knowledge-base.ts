@@ -5,6 +5,7 @@ import {
   Engine,
   KnowledgeIndex,
   lint,
+  LintCache,
   loadConfig,
   NodeWorkspace,
   sortDiagnostics,
@@ -26,6 +27,11 @@ export interface KnowledgeBaseOptions {
   maxChars?: number;
   /** Threads for the first indexing; undefined lets core decide by size and cores. */
   workers?: number;
+  /**
+   * Read and update the project's `.kblintcache` (the CLI's default cache):
+   * articles whose content is cached are not parsed again at start.
+   */
+  cache?: boolean;
 }
 
 /** What an edit changed, for finding the documents to re-diagnose. */
@@ -49,6 +55,7 @@ export class KnowledgeBase {
   readonly rules: readonly KblintRule<object>[];
   readonly maxChars: number;
   readonly workers: number | undefined;
+  readonly cache: boolean;
   config!: ResolvedConfig;
   private engine!: Engine;
   private isIgnored: (file: string) => boolean = () => false;
@@ -68,6 +75,7 @@ export class KnowledgeBase {
     this.rules = options.rules ?? builtinRules;
     this.maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
     this.workers = options.workers;
+    this.cache = options.cache ?? true;
   }
 
   /**
@@ -88,6 +96,7 @@ export class KnowledgeBase {
       ...(this.rules === builtinRules ? {} : { rules: this.rules }),
       filterTargets: () => [],
       ...(this.workers !== undefined ? { workers: this.workers } : {}),
+      ...(this.cache ? { cache: new LintCache(path.join(config.projectRoot, '.kblintcache')) } : {}),
       ...(progress ? { onProgress: progress } : {}),
     });
     // Swap in the new state only when everything loaded: a config typo in

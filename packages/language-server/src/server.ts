@@ -21,9 +21,11 @@ export interface ServerOptions {
    */
   debounceMs: number;
   maxChars: number;
+  /** Read and update the project's `.kblintcache` when indexing, as the CLI does by default. */
+  cache: boolean;
 }
 
-export const DEFAULT_OPTIONS: ServerOptions = { debounceMs: 50, maxChars: DEFAULT_MAX_CHARS };
+export const DEFAULT_OPTIONS: ServerOptions = { debounceMs: 50, maxChars: DEFAULT_MAX_CHARS, cache: true };
 
 /**
  * Serves one workspace folder on `connection`. Every handler catches its own
@@ -163,8 +165,9 @@ export function serve(connection: Connection, setup: { workers?: number } = {}):
     options = {
       debounceMs: typeof init.debounceMs === 'number' && init.debounceMs >= 0 ? init.debounceMs : DEFAULT_OPTIONS.debounceMs,
       maxChars: typeof init.maxChars === 'number' && init.maxChars > 0 ? init.maxChars : DEFAULT_OPTIONS.maxChars,
+      cache: typeof init.cache === 'boolean' ? init.cache : DEFAULT_OPTIONS.cache,
     };
-    kb = new KnowledgeBase({ root, maxChars: options.maxChars, ...(setup.workers !== undefined ? { workers: setup.workers } : {}) });
+    kb = new KnowledgeBase({ root, maxChars: options.maxChars, cache: options.cache, ...(setup.workers !== undefined ? { workers: setup.workers } : {}) });
     progressSupported = params.capabilities.window?.workDoneProgress === true;
     watchRegistration = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     return {

@@ -80,6 +80,24 @@ describe('--format github', () => {
   it('prints nothing for a clean run', () => {
     expect(formatters.github?.(result([]), context)).toBe('');
   });
+
+  it('in a GitHub Actions job, writes paths relative to GITHUB_WORKSPACE when kblint runs in a subfolder', () => {
+    const workspace = makeKb({
+      'docs/.kblintrc.yml': 'content: content\ntaxonomy: taxonomy.yml\n',
+      'docs/taxonomy.yml': TAXONOMY_YAML,
+      'docs/content/reasoning/broken.md': 'No frontmatter here.\n',
+    });
+    const docs = path.join(workspace, 'docs');
+    const annotation =
+      '::error file=%s,line=1,col=1,endLine=1,endColumn=1,title=valid-frontmatter::Unexpected missing frontmatter, expected a `---` block with `title` and `category` at the start of the file\n';
+    expect(runCli(docs, ['--format', 'github'], { GITHUB_WORKSPACE: workspace }).stdout).toBe(
+      annotation.replace('%s', 'docs/content/reasoning/broken.md'),
+    );
+    // Outside the workspace (or outside Actions) paths stay relative to the working directory.
+    expect(runCli(docs, ['--format', 'github'], { GITHUB_WORKSPACE: path.join(workspace, 'elsewhere') }).stdout).toBe(
+      annotation.replace('%s', 'content/reasoning/broken.md'),
+    );
+  });
 });
 
 describe('--format sarif', () => {

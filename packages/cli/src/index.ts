@@ -165,7 +165,7 @@ export async function main(argv: string[], io: MainOptions = {}): Promise<number
     }) as LintResult;
     const isTty = 'isTTY' in stdout && Boolean((stdout as NodeJS.WriteStream).isTTY);
     const color = !values['no-color'] && (values.color ?? (isTty && !process.env.NO_COLOR));
-    stdout.write(format(shown, { cwd, color, quiet: values.quiet ?? false, version: version() }));
+    stdout.write(format(shown, { cwd: outputRoot(values.format, cwd), color, quiet: values.quiet ?? false, version: version() }));
     return exitCode(result, maxWarnings, stderr);
   } catch (error) {
     if (error instanceof ConfigError || error instanceof UsageError) return fail(error.message);
@@ -187,6 +187,18 @@ function exitCode(result: LintResult, maxWarnings: number, stderr: NodeJS.Writab
 function unifiedDiff(change: FileFix, cwd: string): string {
   const name = displayPath(change.file, cwd);
   return createTwoFilesPatch(`a/${name}`, `b/${name}`, change.before, change.after, undefined, undefined, { context: 3 });
+}
+
+/**
+ * Workflow annotations and code scanning resolve paths from the repository
+ * root, so in a GitHub Actions job those formats write paths relative to
+ * `GITHUB_WORKSPACE` even when kblint runs in a subfolder.
+ */
+function outputRoot(format: string | undefined, cwd: string): string {
+  const workspace = process.env.GITHUB_WORKSPACE;
+  if ((format !== 'github' && format !== 'sarif') || !workspace) return cwd;
+  const relative = path.relative(path.resolve(workspace), cwd);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? cwd : path.resolve(workspace);
 }
 
 function version(): string {

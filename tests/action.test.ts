@@ -2,10 +2,18 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { commitAll, git, initRepo } from './helpers/git.js';
 import { article, makeKb, REPO_ROOT, TAXONOMY_YAML } from './helpers/kb.js';
 
 const ACTION_ENTRY = path.join(REPO_ROOT, 'packages/action/dist/index.js');
+
+interface ActionYml {
+  inputs: Record<string, { default?: string; required?: boolean }>;
+  outputs: Record<string, unknown>;
+  runs: { using: string; main: string };
+}
+const ACTION = parseYaml(readFileSync(path.join(REPO_ROOT, 'packages/action/action.yml'), 'utf8')) as ActionYml;
 
 /**
  * Runs the committed bundle exactly as a runner does: `node dist/index.js`
@@ -28,14 +36,8 @@ function runAction(workspace: string, inputs: Record<string, string>, event: obj
     GITHUB_EVENT_PATH: eventPath,
     GITHUB_STEP_SUMMARY: summaryPath,
     GITHUB_OUTPUT: outputPath,
-    // The defaults action.yml declares, as the runner sets them.
-    'INPUT_PATH': '.',
-    'INPUT_CONFIG': '',
-    'INPUT_ONLY-CHANGED': 'false',
-    'INPUT_FAIL-ON': 'error',
-    'INPUT_SARIF-FILE': '',
-    'INPUT_SUMMARY': 'true',
-    'INPUT_ALLOW-JS-CONFIG': 'false',
+    // The defaults action.yml declares, set as the runner sets them.
+    ...Object.fromEntries(Object.entries(ACTION.inputs).map(([name, input]) => [`INPUT_${name.toUpperCase()}`, input.default ?? ''])),
     ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])),
   };
   const result = spawnSync(process.execPath, [ACTION_ENTRY], { cwd: workspace, env, encoding: 'utf8', timeout: 60_000 });
@@ -65,6 +67,21 @@ function pullRequest() {
 }
 
 describe('the GitHub Action, run as a runner runs it', () => {
+  it('declares the documented inputs, outputs and a node20 entry point that is committed', () => {
+    expect(ACTION.runs).toEqual({ using: 'node20', main: 'dist/index.js' });
+    expect(existsSync(ACTION_ENTRY)).toBe(true);
+    expect(Object.fromEntries(Object.entries(ACTION.inputs).map(([name, input]) => [name, input.default]))).toEqual({
+      path: '.',
+      config: '',
+      'only-changed': 'false',
+      'fail-on': 'error',
+      'sarif-file': '',
+      summary: 'true',
+      'allow-js-config': 'false',
+    });
+    expect(Object.keys(ACTION.outputs)).toEqual(['errors', 'warnings', 'sarif-file']);
+  });
+
   it('on a pull request with only-changed: annotations relative to the workspace, a job summary, SARIF, outputs, exit 1', () => {
     const { workspace, base, head } = pullRequest();
     const run = runAction(

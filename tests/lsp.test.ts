@@ -3,7 +3,7 @@
  * stdio, driven by vscode-languageserver-protocol's client connection, on
  * small knowledge bases written for each test.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -563,6 +563,38 @@ Like [[Ch and [[Chain of Thought#W and [rag](../memory-retrieval/ and [p](../mem
     const sort = (locations: Location[]) => locations.map((l) => `${path.relative(root, new URL(l.uri).pathname)}:${l.range.start.line + 1}:${l.range.start.character + 1}`).sort();
     expect(sort(await at(0))).toEqual(['content/reasoning/react.md:13:5', 'content/reasoning/tot.md:8:15']);
     expect(sort(await at(10))).toEqual(['content/reasoning/react.md:13:5']);
+  });
+});
+
+describe('language server: benchmark script', () => {
+  it('runs bench/lsp.mjs on a small generated corpus and sees every edit reach the dependent (a smoke test; nothing is timed)', () => {
+    const corpus = path.join(makeKb({}), 'corpus');
+    const run = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bench/lsp.mjs'), '--articles', '40', '--edits', '4', '--pause', '0', '--corpus', corpus], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(Object.keys(result)).toEqual([
+      'articles',
+      'corpus',
+      'edits',
+      'pauseMs',
+      'cache',
+      'indexMs',
+      'firstDiagnosticsMs',
+      'edited',
+      'dependent',
+      'dependentFindingCounts',
+      'peakRssMb',
+      'serverCpu',
+      'loadAverage',
+      'cores',
+      'targets',
+    ]);
+    // Every other edit renames the heading the dependent links to: its findings alternate.
+    expect(result.dependentFindingCounts).toEqual([0, 1]);
+    expect(run.stderr).toContain('didChange → dependent file p95 (ms)');
   });
 });
 

@@ -467,7 +467,7 @@ tags: [planning, ag]
 
 # Planning
 
-Like [[Ch and [[Chain of Thought#W and [rag](../memory-retrieval/ and [p](../memory-retrieval/rag.md#p and [^ here[^yao].
+Like [[Ch and [[Chain of Thought#W and [rag](../memory-retrieval/ and [p](../memory-retrieval/rag.md#p and [^ here[^yao] and [a](/memory-retrieval/r.
 
 [^yao]: Yao. 2022.
 `;
@@ -481,6 +481,9 @@ Like [[Ch and [[Chain of Thought#W and [rag](../memory-retrieval/ and [p](../mem
 
     const paths = await completions(session, relative, text, '](../memory-retrieval/');
     expect(paths.map((i) => i.label)).toEqual(['../memory-retrieval/rag.md', 'chain-of-thought.md', 'react.md']);
+
+    const absolute = await completions(session, relative, text, '](/memory-retrieval/r');
+    expect(absolute.map((i) => i.label)).toEqual(['/memory-retrieval/rag', '/reasoning/chain-of-thought', '/reasoning/react']);
 
     const anchors = await completions(session, relative, text, 'rag.md#p');
     expect(anchors.map((i) => i.label)).toEqual(['retrieval-augmented-generation', 'pipeline']);

@@ -132,10 +132,11 @@ export function complete(kb: KnowledgeBase, file: string, document: TextDocument
   const link = /\]\(([^)\s#]*)$/.exec(lineText);
   if (link) {
     const items: CompletionItem[] = [];
+    // `/` starts a site-absolute link (`/<category>/<stem>`); anything else is relative to this file.
+    const absolute = (link[1] ?? '').startsWith('/');
     for (const article of index.articles()) {
       if (article.path === file) continue;
-      const relative = path.relative(path.dirname(file), article.path).split(path.sep).join('/');
-      const destination = relative;
+      const destination = absolute ? `/${article.id}` : path.relative(path.dirname(file), article.path).split(path.sep).join('/');
       items.push({
         label: destination,
         kind: CompletionItemKind.File,

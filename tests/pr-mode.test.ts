@@ -89,6 +89,24 @@ describe('--changed-since <ref> (PR mode) in a real git repository', () => {
     expect(run.json?.summary.files).toBe(2);
   });
 
+  it('changing an article\'s title fails the wiki links by the old title', () => {
+    const cwd = makeKb({
+      '.kblintrc.yml': 'content: content\ntaxonomy: taxonomy.yml\n',
+      'taxonomy.yml': TAXONOMY_YAML,
+      'content/memory-retrieval/rag.md': article('Retrieval-Augmented Generation', 'Memory & Retrieval'),
+      'content/tools/by-title.md': article('By Title', 'Tools', 'See [[Retrieval-Augmented Generation]].'),
+      'content/tools/by-stem.md': article('By Stem', 'Tools', 'See [[rag]].'),
+    });
+    const base = initRepo(cwd);
+    writeFileSync(path.join(cwd, 'content/memory-retrieval/rag.md'), article('RAG Pipelines', 'Memory & Retrieval'));
+    commitAll(cwd, 'retitle rag');
+    const run = lintChanged(cwd, base);
+    expect(run.code).toBe(1);
+    expect(run.json?.messages.map((m) => [m.file, m.ruleId])).toEqual([['content/tools/by-title.md', 'no-dangling-links']]);
+    // rag.md itself, the broken link's article, and by-stem.md (its link still resolves to the changed article).
+    expect(run.json?.summary.files).toBe(3);
+  });
+
   it('renaming a heading makes the article linking to its anchor fail, and uncommitted edits count as changes', () => {
     const { cwd, base } = repo();
     writeFileSync(path.join(cwd, 'content/reasoning/react.md'), article('ReAct', 'Reasoning', '## Acting loop\n\nReason, then act.'));

@@ -38,10 +38,11 @@ export interface ChangedFiles {
   /** Files deleted or renamed away, as absolute paths (they are gone). */
   removed: string[];
   /**
-   * Titles and aliases the removed articles had at the base: wiki links by
-   * title name no path, so only these tell that `[[Old Title]]` meant one.
+   * Titles and aliases the removed and modified articles had at the base:
+   * wiki links by title name no path, so only these tell that a now broken
+   * `[[Old Title]]` meant one of them.
    */
-  removedNames?: string[];
+  oldNames?: string[];
 }
 
 /**
@@ -68,6 +69,7 @@ export function changedSince(ref: string, cwd: string): ChangedFiles {
     base = commit;
   }
   const changed = new Set<string>();
+  const modified: string[] = [];
   const removed = new Set<string>();
   const fields = git(root, ['diff', '--name-status', '-z', '-M', '--no-ext-diff', base, '--']).toString().split('\0');
   for (let i = 0; i < fields.length; ) {
@@ -83,14 +85,15 @@ export function changedSince(ref: string, cwd: string): ChangedFiles {
       const file = path.join(root, fields[i++] ?? '');
       if (code === 'D') removed.add(file);
       else changed.add(file);
+      if (code === 'M') modified.push(file);
     }
   }
   for (const file of git(root, ['ls-files', '--others', '--exclude-standard', '-z']).toString().split('\0')) {
     if (file) changed.add(path.join(root, file));
   }
-  const removedMarkdown = [...removed].filter((file) => /\.md$/i.test(file));
-  const removedNames = removedMarkdown.length ? namesAt(root, base, removedMarkdown) : [];
-  return { changed: [...changed].sort(), removed: [...removed].sort(), ...(removedNames.length ? { removedNames } : {}) };
+  const before = [...removed, ...modified].filter((file) => /\.md$/i.test(file));
+  const oldNames = before.length ? namesAt(root, base, before) : [];
+  return { changed: [...changed].sort(), removed: [...removed].sort(), ...(oldNames.length ? { oldNames } : {}) };
 }
 
 function isShallow(root: string): boolean {
@@ -187,7 +190,7 @@ export function linkedToChanges(index: KnowledgeIndex, changes: ChangedFiles): s
     removedKeys.add(wikiKey(stem));
     removedKeys.add(wikiKey(relative));
   }
-  for (const name of changes.removedNames ?? []) removedKeys.add(wikiKey(name));
+  for (const name of changes.oldNames ?? []) removedKeys.add(wikiKey(name));
   const found = new Set<string>();
   for (const article of index.articles()) {
     if (article.links.some((link) => leadsToChange(index, article, link, changed, removedPaths, removedKeys))) found.add(article.path);
@@ -215,9 +218,8 @@ function leadsToChange(
     case 'missing-target':
       // The old target is gone, so only the link's text can say where it
       // pointed: the old path for relative links, the old id or stem for
-      // site-absolute and wiki links. A wiki link by the old title is not
-      // matched (the title died with the file); it still fails when that
-      // article is linted for its own changes.
+      // site-absolute links, and for wiki links also the titles and aliases
+      // that removed or modified articles had at the base.
       if (link.kind === 'relative') return removedPaths.has(path.resolve(path.dirname(from.path), link.path ?? ''));
       if (link.kind === 'absolute') return removedKeys.has((link.path ?? '').replace(/^\/+|\/+$/g, '').replace(/\.md$/i, '').toLowerCase());
       return removedKeys.has(wikiKey(link.target ?? ''));

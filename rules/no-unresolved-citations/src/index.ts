@@ -14,6 +14,8 @@ const FOOTNOTE_CALL = /\[\^((?:[^[\]\s\\]|\\[^\s[\]])+)\]/g;
 /** `[12]` left behind where a rendered page had a numbered citation. */
 const BRACKETED_NUMERAL = /\[(\d{1,3})\]/g;
 const LETTER = /\p{L}/u;
+/** What may not follow a bracketed numeral that is a citation marker: it would be part of a word, path or glob. */
+const GLUED_AFTER = /[\p{L}\p{N}\-/(=+]/u;
 /** Blocks whose inline content is one run of prose: the paren balance is checked over each as a whole. */
 const PROSE_BLOCKS = new Set(['paragraph', 'heading', 'tableCell']);
 const SKIPPED_BLOCKS = new Set(['code', 'html', 'yaml']);
@@ -24,7 +26,7 @@ export default defineRule<Options>(
     description:
       'Every footnote reference has a definition in the same file, and no stray rendered citation marker (`making3)`, `[12]`) is left in the text.',
     scope: 'file',
-    version: 2,
+    version: 3,
     defaultSeverity: 'error',
     optionsSchema: { type: 'object', additionalProperties: false, properties: {} },
     defaults: {},
@@ -118,8 +120,11 @@ export default defineRule<Options>(
           const at = match.index;
           const before = segment.raw[at - 1];
           const after = segment.raw[at + match[0].length];
-          // `[[12]]` is a wiki link, `\[12]` is literal on purpose and `[12]:` is a hand-made footnote's own label.
+          // `[[12]]` is a wiki link, `\[12]` is literal on purpose, `[12]:` is a hand-made footnote's own
+          // label, and `anaconda[23]-5.3` is a glob: a citation marker ends where a word would.
           if (before === '[' || after === ']' || after === ':' || isEscaped(segment.raw, at)) continue;
+          const end = at + match[0].length;
+          if (gluedAfter(segment.raw, end)) continue;
           const start = segment.offset + at;
           if (inLink(start)) continue;
           reportMarker(match[0], match[1] as string, start, start + match[0].length);
@@ -146,6 +151,15 @@ function collectLinks(node: Nodes, links: Array<[number, number]>): void {
     return;
   }
   if ('children' in node) for (const child of node.children) collectLinks(child as Nodes, links);
+}
+
+/** `[23]-5.3.1`, `[12].txt`: the brackets are part of a word, path or glob, not a citation after one. */
+function gluedAfter(text: string, end: number): boolean {
+  const next = text[end];
+  if (next === undefined) return false;
+  if (GLUED_AFTER.test(next)) return true;
+  const afterDot = text[end + 1];
+  return next === '.' && afterDot !== undefined && GLUED_AFTER.test(afterDot);
 }
 
 interface Marker {

@@ -6,7 +6,7 @@ import type { ResolvedConfig } from './config.js';
 import type { Dependencies } from './dependencies.js';
 
 /** Bumped whenever the layout of the cache files changes. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 const VERSION = (() => {
   try {
@@ -83,11 +83,15 @@ export interface PreviousRun {
   assets: Array<[string, boolean]>;
 }
 
-interface FilesFile {
+interface FilesHeader {
   format: number;
   key: string;
   token: string;
-  entries: Record<string, FileEntry>;
+}
+
+/** `files.json` as loaded: each entry's JSON text, parsed only when asked for. */
+interface FilesFile extends FilesHeader {
+  lines: Map<string, { stamp: string; json: string }>;
 }
 
 /**
@@ -104,6 +108,8 @@ export class LintCache {
   private runFile: RunFile | undefined;
   private filesFile: FilesFile | undefined;
   private filesLoaded = false;
+  /** The text each loaded entry was read from. */
+  private texts = new WeakMap<FileEntry, string>();
 
   /** Names this run; entries it confirms carry it. */
   runId = '';
@@ -148,9 +154,25 @@ export class LintCache {
 
   /** Facts and findings for a file, when its content is the one cached. */
   entry(file: string, hash: string): FileEntry | undefined {
-    const entry = this.files()?.entries[file];
-    if (!entry || typeof entry !== 'object' || entry.hash !== hash || !isFactsFor(entry.facts, file)) return undefined;
-    return entry;
+    const entry = this.load(file);
+    return entry && entry.hash === hash ? entry : undefined;
+  }
+
+  private load(file: string): FileEntry | undefined {
+    const line = this.files()?.lines.get(file);
+    if (!line) return undefined;
+    let entry: unknown;
+    try {
+      entry = JSON.parse(line.json);
+    } catch {
+      return undefined;
+    }
+    if (!isObject(entry) || typeof entry.hash !== 'string' || !isFactsFor(entry.facts, file)) return undefined;
+    const loaded = entry as unknown as FileEntry;
+    if (loaded.index) loaded.index.run = line.stamp;
+    // Saved again as the same text unless the runner replaces the entry.
+    this.texts.set(loaded, line.json);
+    return loaded;
   }
 
   /** The facts of every file, if `files.json` is the one written with `run.json`. */
@@ -159,8 +181,8 @@ export class LintCache {
     if (!stored || stored.token !== this.runFile?.token) return undefined;
     const facts = new Map<string, ArticleFacts>();
     for (const file of files) {
-      const entry = stored.entries[file];
-      if (!entry || !isFactsFor(entry.facts, file)) return undefined;
+      const entry = this.load(file);
+      if (!entry) return undefined;
       facts.set(file, entry.facts);
     }
     return facts;
@@ -182,7 +204,7 @@ export class LintCache {
       let token = this.runFile?.token ?? '';
       if (entries) {
         token = this.runId;
-        writeFilesAtomic(path.join(this.location, 'files.json'), { format: FORMAT, key: this.key, token }, entries);
+        writeFilesAtomic(path.join(this.location, 'files.json'), { format: FORMAT, key: this.key, token }, entries, this.texts);
       }
       const names = index?.names ?? this.runFile?.names;
       const assets = index?.assets ?? this.runFile?.assets;
@@ -194,11 +216,48 @@ export class LintCache {
     }
   }
 
+  /**
+   * `files.json` is one header line, then one line per file:
+   * `"<path>"<TAB><run stamp><TAB><entry JSON>`. JSON text never holds a raw
+   * tab or newline, so the split is safe; a line that does not parse is a
+   * missing entry.
+   */
   private files(): FilesFile | undefined {
     if (!this.filesLoaded) {
       this.filesLoaded = true;
-      const value = readJson(path.join(this.location, 'files.json'));
-      this.filesFile = isFilesFile(value) && value.key === this.key ? value : undefined;
+      this.filesFile = undefined;
+      let text: string;
+      try {
+        text = readFileSync(path.join(this.location, 'files.json'), 'utf8');
+      } catch {
+        return undefined;
+      }
+      let header: unknown;
+      const firstBreak = text.indexOf('\n');
+      try {
+        header = JSON.parse(firstBreak === -1 ? text : text.slice(0, firstBreak));
+      } catch {
+        return undefined;
+      }
+      if (!isObject(header) || header.format !== FORMAT || header.key !== this.key || typeof header.token !== 'string') return undefined;
+      const lines = new Map<string, { stamp: string; json: string }>();
+      let at = firstBreak + 1;
+      while (firstBreak !== -1 && at < text.length) {
+        let end = text.indexOf('\n', at);
+        if (end === -1) end = text.length;
+        const tab1 = text.indexOf('\t', at);
+        const tab2 = tab1 === -1 ? -1 : text.indexOf('\t', tab1 + 1);
+        if (tab2 !== -1 && tab2 < end) {
+          try {
+            const file = JSON.parse(text.slice(at, tab1)) as unknown;
+            if (typeof file === 'string') lines.set(file, { stamp: text.slice(tab1 + 1, tab2), json: text.slice(tab2 + 1, end) });
+          } catch {
+            // A damaged line is a missing entry.
+          }
+        }
+        at = end + 1;
+      }
+      this.filesFile = { format: FORMAT, key: header.key, token: header.token, lines };
     }
     return this.filesFile;
   }
@@ -236,25 +295,31 @@ function writeAtomic(file: string, value: unknown): void {
 }
 
 /**
- * Writes `files.json` an entry at a time: one string of the whole cache
- * would briefly double the memory a large knowledge base needs.
+ * Writes `files.json` a line at a time (one string of the whole cache would
+ * briefly double the memory a large knowledge base needs). An entry loaded
+ * from the last cache and kept as it was is written back as the same text,
+ * so an edit run does not serialise every article's facts again.
  */
-function writeFilesAtomic(file: string, header: Omit<FilesFile, 'entries'>, entries: Record<string, FileEntry>): void {
+function writeFilesAtomic(file: string, header: FilesHeader, entries: Record<string, FileEntry>, texts: WeakMap<FileEntry, string>): void {
   const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   let fd: number | undefined;
   try {
     fd = openSync(temporary, 'w');
-    let chunk = `${JSON.stringify(header).slice(0, -1)},"entries":{`;
-    let first = true;
+    let chunk = `${JSON.stringify(header)}\n`;
     for (const [name, entry] of Object.entries(entries)) {
-      chunk += `${first ? '' : ','}${JSON.stringify(name)}:${JSON.stringify(entry)}`;
-      first = false;
+      const stamp = entry.index?.run ?? '';
+      let json = texts.get(entry);
+      if (json === undefined) {
+        const { index, ...rest } = entry;
+        json = JSON.stringify(index ? { ...rest, index: { ...index, run: undefined } } : rest);
+      }
+      chunk += `${JSON.stringify(name)}\t${stamp}\t${json}\n`;
       if (chunk.length > 1 << 20) {
         writeSync(fd, chunk);
         chunk = '';
       }
     }
-    writeSync(fd, `${chunk}}}`);
+    writeSync(fd, chunk);
     closeSync(fd);
     fd = undefined;
     renameSync(temporary, file);
@@ -277,9 +342,6 @@ function isRunFile(value: unknown): value is RunFile {
   return isObject(run) && typeof run.key === 'string' && Array.isArray(run.files) && Array.isArray(run.diagnostics) && Array.isArray(run.assets);
 }
 
-function isFilesFile(value: unknown): value is FilesFile {
-  return isObject(value) && value.format === FORMAT && typeof value.key === 'string' && typeof value.token === 'string' && isObject(value.entries);
-}
 
 function isFactsFor(facts: unknown, file: string): facts is ArticleFacts {
   return isObject(facts) && facts.path === file && Array.isArray(facts.links) && Array.isArray(facts.headings) && Array.isArray(facts.anchors);

@@ -176,19 +176,13 @@ export class DependencyTracker {
     return `${facts.path}@${this.contentHash(facts.path) ?? '?'}`;
   }
 
+  /** The resolution with articles named by path and content hash (a shallow copy, so no replacer is needed). */
   private resolution(resolution: LinkResolution): string {
-    return JSON.stringify(resolution, (key, value: unknown) =>
-      (key === 'target' || key === '') && isFacts(value)
-        ? this.article(value)
-        : key === 'candidates' && Array.isArray(value)
-          ? value.map((a: ArticleFacts) => this.article(a))
-          : value,
-    );
+    const named: Record<string, unknown> = { ...resolution };
+    if ('target' in resolution && resolution.target) named.target = this.article(resolution.target);
+    if ('candidates' in resolution) named.candidates = resolution.candidates.map((a) => this.article(a));
+    return JSON.stringify(named);
   }
-}
-
-function isFacts(value: unknown): value is ArticleFacts {
-  return typeof value === 'object' && value !== null && 'links' in value && 'path' in value;
 }
 
 function hash(text: string): string {

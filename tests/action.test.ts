@@ -66,7 +66,8 @@ function pullRequest() {
   return { workspace, base, head };
 }
 
-describe('the GitHub Action, run as a runner runs it', () => {
+// Each case makes a repository and runs the action once or twice: room for a loaded CI machine.
+describe('the GitHub Action, run as a runner runs it', { timeout: 120_000 }, () => {
   it('declares the documented inputs, outputs and a node20 entry point that is committed', () => {
     expect(ACTION.runs).toEqual({ using: 'node20', main: 'dist/index.js' });
     expect(existsSync(ACTION_ENTRY)).toBe(true);

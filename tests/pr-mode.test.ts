@@ -30,7 +30,8 @@ function lintChanged(cwd: string, ref: string) {
 
 const brief = (json: JsonOutput | null) => json?.messages.map((m) => `${m.file}:${m.line}:${m.column} ${m.ruleId}: ${m.message}`);
 
-describe('--changed-since <ref> (PR mode) in a real git repository', () => {
+// Each case makes a repository and runs the CLI a few times: room for a loaded CI machine.
+describe('--changed-since <ref> (PR mode) in a real git repository', { timeout: 120_000 }, () => {
   it('renaming an article makes the untouched articles that link to its old path fail; an unrelated article is not linted', () => {
     const { cwd, base } = repo();
     git(cwd, 'mv', 'content/reasoning/react.md', 'content/reasoning/react-prompting.md');

@@ -24,7 +24,9 @@ function json(run: { stdout: string }): JsonOutput {
   return JSON.parse(run.stdout) as JsonOutput;
 }
 
-describe('--shard i/n and kblint merge', () => {
+// Each case runs the CLI up to a dozen times; on a loaded 2-core CI machine
+// that can pass the 30 s default.
+describe('--shard i/n and kblint merge', { timeout: 180_000 }, () => {
   it('the merged shards 1/4 … 4/4 equal the unsharded run: same JSON, same stylish output, same exit code', () => {
     const cwd = bigKb();
     const whole = runCli(cwd, ['--format', 'json']);

@@ -22,7 +22,8 @@ function lintStaged(cwd: string, extra: string[] = []) {
 
 const brief = (json: JsonOutput | null) => json?.messages.map((m) => `${m.file}:${m.line}:${m.column} ${m.ruleId}`);
 
-describe('--staged in a real git repository', () => {
+// Each case makes a repository and runs the CLI a few times: room for a loaded CI machine.
+describe('--staged in a real git repository', { timeout: 120_000 }, () => {
   it('lints what is staged, not the working tree', () => {
     const cwd = repo();
     const a = path.join(cwd, 'content/reasoning/a.md');

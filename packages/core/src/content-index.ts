@@ -51,6 +51,7 @@ export class KnowledgeIndex implements ContentIndex {
   private suggestionLists: { wikiNames: Candidate[]; ids: Candidate[]; paths: Candidate[]; stems: Candidate[] } | undefined;
   private readonly fileExists: (absolutePath: string) => boolean;
   private backlinkMap: Map<string, Backlink[]> | undefined;
+  private suggesting = true;
 
   constructor(articles: Iterable<ArticleFacts>, options: IndexOptions) {
     this.contentRoot = options.contentRoot;
@@ -123,15 +124,21 @@ export class KnowledgeIndex implements ContentIndex {
   backlinks(filePath: string): Backlink[] {
     if (!this.backlinkMap) {
       const map = new Map<string, Backlink[]>();
-      for (const from of this.byPath.values()) {
-        for (const link of from.links) {
-          const resolution = this.resolveLink(from, link);
-          const target = resolution.status === 'ok' ? resolution.target : undefined;
-          if (!target || target === from) continue;
-          const list = map.get(target.path);
-          if (list) list.push({ from, link });
-          else map.set(target.path, [{ from, link }]);
+      // Only targets matter here: do not rank suggestions for every dangling link.
+      this.suggesting = false;
+      try {
+        for (const from of this.byPath.values()) {
+          for (const link of from.links) {
+            const resolution = this.resolveLink(from, link);
+            const target = resolution.status === 'ok' ? resolution.target : undefined;
+            if (!target || target === from) continue;
+            const list = map.get(target.path);
+            if (list) list.push({ from, link });
+            else map.set(target.path, [{ from, link }]);
+          }
         }
+      } finally {
+        this.suggesting = true;
       }
       this.backlinkMap = map;
     }
@@ -148,6 +155,10 @@ export class KnowledgeIndex implements ContentIndex {
     for (const folder of this.foldersOf(article)) this.folders.set(folder, (this.folders.get(folder) ?? 0) + 1);
     this.backlinkMap = undefined;
     this.suggestionLists = undefined;
+  }
+
+  private offer(make: () => { suggestion?: string; suggestions?: string[] }): { suggestion?: string; suggestions?: string[] } {
+    return this.suggesting ? make() : {};
   }
 
   /** The folders from an article's own up to the content root (or the file system root for one outside it). */
@@ -174,7 +185,7 @@ export class KnowledgeIndex implements ContentIndex {
       return { status: 'ambiguous', candidates: [...candidates].sort((a, b) => compare(a.id, b.id)) };
     }
     const target = candidates[0];
-    if (!target) return { status: 'missing-target', path: targetName, ...suggest(targetName, this.lists().wikiNames) };
+    if (!target) return { status: 'missing-target', path: targetName, ...this.offer(() => suggest(targetName, this.lists().wikiNames)) };
     return this.checkWikiHeading(target, link.anchor);
   }
 
@@ -210,7 +221,7 @@ export class KnowledgeIndex implements ContentIndex {
     if (this.hasAnchor(target, heading)) return { status: 'ok', target, anchor: heading };
     // Suggest in the form the author used: a slug for a slug, heading text otherwise.
     const names = looksLikeSlug(heading) ? target.anchors : target.headings.map((h) => h.text);
-    return { status: 'missing-anchor', target, anchor: heading, ...suggest(heading, candidates(names)) };
+    return { status: 'missing-anchor', target, anchor: heading, ...this.offer(() => suggest(heading, candidates(names))) };
   }
 
   /**
@@ -219,7 +230,7 @@ export class KnowledgeIndex implements ContentIndex {
    */
   private checkAnchor(target: ArticleFacts, anchor: string): LinkResolution {
     if (anchor === '' || this.hasAnchor(target, anchor)) return { status: 'ok', target, ...(anchor ? { anchor } : {}) };
-    return { status: 'missing-anchor', target, anchor, ...suggest(anchor, candidates(target.anchors)) };
+    return { status: 'missing-anchor', target, anchor, ...this.offer(() => suggest(anchor, candidates(target.anchors))) };
   }
 
   private hasAnchor(target: ArticleFacts, anchor: string): boolean {
@@ -251,7 +262,7 @@ export class KnowledgeIndex implements ContentIndex {
     if (!isArticlePath(sitePath, link.image)) return { status: 'missing-target', path: written };
     const extension = /\.md$/i.test(sitePath) ? '.md' : '';
     const slash = written.endsWith('/') ? '/' : '';
-    return { status: 'missing-target', path: written, ...suggest(id, this.lists().ids, (match) => `/${match.value}${extension}${slash}`, id.slice(id.lastIndexOf('/') + 1), undefined, true) };
+    return { status: 'missing-target', path: written, ...this.offer(() => suggest(id, this.lists().ids, (match) => `/${match.value}${extension}${slash}`, id.slice(id.lastIndexOf('/') + 1), undefined, true)) };
   }
 
   /** Relative to the linking file, as GitHub and most site generators resolve them. */
@@ -270,7 +281,7 @@ export class KnowledgeIndex implements ContentIndex {
     if (this.fileExists(file)) return { status: 'ok', file };
     if (!link.image && this.folders.has(file)) return { status: 'ok' };
     if (!isArticlePath(written, link.image)) return { status: 'missing-target', path: written };
-    return { status: 'missing-target', path: written, ...this.suggestRelative(from, written, file) };
+    return { status: 'missing-target', path: written, ...this.offer(() => this.suggestRelative(from, written, file)) };
   }
 
   /**

@@ -1,4 +1,4 @@
-import { defineRule, type ArticleFacts, type RuleContext, type Suggestion, type Taxonomy } from '@kblint/rule-kit';
+import { defineRule, type RuleContext } from '@kblint/rule-kit';
 
 export interface Options {
   /** Keys every article must have. */
@@ -25,10 +25,10 @@ export default defineRule<Options>(
     },
     defaults: { required: ['title', 'category'] },
   },
-  ({ facts, source, options, taxonomy, report }) => {
+  ({ facts, source, options, report }) => {
     const frontmatter = facts.frontmatter;
     if (!frontmatter.present) {
-      reportAbsent(source, options.required, report, () => stub(facts, options.required, taxonomy, source));
+      reportAbsent(source, options.required, report);
       return;
     }
     const block = frontmatter.range ?? { start: { line: 1, column: 1 }, end: { line: 1, column: 4 } };
@@ -93,12 +93,7 @@ export default defineRule<Options>(
  * that is never closed (or closed with YAML's `...`), one that does not start
  * on the first line, or TOML's `+++`.
  */
-function reportAbsent(
-  source: string,
-  required: string[],
-  report: RuleContext<Options>['report'],
-  suggest: () => Suggestion,
-): void {
+function reportAbsent(source: string, required: string[], report: RuleContext<Options>['report']): void {
   const lines = source.split('\n', 200).map((line) => line.replace(/\r$/, ''));
   const first = lines[0] ?? '';
   const at = (line: number, text: string) => ({
@@ -130,34 +125,7 @@ function reportAbsent(
   report({
     message: `Unexpected missing frontmatter, expected a \`---\` block with ${list(required)} at the start of the file`,
     range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
-    suggestions: [suggest()],
   });
-}
-
-/**
- * A frontmatter block to start from: the title from the first heading (or
- * the file name), the category whose slug is the article's folder, the other
- * required keys empty. Offered in the editor, never applied by `--fix`: the
- * values are guesses.
- */
-function stub(facts: ArticleFacts, required: string[], taxonomy: Taxonomy | undefined, source: string): Suggestion {
-  const category = taxonomy?.categories.find((c) => c.slug === facts.folder)?.name;
-  const lines = required.map((key) => {
-    const value = key === 'title' ? (facts.title ?? facts.stem) : key === 'category' ? category : undefined;
-    return value === undefined || value === '' ? `${key}:` : `${key}: ${yamlString(value)}`;
-  });
-  const separator = source.startsWith('\n') || source === '' ? '' : '\n';
-  return {
-    title: 'Add frontmatter',
-    edits: [{ start: 0, end: 0, text: `---\n${lines.join('\n')}\n---\n${separator}` }],
-    certain: false,
-  };
-}
-
-/** Plain when YAML reads it back as the same string, else double-quoted (JSON is valid YAML). */
-function yamlString(value: string): string {
-  const plain = /^[A-Za-z][\w .&()/+-]*$/.test(value) && !/ #|: |\s$/.test(value) && !/^(?:y|n|yes|no|on|off|true|false|null)$/i.test(value);
-  return plain ? value : JSON.stringify(value);
 }
 
 function typeName(value: unknown): string {

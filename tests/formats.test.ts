@@ -1,5 +1,5 @@
 import { formatters, type FormatContext } from '@kblint/cli';
-import type { LintResult } from '@kblint/core';
+import { builtinRules, type LintResult } from '@kblint/core';
 import type { Options as AjvOptions, ValidateFunction } from 'ajv-draft-04';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -101,6 +101,15 @@ describe('--format github', () => {
 });
 
 describe('--format sarif', () => {
+  // Every built-in rule has an entry, plus any other rule id a finding carries.
+  const ruleIds = [...builtinRules.map((rule) => rule.meta.id), 'internal-error'].sort();
+  const ruleEntries = ruleIds.map((id) => {
+    const rule = builtinRules.find((r) => r.meta.id === id);
+    return rule
+      ? { id, shortDescription: { text: rule.meta.description }, helpUri: `https://github.com/kblint/kblint/blob/main/rules/${id}/README.md` }
+      : { id };
+  });
+
   // The SARIF 2.1.0 schema (the final 2.1.0-rtm.5 text, JSON Schema draft-04)
   // as shipped in the npm package @microsoft/jest-sarif@1.0.0-beta.0 (MIT),
   // file lib/schemas/sarif-2.1.0-rtm.5.json; vendored so the test needs no
@@ -124,26 +133,14 @@ describe('--format sarif', () => {
               name: 'kblint',
               version: '9.9.9',
               informationUri: 'https://github.com/kblint/kblint',
-              rules: [
-                { id: 'internal-error' },
-                {
-                  id: 'no-dangling-links',
-                  shortDescription: { text: expect.any(String) },
-                  helpUri: 'https://github.com/kblint/kblint/blob/main/rules/no-dangling-links/README.md',
-                },
-                {
-                  id: 'no-duplicate-titles',
-                  shortDescription: { text: expect.any(String) },
-                  helpUri: 'https://github.com/kblint/kblint/blob/main/rules/no-duplicate-titles/README.md',
-                },
-              ],
+              rules: ruleEntries,
             },
           },
           columnKind: 'utf16CodeUnits',
           results: [
             {
               ruleId: 'no-dangling-links',
-              ruleIndex: 1,
+              ruleIndex: ruleIds.indexOf('no-dangling-links'),
               level: 'error',
               message: { text: 'Unexpected missing article `c.md`, did you mean `b.md`?' },
               locations: [
@@ -157,7 +154,7 @@ describe('--format sarif', () => {
             },
             {
               ruleId: 'no-duplicate-titles',
-              ruleIndex: 2,
+              ruleIndex: ruleIds.indexOf('no-duplicate-titles'),
               level: 'warning',
               message: { text: 'Unexpected duplicate title `ReAct`, expected a unique title\n100% sure' },
               locations: [
@@ -181,7 +178,7 @@ describe('--format sarif', () => {
             },
             {
               ruleId: 'internal-error',
-              ruleIndex: 0,
+              ruleIndex: ruleIds.indexOf('internal-error'),
               level: 'error',
               message: { text: 'Rule `x` failed: <boom> & "quotes"' },
               locations: [
@@ -217,13 +214,7 @@ describe('--format sarif', () => {
     const log = JSON.parse(run.stdout) as { runs: Array<{ tool: { driver: { rules: Array<{ id: string; helpUri?: string }> } }; results: Array<{ ruleId: string; locations: unknown[] }> }> };
     expect(validate(log), JSON.stringify(validate.errors, null, 2)).toBe(true);
     const run0 = log.runs[0];
-    expect(run0?.tool.driver.rules).toEqual([
-      {
-        id: 'valid-frontmatter',
-        shortDescription: { text: expect.any(String) },
-        helpUri: 'https://github.com/kblint/kblint/blob/main/rules/valid-frontmatter/README.md',
-      },
-    ]);
+    expect(run0?.tool.driver.rules).toEqual(ruleEntries.filter((entry) => entry.id !== 'internal-error'));
     expect(run0?.results.map((r) => [r.ruleId, r.locations])).toEqual([
       [
         'valid-frontmatter',

@@ -1,20 +1,23 @@
 import { builtinRules, displayPath } from '@kblint/core';
+import { docsUrl } from '@kblint/rule-kit';
 import type { Formatter } from './index.js';
 
 const INFORMATION_URI = 'https://github.com/kblint/kblint';
 
 /**
  * SARIF 2.1.0 for GitHub code scanning and other SARIF viewers: one rule
- * entry per rule id that has findings, with its help URL; one result per
- * finding; causes as related locations. Paths are relative to the working
- * directory (the repository root in the Action), as code scanning expects.
+ * entry per rule id with its help URL (every built-in rule, found or not, so
+ * a viewer can describe an alert whose rule had no findings this run, plus
+ * any other rule id a finding carries); one result per finding; causes as
+ * related locations. Paths are relative to the working directory (the
+ * repository root in the Action), as code scanning expects.
  */
 export const formatSarif: Formatter = (result, { cwd, version }) => {
   const descriptions = new Map(builtinRules.map((rule) => [rule.meta.id, rule.meta.description]));
-  const ruleIds = [...new Set(result.diagnostics.map((d) => d.ruleId))].sort();
+  const ruleIds = [...new Set([...descriptions.keys(), ...result.diagnostics.map((d) => d.ruleId)])].sort();
   const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
   const rules = ruleIds.map((id) => {
-    const url = result.diagnostics.find((d) => d.ruleId === id && d.url)?.url;
+    const url = result.diagnostics.find((d) => d.ruleId === id && d.url)?.url ?? (descriptions.has(id) ? docsUrl(id) : undefined);
     const description = descriptions.get(id);
     return {
       id,

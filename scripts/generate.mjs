@@ -94,8 +94,8 @@ async function docs() {
   if (existsSync(readmePath)) {
     const readme = readFileSync(readmePath, 'utf8');
     const updated = readme.replace(
-      /(<!-- rules:start[^>]*-->\n)[^]*?(\n<!-- rules:end -->)/,
-      (_, start, end) => `${start}${table}${end}`,
+      /(<!-- rules:start[^>]*-->\n)[^]*?(<!-- rules:end -->)/,
+      (_, start, end) => `${start}${table}\n${end}`,
     );
     emit('README.md', updated);
   }

@@ -19,3 +19,5 @@ export { builtinRules } from './rules.generated.js';
 export { configSchema } from './schema.js';
 export { changedSince, changedTargetHooks, fetchCommit, linkedToChanges, GitStagedWorkspace, gitRoot, shardOf, parseShard, isSettingsFile } from './git.js';
 export type { ChangedFiles } from './git.js';
+export { fix, planFixes, applyEdits, overlay } from './fix.js';
+export type { FixResult, FileFix } from './fix.js';

@@ -190,7 +190,7 @@ function article(a, all, rng) {
   const definitions = citations.map((key) => definition(rng, key));
   if (a.defect === 'no-unused-citations') definitions.push(definition(rng, `unused${a.i}`));
   if (a.defect === 'no-duplicate-citations') definitions.push(definition(rng, citations[0]));
-  if (a.defect === 'citation-has-source') definitions[0] = `[^${citations[0]}]: As discussed in the reading group.`;
+  if (a.defect === 'citation-has-source') definitions[0] = `[^${citations[0]}]: TODO: find the paper.`;
   return `${front.join('\n')}\n${body.join('\n')}\n${definitions.join('\n')}\n`;
 }
 
@@ -213,7 +213,7 @@ const TAXONOMY = `categories:\n${CATEGORIES.map(([name, s]) => `  - name: ${name
 export function generate(dir, { articles = 5000, seed = 1 } = {}) {
   const rng = random(seed);
   const all = plan(articles, rng);
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
   for (const [, category] of CATEGORIES) mkdirSync(path.join(dir, 'content', category), { recursive: true });
   let bytes = 0;
   const defects = {};

@@ -59,6 +59,18 @@ describe('VS Code extension package', () => {
     expect(shipped.devDependencies).toBeUndefined();
     expect(String(entries.get('extension.vsixmanifest'))).toContain(`<Identity Language="en-US" Id="${manifest.name}" Version="${manifest.version}" Publisher="kblint" />`);
 
+    // The extension loads as CommonJS and exports its entry points; \`vscode\`
+    // itself only exists inside the editor, so a stub answers for it here.
+    const host = path.join(temp, 'host');
+    mkdirSync(path.join(host, 'node_modules', 'vscode'), { recursive: true });
+    writeFileSync(path.join(host, 'extension.cjs'), entries.get('extension/dist/extension.cjs') as Buffer);
+    writeFileSync(
+      path.join(host, 'node_modules', 'vscode', 'index.js'),
+      'const h = { get: (t, p) => (p in t ? t[p] : (t[p] = new Proxy(function () {}, h))), construct: () => new Proxy({}, h), apply: () => new Proxy(function () {}, h) };\nmodule.exports = new Proxy({}, h);\n',
+    );
+    const loaded = spawnSync(process.execPath, ['-e', "console.log(Object.keys(require('./extension.cjs')).join(','))"], { cwd: host, encoding: 'utf8' });
+    expect(loaded.stdout.trim(), loaded.stderr).toBe('activate,deactivate');
+
     // The server, alone in a folder outside the repository.
     const serverDir = path.join(temp, 'extension', 'dist', 'server');
     mkdirSync(serverDir, { recursive: true });

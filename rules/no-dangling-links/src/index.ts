@@ -11,7 +11,9 @@ export default defineRule<Options>(
     description:
       'Every link reaches an existing article, file and anchor: relative, site-absolute, same-file and wiki links, checked against the whole knowledge base.',
     scope: 'index',
-    version: 1,
+    // 2: `![[file]]` embeds and folder links resolve. The version is part of
+    // the cache key, so facts cached before those changes are not reused.
+    version: 2,
     optionsSchema: { type: 'object', additionalProperties: false, properties: {} },
     defaults: {},
   },

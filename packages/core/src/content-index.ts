@@ -244,8 +244,9 @@ export class KnowledgeIndex implements ContentIndex {
 
   /**
    * `/<category>/<stem>`, with or without `.md` or a trailing slash, is the
-   * article's page; `/` and `/<category>/` are the site's own pages; anything
-   * else must be a file under the content root (an asset).
+   * article's page; `/` and folders holding articles (`/<category>/`) are the
+   * site's own pages; anything else must be a file under the content root
+   * (an asset).
    */
   private resolveAbsolute(link: LinkFacts): LinkResolution {
     const written = link.path ?? '';
@@ -255,9 +256,7 @@ export class KnowledgeIndex implements ContentIndex {
     const id = sitePath.replace(/\.md$/i, '');
     const article = this.exactIds.get(id)?.[0] ?? this.exactIds.get(`${id}/index`)?.[0];
     if (article) return this.withAnchor(article, link);
-    if (sitePath === '' || this.folders.has(file)) {
-      return { status: 'ok' };
-    }
+    if (sitePath === '' || this.folders.has(file)) return { status: 'ok' };
     if (this.fileExists(file)) return { status: 'ok', file };
     if (!isArticlePath(sitePath, link.image)) return { status: 'missing-target', path: written };
     const extension = /\.md$/i.test(sitePath) ? '.md' : '';

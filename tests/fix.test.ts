@@ -89,6 +89,16 @@ describe('fix()', () => {
     expect(fixes).toHaveLength(1);
     expect(readFileSync(path.join(cwd, 'content/reasoning/a.md'), 'utf8')).toBe(before);
   });
+
+
+  it('keeps a byte order mark', async () => {
+    const cwd = makeKb({
+      '.kblintrc.yml': 'content: content\n',
+      'content/reasoning/bom.md': `\uFEFF${article('Bom', 'Reasoning', 'teh end.')}`,
+    });
+    await fix({ cwd, rules });
+    expect(readFileSync(path.join(cwd, 'content/reasoning/bom.md'), 'utf8')).toBe(`\uFEFF${article('Bom', 'Reasoning', 'the end.')}`);
+  });
 });
 
 describe('kblint --fix-dry-run', () => {

@@ -102,7 +102,8 @@ export function applyEdits(text: string, edits: TextEdit[]): string {
 
 async function readText(workspace: Workspace, file: string): Promise<string | undefined> {
   const bytes = await workspace.readFile(file).catch(() => undefined);
-  return bytes ? new TextDecoder().decode(bytes) : undefined;
+  // Keep a byte order mark: the engine's offsets skip it and applyEdits puts it back.
+  return bytes ? new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes) : undefined;
 }
 
 /** The base workspace with some files replaced by in-memory text. */

@@ -24596,6 +24596,7 @@ var KnowledgeIndex = class {
   suggestionLists;
   fileExists;
   backlinkMap;
+  suggesting = true;
   constructor(articles, options) {
     this.contentRoot = options.contentRoot;
     this.projectRoot = options.projectRoot;
@@ -24663,18 +24664,23 @@ var KnowledgeIndex = class {
   backlinks(filePath) {
     if (!this.backlinkMap) {
       const map = /* @__PURE__ */ new Map();
-      for (const from of this.byPath.values()) {
-        for (const link of from.links) {
-          const resolution = this.resolveLink(from, link);
-          const target = resolution.status === "ok" ? resolution.target : void 0;
-          if (!target || target === from)
-            continue;
-          const list3 = map.get(target.path);
-          if (list3)
-            list3.push({ from, link });
-          else
-            map.set(target.path, [{ from, link }]);
+      this.suggesting = false;
+      try {
+        for (const from of this.byPath.values()) {
+          for (const link of from.links) {
+            const resolution = this.resolveLink(from, link);
+            const target = resolution.status === "ok" ? resolution.target : void 0;
+            if (!target || target === from)
+              continue;
+            const list3 = map.get(target.path);
+            if (list3)
+              list3.push({ from, link });
+            else
+              map.set(target.path, [{ from, link }]);
+          }
         }
+      } finally {
+        this.suggesting = true;
       }
       this.backlinkMap = map;
     }
@@ -24694,6 +24700,9 @@ var KnowledgeIndex = class {
       this.folders.set(folder, (this.folders.get(folder) ?? 0) + 1);
     this.backlinkMap = void 0;
     this.suggestionLists = void 0;
+  }
+  offer(make) {
+    return this.suggesting ? make() : {};
   }
   /** The folders from an article's own up to the content root (or the file system root for one outside it). */
   *foldersOf(article) {
@@ -24721,7 +24730,7 @@ var KnowledgeIndex = class {
     }
     const target = candidates2[0];
     if (!target)
-      return { status: "missing-target", path: targetName, ...suggest(targetName, this.lists().wikiNames) };
+      return { status: "missing-target", path: targetName, ...this.offer(() => suggest(targetName, this.lists().wikiNames)) };
     return this.checkWikiHeading(target, link.anchor);
   }
   /**
@@ -24761,7 +24770,7 @@ var KnowledgeIndex = class {
     if (this.hasAnchor(target, heading))
       return { status: "ok", target, anchor: heading };
     const names = looksLikeSlug(heading) ? target.anchors : target.headings.map((h) => h.text);
-    return { status: "missing-anchor", target, anchor: heading, ...suggest(heading, candidates(names)) };
+    return { status: "missing-anchor", target, anchor: heading, ...this.offer(() => suggest(heading, candidates(names))) };
   }
   /**
    * GitHub's anchors are lower case and its page script also matches a
@@ -24770,7 +24779,7 @@ var KnowledgeIndex = class {
   checkAnchor(target, anchor) {
     if (anchor === "" || this.hasAnchor(target, anchor))
       return { status: "ok", target, ...anchor ? { anchor } : {} };
-    return { status: "missing-anchor", target, anchor, ...suggest(anchor, candidates(target.anchors)) };
+    return { status: "missing-anchor", target, anchor, ...this.offer(() => suggest(anchor, candidates(target.anchors))) };
   }
   hasAnchor(target, anchor) {
     let anchors = this.anchorSets.get(target);
@@ -24782,8 +24791,9 @@ var KnowledgeIndex = class {
   }
   /**
    * `/<category>/<stem>`, with or without `.md` or a trailing slash, is the
-   * article's page; `/` and `/<category>/` are the site's own pages; anything
-   * else must be a file under the content root (an asset).
+   * article's page; `/` and folders holding articles (`/<category>/`) are the
+   * site's own pages; anything else must be a file under the content root
+   * (an asset).
    */
   resolveAbsolute(link) {
     const written = link.path ?? "";
@@ -24795,16 +24805,15 @@ var KnowledgeIndex = class {
     const article = this.exactIds.get(id)?.[0] ?? this.exactIds.get(`${id}/index`)?.[0];
     if (article)
       return this.withAnchor(article, link);
-    if (sitePath === "" || this.folders.has(file)) {
+    if (sitePath === "" || this.folders.has(file))
       return { status: "ok" };
-    }
     if (this.fileExists(file))
       return { status: "ok", file };
     if (!isArticlePath(sitePath, link.image))
       return { status: "missing-target", path: written };
     const extension2 = /\.md$/i.test(sitePath) ? ".md" : "";
     const slash = written.endsWith("/") ? "/" : "";
-    return { status: "missing-target", path: written, ...suggest(id, this.lists().ids, (match) => `/${match.value}${extension2}${slash}`, id.slice(id.lastIndexOf("/") + 1), void 0, true) };
+    return { status: "missing-target", path: written, ...this.offer(() => suggest(id, this.lists().ids, (match) => `/${match.value}${extension2}${slash}`, id.slice(id.lastIndexOf("/") + 1), void 0, true)) };
   }
   /** Relative to the linking file, as GitHub and most site generators resolve them. */
   resolveRelative(from, link) {
@@ -24822,7 +24831,7 @@ var KnowledgeIndex = class {
       return { status: "ok" };
     if (!isArticlePath(written, link.image))
       return { status: "missing-target", path: written };
-    return { status: "missing-target", path: written, ...this.suggestRelative(from, written, file) };
+    return { status: "missing-target", path: written, ...this.offer(() => this.suggestRelative(from, written, file)) };
   }
   /**
    * Compares content-relative paths (so `../reasoning/reac` finds
@@ -35411,13 +35420,16 @@ var DependencyTracker = class {
     this.collecting?.add(facts.path);
     return `${facts.path}@${this.contentHash(facts.path) ?? "?"}`;
   }
+  /** The resolution with articles named by path and content hash (a shallow copy, so no replacer is needed). */
   resolution(resolution) {
-    return JSON.stringify(resolution, (key, value2) => (key === "target" || key === "") && isFacts(value2) ? this.article(value2) : key === "candidates" && Array.isArray(value2) ? value2.map((a) => this.article(a)) : value2);
+    const named = { ...resolution };
+    if ("target" in resolution && resolution.target)
+      named.target = this.article(resolution.target);
+    if ("candidates" in resolution)
+      named.candidates = resolution.candidates.map((a) => this.article(a));
+    return JSON.stringify(named);
   }
 };
-function isFacts(value2) {
-  return typeof value2 === "object" && value2 !== null && "links" in value2 && "path" in value2;
-}
 function hash(text3) {
   return createHash3("sha1").update(text3).digest("base64");
 }
@@ -36254,23 +36266,25 @@ async function analyzeAll(engine, config, jobs, options) {
     }
     return results;
   }
+  const workers = threads - 1;
   const pool = new src_default({
     filename: new URL("./worker.js", import.meta.url).href,
-    minThreads: threads,
-    maxThreads: threads,
+    minThreads: workers,
+    maxThreads: workers,
     // A parse's garbage dies young; a small young generation keeps each
     // thread's memory near its live data instead of growing with the run.
     resourceLimits: { maxYoungGenerationSizeMb: 8 }
   });
   try {
     let next = 0;
-    const lane = async () => {
+    const lane = async (here) => {
+      const limit = here ? BATCH_BYTES / 4 : BATCH_BYTES;
       while (next < jobs.length) {
         const start = next;
         const batch = [];
         const indexes = [];
         let bytes = 0;
-        while (next < jobs.length && bytes < BATCH_BYTES) {
+        while (next < jobs.length && bytes < limit) {
           const i = next++;
           const job = jobs[i];
           const content3 = await options.read(job);
@@ -36280,7 +36294,10 @@ async function analyzeAll(engine, config, jobs, options) {
             bytes += content3.byteLength;
           }
         }
-        if (batch.length) {
+        if (batch.length && here) {
+          batch.forEach((job, k) => results[indexes[k]] = engine.analyze(job.path, job.content, job.lint));
+          await new Promise((resolve3) => setImmediate(resolve3));
+        } else if (batch.length) {
           const task = { config, jobs: batch };
           const analyses = await pool.run(task);
           analyses.forEach((analysis, k) => results[indexes[k]] = analysis);
@@ -36289,7 +36306,7 @@ async function analyzeAll(engine, config, jobs, options) {
         options.onProgress?.(Math.min(done, jobs.length));
       }
     };
-    await Promise.all(Array.from({ length: threads * 2 }, lane));
+    await Promise.all([lane(true), ...Array.from({ length: workers * 2 }, () => lane(false))]);
     return results;
   } finally {
     await pool.destroy();
@@ -36533,7 +36550,9 @@ var dist_default2 = defineRule({
   id: "no-dangling-links",
   description: "Every link reaches an existing article, file and anchor: relative, site-absolute, same-file and wiki links, checked against the whole knowledge base.",
   scope: "index",
-  version: 1,
+  // 2: `![[file]]` embeds and folder links resolve. The version is part of
+  // the cache key, so facts cached before those changes are not reused.
+  version: 2,
   optionsSchema: { type: "object", additionalProperties: false, properties: {} },
   defaults: {}
 }, ({ facts, index: index2, report: report3 }) => {
@@ -37106,13 +37125,14 @@ function trimPunctuation(text3) {
 var FOOTNOTE_CALL = /\[\^((?:[^[\]\s\\]|\\[^\s[\]])+)\]/g;
 var BRACKETED_NUMERAL = /\[(\d{1,3})\]/g;
 var LETTER = new RegExp("\\p{L}", "u");
+var GLUED_AFTER = /[\p{L}\p{N}\-/(=+]/u;
 var PROSE_BLOCKS = /* @__PURE__ */ new Set(["paragraph", "heading", "tableCell"]);
 var SKIPPED_BLOCKS = /* @__PURE__ */ new Set(["code", "html", "yaml"]);
 var dist_default6 = defineRule({
   id: "no-unresolved-citations",
   description: "Every footnote reference has a definition in the same file, and no stray rendered citation marker (`making3)`, `[12]`) is left in the text.",
   scope: "file",
-  version: 2,
+  version: 3,
   defaultSeverity: "error",
   optionsSchema: { type: "object", additionalProperties: false, properties: {} },
   defaults: {}
@@ -37203,6 +37223,9 @@ var dist_default6 = defineRule({
         const after = segment.raw[at + match[0].length];
         if (before === "[" || after === "]" || after === ":" || isEscaped(segment.raw, at))
           continue;
+        const end = at + match[0].length;
+        if (gluedAfter(segment.raw, end))
+          continue;
         const start = segment.offset + at;
         if (inLink(start))
           continue;
@@ -37233,6 +37256,15 @@ function collectLinks(node2, links) {
   if ("children" in node2)
     for (const child of node2.children)
       collectLinks(child, links);
+}
+function gluedAfter(text3, end) {
+  const next = text3[end];
+  if (next === void 0)
+    return false;
+  if (GLUED_AFTER.test(next))
+    return true;
+  const afterDot = text3[end + 1];
+  return next === "." && afterDot !== void 0 && GLUED_AFTER.test(afterDot);
 }
 function unbalancedMarkers(segments) {
   const markers2 = [];
@@ -37378,7 +37410,7 @@ var dist_default8 = defineRule({
   }
   const record = data;
   for (const key of options.required) {
-    if (!(key in record)) {
+    if (!Object.hasOwn(record, key)) {
       report3({ message: `Unexpected missing key \`${key}\` in frontmatter, expected \`${key}: \u2026\``, range: opening });
     } else if (record[key] === null) {
       report3({
@@ -38051,6 +38083,7 @@ function changedSince(ref, cwd) {
     base = commit;
   }
   const changed = /* @__PURE__ */ new Set();
+  const modified = [];
   const removed = /* @__PURE__ */ new Set();
   const fields = git(root, ["diff", "--name-status", "-z", "-M", "--no-ext-diff", base, "--"]).toString().split("\0");
   for (let i = 0; i < fields.length; ) {
@@ -38070,15 +38103,17 @@ function changedSince(ref, cwd) {
         removed.add(file);
       else
         changed.add(file);
+      if (code2 === "M")
+        modified.push(file);
     }
   }
   for (const file of git(root, ["ls-files", "--others", "--exclude-standard", "-z"]).toString().split("\0")) {
     if (file)
       changed.add(path8.join(root, file));
   }
-  const removedMarkdown = [...removed].filter((file) => /\.md$/i.test(file));
-  const removedNames = removedMarkdown.length ? namesAt(root, base, removedMarkdown) : [];
-  return { changed: [...changed].sort(), removed: [...removed].sort(), ...removedNames.length ? { removedNames } : {} };
+  const before = [...removed, ...modified].filter((file) => /\.md$/i.test(file));
+  const oldNames = before.length ? namesAt(root, base, before) : [];
+  return { changed: [...changed].sort(), removed: [...removed].sort(), ...oldNames.length ? { oldNames } : {} };
 }
 function isShallow(root) {
   return git(root, ["rev-parse", "--is-shallow-repository"]).toString().trim() === "true";
@@ -38162,7 +38197,7 @@ function linkedToChanges(index2, changes) {
     removedKeys.add(wikiKey2(stem));
     removedKeys.add(wikiKey2(relative2));
   }
-  for (const name of changes.removedNames ?? [])
+  for (const name of changes.oldNames ?? [])
     removedKeys.add(wikiKey2(name));
   const found = /* @__PURE__ */ new Set();
   for (const article of index2.articles()) {
@@ -38332,10 +38367,10 @@ var formatMarkdown = (result, { cwd }) => {
 var INFORMATION_URI = "https://github.com/kblint/kblint";
 var formatSarif = (result, { cwd, version }) => {
   const descriptions = new Map(builtinRules.map((rule) => [rule.meta.id, rule.meta.description]));
-  const ruleIds = [...new Set(result.diagnostics.map((d) => d.ruleId))].sort();
+  const ruleIds = [.../* @__PURE__ */ new Set([...descriptions.keys(), ...result.diagnostics.map((d) => d.ruleId)])].sort();
   const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
   const rules = ruleIds.map((id) => {
-    const url = result.diagnostics.find((d) => d.ruleId === id && d.url)?.url;
+    const url = result.diagnostics.find((d) => d.ruleId === id && d.url)?.url ?? (descriptions.has(id) ? docsUrl(id) : void 0);
     const description = descriptions.get(id);
     return {
       id,

@@ -54,13 +54,10 @@ export async function analyzeAll(engine: Engine, config: ResolvedConfig, jobs: J
     }
     return results;
   }
-  // This thread parses too: one worker fewer is one copy of the parser and
-  // the rules fewer in memory, and its results need no copying back.
-  const workers = threads - 1;
   const pool = new Tinypool({
     filename: new URL('./worker.js', import.meta.url).href,
-    minThreads: workers,
-    maxThreads: workers,
+    minThreads: threads,
+    maxThreads: threads,
     // A parse's garbage dies young; a small young generation keeps each
     // thread's memory near its live data instead of growing with the run.
     resourceLimits: { maxYoungGenerationSizeMb: 8 },
@@ -68,17 +65,14 @@ export async function analyzeAll(engine: Engine, config: ResolvedConfig, jobs: J
   try {
     let next = 0;
     // Each lane reads a batch, hands it to a thread and waits; two lanes per
-    // worker keep every worker busy while the next batch is read, and one
-    // lane parses smaller batches here, so the workers' next batches are
-    // already queued when this thread is busy.
-    const lane = async (here: boolean) => {
-      const limit = here ? BATCH_BYTES / 4 : BATCH_BYTES;
+    // thread keep every thread busy while the next batch is read.
+    const lane = async () => {
       while (next < jobs.length) {
         const start = next;
         const batch: WorkerJob[] = [];
         const indexes: number[] = [];
         let bytes = 0;
-        while (next < jobs.length && bytes < limit) {
+        while (next < jobs.length && bytes < BATCH_BYTES) {
           const i = next++;
           const job = jobs[i] as Job;
           const content = await options.read(job);
@@ -88,11 +82,7 @@ export async function analyzeAll(engine: Engine, config: ResolvedConfig, jobs: J
             bytes += content.byteLength;
           }
         }
-        if (batch.length && here) {
-          batch.forEach((job, k) => (results[indexes[k] as number] = engine.analyze(job.path, job.content, job.lint)));
-          // Let the workers' finished batches in before taking another.
-          await new Promise((resolve) => setImmediate(resolve));
-        } else if (batch.length) {
+        if (batch.length) {
           const task: WorkerTask = { config, jobs: batch };
           const analyses = (await pool.run(task)) as FileAnalysis[];
           analyses.forEach((analysis, k) => (results[indexes[k] as number] = analysis));
@@ -101,7 +91,7 @@ export async function analyzeAll(engine: Engine, config: ResolvedConfig, jobs: J
         options.onProgress?.(Math.min(done, jobs.length));
       }
     };
-    await Promise.all([lane(true), ...Array.from({ length: workers * 2 }, () => lane(false))]);
+    await Promise.all(Array.from({ length: threads * 2 }, lane));
     return results;
   } finally {
     await pool.destroy();

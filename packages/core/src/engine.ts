@@ -13,6 +13,7 @@ import { unified, type Processor } from 'unified';
 import { VFile } from 'vfile';
 import type { ResolvedConfig } from './config.js';
 import { extractFacts, locate } from './facts.js';
+import { findExcessiveNesting, MAX_NESTING } from './nesting.js';
 import { createParser } from './syntax.js';
 
 export interface FileAnalysis {
@@ -80,6 +81,16 @@ export class Engine {
     }
     const source = decoded.text.charCodeAt(0) === 0xfeff ? decoded.text.slice(1) : decoded.text;
     const lines = new LineIndex(source);
+    // Checked before parsing: the parser itself is what takes minutes on such a file.
+    const tooDeep = findExcessiveNesting(source);
+    if (tooDeep) {
+      const at = lines.point(tooDeep.offset);
+      return this.unreadable(
+        filePath,
+        `Unexpected lists or block quotes nested more than ${MAX_NESTING} levels deep, expected at most ${MAX_NESTING}: the file is not parsed`,
+        { start: { line: at.line, column: at.column }, end: { line: at.line, column: at.column + 1 } },
+      );
+    }
     const file = new VFile({ path: filePath, value: source });
     let tree: Root;
     let facts: ArticleFacts;

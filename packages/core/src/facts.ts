@@ -24,7 +24,9 @@ export interface Location {
 const WIKI_LINK = /(?<!\\)\[\[([^[\]\n]+)\]\]/g;
 const DIRECTIVE = /^<!--\s*kblint-(disable-next-line|disable|enable)\b([^]*?)-->$/;
 const HTML_COMMENT = /<!--[^]*?(?:-->|$)/g;
-const HTML_TAG = /<([a-z][a-z\d-]*)(\s[^>]*)?>/gi;
+// Attributes stop at the next `<` as well as `>`: otherwise every unclosed
+// `<a` in a large HTML block scans to its end (quadratic).
+const HTML_TAG = /<([a-z][a-z\d-]*)(\s[^<>]*)?>/gi;
 /** `id` on any element, `name` only on `<a>`: what a browser scrolls to. */
 const HTML_ANCHOR_ATTRIBUTE = /\s(id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/gi;
 const SCHEME = /^[a-z][a-z\d+.-]*:/i;

@@ -37,6 +37,23 @@ export function readFrontmatter(node: Yaml | undefined, source: string, lines: L
     };
   }
 
+  // An unknown tag (`!!js/function`, `!ruby/object`) stays an inert string
+  // here, but other tools that read the same file may run it: say so.
+  const unknownTag = doc.warnings.find((warning) => warning.code === 'TAG_RESOLVE_FAILED');
+  if (unknownTag) {
+    const [from, to] = unknownTag.pos;
+    const tag = node.value.slice(from, to).trim() || 'tag';
+    return {
+      present: true,
+      range,
+      error: {
+        message: `unknown tag \`${tag}\`, expected plain YAML values (kblint never runs tags, but other YAML readers may)`,
+        range: toRange(from, Math.max(to, from)),
+      },
+      keys: {},
+    };
+  }
+
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });

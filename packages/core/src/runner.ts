@@ -360,7 +360,14 @@ async function resolveTargets(paths: string[], cwd: string, config: ResolvedConf
 
 function unreadable(file: string, error: unknown): Diagnostic {
   const code = typeof error === 'object' && error && 'code' in error ? String(error.code) : '';
-  const reason = code === 'ENOENT' ? 'it was deleted during the run' : code === 'EACCES' ? 'permission denied' : code || 'unknown error';
+  const reasons: Record<string, string> = {
+    ENOENT: 'it was deleted during the run',
+    EACCES: 'permission denied',
+    EISDIR: 'it is a folder, expected a file',
+    ENOTREG: 'it is not a regular file (a FIFO, socket or device), expected a file',
+    ELOOP: 'it is a symbolic link loop, expected a file',
+  };
+  const reason = reasons[code] ?? (code || 'unknown error');
   return {
     file,
     line: 1,

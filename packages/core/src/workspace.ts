@@ -1,5 +1,5 @@
-import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { constants, existsSync, statSync } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { glob } from 'tinyglobby';
 
@@ -32,8 +32,23 @@ export class NodeWorkspace implements Workspace {
     }).then((files) => files.map((file) => path.normalize(file)));
   }
 
+  /**
+   * Reads a regular file. Opening without blocking and checking the handle
+   * (not the path, which could change in between) keeps a FIFO named `x.md`
+   * from hanging the run and a folder named `x.md` from reading as garbage.
+   */
   async readFile(absolutePath: string): Promise<Uint8Array> {
-    return readFile(absolutePath);
+    const handle = await open(absolutePath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) {
+        const code = info.isDirectory() ? 'EISDIR' : 'ENOTREG';
+        throw Object.assign(new Error(`${code}: not a regular file, open '${absolutePath}'`), { code });
+      }
+      return await handle.readFile();
+    } finally {
+      await handle.close();
+    }
   }
 
   async readText(absolutePath: string): Promise<string | undefined> {

@@ -79,7 +79,11 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
       : cosmiconfig(MODULE_NAME, { ...explorerOptions, searchPlaces: dataSearchPlaces(), loaders: {} });
     found = await loadWith(() => search.search(options.cwd), 'config');
     if (!allowCode && found === null) {
-      const code = await cosmiconfig(MODULE_NAME, explorerOptions).search(options.cwd).catch(() => null);
+      // Only find a code config, never load it: loading runs it, and this is
+      // exactly the config a fork's pull request must not get to run.
+      const notLoaded = () => ({ notLoaded: true });
+      const findOnly = Object.fromEntries(['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'].map((ext) => [ext, notLoaded]));
+      const code = await cosmiconfig(MODULE_NAME, { ...explorerOptions, loaders: findOnly }).search(options.cwd).catch(() => null);
       if (code && CODE_CONFIG.test(code.filepath)) {
         throw new ConfigError(display(code.filepath), 'config', 'a JavaScript config is not allowed here (allow-js-config is off)');
       }

@@ -648,7 +648,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "../../node_modules/.pnpm/picomatch@4.0.7/node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants = require_constants();
+    var constants2 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -656,7 +656,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants;
+    } = constants2;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -865,7 +865,7 @@ var require_parse = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body2).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -911,8 +911,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants2.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -1041,16 +1041,16 @@ var require_parse = __commonJS({
         const analysis = analyzeRepeatedExtglob(body2, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open = tokens[token.tokensIndex];
-          open.type = "text";
-          open.value = literal;
-          open.output = safeOutput || utils.escapeRegex(literal);
+          const open2 = tokens[token.tokensIndex];
+          open2.type = "text";
+          open2.value = literal;
+          open2.output = safeOutput || utils.escapeRegex(literal);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state.output = token.output + open.output;
+          state.output = token.output + open2.output;
           state.backtrack = true;
           push2({ type: "paren", extglob: true, value: value2, output: "" });
           decrement("parens");
@@ -1270,15 +1270,15 @@ var require_parse = __commonJS({
         }
         if (value2 === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open = {
+          const open2 = {
             type: "brace",
             value: value2,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open);
-          push2(open);
+          braces.push(open2);
+          push2(open2);
           continue;
         }
         if (value2 === "}") {
@@ -1608,7 +1608,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants.globChars(opts.windows);
+      } = constants2.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -1666,7 +1666,7 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse2 = require_parse();
     var utils = require_utils();
-    var constants = require_constants();
+    var constants2 = require_constants();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob2, options, returnState = false) => {
       if (Array.isArray(glob2)) {
@@ -1794,7 +1794,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants;
+    picomatch2.constants = constants2;
     module.exports = picomatch2;
   }
 });
@@ -2193,11 +2193,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants);
+          this.rhs = optimizeExpr(this.rhs, names, constants2);
         return this;
       }
       get names() {
@@ -2214,10 +2214,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants);
+        this.rhs = optimizeExpr(this.rhs, names, constants2);
         return this;
       }
       get names() {
@@ -2278,8 +2278,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants) {
-        this.code = optimizeExpr(this.code, names, constants);
+      optimizeNames(names, constants2) {
+        this.code = optimizeExpr(this.code, names, constants2);
         return this;
       }
       get names() {
@@ -2308,12 +2308,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         const { nodes } = this;
         let i = nodes.length;
         while (i--) {
           const n = nodes[i];
-          if (n.optimizeNames(names, constants))
+          if (n.optimizeNames(names, constants2))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i, 1);
@@ -2366,12 +2366,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants);
-        if (!(super.optimizeNames(names, constants) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
+        if (!(super.optimizeNames(names, constants2) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants);
+        this.condition = optimizeExpr(this.condition, names, constants2);
         return this;
       }
       get names() {
@@ -2394,10 +2394,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants) {
-        if (!super.optimizeNames(names, constants))
+      optimizeNames(names, constants2) {
+        if (!super.optimizeNames(names, constants2))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants);
+        this.iteration = optimizeExpr(this.iteration, names, constants2);
         return this;
       }
       get names() {
@@ -2433,10 +2433,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants) {
-        if (!super.optimizeNames(names, constants))
+      optimizeNames(names, constants2) {
+        if (!super.optimizeNames(names, constants2))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants);
+        this.iterable = optimizeExpr(this.iterable, names, constants2);
         return this;
       }
       get names() {
@@ -2478,11 +2478,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         var _a, _b;
-        super.optimizeNames(names, constants);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants);
+        super.optimizeNames(names, constants2);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants2);
         return this;
       }
       get names() {
@@ -2783,7 +2783,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants) {
+    function optimizeExpr(expr, names, constants2) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -2798,14 +2798,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c = constants[n.str];
+        const c = constants2[n.str];
         if (c === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants2[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -9136,9 +9136,9 @@ var require_picocolors = __commonJS({
     var argv = p.argv || [];
     var env2 = p.env || {};
     var isColorSupported = !(!!env2.NO_COLOR || argv.includes("--no-color")) && (!!env2.FORCE_COLOR || argv.includes("--color") || p.platform === "win32" || (p.stdout || {}).isTTY && env2.TERM !== "dumb" || !!env2.CI);
-    var formatter2 = (open, close2, replace2 = open) => (input2) => {
-      let string3 = "" + input2, index2 = string3.indexOf(close2, open.length);
-      return ~index2 ? open + replaceClose(string3, close2, replace2, index2) + close2 : open + string3 + close2;
+    var formatter2 = (open2, close2, replace2 = open2) => (input2) => {
+      let string3 = "" + input2, index2 = string3.indexOf(close2, open2.length);
+      return ~index2 ? open2 + replaceClose(string3, close2, replace2, index2) + close2 : open2 + string3 + close2;
     };
     var replaceClose = (string3, close2, replace2, index2) => {
       let result = "", cursor = 0;
@@ -23804,7 +23804,9 @@ async function loadConfig(options) {
     const search2 = allowCode ? explorer : (0, import_cosmiconfig.cosmiconfig)(MODULE_NAME, { ...explorerOptions, searchPlaces: dataSearchPlaces(), loaders: {} });
     found = await loadWith(() => search2.search(options.cwd), "config");
     if (!allowCode && found === null) {
-      const code2 = await (0, import_cosmiconfig.cosmiconfig)(MODULE_NAME, explorerOptions).search(options.cwd).catch(() => null);
+      const notLoaded = () => ({ notLoaded: true });
+      const findOnly = Object.fromEntries([".js", ".mjs", ".cjs", ".ts", ".mts", ".cts"].map((ext) => [ext, notLoaded]));
+      const code2 = await (0, import_cosmiconfig.cosmiconfig)(MODULE_NAME, { ...explorerOptions, loaders: findOnly }).search(options.cwd).catch(() => null);
       if (code2 && CODE_CONFIG.test(code2.filepath)) {
         throw new ConfigError(display(code2.filepath), "config", "a JavaScript config is not allowed here (allow-js-config is off)");
       }
@@ -26455,6 +26457,20 @@ function readFrontmatter(node2, source, lines) {
       keys: {}
     };
   }
+  const unknownTag = doc.warnings.find((warning) => warning.code === "TAG_RESOLVE_FAILED");
+  if (unknownTag) {
+    const [from, to] = unknownTag.pos;
+    const tag = node2.value.slice(from, to).trim() || "tag";
+    return {
+      present: true,
+      range,
+      error: {
+        message: `unknown tag \`${tag}\`, expected plain YAML values (kblint never runs tags, but other YAML readers may)`,
+        range: toRange(from, Math.max(to, from))
+      },
+      keys: {}
+    };
+  }
   let data;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -26498,7 +26514,7 @@ function firstLine(message) {
 var WIKI_LINK = /(?<!\\)\[\[([^[\]\n]+)\]\]/g;
 var DIRECTIVE = /^<!--\s*kblint-(disable-next-line|disable|enable)\b([^]*?)-->$/;
 var HTML_COMMENT = /<!--[^]*?(?:-->|$)/g;
-var HTML_TAG = /<([a-z][a-z\d-]*)(\s[^>]*)?>/gi;
+var HTML_TAG = /<([a-z][a-z\d-]*)(\s[^<>]*)?>/gi;
 var HTML_ANCHOR_ATTRIBUTE = /\s(id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/gi;
 var SCHEME = /^[a-z][a-z\d+.-]*:/i;
 function locate(filePath, contentRoot) {
@@ -26813,6 +26829,64 @@ function stringList(value2) {
   return Array.isArray(value2) ? value2.filter((item) => typeof item === "string") : [];
 }
 
+// ../core/dist/nesting.js
+var MAX_NESTING = 100;
+function findExcessiveNesting(source, limit = MAX_NESTING) {
+  let i = 0;
+  while (i < source.length) {
+    let markers2 = 0;
+    let whitespace = 0;
+    for (; ; ) {
+      const char = source[i];
+      if (char === " ") {
+        whitespace++;
+        i++;
+        continue;
+      }
+      if (char === "	") {
+        whitespace += 4;
+        i++;
+        continue;
+      }
+      const markerEnd = markerEndAt(source, i);
+      if (markerEnd === -1)
+        break;
+      markers2++;
+      if (source[i] !== ">" && source[markerEnd] === " ")
+        i = markerEnd + 1;
+      else
+        i = markerEnd;
+      const depth = markers2 + Math.floor(whitespace / 2);
+      if (depth > limit)
+        return { depth, offset: markerEnd - 1 };
+    }
+    const lineEnd = source.indexOf("\n", i);
+    if (lineEnd === -1)
+      break;
+    i = lineEnd + 1;
+  }
+  return void 0;
+}
+function markerEndAt(source, i) {
+  const char = source[i];
+  if (char === ">")
+    return i + 1;
+  let end = -1;
+  if (char === "-" || char === "+" || char === "*") {
+    end = i + 1;
+  } else {
+    let k = i;
+    while (k - i < 9 && source.charCodeAt(k) >= 48 && source.charCodeAt(k) <= 57)
+      k++;
+    if (k > i && (source[k] === "." || source[k] === ")"))
+      end = k + 1;
+  }
+  if (end === -1)
+    return -1;
+  const next = source[end];
+  return next === void 0 || next === " " || next === "	" || next === "\n" || next === "\r" ? end : -1;
+}
+
 // ../../node_modules/.pnpm/micromark-util-character@2.1.1/node_modules/micromark-util-character/index.js
 var asciiAlpha = regexCheck(/[A-Za-z]/);
 var asciiAlphanumeric = regexCheck(/[\dA-Za-z]/);
@@ -27102,8 +27176,8 @@ function frontmatterFromMarkdown(options) {
   return { enter, exit: exit3 };
 }
 function opener(matter2) {
-  return open;
-  function open(token) {
+  return open2;
+  function open2(token) {
     this.enter({ type: matter2.type, value: "" }, token);
     this.buffer();
   }
@@ -29567,16 +29641,16 @@ function resolveAllAttention(events, context) {
   let nextEvents;
   while (++index2 < events.length) {
     if (events[index2][0] === "enter" && events[index2][1].type === "attentionSequence" && events[index2][1]._close) {
-      let open = index2;
-      while (open--) {
-        if (events[open][0] === "exit" && events[open][1].type === "attentionSequence" && events[open][1]._open && // If the markers are the same:
-        context.sliceSerialize(events[open][1]).charCodeAt(0) === context.sliceSerialize(events[index2][1]).charCodeAt(0)) {
-          if ((events[open][1]._close || events[index2][1]._open) && (events[index2][1].end.offset - events[index2][1].start.offset) % 3 && !((events[open][1].end.offset - events[open][1].start.offset + events[index2][1].end.offset - events[index2][1].start.offset) % 3)) {
+      let open2 = index2;
+      while (open2--) {
+        if (events[open2][0] === "exit" && events[open2][1].type === "attentionSequence" && events[open2][1]._open && // If the markers are the same:
+        context.sliceSerialize(events[open2][1]).charCodeAt(0) === context.sliceSerialize(events[index2][1]).charCodeAt(0)) {
+          if ((events[open2][1]._close || events[index2][1]._open) && (events[index2][1].end.offset - events[index2][1].start.offset) % 3 && !((events[open2][1].end.offset - events[open2][1].start.offset + events[index2][1].end.offset - events[index2][1].start.offset) % 3)) {
             continue;
           }
-          const use = events[open][1].end.offset - events[open][1].start.offset > 1 && events[index2][1].end.offset - events[index2][1].start.offset > 1 ? 2 : 1;
+          const use = events[open2][1].end.offset - events[open2][1].start.offset > 1 && events[index2][1].end.offset - events[index2][1].start.offset > 1 ? 2 : 1;
           const start = {
-            ...events[open][1].end
+            ...events[open2][1].end
           };
           const end = {
             ...events[index2][1].start
@@ -29587,7 +29661,7 @@ function resolveAllAttention(events, context) {
             type: use > 1 ? "strongSequence" : "emphasisSequence",
             start,
             end: {
-              ...events[open][1].end
+              ...events[open2][1].end
             }
           };
           const closingSequence = {
@@ -29600,7 +29674,7 @@ function resolveAllAttention(events, context) {
           const text3 = {
             type: use > 1 ? "strongText" : "emphasisText",
             start: {
-              ...events[open][1].end
+              ...events[open2][1].end
             },
             end: {
               ...events[index2][1].start
@@ -29615,26 +29689,26 @@ function resolveAllAttention(events, context) {
               ...closingSequence.end
             }
           };
-          events[open][1].end = {
+          events[open2][1].end = {
             ...openingSequence.start
           };
           events[index2][1].start = {
             ...closingSequence.end
           };
           nextEvents = [];
-          if (events[open][1].end.offset - events[open][1].start.offset) {
-            nextEvents = push(nextEvents, [["enter", events[open][1], context], ["exit", events[open][1], context]]);
+          if (events[open2][1].end.offset - events[open2][1].start.offset) {
+            nextEvents = push(nextEvents, [["enter", events[open2][1], context], ["exit", events[open2][1], context]]);
           }
           nextEvents = push(nextEvents, [["enter", group, context], ["enter", openingSequence, context], ["exit", openingSequence, context], ["enter", text3, context]]);
-          nextEvents = push(nextEvents, resolveAll(context.parser.constructs.insideSpan.null, events.slice(open + 1, index2), context));
+          nextEvents = push(nextEvents, resolveAll(context.parser.constructs.insideSpan.null, events.slice(open2 + 1, index2), context));
           nextEvents = push(nextEvents, [["exit", text3, context], ["enter", closingSequence, context], ["exit", closingSequence, context], ["exit", group, context]]);
           let offset = 0;
           if (events[index2][1].end.offset - events[index2][1].start.offset) {
             offset = 2;
             nextEvents = push(nextEvents, [["enter", events[index2][1], context], ["exit", events[index2][1], context]]);
           }
-          splice(events, open - 1, index2 - open + 3, nextEvents);
-          index2 = open + nextEvents.length - offset - 2;
+          splice(events, open2 - 1, index2 - open2 + 3, nextEvents);
+          index2 = open2 + nextEvents.length - offset - 2;
           break;
         }
       }
@@ -29666,10 +29740,10 @@ function tokenizeAttention(effects, ok3) {
     }
     const token = effects.exit("attentionSequence");
     const after = classifyCharacter(code2);
-    const open = !after || after === 2 && before || attentionMarkers2.includes(code2) && code2 !== 42 && code2 !== 95;
+    const open2 = !after || after === 2 && before || attentionMarkers2.includes(code2) && code2 !== 42 && code2 !== 95;
     const close2 = !before || before === 2 && after || attentionMarkers2.includes(previous2) && previous2 !== 42 && previous2 !== 95;
-    token._open = Boolean(marker === 42 ? open : open && (before || !close2));
-    token._close = Boolean(marker === 42 ? close2 : close2 && (after || !open));
+    token._open = Boolean(marker === 42 ? open2 : open2 && (before || !close2));
+    token._close = Boolean(marker === 42 ? close2 : close2 && (after || !open2));
     return ok3(code2);
   }
 }
@@ -29693,9 +29767,9 @@ function tokenizeAutolink(effects, ok3, nok) {
     effects.consume(code2);
     effects.exit("autolinkMarker");
     effects.enter("autolinkProtocol");
-    return open;
+    return open2;
   }
-  function open(code2) {
+  function open2(code2) {
     if (asciiAlpha(code2)) {
       effects.consume(code2);
       return schemeOrEmailAtext;
@@ -29940,9 +30014,9 @@ function tokenizeCharacterReference(effects, ok3, nok) {
     effects.enter("characterReferenceMarker");
     effects.consume(code2);
     effects.exit("characterReferenceMarker");
-    return open;
+    return open2;
   }
-  function open(code2) {
+  function open2(code2) {
     if (code2 === 35) {
       effects.enter("characterReferenceMarkerNumeric");
       effects.consume(code2);
@@ -31234,9 +31308,9 @@ function tokenizeHtmlFlow(effects, ok3, nok) {
     effects.enter("htmlFlow");
     effects.enter("htmlFlowData");
     effects.consume(code2);
-    return open;
+    return open2;
   }
-  function open(code2) {
+  function open2(code2) {
     if (code2 === 33) {
       effects.consume(code2);
       return declarationOpen;
@@ -31568,9 +31642,9 @@ function tokenizeHtmlText(effects, ok3, nok) {
     effects.enter("htmlText");
     effects.enter("htmlTextData");
     effects.consume(code2);
-    return open;
+    return open2;
   }
-  function open(code2) {
+  function open2(code2) {
     if (code2 === 33) {
       effects.consume(code2);
       return declarationOpen;
@@ -31895,12 +31969,12 @@ function resolveAllLabelEnd(events) {
 function resolveToLabelEnd(events, context) {
   let index2 = events.length;
   let offset = 0;
-  let open;
+  let open2;
   let close2;
   let media;
   while (index2--) {
     const token = events[index2][1];
-    if (open) {
+    if (open2) {
       if (token.type === "link" || token.type === "labelLink" && token._inactive) {
         break;
       }
@@ -31909,7 +31983,7 @@ function resolveToLabelEnd(events, context) {
       }
     } else if (close2) {
       if (events[index2][0] === "enter" && (token.type === "labelImage" || token.type === "labelLink") && !token._balanced) {
-        open = index2;
+        open2 = index2;
         if (token.type !== "labelLink") {
           offset = 2;
           break;
@@ -31920,9 +31994,9 @@ function resolveToLabelEnd(events, context) {
     }
   }
   const group = {
-    type: events[open][1].type === "labelLink" ? "link" : "image",
+    type: events[open2][1].type === "labelLink" ? "link" : "image",
     start: {
-      ...events[open][1].start
+      ...events[open2][1].start
     },
     end: {
       ...events[events.length - 1][1].end
@@ -31931,7 +32005,7 @@ function resolveToLabelEnd(events, context) {
   const label = {
     type: "label",
     start: {
-      ...events[open][1].start
+      ...events[open2][1].start
     },
     end: {
       ...events[close2][1].end
@@ -31940,20 +32014,20 @@ function resolveToLabelEnd(events, context) {
   const text3 = {
     type: "labelText",
     start: {
-      ...events[open + offset + 2][1].end
+      ...events[open2 + offset + 2][1].end
     },
     end: {
       ...events[close2 - 2][1].start
     }
   };
   media = [["enter", group, context], ["enter", label, context]];
-  media = push(media, events.slice(open + 1, open + offset + 3));
+  media = push(media, events.slice(open2 + 1, open2 + offset + 3));
   media = push(media, [["enter", text3, context]]);
-  media = push(media, resolveAll(context.parser.constructs.insideSpan.null, events.slice(open + offset + 4, close2 - 3), context));
+  media = push(media, resolveAll(context.parser.constructs.insideSpan.null, events.slice(open2 + offset + 4, close2 - 3), context));
   media = push(media, [["exit", text3, context], events[close2 - 2], events[close2 - 1], ["exit", label, context]]);
   media = push(media, events.slice(close2 + 1));
   media = push(media, [["exit", group, context]]);
-  splice(events, open, events.length, media);
+  splice(events, open2, events.length, media);
   return events;
 }
 function tokenizeLabelEnd(effects, ok3, nok) {
@@ -32100,9 +32174,9 @@ function tokenizeLabelStartImage(effects, ok3, nok) {
     effects.enter("labelImageMarker");
     effects.consume(code2);
     effects.exit("labelImageMarker");
-    return open;
+    return open2;
   }
-  function open(code2) {
+  function open2(code2) {
     if (code2 === 91) {
       effects.enter("labelMarker");
       effects.consume(code2);
@@ -32334,7 +32408,7 @@ function tokenizeListItemPrefixWhitespace(effects, ok3, nok) {
   }
 }
 
-// ../../node_modules/.pnpm/micromark-util-edit-map@1.0.0/node_modules/micromark-util-edit-map/index.js
+// ../../node_modules/.pnpm/micromark-util-edit-map@1.0.0_patch_hash=ca89e1fa447393d5b1c2934858d6a6f6ca072e9caea6be31dd1a15c363c48318/node_modules/micromark-util-edit-map/index.js
 var EditMap = class {
   /**
    * Create a new edit map.
@@ -32399,8 +32473,6 @@ var EditMap = class {
       vecs.push(events.slice(this.map[index2][0] + this.map[index2][1]), this.map[index2][2]);
       events.length = this.map[index2][0];
     }
-    vecs.push(events.slice());
-    events.length = 0;
     let slice = vecs.pop();
     while (slice) {
       for (const element of slice) {
@@ -32526,7 +32598,7 @@ function tokenizeSetextUnderline(effects, ok3, nok) {
   }
 }
 
-// ../../node_modules/.pnpm/micromark-extension-gfm-footnote@2.1.0/node_modules/micromark-extension-gfm-footnote/lib/syntax.js
+// ../../node_modules/.pnpm/micromark-extension-gfm-footnote@2.1.0_patch_hash=449934b352d37a5392392346d3b534a0d7a11f51c089e4b4320bafbd4c1d3f27/node_modules/micromark-extension-gfm-footnote/lib/syntax.js
 var indent = {
   tokenize: tokenizeIndent2,
   partial: true
@@ -32560,7 +32632,7 @@ function gfmFootnote() {
 function tokenizePotentialGfmFootnoteCall(effects, ok3, nok) {
   const self = this;
   let index2 = self.events.length;
-  const defined = self.parser.gfmFootnotes || (self.parser.gfmFootnotes = []);
+  const defined = self.parser.gfmFootnoteIds || (self.parser.gfmFootnoteIds = /* @__PURE__ */ new Set());
   let labelStart;
   while (index2--) {
     const token = self.events[index2][1];
@@ -32581,7 +32653,7 @@ function tokenizePotentialGfmFootnoteCall(effects, ok3, nok) {
       start: labelStart.end,
       end: self.now()
     }));
-    if (id.codePointAt(0) !== 94 || !defined.includes(id.slice(1))) {
+    if (id.codePointAt(0) !== 94 || !defined.has(id.slice(1))) {
       return nok(code2);
     }
     effects.enter("gfmFootnoteCallLabelMarker");
@@ -32651,7 +32723,7 @@ function resolveToPotentialGfmFootnoteCall(events, context) {
 }
 function tokenizeGfmFootnoteCall(effects, ok3, nok) {
   const self = this;
-  const defined = self.parser.gfmFootnotes || (self.parser.gfmFootnotes = []);
+  const defined = self.parser.gfmFootnoteIds || (self.parser.gfmFootnoteIds = /* @__PURE__ */ new Set());
   let size = 0;
   let data;
   return start;
@@ -32684,7 +32756,7 @@ function tokenizeGfmFootnoteCall(effects, ok3, nok) {
     if (code2 === 93) {
       effects.exit("chunkString");
       const token = effects.exit("gfmFootnoteCallString");
-      if (!defined.includes(normalizeIdentifier(self.sliceSerialize(token)))) {
+      if (!defined.has(normalizeIdentifier(self.sliceSerialize(token)))) {
         return nok(code2);
       }
       effects.enter("gfmFootnoteCallLabelMarker");
@@ -32711,7 +32783,7 @@ function tokenizeGfmFootnoteCall(effects, ok3, nok) {
 }
 function tokenizeDefinitionStart(effects, ok3, nok) {
   const self = this;
-  const defined = self.parser.gfmFootnotes || (self.parser.gfmFootnotes = []);
+  const defined = self.parser.gfmFootnoteIds || (self.parser.gfmFootnoteIds = /* @__PURE__ */ new Set());
   let identifier;
   let size = 0;
   let data;
@@ -32775,8 +32847,8 @@ function tokenizeDefinitionStart(effects, ok3, nok) {
       effects.enter("definitionMarker");
       effects.consume(code2);
       effects.exit("definitionMarker");
-      if (!defined.includes(identifier)) {
-        defined.push(identifier);
+      if (!defined.has(identifier)) {
+        defined.add(identifier);
       }
       return factorySpace(effects, whitespaceAfter, "gfmFootnoteDefinitionWhitespace");
     }
@@ -34580,8 +34652,8 @@ function compiler(options) {
     events[start][1]._spread = listSpread;
   }
   function opener2(create2, and) {
-    return open;
-    function open(token) {
+    return open2;
+    function open2(token) {
       enter.call(this, create2(token), token);
       if (and) and.call(this, token);
     }
@@ -34613,19 +34685,19 @@ function compiler(options) {
   }
   function exit3(token, onExitError) {
     const node2 = this.stack.pop();
-    const open = this.tokenStack.pop();
-    if (!open) {
+    const open2 = this.tokenStack.pop();
+    if (!open2) {
       throw new Error("Cannot close `" + token.type + "` (" + stringifyPosition({
         start: token.start,
         end: token.end
       }) + "): it\u2019s not open");
     }
-    if (open[0].type !== token.type) {
+    if (open2[0].type !== token.type) {
       if (onExitError) {
-        onExitError.call(this, token, open[0]);
+        onExitError.call(this, token, open2[0]);
       } else {
-        const handler = open[1] || defaultOnError;
-        handler.call(this, token, open[0]);
+        const handler = open2[1] || defaultOnError;
+        handler.call(this, token, open2[0]);
       }
     }
     node2.position.end = point2(token.end);
@@ -35083,6 +35155,7 @@ function createParser() {
 // ../core/dist/engine.js
 var UNREADABLE_RULE = "unreadable-file";
 var INTERNAL_ERROR_RULE = "internal-error";
+var MAX_FILE_BYTES = 4 * 1024 * 1024;
 var EMPTY_RANGE = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
 var Engine = class {
   config;
@@ -35114,12 +35187,22 @@ var Engine = class {
    * on its tree. The tree is dropped on return: nothing holds every tree.
    */
   analyze(filePath, content3, lint2) {
+    const size = typeof content3 === "string" ? content3.length : content3.byteLength;
+    if (size > MAX_FILE_BYTES) {
+      const megabytes = (n) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+      return this.unreadable(filePath, `Unexpected file of ${megabytes(size)}, expected at most ${megabytes(MAX_FILE_BYTES)}: the file is not parsed (split the article)`, EMPTY_RANGE);
+    }
     const decoded = typeof content3 === "string" ? { text: content3 } : decode3(content3);
     if ("problem" in decoded) {
       return this.unreadable(filePath, decoded.problem, decoded.range);
     }
     const source = decoded.text.charCodeAt(0) === 65279 ? decoded.text.slice(1) : decoded.text;
     const lines = new LineIndex(source);
+    const tooDeep = findExcessiveNesting(source);
+    if (tooDeep) {
+      const at = lines.point(tooDeep.offset);
+      return this.unreadable(filePath, `Unexpected lists or block quotes nested more than ${MAX_NESTING} levels deep, expected at most ${MAX_NESTING}: the file is not parsed`, { start: { line: at.line, column: at.column }, end: { line: at.line, column: at.column + 1 } });
+    }
     const file = new VFile({ path: filePath, value: source });
     let tree;
     let facts;
@@ -36266,25 +36349,23 @@ async function analyzeAll(engine, config, jobs, options) {
     }
     return results;
   }
-  const workers = threads - 1;
   const pool = new src_default({
     filename: new URL("./worker.js", import.meta.url).href,
-    minThreads: workers,
-    maxThreads: workers,
+    minThreads: threads,
+    maxThreads: threads,
     // A parse's garbage dies young; a small young generation keeps each
     // thread's memory near its live data instead of growing with the run.
     resourceLimits: { maxYoungGenerationSizeMb: 8 }
   });
   try {
     let next = 0;
-    const lane = async (here) => {
-      const limit = here ? BATCH_BYTES / 4 : BATCH_BYTES;
+    const lane = async () => {
       while (next < jobs.length) {
         const start = next;
         const batch = [];
         const indexes = [];
         let bytes = 0;
-        while (next < jobs.length && bytes < limit) {
+        while (next < jobs.length && bytes < BATCH_BYTES) {
           const i = next++;
           const job = jobs[i];
           const content3 = await options.read(job);
@@ -36294,10 +36375,7 @@ async function analyzeAll(engine, config, jobs, options) {
             bytes += content3.byteLength;
           }
         }
-        if (batch.length && here) {
-          batch.forEach((job, k) => results[indexes[k]] = engine.analyze(job.path, job.content, job.lint));
-          await new Promise((resolve3) => setImmediate(resolve3));
-        } else if (batch.length) {
+        if (batch.length) {
           const task = { config, jobs: batch };
           const analyses = await pool.run(task);
           analyses.forEach((analysis, k) => results[indexes[k]] = analysis);
@@ -36306,7 +36384,7 @@ async function analyzeAll(engine, config, jobs, options) {
         options.onProgress?.(Math.min(done, jobs.length));
       }
     };
-    await Promise.all([lane(true), ...Array.from({ length: workers * 2 }, () => lane(false))]);
+    await Promise.all(Array.from({ length: threads * 2 }, lane));
     return results;
   } finally {
     await pool.destroy();
@@ -37268,19 +37346,19 @@ function gluedAfter(text3, end) {
 }
 function unbalancedMarkers(segments) {
   const markers2 = [];
-  let open = 0;
+  let open2 = 0;
   for (const segment of segments) {
     const raw = segment.raw;
     for (let i = 0; i < raw.length; i++) {
       const char = raw[i];
       if (char === "(") {
-        open++;
+        open2++;
         continue;
       }
       if (char !== ")")
         continue;
-      if (open > 0) {
-        open--;
+      if (open2 > 0) {
+        open2--;
         continue;
       }
       let digits = 0;
@@ -37734,8 +37812,8 @@ function toJsonReport(diagnostics, summary, cwd) {
 }
 
 // ../core/dist/workspace.js
-import { existsSync as existsSync2, statSync as statSync2 } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { constants, existsSync as existsSync2, statSync as statSync2 } from "node:fs";
+import { open, readFile } from "node:fs/promises";
 import path6 from "node:path";
 var NodeWorkspace = class {
   existsCache = /* @__PURE__ */ new Map();
@@ -37751,8 +37829,23 @@ var NodeWorkspace = class {
       ignore: ["**/node_modules/**", "**/.git/**"]
     }).then((files) => files.map((file) => path6.normalize(file)));
   }
+  /**
+   * Reads a regular file. Opening without blocking and checking the handle
+   * (not the path, which could change in between) keeps a FIFO named `x.md`
+   * from hanging the run and a folder named `x.md` from reading as garbage.
+   */
   async readFile(absolutePath) {
-    return readFile(absolutePath);
+    const handle = await open(absolutePath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) {
+        const code2 = info.isDirectory() ? "EISDIR" : "ENOTREG";
+        throw Object.assign(new Error(`${code2}: not a regular file, open '${absolutePath}'`), { code: code2 });
+      }
+      return await handle.readFile();
+    } finally {
+      await handle.close();
+    }
   }
   async readText(absolutePath) {
     try {
@@ -38041,7 +38134,14 @@ async function resolveTargets(paths, cwd, config, workspace) {
 }
 function unreadable(file, error) {
   const code2 = typeof error === "object" && error && "code" in error ? String(error.code) : "";
-  const reason = code2 === "ENOENT" ? "it was deleted during the run" : code2 === "EACCES" ? "permission denied" : code2 || "unknown error";
+  const reasons = {
+    ENOENT: "it was deleted during the run",
+    EACCES: "permission denied",
+    EISDIR: "it is a folder, expected a file",
+    ENOTREG: "it is not a regular file (a FIFO, socket or device), expected a file",
+    ELOOP: "it is a symbolic link loop, expected a file"
+  };
+  const reason = reasons[code2] ?? (code2 || "unknown error");
   return {
     file,
     line: 1,

@@ -110,7 +110,13 @@ describe('hostile files in one knowledge base', () => {
   });
 
   it('a FIFO, a folder or a symlink loop named on the command line is a finding or a one-line error, never a hang', () => {
-    const dir = makeKb({ '.kblintrc.yml': CONFIG, 'content/reasoning/ok.md': article('Ok', 'Reasoning') });
+    const dir = makeKb({
+      '.kblintrc.yml': CONFIG,
+      'content/reasoning/ok.md': article('Ok', 'Reasoning'),
+      // Indexed but not named: its finding must not appear.
+      'content/reasoning/nul.md': Buffer.from('ab\0cd\n'),
+    });
+    mkdirSync(path.join(dir, 'content/reasoning/folder.md'));
     const contentDir = path.join(dir, 'content/reasoning');
     expect(spawnSync('mkfifo', [path.join(contentDir, 'fifo.md')]).status).toBe(0);
     symlinkSync('loop-b.md', path.join(contentDir, 'loop-a.md'));
@@ -130,6 +136,10 @@ describe('hostile files in one knowledge base', () => {
       ],
     ]);
     expect(fifo.json?.summary.files).toBe(2);
+
+    // A folder is searched for articles, like any folder: there are none in it.
+    const folder = runJson(dir, ['--no-cache', 'content/reasoning/folder.md']);
+    expect({ code: folder.code, rows: rows(folder.json), files: folder.json?.summary.files }).toEqual({ code: 0, rows: [], files: 0 });
 
     const loop = runJson(dir, ['--no-cache', 'content/reasoning/loop-a.md']);
     expect(loop).toMatchObject({ code: 2, stdout: '', stderr: 'kblint: No such file or folder: `content/reasoning/loop-a.md`\n' });

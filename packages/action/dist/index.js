@@ -35190,18 +35190,18 @@ var Engine = class {
     const size = typeof content3 === "string" ? content3.length : content3.byteLength;
     if (size > MAX_FILE_BYTES) {
       const megabytes = (n) => `${(n / 1024 / 1024).toFixed(1)} MB`;
-      return this.unreadable(filePath, `Unexpected file of ${megabytes(size)}, expected at most ${megabytes(MAX_FILE_BYTES)}: the file is not parsed (split the article)`, EMPTY_RANGE);
+      return this.unreadable(filePath, `Unexpected file of ${megabytes(size)}, expected at most ${megabytes(MAX_FILE_BYTES)}: the file is not parsed (split the article)`, EMPTY_RANGE, lint2);
     }
     const decoded = typeof content3 === "string" ? { text: content3 } : decode3(content3);
     if ("problem" in decoded) {
-      return this.unreadable(filePath, decoded.problem, decoded.range);
+      return this.unreadable(filePath, decoded.problem, decoded.range, lint2);
     }
     const source = decoded.text.charCodeAt(0) === 65279 ? decoded.text.slice(1) : decoded.text;
     const lines = new LineIndex(source);
     const tooDeep = findExcessiveNesting(source);
     if (tooDeep) {
       const at = lines.point(tooDeep.offset);
-      return this.unreadable(filePath, `Unexpected lists or block quotes nested more than ${MAX_NESTING} levels deep, expected at most ${MAX_NESTING}: the file is not parsed`, { start: { line: at.line, column: at.column }, end: { line: at.line, column: at.column + 1 } });
+      return this.unreadable(filePath, `Unexpected lists or block quotes nested more than ${MAX_NESTING} levels deep, expected at most ${MAX_NESTING}: the file is not parsed`, { start: { line: at.line, column: at.column }, end: { line: at.line, column: at.column + 1 } }, lint2);
     }
     const file = new VFile({ path: filePath, value: source });
     let tree;
@@ -35211,7 +35211,7 @@ var Engine = class {
       facts = extractFacts(tree, source, { path: filePath, contentRoot: this.config.contentRoot }, this.slugger, lines);
     } catch (error) {
       const reason = error instanceof RangeError ? "it is nested too deeply to parse" : `it could not be parsed: ${errorMessage(error)}`;
-      return this.unreadable(filePath, `Unexpected file content: ${reason}`, EMPTY_RANGE);
+      return this.unreadable(filePath, `Unexpected file content: ${reason}`, EMPTY_RANGE, lint2);
     }
     if (!lint2)
       return { facts, diagnostics: [] };
@@ -35249,7 +35249,8 @@ var Engine = class {
       failures: []
     };
   }
-  unreadable(filePath, message, range) {
+  /** The finding is only for files being reported on; an indexed-only file just gets facts. */
+  unreadable(filePath, message, range, lint2) {
     const where = locate(filePath, this.config.contentRoot);
     const facts = {
       path: filePath,
@@ -35275,7 +35276,7 @@ var Engine = class {
       severity: "error",
       message
     };
-    return { facts, diagnostics: [diagnostic] };
+    return { facts, diagnostics: lint2 ? [diagnostic] : [] };
   }
 };
 function collect(file, env2) {

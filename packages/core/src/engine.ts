@@ -89,11 +89,12 @@ export class Engine {
         filePath,
         `Unexpected file of ${megabytes(size)}, expected at most ${megabytes(MAX_FILE_BYTES)}: the file is not parsed (split the article)`,
         EMPTY_RANGE,
+        lint,
       );
     }
     const decoded = typeof content === 'string' ? { text: content } : decode(content);
     if ('problem' in decoded) {
-      return this.unreadable(filePath, decoded.problem, decoded.range);
+      return this.unreadable(filePath, decoded.problem, decoded.range, lint);
     }
     const source = decoded.text.charCodeAt(0) === 0xfeff ? decoded.text.slice(1) : decoded.text;
     const lines = new LineIndex(source);
@@ -105,6 +106,7 @@ export class Engine {
         filePath,
         `Unexpected lists or block quotes nested more than ${MAX_NESTING} levels deep, expected at most ${MAX_NESTING}: the file is not parsed`,
         { start: { line: at.line, column: at.column }, end: { line: at.line, column: at.column + 1 } },
+        lint,
       );
     }
     const file = new VFile({ path: filePath, value: source });
@@ -115,7 +117,7 @@ export class Engine {
       facts = extractFacts(tree, source, { path: filePath, contentRoot: this.config.contentRoot }, this.slugger, lines);
     } catch (error) {
       const reason = error instanceof RangeError ? 'it is nested too deeply to parse' : `it could not be parsed: ${errorMessage(error)}`;
-      return this.unreadable(filePath, `Unexpected file content: ${reason}`, EMPTY_RANGE);
+      return this.unreadable(filePath, `Unexpected file content: ${reason}`, EMPTY_RANGE, lint);
     }
     if (!lint) return { facts, diagnostics: [] };
     const env = this.environment(facts, source);
@@ -154,7 +156,8 @@ export class Engine {
     };
   }
 
-  private unreadable(filePath: string, message: string, range: Range): FileAnalysis {
+  /** The finding is only for files being reported on; an indexed-only file just gets facts. */
+  private unreadable(filePath: string, message: string, range: Range, lint: boolean): FileAnalysis {
     const where = locate(filePath, this.config.contentRoot);
     const facts: ArticleFacts = {
       path: filePath,
@@ -180,7 +183,7 @@ export class Engine {
       severity: 'error',
       message,
     };
-    return { facts, diagnostics: [diagnostic] };
+    return { facts, diagnostics: lint ? [diagnostic] : [] };
   }
 }
 

@@ -229,6 +229,27 @@ describe('large files', () => {
 });
 
 describe('files that change under a run', () => {
+  it('a file without read permission is an unreadable-file finding (in process: the tests run as root, which reads anything)', async () => {
+    const root = path.resolve('/kb');
+    const secret = path.join(root, 'content/reasoning/secret.md');
+    class LockedWorkspace extends MemoryWorkspace {
+      override async readFile(file: string): Promise<Uint8Array> {
+        if (file === secret) throw Object.assign(new Error(`EACCES: permission denied, open '${file}'`), { code: 'EACCES' });
+        return super.readFile(file);
+      }
+    }
+    const files = new Map<string, string>([
+      [secret, article('Secret', 'Reasoning')],
+      [path.join(root, 'content/reasoning/planted.md'), PLANTED],
+    ]);
+    const config = resolveConfig({ content: 'content' }, { cwd: root, rules: builtinRules });
+    const result = await lint({ cwd: root, config, workspace: new LockedWorkspace(files) });
+    expect(result.diagnostics.map((d) => [path.relative(root, d.file), d.line, d.column, d.ruleId, d.message])).toEqual([
+      PLANTED_MESSAGE.filter((_, i) => i === 0 || i === 1 || i === 2 || i === 5 || i === 6),
+      ['content/reasoning/secret.md', 1, 1, 'unreadable-file', 'Unexpected unreadable file: permission denied'],
+    ]);
+  });
+
   it('a file deleted between discovery and reading is an unreadable-file finding; the rest is linted', async () => {
     const root = path.resolve('/kb');
     const gone = path.join(root, 'content/reasoning/gone.md');

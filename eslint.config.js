@@ -2,7 +2,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', 'bench/corpus/**', 'packages/action/dist/**', 'packages/vscode/dist/**', '**/*.generated.ts'],
+    ignores: ['**/dist/**', '**/node_modules/**', 'bench/corpus/**', 'packages/action/dist/**', 'packages/action/build/**', 'packages/vscode/dist/**', '**/*.generated.ts'],
   },
   ...tseslint.configs.recommended,
   {

@@ -18440,15 +18440,15 @@ var require_resolve_flow_scalar = __commonJS({
       let match = line.exec(source);
       if (!match)
         return source;
-      let trimEnd2, trimBoth;
+      let trimEnd3, trimBoth;
       try {
-        trimEnd2 = new RegExp("(?<![ 	])[ 	]+$");
+        trimEnd3 = new RegExp("(?<![ 	])[ 	]+$");
         trimBoth = new RegExp("^[ 	]+|(?<![ 	])[ 	]+$", "g");
       } catch {
-        trimEnd2 = /[ \t]+$/;
+        trimEnd3 = /[ \t]+$/;
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
-      let res = match[1].replace(trimEnd2, "");
+      let res = match[1].replace(trimEnd3, "");
       let sep2 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
@@ -21821,7 +21821,7 @@ var require_ignore = __commonJS({
       }
       return count % 2 === 1;
     };
-    var trimEnd2 = (body2, stripLineEnd) => {
+    var trimEnd3 = (body2, stripLineEnd) => {
       let lineEnd = body2.length;
       let end;
       for (; ; ) {
@@ -21858,7 +21858,7 @@ var require_ignore = __commonJS({
       }
       const last = body2[body2.length - 1];
       if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
-        body2 = trimEnd2(body2, stripLineEnd);
+        body2 = trimEnd3(body2, stripLineEnd);
       }
       if (!body2 || hasTrailingBackslash(body2)) {
         return;
@@ -24262,6 +24262,12 @@ function closest(input2, candidates2) {
 function normalizeForMatch(value2) {
   return value2.toLowerCase().replace(/&/g, " and ").replace(/[\s_-]+/g, " ").trim();
 }
+function trimEnd(value2, chars = "/") {
+  let end = value2.length;
+  while (end > 0 && chars.includes(value2.charAt(end - 1)))
+    end--;
+  return value2.slice(0, end);
+}
 
 // ../rule-kit/dist/position.js
 var LineIndex = class {
@@ -24799,7 +24805,7 @@ var KnowledgeIndex = class {
    */
   resolveAbsolute(link) {
     const written = link.path ?? "";
-    const sitePath = written.replace(/^\/+/, "").replace(/\/+$/, "");
+    const sitePath = trimEnd(written.replace(/^\/+/, ""));
     const file = path2.resolve(this.contentRoot, sitePath);
     if (!isInside(this.projectRoot, file))
       return { status: "outside-repo", path: written };
@@ -24937,7 +24943,7 @@ function isAssetName(name) {
 function isArticlePath(written, image) {
   if (image)
     return false;
-  const base = written.replace(/\/+$/, "").split("/").pop() ?? "";
+  const base = trimEnd(written).split("/").pop() ?? "";
   return /\.md$/i.test(base) || !base.includes(".");
 }
 function looksLikeSlug(value2) {
@@ -36472,11 +36478,11 @@ var dist_default = defineRule({
         }
       }
       for (const match of value2.matchAll(DOI_MENTION)) {
-        const doi = trimEnd(match[1], TRAILING);
+        const doi = trimEnd2(match[1], TRAILING);
         if (DOI.test(doi)) {
           found = true;
         } else if (start !== void 0) {
-          const shown = trimEnd(match[0], TRAILING);
+          const shown = trimEnd2(match[0], TRAILING);
           malformed.push({
             message: `Unexpected malformed DOI \`${shown}\` in footnote definition \`${label}\`, expected \`10.<registrant>/<suffix>\` such as \`doi:10.1000/xyz123\``,
             start: start + match.index,
@@ -36534,7 +36540,7 @@ var dist_default = defineRule({
   });
 });
 function isPlaceholder(text3) {
-  const wrapped = trimEnd(trimStart(text3, LEADING_WRAPPERS), TRAILING_WRAPPERS);
+  const wrapped = trimEnd2(trimStart(text3, LEADING_WRAPPERS), TRAILING_WRAPPERS);
   return PLACEHOLDER.test(wrapped.toLowerCase()) || NOTE_TO_SELF.test(wrapped);
 }
 function walkNodes(node2, visit2) {
@@ -36585,7 +36591,7 @@ function trimUrl(url) {
   }
   return url.slice(0, end);
 }
-function trimEnd(text3, chars) {
+function trimEnd2(text3, chars) {
   let end = text3.length;
   while (end > 0 && chars.has(text3[end - 1]))
     end--;
@@ -36738,7 +36744,7 @@ function writtenPath(link) {
 function isArticlePath2(written, image) {
   if (image)
     return false;
-  const base = written.replace(/\/+$/, "").split("/").pop() ?? "";
+  const base = trimEnd(written).split("/").pop() ?? "";
   return /\.md$/i.test(base) || !base.includes(".");
 }
 function titleRange(article) {
@@ -37689,7 +37695,7 @@ function listCategories(categories) {
   return `${names.join(", ")}${categories.length > LISTED_CATEGORIES ? ", \u2026" : ""} (by name or slug)`;
 }
 function contentName(facts) {
-  const root = facts.path.slice(0, facts.path.length - facts.relPath.length).replace(/[\\/]+$/, "");
+  const root = trimEnd(facts.path.slice(0, facts.path.length - facts.relPath.length), "\\/");
   return root.split(/[\\/]/).pop() || ".";
 }
 function expectedPath(facts, slug2) {

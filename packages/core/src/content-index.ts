@@ -1,5 +1,5 @@
 import type { ArticleFacts, ContentIndex, LinkFacts, LinkResolution } from '@kblint/rule-kit';
-import { normalizeForMatch } from '@kblint/rule-kit';
+import { normalizeForMatch, trimEnd } from '@kblint/rule-kit';
 import { distance } from 'fastest-levenshtein';
 import path from 'node:path';
 
@@ -250,7 +250,7 @@ export class KnowledgeIndex implements ContentIndex {
    */
   private resolveAbsolute(link: LinkFacts): LinkResolution {
     const written = link.path ?? '';
-    const sitePath = written.replace(/^\/+/, '').replace(/\/+$/, '');
+    const sitePath = trimEnd(written.replace(/^\/+/, ''));
     const file = path.resolve(this.contentRoot, sitePath);
     if (!isInside(this.projectRoot, file)) return { status: 'outside-repo', path: written };
     const id = sitePath.replace(/\.md$/i, '');
@@ -428,7 +428,7 @@ export function isAssetName(name: string): boolean {
 /** Links that must reach an article (a Markdown file or an extensionless page), not an asset. */
 function isArticlePath(written: string, image: boolean): boolean {
   if (image) return false;
-  const base = written.replace(/\/+$/, '').split('/').pop() ?? '';
+  const base = trimEnd(written).split('/').pop() ?? '';
   return /\.md$/i.test(base) || !base.includes('.');
 }
 

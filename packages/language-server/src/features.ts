@@ -116,7 +116,9 @@ export function complete(kb: KnowledgeBase, file: string, document: TextDocument
     }
     return items.sort(byLabel);
   }
-  const linkAnchor = /\]\(([^)\s#]*)#([^)\s]*)$/.exec(lineText);
+  const open = openDestination(lineText);
+  const hash = open?.indexOf('#') ?? -1;
+  const linkAnchor = open !== undefined && hash !== -1 ? [open, open.slice(0, hash), open.slice(hash + 1)] : undefined;
   if (linkAnchor) {
     const destination = linkAnchor[1] ?? '';
     const written = destination === '' || !facts ? undefined : classifyUrl(destination, false, NO_RANGE);
@@ -129,7 +131,7 @@ export function complete(kb: KnowledgeBase, file: string, document: TextDocument
       textEdit: { range: replace(linkAnchor[2] ?? ''), newText: anchor },
     }));
   }
-  const link = /\]\(([^)\s#]*)$/.exec(lineText);
+  const link = open !== undefined ? [open, open] : undefined;
   if (link) {
     const items: CompletionItem[] = [];
     // `/` starts a site-absolute link (`/<category>/<stem>`); anything else is relative to this file.
@@ -358,4 +360,20 @@ function pad(i: number): string {
 
 function byLabel(a: CompletionItem, b: CompletionItem): number {
   return a.label < b.label ? -1 : a.label > b.label ? 1 : 0;
+}
+
+/**
+ * The destination typed so far after the line's last `](`, while that link is
+ * still open (no `)` or space after it). A scan rather than an end-anchored
+ * regex, which V8 would retry from every `](` (quadratic on long lines).
+ */
+function openDestination(lineText: string): string | undefined {
+  const start = lineText.lastIndexOf('](');
+  if (start === -1) return undefined;
+  const rest = lineText.slice(start + 2);
+  for (let i = 0; i < rest.length; i++) {
+    const c = rest.charCodeAt(i);
+    if (c === 41 /* ) */ || c === 32 || c === 9) return undefined;
+  }
+  return rest;
 }

@@ -12,6 +12,7 @@ import {
   type ResolvedConfig,
 } from '@kblint/core';
 import type { ArticleFacts, Diagnostic, KblintRule } from '@kblint/rule-kit';
+import { trimEnd } from '@kblint/rule-kit';
 import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -254,7 +255,7 @@ export class KnowledgeBase {
         return file === target || `${file}.md` === target;
       }
       case 'absolute': {
-        const sitePath = (link.path ?? '').replace(/^\/+/, '').replace(/\/+$/, '').replace(/\.md$/i, '').toLowerCase();
+        const sitePath = trimEnd((link.path ?? '').replace(/^\/+/, '')).replace(/\.md$/i, '').toLowerCase();
         return id !== undefined && (sitePath === id || `${sitePath}/index` === id);
       }
       case 'anchor':

@@ -1,6 +1,7 @@
 import type { LintResult } from '@kblint/core';
 import { displayPath } from '@kblint/core';
 import type { ArticleFacts, Diagnostic, Taxonomy } from '@kblint/rule-kit';
+import { trimEnd } from '@kblint/rule-kit';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -180,7 +181,7 @@ export interface BuildOptions {
 
 export function buildReport(result: LintResult, options: BuildOptions = {}): HealthReport {
   const cwd = path.resolve(options.cwd ?? process.cwd());
-  const repoUrl = options.repoUrl?.replace(/\/+$/, '');
+  const repoUrl = (options.repoUrl === undefined ? undefined : trimEnd(options.repoUrl));
   const repoRoot = repoUrl ? findRepoRoot(result.config.projectRoot, cwd) : cwd;
   const index = result.index;
   const taxonomy = result.config.taxonomy;

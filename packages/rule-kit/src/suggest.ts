@@ -36,3 +36,14 @@ export function normalizeForMatch(value: string): string {
     .replace(/[\s_-]+/g, ' ')
     .trim();
 }
+
+/**
+ * `value` without trailing characters from `chars` (default `/`). A loop, not
+ * `/\/+$/`: an end-anchored run is retried from every start position, which
+ * is quadratic on input like `////…x`.
+ */
+export function trimEnd(value: string, chars = '/'): string {
+  let end = value.length;
+  while (end > 0 && chars.includes(value.charAt(end - 1))) end--;
+  return value.slice(0, end);
+}

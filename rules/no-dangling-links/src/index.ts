@@ -1,5 +1,5 @@
 import type { ArticleFacts, LinkFacts, Range, RelatedLocation, ReportInput, Suggestion } from '@kblint/rule-kit';
-import { defineRule } from '@kblint/rule-kit';
+import { defineRule, trimEnd } from '@kblint/rule-kit';
 
 export type Options = Record<string, never>;
 
@@ -142,7 +142,7 @@ function writtenPath(link: LinkFacts): string {
 
 function isArticlePath(written: string, image: boolean): boolean {
   if (image) return false;
-  const base = written.replace(/\/+$/, '').split('/').pop() ?? '';
+  const base = trimEnd(written).split('/').pop() ?? '';
   return /\.md$/i.test(base) || !base.includes('.');
 }
 

@@ -2,6 +2,7 @@ import {
   closest,
   defineRule,
   normalizeForMatch,
+  trimEnd,
   type ArticleFacts,
   type Range,
   type Suggestion,
@@ -138,7 +139,7 @@ function listCategories(categories: Taxonomy['categories']): string {
 
 /** The content root's folder name, as the user sees it in paths. */
 function contentName(facts: ArticleFacts): string {
-  const root = facts.path.slice(0, facts.path.length - facts.relPath.length).replace(/[\\/]+$/, '');
+  const root = trimEnd(facts.path.slice(0, facts.path.length - facts.relPath.length), '\\/');
   return root.split(/[\\/]/).pop() || '.';
 }
 

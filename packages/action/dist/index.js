@@ -24576,6 +24576,17 @@ function textSegments(tree, source) {
   return segments;
 }
 
+// ../rule-kit/dist/footnote.js
+function footnoteKey(label) {
+  return label.replace(/[\t\n\r ]+/g, " ").trim().toLowerCase().toUpperCase();
+}
+function footnoteLabelRange(source, lines, start) {
+  const close2 = source.indexOf("]:", start);
+  const lineEnd = source.indexOf("\n", start);
+  const end = close2 !== -1 && (lineEnd === -1 || close2 < lineEnd) ? close2 + 2 : lineEnd === -1 ? source.length : lineEnd;
+  return rangeOf(lines, start, end);
+}
+
 // ../core/dist/content-index.js
 var import_fastest_levenshtein2 = __toESM(require_mod(), 1);
 import path2 from "node:path";
@@ -26531,9 +26542,6 @@ function locate(filePath, contentRoot) {
   const folder = inContent && parts.length > 1 ? parts[0] : "";
   const id = folder ? `${folder}/${stem}` : stem;
   return { relPath, inContent, stem, folder, id };
-}
-function footnoteKey(label) {
-  return label.replace(/[\t\n\r ]+/g, " ").trim().toLowerCase().toUpperCase();
 }
 function extractFacts(tree, source, location, slugger, lines = new LineIndex(source)) {
   const where = locate(location.path, location.contentRoot);
@@ -36439,7 +36447,7 @@ var dist_default = defineRule({
   const check = (definition2) => {
     const label = `[^${definition2.label ?? definition2.identifier}]`;
     const start = definition2.position?.start.offset;
-    const at = start !== void 0 ? { range: labelRange(source, lines, start) } : { node: definition2 };
+    const at = start !== void 0 ? { range: footnoteLabelRange(source, lines, start) } : { node: definition2 };
     const text3 = plainText(definition2).replace(/\s+/g, " ").trim();
     const hasLinks = contains(definition2, (node2) => node2.type === "link" || node2.type === "image" || node2.type === "linkReference");
     if (text3 === "" && !hasLinks) {
@@ -36565,12 +36573,6 @@ function contentRange(definition2, lines, fallback) {
   const start = definition2.children[0]?.position?.start.offset;
   const end = definition2.children.at(-1)?.position?.end.offset;
   return start !== void 0 && end !== void 0 ? { range: rangeOf(lines, start, end) } : fallback;
-}
-function labelRange(source, lines, start) {
-  const close2 = source.indexOf("]:", start);
-  const lineEnd = source.indexOf("\n", start);
-  const end = close2 !== -1 && (lineEnd === -1 || close2 < lineEnd) ? close2 + 2 : lineEnd === -1 ? source.length : lineEnd;
-  return rangeOf(lines, start, end);
 }
 function trimUrl(url) {
   let unmatched = 0;
@@ -36776,7 +36778,7 @@ var dist_default3 = defineRule({
         walk(child);
   };
   const check = (definition2) => {
-    const key = footnoteKey2(definition2.identifier);
+    const key = footnoteKey(definition2.identifier);
     const original = first.get(key);
     if (!original) {
       first.set(key, definition2);
@@ -36793,8 +36795,8 @@ var dist_default3 = defineRule({
     const same = start !== void 0 && end !== void 0 && firstStart !== void 0 && original.position !== void 0 ? body(source, start, end) === body(source, firstStart, original.position.end.offset ?? firstStart) : false;
     report3({
       message: `Unexpected second definition of footnote \`${label}\`, expected one definition per label (first defined${spelled}${where})`,
-      ...start !== void 0 ? { range: labelRange2(source, lines, start) } : { node: definition2 },
-      ...firstStart !== void 0 ? { related: [{ file: file.path, range: labelRange2(source, lines, firstStart), message: `First definition of \`${firstLabel}\`` }] } : {},
+      ...start !== void 0 ? { range: footnoteLabelRange(source, lines, start) } : { node: definition2 },
+      ...firstStart !== void 0 ? { related: [{ file: file.path, range: footnoteLabelRange(source, lines, firstStart), message: `First definition of \`${firstLabel}\`` }] } : {},
       ...start !== void 0 && end !== void 0 ? {
         suggestions: [
           {
@@ -36814,18 +36816,9 @@ function body(source, start, end) {
   const close2 = text3.indexOf("]:");
   return (close2 === -1 ? text3 : text3.slice(close2 + 2)).replace(/\s+/g, " ").trim();
 }
-function labelRange2(source, lines, start) {
-  const close2 = source.indexOf("]:", start);
-  const lineEnd = source.indexOf("\n", start);
-  const end = close2 !== -1 && (lineEnd === -1 || close2 < lineEnd) ? close2 + 2 : lineEnd === -1 ? source.length : lineEnd;
-  return rangeOf(lines, start, end);
-}
 function removal(source, start, end) {
   const after = source.startsWith("\r\n", end) ? end + 2 : source[end] === "\n" ? end + 1 : end;
   return { start, end: after, text: "" };
-}
-function footnoteKey2(label) {
-  return label.replace(/[\t\n\r ]+/g, " ").trim().toLowerCase().toUpperCase();
 }
 
 // ../../rules/no-duplicate-titles/dist/index.js
@@ -37270,7 +37263,7 @@ var dist_default6 = defineRule({
   const reportMarker = (marker, number, start, end) => {
     const reference = `[^${number}]`;
     const suggestions = [];
-    if (defined.has(footnoteKey3(number))) {
+    if (defined.has(footnoteKey(number))) {
       suggestions.push({ title: `Replace with \`${reference}\``, edits: [{ start, end, text: reference }], certain: false });
     }
     suggestions.push({ title: `Remove \`${marker}\``, edits: [{ start, end, text: "" }], certain: false });
@@ -37298,7 +37291,7 @@ var dist_default6 = defineRule({
         if (isEscaped(segment.raw, at))
           continue;
         const label = match[1];
-        if (defined.has(footnoteKey3(label)))
+        if (defined.has(footnoteKey(label)))
           continue;
         reportReference(label, segment.offset + at, segment.offset + at + match[0].length);
       }
@@ -37391,9 +37384,6 @@ function isEscaped(text3, at) {
     count++;
   return count % 2 === 1;
 }
-function footnoteKey3(label) {
-  return label.replace(/[\t\n\r ]+/g, " ").trim().toLowerCase().toUpperCase();
-}
 
 // ../../rules/no-unused-citations/dist/index.js
 var dist_default7 = defineRule({
@@ -37412,7 +37402,7 @@ var dist_default7 = defineRule({
   const used = /* @__PURE__ */ new Set();
   const walk = (node2, inside) => {
     if (node2.type === "footnoteReference") {
-      const key = footnoteKey4(node2.identifier);
+      const key = footnoteKey(node2.identifier);
       if (key !== inside)
         used.add(key);
       return;
@@ -37420,7 +37410,7 @@ var dist_default7 = defineRule({
     let within = inside;
     if (node2.type === "footnoteDefinition") {
       definitions.push(node2);
-      within = footnoteKey4(node2.identifier);
+      within = footnoteKey(node2.identifier);
     }
     if ("children" in node2)
       for (const child of node2.children)
@@ -37429,7 +37419,7 @@ var dist_default7 = defineRule({
   walk(tree, void 0);
   const seen = /* @__PURE__ */ new Set();
   for (const definition2 of definitions) {
-    const key = footnoteKey4(definition2.identifier);
+    const key = footnoteKey(definition2.identifier);
     if (seen.has(key))
       continue;
     seen.add(key);
@@ -37440,23 +37430,14 @@ var dist_default7 = defineRule({
     const end = definition2.position?.end.offset;
     report3({
       message: `Unexpected unused footnote definition \`${label}\`, expected a reference \`${label}\` in the text, or no definition`,
-      ...start !== void 0 ? { range: labelRange3(source, lines, start) } : { node: definition2 },
+      ...start !== void 0 ? { range: footnoteLabelRange(source, lines, start) } : { node: definition2 },
       ...start !== void 0 && end !== void 0 ? { suggestions: [{ title: `Remove the definition \`${label}\``, edits: [removal2(source, start, end)], certain: false }] } : {}
     });
   }
 });
-function labelRange3(source, lines, start) {
-  const close2 = source.indexOf("]:", start);
-  const lineEnd = source.indexOf("\n", start);
-  const end = close2 !== -1 && (lineEnd === -1 || close2 < lineEnd) ? close2 + 2 : lineEnd === -1 ? source.length : lineEnd;
-  return rangeOf(lines, start, end);
-}
 function removal2(source, start, end) {
   const after = source.startsWith("\r\n", end) ? end + 2 : source[end] === "\n" ? end + 1 : end;
   return { start, end: after, text: "" };
-}
-function footnoteKey4(label) {
-  return label.replace(/[\t\n\r ]+/g, " ").trim().toLowerCase().toUpperCase();
 }
 
 // ../../rules/valid-frontmatter/dist/index.js
@@ -38301,11 +38282,11 @@ function linkedToChanges(index2, changes) {
     removedPaths.add(file.replace(/\.md$/i, ""));
     const relative2 = path8.relative(index2.contentRoot, file).split(path8.sep).join("/").replace(/\.md$/i, "");
     const stem = path8.basename(file).replace(/\.md$/i, "");
-    removedKeys.add(wikiKey2(stem));
-    removedKeys.add(wikiKey2(relative2));
+    removedKeys.add(wikiKey(stem));
+    removedKeys.add(wikiKey(relative2));
   }
   for (const name of changes.oldNames ?? [])
-    removedKeys.add(wikiKey2(name));
+    removedKeys.add(wikiKey(name));
   const found = /* @__PURE__ */ new Set();
   for (const article of index2.articles()) {
     if (article.links.some((link) => leadsToChange(index2, article, link, changed, removedPaths, removedKeys)))
@@ -38329,13 +38310,10 @@ function leadsToChange(index2, from, link, changed, removedPaths, removedKeys) {
         return removedPaths.has(path8.resolve(path8.dirname(from.path), link.path ?? ""));
       if (link.kind === "absolute")
         return removedKeys.has((link.path ?? "").replace(/^\/+|\/+$/g, "").replace(/\.md$/i, "").toLowerCase());
-      return removedKeys.has(wikiKey2(link.target ?? ""));
+      return removedKeys.has(wikiKey(link.target ?? ""));
     default:
       return false;
   }
-}
-function wikiKey2(value2) {
-  return value2.trim().replace(/\.md$/i, "").replace(/\s+/g, " ").toLowerCase();
 }
 function isSettingsFile(file, settings) {
   return settings.some((setting) => setting !== void 0 && path8.resolve(setting) === path8.resolve(file));

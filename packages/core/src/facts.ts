@@ -7,7 +7,7 @@ import type {
   Range,
   SluggerFactory,
 } from '@kblint/rule-kit';
-import { LineIndex, rangeOf, textSegments } from '@kblint/rule-kit';
+import { footnoteKey, LineIndex, rangeOf, textSegments } from '@kblint/rule-kit';
 import type { Nodes, Root, Yaml } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import path from 'node:path';
@@ -42,9 +42,6 @@ export function locate(filePath: string, contentRoot: string) {
 }
 
 /** GFM compares footnote labels case-insensitively with whitespace collapsed. */
-export function footnoteKey(label: string): string {
-  return label.replace(/[\t\n\r ]+/g, ' ').trim().toLowerCase().toUpperCase();
-}
 
 export function extractFacts(
   tree: Root,

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { ResolvedConfig } from './config.js';
-import type { KnowledgeIndex } from './content-index.js';
+import { wikiKey, type KnowledgeIndex } from './content-index.js';
 import { UsageError, type LintOptions } from './runner.js';
 import { NodeWorkspace, type Workspace } from './workspace.js';
 
@@ -229,9 +229,6 @@ function leadsToChange(
 }
 
 /** A wiki target as the index compares them: no `.md`, whitespace collapsed, case-folded. */
-function wikiKey(value: string): string {
-  return value.trim().replace(/\.md$/i, '').replace(/\s+/g, ' ').toLowerCase();
-}
 
 interface IndexEntry {
   blob: string;

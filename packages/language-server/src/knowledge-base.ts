@@ -9,6 +9,7 @@ import {
   loadConfig,
   NodeWorkspace,
   sortDiagnostics,
+  wikiKey,
   type ResolvedConfig,
 } from '@kblint/core';
 import type { ArticleFacts, Diagnostic, KblintRule } from '@kblint/rule-kit';
@@ -306,9 +307,6 @@ class ServerWorkspace extends NodeWorkspace {
 }
 
 /** How the index compares wiki targets: case-insensitive, `.md` and extra spaces ignored. */
-function wikiKey(value: string): string {
-  return value.normalize('NFC').trim().replace(/\.md$/i, '').replace(/\s+/g, ' ').toLowerCase();
-}
 
 function tooLarge(file: string, chars: number, max: number): Diagnostic {
   return {

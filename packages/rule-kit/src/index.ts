@@ -7,3 +7,4 @@ export { closest, normalizeForMatch, trimEnd } from './suggest.js';
 export { rangeOf, pointAtOffset, LineIndex } from './position.js';
 export { textSegments } from './scan.js';
 export type { TextSegment } from './scan.js';
+export { footnoteKey, footnoteLabelRange } from './footnote.js';

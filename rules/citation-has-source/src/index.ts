@@ -1,4 +1,4 @@
-import { defineRule, LineIndex, rangeOf, textSegments, type Range, type Suggestion } from '@kblint/rule-kit';
+import { defineRule, footnoteLabelRange, LineIndex, rangeOf, textSegments, type Range, type Suggestion } from '@kblint/rule-kit';
 import type { FootnoteDefinition, Nodes } from 'mdast';
 
 export interface Options {
@@ -56,7 +56,7 @@ export default defineRule<Options>(
     const check = (definition: FootnoteDefinition) => {
       const label = `[^${definition.label ?? definition.identifier}]`;
       const start = definition.position?.start.offset;
-      const at = start !== undefined ? { range: labelRange(source, lines, start) } : { node: definition };
+      const at = start !== undefined ? { range: footnoteLabelRange(source, lines, start) } : { node: definition };
       const text = plainText(definition).replace(/\s+/g, ' ').trim();
       const hasLinks = contains(definition, (node) => node.type === 'link' || node.type === 'image' || node.type === 'linkReference');
       if (text === '' && !hasLinks) {
@@ -190,12 +190,6 @@ function contentRange(definition: FootnoteDefinition, lines: LineIndex, fallback
 }
 
 /** `[^label]:`, where a definition starts; the rest may run over many lines. */
-function labelRange(source: string, lines: LineIndex, start: number): Range {
-  const close = source.indexOf(']:', start);
-  const lineEnd = source.indexOf('\n', start);
-  const end = close !== -1 && (lineEnd === -1 || close < lineEnd) ? close + 2 : lineEnd === -1 ? source.length : lineEnd;
-  return rangeOf(lines, start, end);
-}
 
 /** Drops prose punctuation after a URL, and `)` that close a parenthesis opened before the URL. */
 function trimUrl(url: string): string {

@@ -1,4 +1,4 @@
-import { defineRule, LineIndex, rangeOf, type Range } from '@kblint/rule-kit';
+import { defineRule, footnoteKey, footnoteLabelRange, LineIndex } from '@kblint/rule-kit';
 import type { FootnoteDefinition, Nodes } from 'mdast';
 
 // Options are an empty object: the rule has nothing to configure yet.
@@ -45,9 +45,9 @@ export default defineRule<Options>(
         : false;
       report({
         message: `Unexpected second definition of footnote \`${label}\`, expected one definition per label (first defined${spelled}${where})`,
-        ...(start !== undefined ? { range: labelRange(source, lines, start) } : { node: definition }),
+        ...(start !== undefined ? { range: footnoteLabelRange(source, lines, start) } : { node: definition }),
         ...(firstStart !== undefined
-          ? { related: [{ file: file.path, range: labelRange(source, lines, firstStart), message: `First definition of \`${firstLabel}\`` }] }
+          ? { related: [{ file: file.path, range: footnoteLabelRange(source, lines, firstStart), message: `First definition of \`${firstLabel}\`` }] }
           : {}),
         ...(start !== undefined && end !== undefined
           ? {
@@ -75,12 +75,6 @@ function body(source: string, start: number, end: number): string {
 }
 
 /** `[^label]:`, where a definition starts; the rest may run over many lines. */
-function labelRange(source: string, lines: LineIndex, start: number): Range {
-  const close = source.indexOf(']:', start);
-  const lineEnd = source.indexOf('\n', start);
-  const end = close !== -1 && (lineEnd === -1 || close < lineEnd) ? close + 2 : lineEnd === -1 ? source.length : lineEnd;
-  return rangeOf(lines, start, end);
-}
 
 /** Removes the definition with its line break, so no blank line is left behind. */
 function removal(source: string, start: number, end: number) {
@@ -89,6 +83,3 @@ function removal(source: string, start: number, end: number) {
 }
 
 /** GFM compares footnote labels case-insensitively with whitespace collapsed (as `@kblint/core` does for facts). */
-function footnoteKey(label: string): string {
-  return label.replace(/[\t\n\r ]+/g, ' ').trim().toLowerCase().toUpperCase();
-}

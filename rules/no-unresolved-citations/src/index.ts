@@ -1,4 +1,4 @@
-import { closest, defineRule, LineIndex, rangeOf, textSegments, type Suggestion, type TextSegment } from '@kblint/rule-kit';
+import { closest, defineRule, footnoteKey, LineIndex, rangeOf, textSegments, type Suggestion, type TextSegment } from '@kblint/rule-kit';
 import type { Nodes, Parents } from 'mdast';
 
 // Options are an empty object: the rule has nothing to configure yet.
@@ -216,6 +216,3 @@ function isEscaped(text: string, at: number): boolean {
 }
 
 /** GFM compares footnote labels case-insensitively with whitespace collapsed (as `@kblint/core` does for facts). */
-function footnoteKey(label: string): string {
-  return label.replace(/[\t\n\r ]+/g, ' ').trim().toLowerCase().toUpperCase();
-}

@@ -1,4 +1,4 @@
-import { defineRule, LineIndex, rangeOf, type Range } from '@kblint/rule-kit';
+import { defineRule, footnoteKey, footnoteLabelRange, LineIndex } from '@kblint/rule-kit';
 import type { FootnoteDefinition, Nodes } from 'mdast';
 
 // Options are an empty object: the rule has nothing to configure yet.
@@ -50,7 +50,7 @@ export default defineRule<Options>(
       const end = definition.position?.end.offset;
       report({
         message: `Unexpected unused footnote definition \`${label}\`, expected a reference \`${label}\` in the text, or no definition`,
-        ...(start !== undefined ? { range: labelRange(source, lines, start) } : { node: definition }),
+        ...(start !== undefined ? { range: footnoteLabelRange(source, lines, start) } : { node: definition }),
         ...(start !== undefined && end !== undefined
           ? { suggestions: [{ title: `Remove the definition \`${label}\``, edits: [removal(source, start, end)], certain: false }] }
           : {}),
@@ -60,12 +60,6 @@ export default defineRule<Options>(
 );
 
 /** `[^label]:`, where a definition starts; the rest may run over many lines. */
-function labelRange(source: string, lines: LineIndex, start: number): Range {
-  const close = source.indexOf(']:', start);
-  const lineEnd = source.indexOf('\n', start);
-  const end = close !== -1 && (lineEnd === -1 || close < lineEnd) ? close + 2 : lineEnd === -1 ? source.length : lineEnd;
-  return rangeOf(lines, start, end);
-}
 
 /** Removes the definition with its line break, so no blank line is left behind. */
 function removal(source: string, start: number, end: number) {
@@ -74,6 +68,3 @@ function removal(source: string, start: number, end: number) {
 }
 
 /** GFM compares footnote labels case-insensitively with whitespace collapsed (as `@kblint/core` does for facts). */
-function footnoteKey(label: string): string {
-  return label.replace(/[\t\n\r ]+/g, ' ').trim().toLowerCase().toUpperCase();
-}

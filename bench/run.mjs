@@ -8,6 +8,7 @@
 // --scaling     also lint a knowledge base four times larger, cold
 // --single      also run kblint on one thread without the cache
 // --out file    where the JSON goes (default bench/results/latest.json)
+// --no-lsp      skip the language-server benchmark (bench/lsp.mjs)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -149,6 +150,20 @@ if (flag('--scaling')) {
   scaling = { articles: big, ...row, timeVs: round(row.wallSeconds / cold.wallSeconds), cpuVs: round(row.cpuSeconds / cold.cpuSeconds) };
 }
 
+// The language server on its own copy of the corpus (it edits files while it runs).
+let lsp;
+if (!flag('--no-lsp')) {
+  const lspCorpus = path.join(here, 'corpus', `lsp-${articles}`);
+  log(`bench: language server on ${articles} articles`);
+  const run = spawnSync(process.execPath, [path.join(here, 'lsp.mjs'), '--articles', String(articles), '--corpus', lspCorpus], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (run.status === 0) lsp = JSON.parse(run.stdout);
+  else log(`bench: the language-server benchmark failed (exit ${run.status})`);
+}
+
 const remark = byName['remark-cli + validate-links + 2 reference rules'];
 const markdownlint = byName['markdownlint-cli2 MD051/MD052/MD053'];
 const targets = [
@@ -158,6 +173,12 @@ const targets = [
   ['one edited article ≤ 0.1 × cold', byName['kblint one article edited'].wallSeconds / cold.wallSeconds, 0.1],
   ['peak memory ≤ 1.5 × markdownlint-cli2', cold.peakMemoryMB / markdownlint.peakMemoryMB, 1.5],
   ...(scaling ? [[`${scaling.articles} articles ≤ 4.4 × the time of ${articles}`, scaling.timeVs, 4.4]] : []),
+  ...(lsp
+    ? [
+        ['language server: didChange → edited file p95 (ms) ≤ 50', lsp.edited.p95, 50],
+        ['language server: didChange → dependent file p95 (ms) ≤ 150', lsp.dependent.p95, 150],
+      ]
+    : []),
 ].map(([target, value, limit]) => ({ target, value: round(value), limit: round(limit), met: value <= limit }));
 
 const result = {
@@ -166,6 +187,7 @@ const result = {
   corpus: { articles: generated.articles, megabytes: round(generated.bytes / 1e6), seed, defects: generated.defects },
   rows,
   ...(scaling ? { scaling } : {}),
+  ...(lsp ? { languageServer: lsp } : {}),
   targets,
   benchSeconds: Math.round((Date.now() - started) / 1000),
 };
@@ -184,6 +206,13 @@ const lines = [
   ),
   '(× columns: ratio to kblint cold; load: 1-minute load average when the run started)',
   ...(scaling ? ['', `scaling: ${scaling.articles} articles cold: ${scaling.wallSeconds} s wall, ${scaling.cpuSeconds} s CPU, ${scaling.peakMemoryMB} MB = ${scaling.timeVs} × the wall time of ${articles} (${scaling.cpuVs} × CPU)`] : []),
+  ...(lsp
+    ? [
+        '',
+        `language server (${lsp.articles} articles, ${lsp.edits} edits): first diagnostics ${lsp.firstDiagnosticsMs} ms after initialize; ` +
+          `edited file p50/p95 ${lsp.edited.p50}/${lsp.edited.p95} ms; dependent file p50/p95 ${lsp.dependent.p50}/${lsp.dependent.p95} ms; peak ${lsp.peakRssMb} MB`,
+      ]
+    : []),
   '',
   table(['target', 'measured', 'limit', 'met'], targets.map((t) => [t.target, t.value, t.limit, t.met ? 'yes' : 'NO'])),
   '',

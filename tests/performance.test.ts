@@ -65,7 +65,11 @@ describe('worker pool and cache, end to end', () => {
     const out = path.join(makeKb({}), 'bench.json');
     const run = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bench/run.mjs'), '--articles', '40', '--out', out], { encoding: 'utf8', timeout: 280_000 });
     expect(run.status).toBe(0);
-    const result = JSON.parse(readFileSync(out, 'utf8')) as { rows: Array<{ name: string; findings: number; exitCode: number }>; targets: unknown[] };
+    const result = JSON.parse(readFileSync(out, 'utf8')) as {
+      rows: Array<{ name: string; findings: number; exitCode: number }>;
+      targets: Array<{ target: string }>;
+      languageServer?: { articles: number; edited: { p95: number }; dependent: { p95: number } };
+    };
     expect(result.rows.map((row) => row.name)).toEqual([
       'parse floor (remark-parse, kblint syntax, 1 core)',
       'kblint cold',
@@ -78,6 +82,16 @@ describe('worker pool and cache, end to end', () => {
     // Every kblint run finds the same planted defects, cached or not.
     expect(new Set(kblint.map((row) => row.findings)).size).toBe(1);
     expect(kblint[0]?.findings).toBeGreaterThan(0);
-    expect(result.targets).toHaveLength(5);
+    expect(result.targets.map((t) => t.target)).toEqual([
+      'cold wall ≤ 0.5 × markdownlint-cli2',
+      'cold ≥ 15 × faster than remark-cli (ratio ≤ 1/15)',
+      'warm ≤ 0.05 × cold',
+      'one edited article ≤ 0.1 × cold',
+      'peak memory ≤ 1.5 × markdownlint-cli2',
+      'language server: didChange → edited file p95 (ms) ≤ 50',
+      'language server: didChange → dependent file p95 (ms) ≤ 150',
+    ]);
+    // The language-server benchmark ran on the same size of knowledge base.
+    expect(result.languageServer?.articles).toBe(40);
   }, 300_000);
 });

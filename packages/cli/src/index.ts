@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { merge, MERGE_HELP } from './commands/merge.js';
 import { report } from './commands/report.js';
 import { formatters } from './formatters/index.js';
+import { exitCodeOf, outputOptions } from './options.js';
 import { progressBar } from './progress.js';
 import { selectTargets } from './targets.js';
 
@@ -109,13 +110,9 @@ export async function main(argv: string[], io: MainOptions = {}): Promise<number
     stdout.write(`${version()}\n`);
     return 0;
   }
-  const format = formatters[values.format ?? 'stylish'];
-  if (!format) return fail(`unknown format \`${values.format}\`; expected one of ${Object.keys(formatters).join(', ')}`);
-  let maxWarnings = Infinity;
-  if (values['max-warnings'] !== undefined) {
-    maxWarnings = Number(values['max-warnings']);
-    if (!Number.isInteger(maxWarnings) || maxWarnings < 0) return fail('--max-warnings expects a whole number of 0 or more');
-  }
+  const output = outputOptions(values);
+  if ('error' in output) return fail(output.error);
+  const { format, maxWarnings } = output;
 
   let workers: number | undefined;
   if (values.workers !== undefined) {
@@ -175,13 +172,7 @@ export async function main(argv: string[], io: MainOptions = {}): Promise<number
 
 /** 2 for internal errors, 1 for errors or too many warnings, else 0. */
 function exitCode(result: LintResult, maxWarnings: number, stderr: NodeJS.WritableStream): number {
-  if (result.summary.internalErrors > 0) return 2;
-  if (result.summary.errors > 0) return 1;
-  if (result.summary.warnings > maxWarnings) {
-    stderr.write(`kblint: ${result.summary.warnings} warnings, more than --max-warnings ${maxWarnings}\n`);
-    return 1;
-  }
-  return 0;
+  return exitCodeOf(result.summary, maxWarnings, (message) => stderr.write(`kblint: ${message}\n`));
 }
 
 function unifiedDiff(change: FileFix, cwd: string): string {

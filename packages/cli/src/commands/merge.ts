@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatters, type FormattableResult } from '../formatters/index.js';
+import { exitCodeOf, outputOptions } from '../options.js';
 
 type Diagnostic = LintResult['diagnostics'][number];
 
@@ -55,13 +56,9 @@ export async function merge(argv: string[], io: MergeIo): Promise<number> {
     io.stdout.write(MERGE_HELP);
     return 0;
   }
-  const format = formatters[values.format ?? 'stylish'];
-  if (!format) return fail(`unknown format \`${values.format}\`; expected one of ${Object.keys(formatters).join(', ')}`);
-  let maxWarnings = Infinity;
-  if (values['max-warnings'] !== undefined) {
-    maxWarnings = Number(values['max-warnings']);
-    if (!Number.isInteger(maxWarnings) || maxWarnings < 0) return fail('--max-warnings expects a whole number of 0 or more');
-  }
+  const output = outputOptions(values);
+  if ('error' in output) return fail(output.error);
+  const { format, maxWarnings } = output;
   if (positionals.length === 0) return fail('expected one or more result files from `kblint --format json`');
 
   const seen = new Set<string>();
@@ -97,13 +94,7 @@ export async function merge(argv: string[], io: MergeIo): Promise<number> {
   const isTty = 'isTTY' in io.stdout && Boolean((io.stdout as NodeJS.WriteStream).isTTY);
   const color = !values['no-color'] && (values.color ?? (isTty && !process.env.NO_COLOR));
   io.stdout.write(format(shown, { cwd: io.cwd, color, quiet: values.quiet ?? false, version: io.version }));
-  if (summary.internalErrors > 0) return 2;
-  if (summary.errors > 0) return 1;
-  if (summary.warnings > maxWarnings) {
-    io.stderr.write(`kblint merge: ${summary.warnings} warnings, more than --max-warnings ${maxWarnings}\n`);
-    return 1;
-  }
-  return 0;
+  return exitCodeOf(summary, maxWarnings, (message) => io.stderr.write(`kblint merge: ${message}\n`));
 }
 
 function toDiagnostic(message: JsonReport['messages'][number], cwd: string): Diagnostic {

@@ -1,0 +1,30 @@
+import { formatters, type Formatter } from './formatters/index.js';
+
+/** The output options `kblint` and `kblint merge` share, or the usage error. */
+export function outputOptions(values: { format?: string; 'max-warnings'?: string }):
+  | { format: Formatter; maxWarnings: number }
+  | { error: string } {
+  const format = formatters[values.format ?? 'stylish'];
+  if (!format) return { error: `unknown format \`${values.format}\`; expected one of ${Object.keys(formatters).join(', ')}` };
+  let maxWarnings = Infinity;
+  if (values['max-warnings'] !== undefined) {
+    maxWarnings = Number(values['max-warnings']);
+    if (!Number.isInteger(maxWarnings) || maxWarnings < 0) return { error: '--max-warnings expects a whole number of 0 or more' };
+  }
+  return { format, maxWarnings };
+}
+
+/** 2 for internal errors, 1 for errors or more warnings than allowed, else 0. */
+export function exitCodeOf(
+  summary: { errors: number; warnings: number; internalErrors: number },
+  maxWarnings: number,
+  warn: (message: string) => void,
+): number {
+  if (summary.internalErrors > 0) return 2;
+  if (summary.errors > 0) return 1;
+  if (summary.warnings > maxWarnings) {
+    warn(`${summary.warnings} warnings, more than --max-warnings ${maxWarnings}`);
+    return 1;
+  }
+  return 0;
+}

@@ -306,8 +306,6 @@ class ServerWorkspace extends NodeWorkspace {
   }
 }
 
-/** How the index compares wiki targets: case-insensitive, `.md` and extra spaces ignored. */
-
 function tooLarge(file: string, chars: number, max: number): Diagnostic {
   return {
     file,

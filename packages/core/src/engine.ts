@@ -13,6 +13,7 @@ import { unified, type Processor } from 'unified';
 import { VFile } from 'vfile';
 import type { ResolvedConfig } from './config.js';
 import { extractFacts, locate } from './facts.js';
+import { fastParse } from './fast-parse.js';
 import { findExcessiveNesting, MAX_NESTING } from './nesting.js';
 import { createParser } from './syntax.js';
 
@@ -113,7 +114,8 @@ export class Engine {
     let tree: Root;
     let facts: ArticleFacts;
     try {
-      tree = this.parser.parse(file);
+      // The fast path builds remark-parse's exact tree for the common subset; anything else goes to remark-parse.
+      tree = fastParse(source) ?? this.parser.parse(file);
       facts = extractFacts(tree, source, { path: filePath, contentRoot: this.config.contentRoot }, this.slugger, lines);
     } catch (error) {
       const reason = error instanceof RangeError ? 'it is nested too deeply to parse' : `it could not be parsed: ${errorMessage(error)}`;

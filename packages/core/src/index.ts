@@ -13,6 +13,7 @@ export type { Workspace } from './workspace.js';
 export { extractFacts, classifyUrl, locate } from './facts.js';
 export { footnoteKey } from '@kblint/rule-kit';
 export { createParser, kblintSyntax } from './syntax.js';
+export { fastParse } from './fast-parse.js';
 export { applyDirectives } from './directives.js';
 export { summarize, sortDiagnostics, displayPath, toJsonReport } from './results.js';
 export type { Summary, JsonReport, JsonMessage } from './results.js';

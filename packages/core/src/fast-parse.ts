@@ -295,6 +295,8 @@ class FastParser {
   private fenced(lines: Line[], start: number, fence: string, infoRaw: string): [Code, number] {
     const marker = fence.charCodeAt(0);
     if (marker === 96 /* ` */ && infoRaw.includes('`')) decline();
+    // micromark decodes escapes and character references in the info string.
+    if (infoRaw.includes('\\') || infoRaw.includes('&')) decline();
     const info = infoRaw.trim();
     const space = info.indexOf(' ');
     const lang = info === '' ? null : space === -1 ? info : info.slice(0, space);
@@ -833,7 +835,8 @@ function parseResource(text: string, from: number): { url: string; title: string
   if (title.includes('\n')) decline();
   const end = skipWhitespace(text, close + 1);
   if (text.charCodeAt(end) !== 41) return undefined;
-  return { url, title, end: end + 1 };
+  // An empty title is no title to mdast.
+  return { url, title: title === '' ? null : title, end: end + 1 };
 }
 
 function skipWhitespace(text: string, from: number): number {

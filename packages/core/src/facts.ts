@@ -11,7 +11,6 @@ import { footnoteKey, LineIndex, rangeOf, textSegments } from '@kblint/rule-kit'
 import type { Nodes, Root, Yaml } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import path from 'node:path';
-import { visit } from 'unist-util-visit';
 import { readFrontmatter } from './frontmatter.js';
 
 export interface Location {
@@ -67,7 +66,12 @@ export function extractFacts(
   const imageReferences = new Set<string>();
   const definitionLinks = new Map<string, LinkFacts[]>();
 
-  visit(tree, (node: Nodes) => {
+  // A plain preorder walk (unist-util-visit's parent stacks cost more than the work here).
+  const walk = (node: Nodes): void => {
+    visitNode(node);
+    if ('children' in node) for (const child of node.children) walk(child as Nodes);
+  };
+  const visitNode = (node: Nodes): void => {
     const range = node.position as Range | undefined;
     switch (node.type) {
       case 'heading': {
@@ -140,7 +144,8 @@ export function extractFacts(
       default:
         break;
     }
-  });
+  };
+  walk(tree);
 
   for (const identifier of imageReferences) {
     for (const link of definitionLinks.get(identifier) ?? []) link.image = true;

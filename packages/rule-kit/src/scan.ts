@@ -1,5 +1,4 @@
 import type { Nodes, Root, Text } from 'mdast';
-import { SKIP, visit } from 'unist-util-visit';
 
 export interface TextSegment {
   node: Text;
@@ -16,17 +15,19 @@ export interface TextSegment {
  */
 export function textSegments(tree: Root | Nodes, source: string): TextSegment[] {
   const segments: TextSegment[] = [];
-  visit(tree, (node) => {
-    if (node.type === 'code' || node.type === 'inlineCode' || node.type === 'html' || node.type === 'yaml') {
-      return SKIP;
-    }
-    if (node.type === 'text') {
+  // A plain walk in document order: it runs on every block of every file,
+  // and unist-util-visit's parent stacks cost more than the scan itself.
+  const walk = (node: Nodes): void => {
+    const type = node.type;
+    if (type === 'code' || type === 'inlineCode' || type === 'html' || type === 'yaml') return;
+    if (type === 'text') {
       const start = node.position?.start.offset;
       const end = node.position?.end.offset;
-      if (start === undefined || end === undefined) return;
-      segments.push({ node, raw: source.slice(start, end), offset: start });
+      if (start !== undefined && end !== undefined) segments.push({ node, raw: source.slice(start, end), offset: start });
+      return;
     }
-    return undefined;
-  });
+    if ('children' in node) for (const child of node.children) walk(child as Nodes);
+  };
+  walk(tree as Nodes);
   return segments;
 }

@@ -12,6 +12,14 @@ var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require
   if (typeof require !== "undefined") return require.apply(this, arguments);
   throw Error('Dynamic require of "' + x + '" is not supported');
 });
+var __esm = (fn, res, err) => function __init() {
+  if (err) throw err[0];
+  try {
+    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
+  } catch (e) {
+    throw err = [e], e;
+  }
+};
 var __commonJS = (cb, mod) => function __require3() {
   try {
     return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
@@ -40,1779 +48,20 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
-// ../../node_modules/.pnpm/picomatch@4.0.7/node_modules/picomatch/lib/constants.js
-var require_constants = __commonJS({
-  "../../node_modules/.pnpm/picomatch@4.0.7/node_modules/picomatch/lib/constants.js"(exports, module) {
+// ../cli/dist/formatters/load.js
+var FORMAT_NAMES;
+var init_load = __esm({
+  "../cli/dist/formatters/load.js"() {
     "use strict";
-    var WIN_SLASH = "\\\\/";
-    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
-    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
-    var DOT_LITERAL = "\\.";
-    var PLUS_LITERAL = "\\+";
-    var QMARK_LITERAL = "\\?";
-    var SLASH_LITERAL = "\\/";
-    var ONE_CHAR = "(?=.)";
-    var QMARK = "[^/]";
-    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
-    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
-    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
-    var NO_DOT = `(?!${DOT_LITERAL})`;
-    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
-    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
-    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
-    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
-    var STAR = `${QMARK}*?`;
-    var SEP = "/";
-    var POSIX_CHARS = {
-      DOT_LITERAL,
-      PLUS_LITERAL,
-      QMARK_LITERAL,
-      SLASH_LITERAL,
-      ONE_CHAR,
-      QMARK,
-      END_ANCHOR,
-      DOTS_SLASH,
-      NO_DOT,
-      NO_DOTS,
-      NO_DOT_SLASH,
-      NO_DOTS_SLASH,
-      QMARK_NO_DOT,
-      STAR,
-      START_ANCHOR,
-      SEP
-    };
-    var WINDOWS_CHARS = {
-      ...POSIX_CHARS,
-      SLASH_LITERAL: `[${WIN_SLASH}]`,
-      QMARK: WIN_NO_SLASH,
-      STAR: `${WIN_NO_SLASH}*?`,
-      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
-      NO_DOT: `(?!${DOT_LITERAL})`,
-      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
-      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
-      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
-      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
-      SEP: "\\"
-    };
-    var POSIX_REGEX_SOURCE = {
-      __proto__: null,
-      alnum: "a-zA-Z0-9",
-      alpha: "a-zA-Z",
-      ascii: "\\x00-\\x7F",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1F\\x7F",
-      digit: "0-9",
-      graph: "\\x21-\\x7E",
-      lower: "a-z",
-      print: "\\x20-\\x7E ",
-      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
-      space: " \\t\\r\\n\\v\\f",
-      upper: "A-Z",
-      word: "A-Za-z0-9_",
-      xdigit: "A-Fa-f0-9"
-    };
-    module.exports = {
-      DEFAULT_MAX_EXTGLOB_RECURSION,
-      MAX_LENGTH: 1024 * 64,
-      POSIX_REGEX_SOURCE,
-      // regular expressions
-      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
-      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
-      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
-      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
-      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
-      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
-      // Replace globs with equivalent patterns to reduce parsing time.
-      REPLACEMENTS: {
-        __proto__: null,
-        "***": "*",
-        "**/**": "**",
-        "**/**/**": "**"
-      },
-      // Digits
-      CHAR_0: 48,
-      /* 0 */
-      CHAR_9: 57,
-      /* 9 */
-      // Alphabet chars.
-      CHAR_UPPERCASE_A: 65,
-      /* A */
-      CHAR_LOWERCASE_A: 97,
-      /* a */
-      CHAR_UPPERCASE_Z: 90,
-      /* Z */
-      CHAR_LOWERCASE_Z: 122,
-      /* z */
-      CHAR_LEFT_PARENTHESES: 40,
-      /* ( */
-      CHAR_RIGHT_PARENTHESES: 41,
-      /* ) */
-      CHAR_ASTERISK: 42,
-      /* * */
-      // Non-alphabetic chars.
-      CHAR_AMPERSAND: 38,
-      /* & */
-      CHAR_AT: 64,
-      /* @ */
-      CHAR_BACKWARD_SLASH: 92,
-      /* \ */
-      CHAR_CARRIAGE_RETURN: 13,
-      /* \r */
-      CHAR_CIRCUMFLEX_ACCENT: 94,
-      /* ^ */
-      CHAR_COLON: 58,
-      /* : */
-      CHAR_COMMA: 44,
-      /* , */
-      CHAR_DOT: 46,
-      /* . */
-      CHAR_DOUBLE_QUOTE: 34,
-      /* " */
-      CHAR_EQUAL: 61,
-      /* = */
-      CHAR_EXCLAMATION_MARK: 33,
-      /* ! */
-      CHAR_FORM_FEED: 12,
-      /* \f */
-      CHAR_FORWARD_SLASH: 47,
-      /* / */
-      CHAR_GRAVE_ACCENT: 96,
-      /* ` */
-      CHAR_HASH: 35,
-      /* # */
-      CHAR_HYPHEN_MINUS: 45,
-      /* - */
-      CHAR_LEFT_ANGLE_BRACKET: 60,
-      /* < */
-      CHAR_LEFT_CURLY_BRACE: 123,
-      /* { */
-      CHAR_LEFT_SQUARE_BRACKET: 91,
-      /* [ */
-      CHAR_LINE_FEED: 10,
-      /* \n */
-      CHAR_NO_BREAK_SPACE: 160,
-      /* \u00A0 */
-      CHAR_PERCENT: 37,
-      /* % */
-      CHAR_PLUS: 43,
-      /* + */
-      CHAR_QUESTION_MARK: 63,
-      /* ? */
-      CHAR_RIGHT_ANGLE_BRACKET: 62,
-      /* > */
-      CHAR_RIGHT_CURLY_BRACE: 125,
-      /* } */
-      CHAR_RIGHT_SQUARE_BRACKET: 93,
-      /* ] */
-      CHAR_SEMICOLON: 59,
-      /* ; */
-      CHAR_SINGLE_QUOTE: 39,
-      /* ' */
-      CHAR_SPACE: 32,
-      /*   */
-      CHAR_TAB: 9,
-      /* \t */
-      CHAR_UNDERSCORE: 95,
-      /* _ */
-      CHAR_VERTICAL_LINE: 124,
-      /* | */
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
-      /* \uFEFF */
-      /**
-       * Create EXTGLOB_CHARS
-       */
-      extglobChars(chars) {
-        return {
-          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
-          "?": { type: "qmark", open: "(?:", close: ")?" },
-          "+": { type: "plus", open: "(?:", close: ")+" },
-          "*": { type: "star", open: "(?:", close: ")*" },
-          "@": { type: "at", open: "(?:", close: ")" }
-        };
-      },
-      /**
-       * Create GLOB_CHARS
-       */
-      globChars(win32) {
-        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
-      }
-    };
+    FORMAT_NAMES = ["stylish", "json", "github", "sarif", "junit", "markdown"];
   }
 });
 
-// ../../node_modules/.pnpm/picomatch@4.0.7/node_modules/picomatch/lib/utils.js
-var require_utils = __commonJS({
-  "../../node_modules/.pnpm/picomatch@4.0.7/node_modules/picomatch/lib/utils.js"(exports) {
+// ../cli/dist/options.js
+var init_options = __esm({
+  "../cli/dist/options.js"() {
     "use strict";
-    var {
-      REGEX_BACKSLASH,
-      REGEX_REMOVE_BACKSLASH,
-      REGEX_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_GLOBAL
-    } = require_constants();
-    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
-    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
-    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
-    exports.isWindows = () => {
-      if (typeof navigator !== "undefined" && navigator.platform) {
-        const platform = navigator.platform.toLowerCase();
-        return platform === "win32" || platform === "windows";
-      }
-      if (typeof process !== "undefined" && process.platform) {
-        return process.platform === "win32";
-      }
-      return false;
-    };
-    exports.removeBackslashes = (str) => {
-      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
-        return match === "\\" ? "" : match;
-      });
-    };
-    exports.escapeLast = (input2, char, lastIdx) => {
-      const idx = input2.lastIndexOf(char, lastIdx);
-      if (idx === -1) return input2;
-      if (input2[idx - 1] === "\\") return exports.escapeLast(input2, char, idx - 1);
-      return `${input2.slice(0, idx)}\\${input2.slice(idx)}`;
-    };
-    exports.removePrefix = (input2, state = {}) => {
-      let output = input2;
-      if (output.startsWith("./")) {
-        output = output.slice(2);
-        state.prefix = "./";
-      }
-      return output;
-    };
-    exports.wrapOutput = (input2, state = {}, options = {}) => {
-      const prepend = options.contains ? "" : "^";
-      const append = options.contains ? "" : "$";
-      let output = `${prepend}(?:${input2})${append}`;
-      if (state.negated === true) {
-        output = `(?:^(?!${output}).*$)`;
-      }
-      return output;
-    };
-    exports.basename = (path10, { windows } = {}) => {
-      const segs = path10.split(windows ? /[\\/]/ : "/");
-      const last = segs[segs.length - 1];
-      if (last === "") {
-        return segs[segs.length - 2];
-      }
-      return last;
-    };
-  }
-});
-
-// ../../node_modules/.pnpm/picomatch@4.0.7/node_modules/picomatch/lib/scan.js
-var require_scan = __commonJS({
-  "../../node_modules/.pnpm/picomatch@4.0.7/node_modules/picomatch/lib/scan.js"(exports, module) {
-    "use strict";
-    var utils = require_utils();
-    var {
-      CHAR_ASTERISK,
-      /* * */
-      CHAR_AT,
-      /* @ */
-      CHAR_BACKWARD_SLASH,
-      /* \ */
-      CHAR_COMMA,
-      /* , */
-      CHAR_DOT,
-      /* . */
-      CHAR_EXCLAMATION_MARK,
-      /* ! */
-      CHAR_FORWARD_SLASH,
-      /* / */
-      CHAR_LEFT_CURLY_BRACE,
-      /* { */
-      CHAR_LEFT_PARENTHESES,
-      /* ( */
-      CHAR_LEFT_SQUARE_BRACKET,
-      /* [ */
-      CHAR_PLUS,
-      /* + */
-      CHAR_QUESTION_MARK,
-      /* ? */
-      CHAR_RIGHT_CURLY_BRACE,
-      /* } */
-      CHAR_RIGHT_PARENTHESES,
-      /* ) */
-      CHAR_RIGHT_SQUARE_BRACKET
-      /* ] */
-    } = require_constants();
-    var isPathSeparator = (code2) => {
-      return code2 === CHAR_FORWARD_SLASH || code2 === CHAR_BACKWARD_SLASH;
-    };
-    var depth = (token) => {
-      if (token.isPrefix !== true) {
-        token.depth = token.isGlobstar ? Infinity : 1;
-      }
-    };
-    var scan = (input2, options) => {
-      const opts = options || {};
-      const length = input2.length - 1;
-      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
-      const slashes = [];
-      const tokens = [];
-      const parts = [];
-      let str = input2;
-      let index2 = -1;
-      let start = 0;
-      let lastIndex = 0;
-      let isBrace = false;
-      let isBracket = false;
-      let isGlob = false;
-      let isExtglob = false;
-      let isGlobstar = false;
-      let braceEscaped = false;
-      let backslashes = false;
-      let negated = false;
-      let negatedExtglob = false;
-      let finished = false;
-      let braces = 0;
-      let prev;
-      let code2;
-      let token = { value: "", depth: 0, isGlob: false };
-      const eos = () => index2 >= length;
-      const peek = () => str.charCodeAt(index2 + 1);
-      const advance = () => {
-        prev = code2;
-        return str.charCodeAt(++index2);
-      };
-      while (index2 < length) {
-        code2 = advance();
-        let next;
-        if (code2 === CHAR_BACKWARD_SLASH) {
-          backslashes = token.backslashes = true;
-          code2 = advance();
-          if (code2 === CHAR_LEFT_CURLY_BRACE) {
-            braceEscaped = true;
-          }
-          continue;
-        }
-        if (braceEscaped === true || code2 === CHAR_LEFT_CURLY_BRACE) {
-          braces++;
-          while (eos() !== true && (code2 = advance())) {
-            if (code2 === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (code2 === CHAR_LEFT_CURLY_BRACE) {
-              braces++;
-              continue;
-            }
-            if (braceEscaped !== true && code2 === CHAR_DOT && (code2 = advance()) === CHAR_DOT) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (braceEscaped !== true && code2 === CHAR_COMMA) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (code2 === CHAR_RIGHT_CURLY_BRACE) {
-              braces--;
-              if (braces === 0) {
-                braceEscaped = false;
-                isBrace = token.isBrace = true;
-                finished = true;
-                break;
-              }
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code2 === CHAR_FORWARD_SLASH) {
-          slashes.push(index2);
-          tokens.push(token);
-          token = { value: "", depth: 0, isGlob: false };
-          if (finished === true) continue;
-          if (prev === CHAR_DOT && index2 === start + 1) {
-            start += 2;
-            continue;
-          }
-          lastIndex = index2 + 1;
-          continue;
-        }
-        if (opts.noext !== true) {
-          const isExtglobChar = code2 === CHAR_PLUS || code2 === CHAR_AT || code2 === CHAR_ASTERISK || code2 === CHAR_QUESTION_MARK || code2 === CHAR_EXCLAMATION_MARK;
-          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
-            isGlob = token.isGlob = true;
-            isExtglob = token.isExtglob = true;
-            finished = true;
-            if (code2 === CHAR_EXCLAMATION_MARK && index2 === start) {
-              negatedExtglob = true;
-            }
-            if (scanToEnd === true) {
-              let parens = 0;
-              while (eos() !== true && (code2 = advance())) {
-                if (code2 === CHAR_BACKWARD_SLASH) {
-                  backslashes = token.backslashes = true;
-                  advance();
-                  continue;
-                }
-                if (code2 === CHAR_LEFT_PARENTHESES) {
-                  parens++;
-                  continue;
-                }
-                if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                  finished = true;
-                  break;
-                }
-              }
-              continue;
-            }
-            break;
-          }
-        }
-        if (code2 === CHAR_ASTERISK) {
-          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
-          isGlob = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code2 === CHAR_QUESTION_MARK) {
-          isGlob = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code2 === CHAR_LEFT_SQUARE_BRACKET) {
-          while (eos() !== true && (next = advance())) {
-            if (next === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-              isBracket = token.isBracket = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              break;
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (opts.nonegate !== true && code2 === CHAR_EXCLAMATION_MARK && index2 === start) {
-          negated = token.negated = true;
-          start++;
-          continue;
-        }
-        if (opts.noparen !== true && code2 === CHAR_LEFT_PARENTHESES) {
-          isGlob = token.isGlob = true;
-          if (scanToEnd === true) {
-            let parens = 1;
-            while (eos() !== true && (code2 = advance())) {
-              if (code2 === CHAR_BACKWARD_SLASH) {
-                backslashes = token.backslashes = true;
-                advance();
-                continue;
-              }
-              if (code2 === CHAR_LEFT_PARENTHESES) {
-                parens++;
-                continue;
-              }
-              if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                finished = true;
-                break;
-              }
-            }
-            continue;
-          }
-          break;
-        }
-        if (isGlob === true) {
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-      }
-      if (opts.noext === true) {
-        isExtglob = false;
-        isGlob = false;
-      }
-      let base = str;
-      let prefix = "";
-      let glob2 = "";
-      if (start > 0) {
-        prefix = str.slice(0, start);
-        str = str.slice(start);
-        lastIndex -= start;
-      }
-      if (base && isGlob === true && lastIndex > 0) {
-        base = str.slice(0, lastIndex);
-        glob2 = str.slice(lastIndex);
-      } else if (isGlob === true) {
-        base = "";
-        glob2 = str;
-      } else {
-        base = str;
-      }
-      if (base && base !== "" && base !== "/" && base !== str) {
-        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
-          base = base.slice(0, -1);
-        }
-      }
-      if (opts.unescape === true) {
-        if (glob2) glob2 = utils.removeBackslashes(glob2);
-        if (base && backslashes === true) {
-          base = utils.removeBackslashes(base);
-        }
-      }
-      const state = {
-        prefix,
-        input: input2,
-        start,
-        base,
-        glob: glob2,
-        isBrace,
-        isBracket,
-        isGlob,
-        isExtglob,
-        isGlobstar,
-        negated,
-        negatedExtglob
-      };
-      if (opts.tokens === true) {
-        state.maxDepth = 0;
-        if (!isPathSeparator(code2)) {
-          tokens.push(token);
-        }
-        state.tokens = tokens;
-      }
-      if (opts.parts === true || opts.tokens === true) {
-        let prevIndex;
-        for (let idx = 0; idx < slashes.length; idx++) {
-          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
-          const i = slashes[idx];
-          const value3 = input2.slice(n2, i);
-          if (opts.tokens) {
-            if (idx === 0 && start !== 0) {
-              tokens[idx].isPrefix = true;
-              tokens[idx].value = prefix;
-            } else {
-              tokens[idx].value = value3;
-            }
-            depth(tokens[idx]);
-            state.maxDepth += tokens[idx].depth;
-          }
-          if (i >= start) {
-            parts.push(value3);
-            prevIndex = i;
-          }
-        }
-        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
-        const value2 = input2.slice(n);
-        parts.push(value2);
-        if (opts.tokens && prevIndex && prevIndex + 1 < input2.length) {
-          tokens[tokens.length - 1].value = value2;
-          depth(tokens[tokens.length - 1]);
-          state.maxDepth += tokens[tokens.length - 1].depth;
-        }
-        state.slashes = slashes;
-        state.parts = parts;
-      }
-      return state;
-    };
-    module.exports = scan;
-  }
-});
-
-// ../../node_modules/.pnpm/picomatch@4.0.7/node_modules/picomatch/lib/parse.js
-var require_parse = __commonJS({
-  "../../node_modules/.pnpm/picomatch@4.0.7/node_modules/picomatch/lib/parse.js"(exports, module) {
-    "use strict";
-    var constants2 = require_constants();
-    var utils = require_utils();
-    var {
-      MAX_LENGTH,
-      POSIX_REGEX_SOURCE,
-      REGEX_NON_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_BACKREF,
-      REPLACEMENTS
-    } = constants2;
-    var expandRange = (args, options) => {
-      if (typeof options.expandRange === "function") {
-        return options.expandRange(...args, options);
-      }
-      args.sort();
-      const value2 = `[${args.join("-")}]`;
-      try {
-        new RegExp(value2);
-      } catch (ex) {
-        return args.map((v) => utils.escapeRegex(v)).join("..");
-      }
-      return value2;
-    };
-    var syntaxError = (type, char) => {
-      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
-    };
-    var splitTopLevel = (input2) => {
-      const parts = [];
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let value2 = "";
-      let escaped = false;
-      for (const ch of input2) {
-        if (escaped === true) {
-          value2 += ch;
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          value2 += ch;
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          value2 += ch;
-          continue;
-        }
-        if (quote === 0) {
-          if (ch === "[") {
-            bracket++;
-          } else if (ch === "]" && bracket > 0) {
-            bracket--;
-          } else if (bracket === 0) {
-            if (ch === "(") {
-              paren++;
-            } else if (ch === ")" && paren > 0) {
-              paren--;
-            } else if (ch === "|" && paren === 0) {
-              parts.push(value2);
-              value2 = "";
-              continue;
-            }
-          }
-        }
-        value2 += ch;
-      }
-      parts.push(value2);
-      return parts;
-    };
-    var isPlainBranch = (branch) => {
-      let escaped = false;
-      for (const ch of branch) {
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (/[?*+@!()[\]{}]/.test(ch)) {
-          return false;
-        }
-      }
-      return true;
-    };
-    var normalizeSimpleBranch = (branch) => {
-      let value2 = branch.trim();
-      let changed = true;
-      while (changed === true) {
-        changed = false;
-        if (/^@\([^\\()[\]{}|]+\)$/.test(value2)) {
-          value2 = value2.slice(2, -1);
-          changed = true;
-        }
-      }
-      if (!isPlainBranch(value2)) {
-        return;
-      }
-      return value2.replace(/\\(.)/g, "$1");
-    };
-    var hasRepeatedCharPrefixOverlap = (branches) => {
-      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
-      for (let i = 0; i < values.length; i++) {
-        for (let j = i + 1; j < values.length; j++) {
-          const a = values[i];
-          const b = values[j];
-          const char = a[0];
-          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
-            continue;
-          }
-          if (a === b || a.startsWith(b) || b.startsWith(a)) {
-            return true;
-          }
-        }
-      }
-      return false;
-    };
-    var parseRepeatedExtglob = (pattern2, requireEnd = true) => {
-      if (pattern2[0] !== "+" && pattern2[0] !== "*" || pattern2[1] !== "(") {
-        return;
-      }
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let escaped = false;
-      for (let i = 1; i < pattern2.length; i++) {
-        const ch = pattern2[i];
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          continue;
-        }
-        if (quote === 1) {
-          continue;
-        }
-        if (ch === "[") {
-          bracket++;
-          continue;
-        }
-        if (ch === "]" && bracket > 0) {
-          bracket--;
-          continue;
-        }
-        if (bracket > 0) {
-          continue;
-        }
-        if (ch === "(") {
-          paren++;
-          continue;
-        }
-        if (ch === ")") {
-          paren--;
-          if (paren === 0) {
-            if (requireEnd === true && i !== pattern2.length - 1) {
-              return;
-            }
-            return {
-              type: pattern2[0],
-              body: pattern2.slice(2, i),
-              end: i
-            };
-          }
-        }
-      }
-    };
-    var buildCharClassStar = (chars) => {
-      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
-      return `${source}*`;
-    };
-    var getStarExtglobSequenceChars = (pattern2) => {
-      let index2 = 0;
-      const chars = [];
-      while (index2 < pattern2.length) {
-        const match = parseRepeatedExtglob(pattern2.slice(index2), false);
-        if (!match || match.type !== "*") {
-          return;
-        }
-        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
-        if (branches.length !== 1) {
-          return;
-        }
-        const branch = normalizeSimpleBranch(branches[0]);
-        if (!branch || branch.length !== 1) {
-          return;
-        }
-        chars.push(branch);
-        index2 += match.end + 1;
-      }
-      if (chars.length < 1) {
-        return;
-      }
-      return chars;
-    };
-    var repeatedExtglobRecursion = (pattern2) => {
-      let depth = 0;
-      let value2 = pattern2.trim();
-      let match = parseRepeatedExtglob(value2);
-      while (match) {
-        depth++;
-        value2 = match.body.trim();
-        match = parseRepeatedExtglob(value2);
-      }
-      return depth;
-    };
-    var analyzeRepeatedExtglob = (body2, options) => {
-      if (options.maxExtglobRecursion === false) {
-        return { risky: false };
-      }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
-      const branches = splitTopLevel(body2).map((branch) => branch.trim());
-      if (branches.length > 1) {
-        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
-          return { risky: true };
-        }
-      }
-      const safeChars = [];
-      let sawStarSequence = false;
-      let combinable = true;
-      for (const branch of branches) {
-        const chars = getStarExtglobSequenceChars(branch);
-        if (chars) {
-          sawStarSequence = true;
-          safeChars.push(...chars);
-          continue;
-        }
-        const literal = normalizeSimpleBranch(branch);
-        if (literal && literal.length === 1) {
-          safeChars.push(literal);
-          continue;
-        }
-        combinable = false;
-        if (repeatedExtglobRecursion(branch) > max) {
-          return { risky: true };
-        }
-      }
-      if (sawStarSequence) {
-        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
-      }
-      return { risky: false };
-    };
-    var parse2 = (input2, options) => {
-      if (typeof input2 !== "string") {
-        throw new TypeError("Expected a string");
-      }
-      input2 = REPLACEMENTS[input2] || input2;
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      let len = input2.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-      }
-      const bos = { type: "bos", value: "", output: opts.prepend || "" };
-      const tokens = [bos];
-      const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants2.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
-      const {
-        DOT_LITERAL,
-        PLUS_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOT_SLASH,
-        NO_DOTS_SLASH,
-        QMARK,
-        QMARK_NO_DOT,
-        STAR,
-        START_ANCHOR
-      } = PLATFORM_CHARS;
-      const globstar = (opts2) => {
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const nodot = opts.dot ? "" : NO_DOT;
-      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-      let star = opts.bash === true ? globstar(opts) : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      if (typeof opts.noext === "boolean") {
-        opts.noextglob = opts.noext;
-      }
-      const state = {
-        input: input2,
-        index: -1,
-        start: 0,
-        dot: opts.dot === true,
-        consumed: "",
-        output: "",
-        prefix: "",
-        backtrack: false,
-        negated: false,
-        brackets: 0,
-        braces: 0,
-        parens: 0,
-        quotes: 0,
-        globstar: false,
-        tokens
-      };
-      input2 = utils.removePrefix(input2, state);
-      len = input2.length;
-      const extglobs = [];
-      const braces = [];
-      const stack = [];
-      let prev = bos;
-      let value2;
-      const eos = () => state.index === len - 1;
-      const peek = state.peek = (n = 1) => input2[state.index + n];
-      const advance = state.advance = () => input2[++state.index] || "";
-      const remaining = () => input2.slice(state.index + 1);
-      const consume = (value3 = "", num = 0) => {
-        state.consumed += value3;
-        state.index += num;
-      };
-      const append = (token) => {
-        state.output += token.output != null ? token.output : token.value;
-        consume(token.value);
-      };
-      const negate = () => {
-        let count = 1;
-        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
-          advance();
-          state.start++;
-          count++;
-        }
-        if (count % 2 === 0) {
-          return false;
-        }
-        state.negated = true;
-        state.start++;
-        return true;
-      };
-      const increment = (type) => {
-        state[type]++;
-        stack.push(type);
-      };
-      const decrement = (type) => {
-        state[type]--;
-        stack.pop();
-      };
-      const push2 = (tok) => {
-        if (prev.type === "globstar") {
-          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
-          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
-          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
-            state.output = state.output.slice(0, -prev.output.length);
-            prev.type = "star";
-            prev.value = "*";
-            prev.output = star;
-            state.output += prev.output;
-          }
-        }
-        if (extglobs.length && tok.type !== "paren") {
-          extglobs[extglobs.length - 1].inner += tok.value;
-        }
-        if (tok.value || tok.output) append(tok);
-        if (prev && prev.type === "text" && tok.type === "text") {
-          prev.output = (prev.output || prev.value) + tok.value;
-          prev.value += tok.value;
-          return;
-        }
-        tok.prev = prev;
-        tokens.push(tok);
-        prev = tok;
-      };
-      const extglobOpen = (type, value3) => {
-        const token = { ...EXTGLOB_CHARS[value3], conditions: 1, inner: "" };
-        token.prev = prev;
-        token.parens = state.parens;
-        token.output = state.output;
-        token.startIndex = state.index;
-        token.tokensIndex = tokens.length;
-        const output = (opts.capture ? "(" : "") + token.open;
-        increment("parens");
-        push2({ type, value: value3, output: state.output ? "" : ONE_CHAR });
-        push2({ type: "paren", extglob: true, value: advance(), output });
-        extglobs.push(token);
-      };
-      const extglobClose = (token) => {
-        const literal = input2.slice(token.startIndex, state.index + 1);
-        const body2 = input2.slice(token.startIndex + 2, state.index);
-        const analysis = analyzeRepeatedExtglob(body2, opts);
-        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
-          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open2 = tokens[token.tokensIndex];
-          open2.type = "text";
-          open2.value = literal;
-          open2.output = safeOutput || utils.escapeRegex(literal);
-          for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
-            tokens[i].value = "";
-            tokens[i].output = "";
-            delete tokens[i].suffix;
-          }
-          state.output = token.output + open2.output;
-          state.backtrack = true;
-          push2({ type: "paren", extglob: true, value: value2, output: "" });
-          decrement("parens");
-          return;
-        }
-        let output = token.close + (opts.capture ? ")" : "");
-        let rest;
-        if (token.type === "negate") {
-          let extglobStar = star;
-          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
-            extglobStar = globstar(opts);
-          }
-          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
-            output = token.close = `)$))${extglobStar}`;
-          }
-          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse2(rest, { ...options, fastpaths: false }).output;
-            output = token.close = `)${expression})${extglobStar})`;
-          }
-          if (token.prev.type === "bos") {
-            state.negatedExtglob = true;
-          }
-        }
-        push2({ type: "paren", extglob: true, value: value2, output });
-        decrement("parens");
-      };
-      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input2)) {
-        let backslashes = false;
-        let output = input2.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index2) => {
-          if (first === "\\") {
-            backslashes = true;
-            return m;
-          }
-          if (first === "?") {
-            if (esc) {
-              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            if (index2 === 0) {
-              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            return QMARK.repeat(chars.length);
-          }
-          if (first === ".") {
-            return DOT_LITERAL.repeat(chars.length);
-          }
-          if (first === "*") {
-            if (esc) {
-              return esc + first + (rest ? star : "");
-            }
-            return star;
-          }
-          return esc ? m : `\\${m}`;
-        });
-        if (backslashes === true) {
-          if (opts.unescape === true) {
-            output = output.replace(/\\/g, "");
-          } else {
-            output = output.replace(/\\+/g, (m) => {
-              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
-            });
-          }
-        }
-        if (output === input2 && opts.contains === true) {
-          state.output = input2;
-          return state;
-        }
-        state.output = utils.wrapOutput(output, state, options);
-        return state;
-      }
-      while (!eos()) {
-        value2 = advance();
-        if (value2 === "\0") {
-          continue;
-        }
-        if (value2 === "\\") {
-          const next = peek();
-          if (next === "/" && opts.bash !== true) {
-            continue;
-          }
-          if (next === "." || next === ";") {
-            continue;
-          }
-          if (!next) {
-            value2 += "\\";
-            push2({ type: "text", value: value2 });
-            continue;
-          }
-          const match = /^\\+/.exec(remaining());
-          let slashes = 0;
-          if (match && match[0].length > 2) {
-            slashes = match[0].length;
-            state.index += slashes;
-            if (slashes % 2 !== 0) {
-              value2 += "\\";
-            }
-          }
-          if (opts.unescape === true) {
-            value2 = advance();
-          } else {
-            value2 += advance();
-          }
-          if (state.brackets === 0) {
-            push2({ type: "text", value: value2 });
-            continue;
-          }
-        }
-        if (state.brackets > 0 && (value2 !== "]" || prev.value === "[" || prev.value === "[^")) {
-          if (opts.posix !== false && value2 === ":") {
-            const inner = prev.value.slice(1);
-            if (inner.includes("[")) {
-              prev.posix = true;
-              if (inner.includes(":")) {
-                const idx = prev.value.lastIndexOf("[");
-                const pre = prev.value.slice(0, idx);
-                const rest2 = prev.value.slice(idx + 2);
-                const posix2 = POSIX_REGEX_SOURCE[rest2];
-                if (posix2) {
-                  prev.value = pre + posix2;
-                  state.backtrack = true;
-                  advance();
-                  if (!bos.output && tokens.indexOf(prev) === 1) {
-                    bos.output = ONE_CHAR;
-                  }
-                  continue;
-                }
-              }
-            }
-          }
-          if (value2 === "[" && peek() !== ":" || value2 === "-" && peek() === "]") {
-            value2 = `\\${value2}`;
-          }
-          if (value2 === "]" && (prev.value === "[" || prev.value === "[^")) {
-            value2 = `\\${value2}`;
-          }
-          if (opts.posix === true && value2 === "!" && prev.value === "[") {
-            value2 = "^";
-          }
-          prev.value += value2;
-          append({ value: value2 });
-          continue;
-        }
-        if (state.quotes === 1 && value2 !== '"') {
-          value2 = utils.escapeRegex(value2);
-          prev.value += value2;
-          append({ value: value2 });
-          continue;
-        }
-        if (value2 === '"') {
-          state.quotes = state.quotes === 1 ? 0 : 1;
-          if (opts.keepQuotes === true) {
-            push2({ type: "text", value: value2 });
-          }
-          continue;
-        }
-        if (value2 === "(") {
-          increment("parens");
-          push2({ type: "paren", value: value2 });
-          continue;
-        }
-        if (value2 === ")") {
-          if (state.parens === 0 && opts.strictBrackets === true) {
-            throw new SyntaxError(syntaxError("opening", "("));
-          }
-          const extglob = extglobs[extglobs.length - 1];
-          if (extglob && state.parens === extglob.parens + 1) {
-            extglobClose(extglobs.pop());
-            continue;
-          }
-          push2({ type: "paren", value: value2, output: state.parens ? ")" : "\\)" });
-          decrement("parens");
-          continue;
-        }
-        if (value2 === "[") {
-          if (opts.nobracket === true || !remaining().includes("]")) {
-            if (opts.nobracket !== true && opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("closing", "]"));
-            }
-            value2 = `\\${value2}`;
-          } else {
-            increment("brackets");
-          }
-          push2({ type: "bracket", value: value2 });
-          continue;
-        }
-        if (value2 === "]") {
-          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push2({ type: "text", value: value2, output: `\\${value2}` });
-            continue;
-          }
-          if (state.brackets === 0) {
-            if (opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("opening", "["));
-            }
-            push2({ type: "text", value: value2, output: `\\${value2}` });
-            continue;
-          }
-          decrement("brackets");
-          const prevValue = prev.value.slice(1);
-          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
-            value2 = `/${value2}`;
-          }
-          prev.value += value2;
-          append({ value: value2 });
-          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
-            continue;
-          }
-          const escaped = utils.escapeRegex(prev.value);
-          state.output = state.output.slice(0, -prev.value.length);
-          if (opts.literalBrackets === true) {
-            state.output += escaped;
-            prev.value = escaped;
-            continue;
-          }
-          prev.value = `(${capture}${escaped}|${prev.value})`;
-          state.output += prev.value;
-          continue;
-        }
-        if (value2 === "{" && opts.nobrace !== true) {
-          increment("braces");
-          const open2 = {
-            type: "brace",
-            value: value2,
-            output: "(",
-            outputIndex: state.output.length,
-            tokensIndex: state.tokens.length
-          };
-          braces.push(open2);
-          push2(open2);
-          continue;
-        }
-        if (value2 === "}") {
-          const brace = braces[braces.length - 1];
-          if (opts.nobrace === true || !brace) {
-            push2({ type: "text", value: value2, output: value2 });
-            continue;
-          }
-          let output = ")";
-          if (brace.dots === true) {
-            const arr = tokens.slice();
-            const range = [];
-            for (let i = arr.length - 1; i >= 0; i--) {
-              tokens.pop();
-              if (arr[i].type === "brace") {
-                break;
-              }
-              if (arr[i].type !== "dots") {
-                range.unshift(arr[i].value);
-              }
-            }
-            output = expandRange(range, opts);
-            state.backtrack = true;
-          }
-          if (brace.comma !== true && brace.dots !== true) {
-            const out = state.output.slice(0, brace.outputIndex);
-            const toks = state.tokens.slice(brace.tokensIndex);
-            brace.value = brace.output = "\\{";
-            value2 = output = "\\}";
-            state.output = out;
-            for (const t of toks) {
-              state.output += t.output || t.value;
-            }
-          }
-          push2({ type: "brace", value: value2, output });
-          decrement("braces");
-          braces.pop();
-          continue;
-        }
-        if (value2 === "|") {
-          if (extglobs.length > 0) {
-            extglobs[extglobs.length - 1].conditions++;
-          }
-          push2({ type: "text", value: value2 });
-          continue;
-        }
-        if (value2 === ",") {
-          let output = value2;
-          const brace = braces[braces.length - 1];
-          if (brace && stack[stack.length - 1] === "braces") {
-            brace.comma = true;
-            output = "|";
-          }
-          push2({ type: "comma", value: value2, output });
-          continue;
-        }
-        if (value2 === "/") {
-          if (prev.type === "dot" && state.index === state.start + 1) {
-            state.start = state.index + 1;
-            state.consumed = "";
-            state.output = "";
-            tokens.pop();
-            prev = bos;
-            continue;
-          }
-          push2({ type: "slash", value: value2, output: SLASH_LITERAL });
-          continue;
-        }
-        if (value2 === ".") {
-          if (state.braces > 0 && prev.type === "dot") {
-            if (prev.value === ".") prev.output = DOT_LITERAL;
-            const brace = braces[braces.length - 1];
-            prev.type = "dots";
-            prev.output += value2;
-            prev.value += value2;
-            brace.dots = true;
-            continue;
-          }
-          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push2({ type: "text", value: value2, output: DOT_LITERAL });
-            continue;
-          }
-          push2({ type: "dot", value: value2, output: DOT_LITERAL });
-          continue;
-        }
-        if (value2 === "?") {
-          const isGroup = prev && prev.value === "(";
-          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("qmark", value2);
-            continue;
-          }
-          if (prev && prev.type === "paren") {
-            const next = peek();
-            let output = value2;
-            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
-              output = `\\${value2}`;
-            }
-            push2({ type: "text", value: value2, output });
-            continue;
-          }
-          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push2({ type: "qmark", value: value2, output: QMARK_NO_DOT });
-            continue;
-          }
-          push2({ type: "qmark", value: value2, output: QMARK });
-          continue;
-        }
-        if (value2 === "!") {
-          if (opts.noextglob !== true && peek() === "(") {
-            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
-              extglobOpen("negate", value2);
-              continue;
-            }
-          }
-          if (opts.nonegate !== true && state.index === 0) {
-            negate();
-            continue;
-          }
-        }
-        if (value2 === "+") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("plus", value2);
-            continue;
-          }
-          if (prev && prev.value === "(" || opts.regex === false) {
-            push2({ type: "plus", value: value2, output: PLUS_LITERAL });
-            continue;
-          }
-          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push2({ type: "plus", value: value2 });
-            continue;
-          }
-          push2({ type: "plus", value: PLUS_LITERAL });
-          continue;
-        }
-        if (value2 === "@") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push2({ type: "at", extglob: true, value: value2, output: "" });
-            continue;
-          }
-          push2({ type: "text", value: value2 });
-          continue;
-        }
-        if (value2 !== "*") {
-          if (value2 === "$" || value2 === "^") {
-            value2 = `\\${value2}`;
-          }
-          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-          if (match) {
-            value2 += match[0];
-            state.index += match[0].length;
-          }
-          push2({ type: "text", value: value2 });
-          continue;
-        }
-        if (prev && (prev.type === "globstar" || prev.star === true)) {
-          prev.type = "star";
-          prev.star = true;
-          prev.value += value2;
-          prev.output = star;
-          state.backtrack = true;
-          state.globstar = true;
-          consume(value2);
-          continue;
-        }
-        let rest = remaining();
-        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-          extglobOpen("star", value2);
-          continue;
-        }
-        if (prev.type === "star") {
-          if (opts.noglobstar === true) {
-            consume(value2);
-            continue;
-          }
-          const prior = prev.prev;
-          const before = prior.prev;
-          const isStart = prior.type === "slash" || prior.type === "bos";
-          const afterStar = before && (before.type === "star" || before.type === "globstar");
-          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push2({ type: "star", value: value2, output: "" });
-            continue;
-          }
-          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
-          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
-          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push2({ type: "star", value: value2, output: "" });
-            continue;
-          }
-          while (rest.slice(0, 3) === "/**") {
-            const after = input2[state.index + 4];
-            if (after && after !== "/") {
-              break;
-            }
-            rest = rest.slice(3);
-            consume("/**", 3);
-          }
-          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
-          if (prior.type === "bos" && eos()) {
-            prev.type = "globstar";
-            prev.value += value2;
-            prev.output = globstar(opts);
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value2);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
-            prev.value += value2;
-            state.globstar = true;
-            state.output += prior.output + prev.output;
-            consume(value2);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
-            const end = rest[1] !== void 0 ? "|$" : "";
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-            prev.value += value2;
-            state.output += prior.output + prev.output;
-            state.globstar = true;
-            consume(value2 + advance());
-            push2({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          if (prior.type === "bos" && rest[0] === "/") {
-            prev.type = "globstar";
-            prev.value += value2;
-            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value2 + advance());
-            push2({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          state.output = state.output.slice(0, -prev.output.length);
-          prev.type = "globstar";
-          prev.output = globstar(opts);
-          prev.value += value2;
-          state.output += prev.output;
-          state.globstar = true;
-          consume(value2);
-          continue;
-        }
-        const token = { type: "star", value: value2, output: star };
-        if (opts.bash === true) {
-          token.output = ".*?";
-          if (prev.type === "bos" || prev.type === "slash") {
-            token.output = nodot + token.output;
-          }
-          push2(token);
-          continue;
-        }
-        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
-          token.output = value2;
-          push2(token);
-          continue;
-        }
-        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
-          if (prev.type === "dot") {
-            state.output += NO_DOT_SLASH;
-            prev.output += NO_DOT_SLASH;
-          } else if (opts.dot === true) {
-            state.output += NO_DOTS_SLASH;
-            prev.output += NO_DOTS_SLASH;
-          } else {
-            state.output += nodot;
-            prev.output += nodot;
-          }
-          if (peek() !== "*") {
-            state.output += ONE_CHAR;
-            prev.output += ONE_CHAR;
-          }
-        }
-        push2(token);
-      }
-      while (state.brackets > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
-        state.output = utils.escapeLast(state.output, "[");
-        decrement("brackets");
-      }
-      while (state.parens > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
-        state.output = utils.escapeLast(state.output, "(");
-        decrement("parens");
-      }
-      while (state.braces > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
-        state.output = utils.escapeLast(state.output, "{");
-        decrement("braces");
-      }
-      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push2({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
-      }
-      if (state.backtrack === true) {
-        state.output = "";
-        for (const token of state.tokens) {
-          state.output += token.output != null ? token.output : token.value;
-          if (token.suffix) {
-            state.output += token.suffix;
-          }
-        }
-      }
-      return state;
-    };
-    parse2.fastpaths = (input2, options) => {
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      const len = input2.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-      }
-      input2 = REPLACEMENTS[input2] || input2;
-      const {
-        DOT_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOTS,
-        NO_DOTS_SLASH,
-        STAR,
-        START_ANCHOR
-      } = constants2.globChars(opts.windows);
-      const nodot = opts.dot ? NO_DOTS : NO_DOT;
-      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
-      const capture = opts.capture ? "" : "?:";
-      const state = { negated: false, prefix: "" };
-      let star = opts.bash === true ? ".*?" : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      const globstar = (opts2) => {
-        if (opts2.noglobstar === true) return star;
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const create2 = (str) => {
-        switch (str) {
-          case "*":
-            return `${nodot}${ONE_CHAR}${star}`;
-          case ".*":
-            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*.*":
-            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*/*":
-            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
-          case "**":
-            return nodot + globstar(opts);
-          case "**/*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
-          case "**/*.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "**/.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
-          default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str);
-            if (!match) return;
-            const source2 = create2(match[1]);
-            if (!source2) return;
-            return source2 + DOT_LITERAL + match[2];
-          }
-        }
-      };
-      const output = utils.removePrefix(input2, state);
-      let source = create2(output);
-      if (source && opts.strictSlashes !== true) {
-        source += `${SLASH_LITERAL}?`;
-      }
-      return source;
-    };
-    module.exports = parse2;
-  }
-});
-
-// ../../node_modules/.pnpm/picomatch@4.0.7/node_modules/picomatch/lib/picomatch.js
-var require_picomatch = __commonJS({
-  "../../node_modules/.pnpm/picomatch@4.0.7/node_modules/picomatch/lib/picomatch.js"(exports, module) {
-    "use strict";
-    var scan = require_scan();
-    var parse2 = require_parse();
-    var utils = require_utils();
-    var constants2 = require_constants();
-    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch2 = (glob2, options, returnState = false) => {
-      if (Array.isArray(glob2)) {
-        const fns = glob2.map((input2) => picomatch2(input2, options, returnState));
-        const arrayMatcher = (str) => {
-          for (const isMatch of fns) {
-            const state2 = isMatch(str);
-            if (state2) return state2;
-          }
-          return false;
-        };
-        return arrayMatcher;
-      }
-      const isState = isObject(glob2) && glob2.tokens && glob2.input;
-      if (glob2 === "" || typeof glob2 !== "string" && !isState) {
-        throw new TypeError("Expected pattern to be a non-empty string");
-      }
-      const opts = options || {};
-      const posix2 = opts.windows;
-      const regex3 = isState ? picomatch2.compileRe(glob2, options) : picomatch2.makeRe(glob2, options, false, true);
-      const state = regex3.state;
-      delete regex3.state;
-      let isIgnored = () => false;
-      if (opts.ignore) {
-        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
-      }
-      const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input2, regex3, options, { glob: glob2, posix: posix2 });
-        const result = { glob: glob2, state, regex: regex3, posix: posix2, input: input2, output, match, isMatch };
-        if (typeof opts.onResult === "function") {
-          opts.onResult(result);
-        }
-        if (isMatch === false) {
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (isIgnored(input2)) {
-          if (typeof opts.onIgnore === "function") {
-            opts.onIgnore(result);
-          }
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (typeof opts.onMatch === "function") {
-          opts.onMatch(result);
-        }
-        return returnObject ? result : true;
-      };
-      if (returnState) {
-        matcher.state = state;
-      }
-      return matcher;
-    };
-    picomatch2.test = (input2, regex3, options, { glob: glob2, posix: posix2 } = {}) => {
-      if (typeof input2 !== "string") {
-        throw new TypeError("Expected input to be a string");
-      }
-      if (input2 === "") {
-        return { isMatch: false, output: "" };
-      }
-      const opts = options || {};
-      const format = opts.format || (posix2 ? utils.toPosixSlashes : null);
-      let match = input2 === glob2;
-      let output = match && format ? format(input2) : input2;
-      if (match === false) {
-        output = format ? format(input2) : input2;
-        match = output === glob2;
-      }
-      if (match === false || opts.capture === true) {
-        if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input2, regex3, options, posix2);
-        } else {
-          match = regex3.exec(output);
-        }
-      }
-      return { isMatch: Boolean(match), match, output };
-    };
-    picomatch2.matchBase = (input2, glob2, options, posix2 = options && options.windows) => {
-      const regex3 = glob2 instanceof RegExp ? glob2 : picomatch2.makeRe(glob2, options);
-      return regex3.test(utils.basename(input2, { windows: posix2 }));
-    };
-    picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
-    picomatch2.parse = (pattern2, options) => {
-      if (Array.isArray(pattern2)) return pattern2.map((p) => picomatch2.parse(p, options));
-      return parse2(pattern2, { ...options, fastpaths: false });
-    };
-    picomatch2.scan = (input2, options) => scan(input2, options);
-    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
-      if (returnOutput === true) {
-        return state.output;
-      }
-      const opts = options || {};
-      const prepend = opts.contains ? "" : "^";
-      const append = opts.contains ? "" : "$";
-      let source = `${prepend}(?:${state.output})${append}`;
-      if (state && state.negated === true) {
-        source = `^(?!${source}).*$`;
-      }
-      const regex3 = picomatch2.toRegex(source, options);
-      if (returnState === true) {
-        regex3.state = state;
-      }
-      return regex3;
-    };
-    picomatch2.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
-      if (!input2 || typeof input2 !== "string") {
-        throw new TypeError("Expected a non-empty string");
-      }
-      let parsed = { negated: false, fastpaths: true };
-      if (options.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
-        parsed.output = parse2.fastpaths(input2, options);
-      }
-      if (!parsed.output) {
-        parsed = parse2(input2, options);
-      }
-      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
-    };
-    picomatch2.toRegex = (source, options) => {
-      try {
-        const opts = options || {};
-        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
-      } catch (err) {
-        if (options && options.debug === true) throw err;
-        return /$^/;
-      }
-    };
-    picomatch2.constants = constants2;
-    module.exports = picomatch2;
-  }
-});
-
-// ../../node_modules/.pnpm/picomatch@4.0.7/node_modules/picomatch/index.js
-var require_picomatch2 = __commonJS({
-  "../../node_modules/.pnpm/picomatch@4.0.7/node_modules/picomatch/index.js"(exports, module) {
-    "use strict";
-    var pico = require_picomatch();
-    var utils = require_utils();
-    function picomatch2(glob2, options, returnState = false) {
-      if (options && (options.windows === null || options.windows === void 0)) {
-        options = { ...options, windows: utils.isWindows() };
-      }
-      return pico(glob2, options, returnState);
-    }
-    Object.assign(picomatch2, pico);
-    module.exports = picomatch2;
+    init_load();
   }
 });
 
@@ -3285,37 +1534,37 @@ var require_dataType = __commonJS({
       DataType2[DataType2["Wrong"] = 1] = "Wrong";
     })(DataType || (exports.DataType = DataType = {}));
     function getSchemaTypes(schema) {
-      const types2 = getJSONTypes(schema.type);
-      const hasNull = types2.includes("null");
+      const types = getJSONTypes(schema.type);
+      const hasNull = types.includes("null");
       if (hasNull) {
         if (schema.nullable === false)
           throw new Error("type: null contradicts nullable: false");
       } else {
-        if (!types2.length && schema.nullable !== void 0) {
+        if (!types.length && schema.nullable !== void 0) {
           throw new Error('"nullable" cannot be used without "type"');
         }
         if (schema.nullable === true)
-          types2.push("null");
+          types.push("null");
       }
-      return types2;
+      return types;
     }
     exports.getSchemaTypes = getSchemaTypes;
     function getJSONTypes(ts) {
-      const types2 = Array.isArray(ts) ? ts : ts ? [ts] : [];
-      if (types2.every(rules_1.isJSONType))
-        return types2;
-      throw new Error("type must be JSONType or JSONType[]: " + types2.join(","));
+      const types = Array.isArray(ts) ? ts : ts ? [ts] : [];
+      if (types.every(rules_1.isJSONType))
+        return types;
+      throw new Error("type must be JSONType or JSONType[]: " + types.join(","));
     }
     exports.getJSONTypes = getJSONTypes;
-    function coerceAndCheckDataType(it, types2) {
+    function coerceAndCheckDataType(it, types) {
       const { gen, data, opts } = it;
-      const coerceTo = coerceToTypes(types2, opts.coerceTypes);
-      const checkTypes = types2.length > 0 && !(coerceTo.length === 0 && types2.length === 1 && (0, applicability_1.schemaHasRulesForType)(it, types2[0]));
+      const coerceTo = coerceToTypes(types, opts.coerceTypes);
+      const checkTypes = types.length > 0 && !(coerceTo.length === 0 && types.length === 1 && (0, applicability_1.schemaHasRulesForType)(it, types[0]));
       if (checkTypes) {
-        const wrongType = checkDataTypes(types2, data, opts.strictNumbers, DataType.Wrong);
+        const wrongType = checkDataTypes(types, data, opts.strictNumbers, DataType.Wrong);
         gen.if(wrongType, () => {
           if (coerceTo.length)
-            coerceData(it, types2, coerceTo);
+            coerceData(it, types, coerceTo);
           else
             reportTypeError(it);
         });
@@ -3324,15 +1573,15 @@ var require_dataType = __commonJS({
     }
     exports.coerceAndCheckDataType = coerceAndCheckDataType;
     var COERCIBLE = /* @__PURE__ */ new Set(["string", "number", "integer", "boolean", "null"]);
-    function coerceToTypes(types2, coerceTypes) {
-      return coerceTypes ? types2.filter((t) => COERCIBLE.has(t) || coerceTypes === "array" && t === "array") : [];
+    function coerceToTypes(types, coerceTypes) {
+      return coerceTypes ? types.filter((t) => COERCIBLE.has(t) || coerceTypes === "array" && t === "array") : [];
     }
-    function coerceData(it, types2, coerceTo) {
+    function coerceData(it, types, coerceTo) {
       const { gen, data, opts } = it;
       const dataType = gen.let("dataType", (0, codegen_1._)`typeof ${data}`);
       const coerced = gen.let("coerced", (0, codegen_1._)`undefined`);
       if (opts.coerceTypes === "array") {
-        gen.if((0, codegen_1._)`${dataType} == 'object' && Array.isArray(${data}) && ${data}.length == 1`, () => gen.assign(data, (0, codegen_1._)`${data}[0]`).assign(dataType, (0, codegen_1._)`typeof ${data}`).if(checkDataTypes(types2, data, opts.strictNumbers), () => gen.assign(coerced, data)));
+        gen.if((0, codegen_1._)`${dataType} == 'object' && Array.isArray(${data}) && ${data}.length == 1`, () => gen.assign(data, (0, codegen_1._)`${data}[0]`).assign(dataType, (0, codegen_1._)`typeof ${data}`).if(checkDataTypes(types, data, opts.strictNumbers), () => gen.assign(coerced, data)));
       }
       gen.if((0, codegen_1._)`${coerced} !== undefined`);
       for (const t of coerceTo) {
@@ -3408,19 +1657,19 @@ var require_dataType = __commonJS({
         return checkDataType(dataTypes[0], data, strictNums, correct);
       }
       let cond;
-      const types2 = (0, util_1.toHash)(dataTypes);
-      if (types2.array && types2.object) {
+      const types = (0, util_1.toHash)(dataTypes);
+      if (types.array && types.object) {
         const notObj = (0, codegen_1._)`typeof ${data} != "object"`;
-        cond = types2.null ? notObj : (0, codegen_1._)`!${data} || ${notObj}`;
-        delete types2.null;
-        delete types2.array;
-        delete types2.object;
+        cond = types.null ? notObj : (0, codegen_1._)`!${data} || ${notObj}`;
+        delete types.null;
+        delete types.array;
+        delete types.object;
       } else {
         cond = codegen_1.nil;
       }
-      if (types2.number)
-        delete types2.integer;
-      for (const t in types2)
+      if (types.number)
+        delete types.integer;
+      for (const t in types)
         cond = (0, codegen_1.and)(cond, checkDataType(t, data, strictNums, correct));
       return cond;
     }
@@ -4225,9 +2474,9 @@ var require_validate = __commonJS({
     function typeAndKeywords(it, errsCount) {
       if (it.opts.jtd)
         return schemaKeywords(it, [], false, errsCount);
-      const types2 = (0, dataType_1.getSchemaTypes)(it.schema);
-      const checkedTypes = (0, dataType_1.coerceAndCheckDataType)(it, types2);
-      schemaKeywords(it, types2, !checkedTypes, errsCount);
+      const types = (0, dataType_1.getSchemaTypes)(it.schema);
+      const checkedTypes = (0, dataType_1.coerceAndCheckDataType)(it, types);
+      schemaKeywords(it, types, !checkedTypes, errsCount);
     }
     function checkRefsAndKeywords(it) {
       const { schema, errSchemaPath, opts, self } = it;
@@ -4277,7 +2526,7 @@ var require_validate = __commonJS({
       if (items instanceof codegen_1.Name)
         gen.assign((0, codegen_1._)`${evaluated}.items`, items);
     }
-    function schemaKeywords(it, types2, typeErrors, errsCount) {
+    function schemaKeywords(it, types, typeErrors, errsCount) {
       const { gen, schema, data, allErrors, opts, self } = it;
       const { RULES } = self;
       if (schema.$ref && (opts.ignoreKeywordsWithRef || !(0, util_1.schemaHasRulesButRef)(schema, RULES))) {
@@ -4285,7 +2534,7 @@ var require_validate = __commonJS({
         return;
       }
       if (!opts.jtd)
-        checkStrictTypes(it, types2);
+        checkStrictTypes(it, types);
       gen.block(() => {
         for (const group of RULES.rules)
           groupKeywords(group);
@@ -4297,7 +2546,7 @@ var require_validate = __commonJS({
         if (group.type) {
           gen.if((0, dataType_2.checkDataType)(group.type, data, opts.strictNumbers));
           iterateKeywords(it, group);
-          if (types2.length === 1 && types2[0] === group.type && typeErrors) {
+          if (types.length === 1 && types[0] === group.type && typeErrors) {
             gen.else();
             (0, dataType_2.reportTypeError)(it);
           }
@@ -4321,27 +2570,27 @@ var require_validate = __commonJS({
         }
       });
     }
-    function checkStrictTypes(it, types2) {
+    function checkStrictTypes(it, types) {
       if (it.schemaEnv.meta || !it.opts.strictTypes)
         return;
-      checkContextTypes(it, types2);
+      checkContextTypes(it, types);
       if (!it.opts.allowUnionTypes)
-        checkMultipleTypes(it, types2);
+        checkMultipleTypes(it, types);
       checkKeywordTypes(it, it.dataTypes);
     }
-    function checkContextTypes(it, types2) {
-      if (!types2.length)
+    function checkContextTypes(it, types) {
+      if (!types.length)
         return;
       if (!it.dataTypes.length) {
-        it.dataTypes = types2;
+        it.dataTypes = types;
         return;
       }
-      types2.forEach((t) => {
+      types.forEach((t) => {
         if (!includesType(it.dataTypes, t)) {
           strictTypesError(it, `type "${t}" not allowed by context "${it.dataTypes.join(",")}"`);
         }
       });
-      narrowSchemaTypes(it, types2);
+      narrowSchemaTypes(it, types);
     }
     function checkMultipleTypes(it, ts) {
       if (ts.length > 1 && !(ts.length === 2 && ts.includes("null"))) {
@@ -4887,7 +3136,7 @@ var require_data = __commonJS({
 });
 
 // ../../node_modules/.pnpm/fast-uri@3.1.9/node_modules/fast-uri/lib/utils.js
-var require_utils2 = __commonJS({
+var require_utils = __commonJS({
   "../../node_modules/.pnpm/fast-uri@3.1.9/node_modules/fast-uri/lib/utils.js"(exports, module) {
     "use strict";
     var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
@@ -5424,7 +3673,7 @@ var require_utils2 = __commonJS({
 var require_schemes = __commonJS({
   "../../node_modules/.pnpm/fast-uri@3.1.9/node_modules/fast-uri/lib/schemes.js"(exports, module) {
     "use strict";
-    var { isUUID } = require_utils2();
+    var { isUUID } = require_utils();
     var URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu;
     var supportedSchemeNames = (
       /** @type {const} */
@@ -5635,7 +3884,7 @@ var require_schemes = __commonJS({
 var require_fast_uri = __commonJS({
   "../../node_modules/.pnpm/fast-uri@3.1.9/node_modules/fast-uri/index.js"(exports, module) {
     "use strict";
-    var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils2();
+    var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils();
     var { SCHEMES, getSchemeHandler } = require_schemes();
     var VALID_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/u;
     var MALFORMED_SCHEME_ERROR = "URI scheme is malformed.";
@@ -13090,8 +11339,8 @@ var require_util2 = __commonJS({
     }
     async function isDirectory(path10) {
       try {
-        const stat3 = await fs_1.promises.stat(path10);
-        return stat3.isDirectory();
+        const stat2 = await fs_1.promises.stat(path10);
+        return stat2.isDirectory();
       } catch (e) {
         if (e.code === "ENOENT") {
           return false;
@@ -13101,8 +11350,8 @@ var require_util2 = __commonJS({
     }
     function isDirectorySync(path10) {
       try {
-        const stat3 = fs_1.default.statSync(path10);
-        return stat3.isDirectory();
+        const stat2 = fs_1.default.statSync(path10);
+        return stat2.isDirectory();
       } catch (e) {
         if (e.code === "ENOENT") {
           return false;
@@ -13243,7 +11492,7 @@ var require_merge2 = __commonJS({
     function isPlainObject2(obj) {
       return objToString(obj) === "[object Object]";
     }
-    function merge2(target, source, options) {
+    function merge(target, source, options) {
       for (const key of Object.keys(source)) {
         if (key === "__proto__" || key === "constructor") {
           continue;
@@ -13256,7 +11505,7 @@ var require_merge2 = __commonJS({
               continue;
             }
           } else if (isPlainObject2(target[key]) && isPlainObject2(newValue)) {
-            target[key] = merge2(target[key], newValue, options);
+            target[key] = merge(target[key], newValue, options);
             continue;
           }
         }
@@ -13265,7 +11514,7 @@ var require_merge2 = __commonJS({
       return target;
     }
     function mergeAll(objects, options) {
-      return objects.reduce((target, source) => merge2(target, source, options), {});
+      return objects.reduce((target, source) => merge(target, source, options), {});
     }
   }
 });
@@ -13834,9 +12083,9 @@ var require_visit = __commonJS({
     "use strict";
     var identity = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
-    var SKIP2 = /* @__PURE__ */ Symbol("skip children");
+    var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node2, visitor) {
+    function visit(node2, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node2)) {
         const cd = visit_(null, node2.contents, visitor_, Object.freeze([node2]));
@@ -13845,9 +12094,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node2, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP2;
-    visit2.REMOVE = REMOVE;
+    visit.BREAK = BREAK;
+    visit.SKIP = SKIP;
+    visit.REMOVE = REMOVE;
     function visit_(key, node2, visitor, path10) {
       const ctrl = callVisitor(key, node2, visitor, path10);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -13894,7 +12143,7 @@ var require_visit = __commonJS({
         await visitAsync_(null, node2, visitor_, Object.freeze([]));
     }
     visitAsync.BREAK = BREAK;
-    visitAsync.SKIP = SKIP2;
+    visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
     async function visitAsync_(key, node2, visitor, path10) {
       const ctrl = await callVisitor(key, node2, visitor, path10);
@@ -13981,7 +12230,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit2;
+    exports.visit = visit;
     exports.visitAsync = visitAsync;
   }
 });
@@ -13991,7 +12240,7 @@ var require_directives = __commonJS({
   "../../node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -14135,7 +12384,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node2) => {
+          visit.visit(doc.contents, (_key, node2) => {
             if (identity.isNode(node2) && node2.tag)
               tags[node2.tag] = true;
           });
@@ -14162,7 +12411,7 @@ var require_anchors = __commonJS({
   "../../node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -14173,7 +12422,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2.visit(root, {
+      visit.visit(root, {
         Value(_key, node2) {
           if (node2.anchor)
             anchors.add(node2.anchor);
@@ -14353,7 +12602,7 @@ var require_Alias = __commonJS({
   "../../node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit2 = require_visit();
+    var visit = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -14379,7 +12628,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit2.visit(doc, {
+          visit.visit(doc, {
             Node: (_key, node2) => {
               if (identity.isAlias(node2) || identity.hasAnchor(node2))
                 nodes.push(node2);
@@ -15436,7 +13685,7 @@ var require_merge3 = __commonJS({
     var identity = require_identity();
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
-    var merge2 = {
+    var merge = {
       identify: (value2) => value2 === MERGE_KEY || typeof value2 === "symbol" && value2.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
@@ -15446,7 +13695,7 @@ var require_merge3 = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
     function addMergeToJSMap(ctx, map, value2) {
       const source = resolveAliasValue(ctx, value2);
       if (identity.isSeq(source))
@@ -15485,7 +13734,7 @@ var require_merge3 = __commonJS({
     }
     exports.addMergeToJSMap = addMergeToJSMap;
     exports.isMergeKey = isMergeKey;
-    exports.merge = merge2;
+    exports.merge = merge;
   }
 });
 
@@ -15494,15 +13743,15 @@ var require_addPairToJSMap = __commonJS({
   "../../node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
     "use strict";
     var log2 = require_log();
-    var merge2 = require_merge3();
+    var merge = require_merge3();
     var stringify = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map, { key, value: value2 }) {
       if (identity.isNode(key) && key.addToJSMap)
         key.addToJSMap(ctx, map, value2);
-      else if (merge2.isMergeKey(ctx, key))
-        merge2.addMergeToJSMap(ctx, map, value2);
+      else if (merge.isMergeKey(ctx, key))
+        merge.addMergeToJSMap(ctx, map, value2);
       else {
         const jsKey = toJS.toJS(key, "", ctx);
         if (map instanceof Map) {
@@ -16893,7 +15142,7 @@ var require_schema4 = __commonJS({
     var bool = require_bool3();
     var float = require_float3();
     var int = require_int3();
-    var merge2 = require_merge3();
+    var merge = require_merge3();
     var omap = require_omap2();
     var pairs = require_pairs2();
     var set = require_set2();
@@ -16913,7 +15162,7 @@ var require_schema4 = __commonJS({
       float.floatExp,
       float.float,
       binary.binary,
-      merge2.merge,
+      merge.merge,
       omap.omap,
       pairs.pairs,
       set.set,
@@ -16939,7 +15188,7 @@ var require_tags = __commonJS({
     var schema = require_schema2();
     var schema$1 = require_schema3();
     var binary = require_binary2();
-    var merge2 = require_merge3();
+    var merge = require_merge3();
     var omap = require_omap2();
     var pairs = require_pairs2();
     var schema$2 = require_schema4();
@@ -16964,7 +15213,7 @@ var require_tags = __commonJS({
       intOct: int.intOct,
       intTime: timestamp.intTime,
       map: map.map,
-      merge: merge2.merge,
+      merge: merge.merge,
       null: _null.nullTag,
       omap: omap.omap,
       pairs: pairs.pairs,
@@ -16974,7 +15223,7 @@ var require_tags = __commonJS({
     };
     var coreKnownTags = {
       "tag:yaml.org,2002:binary": binary.binary,
-      "tag:yaml.org,2002:merge": merge2.merge,
+      "tag:yaml.org,2002:merge": merge.merge,
       "tag:yaml.org,2002:omap": omap.omap,
       "tag:yaml.org,2002:pairs": pairs.pairs,
       "tag:yaml.org,2002:set": set.set,
@@ -16983,7 +15232,7 @@ var require_tags = __commonJS({
     function getTags(customTags, schemaName, addMergeTag) {
       const schemaTags = schemas.get(schemaName);
       if (schemaTags && !customTags) {
-        return addMergeTag && !schemaTags.includes(merge2.merge) ? schemaTags.concat(merge2.merge) : schemaTags.slice();
+        return addMergeTag && !schemaTags.includes(merge.merge) ? schemaTags.concat(merge.merge) : schemaTags.slice();
       }
       let tags = schemaTags;
       if (!tags) {
@@ -17001,7 +15250,7 @@ var require_tags = __commonJS({
         tags = customTags(tags.slice());
       }
       if (addMergeTag)
-        tags = tags.concat(merge2.merge);
+        tags = tags.concat(merge.merge);
       return tags.reduce((tags2, tag) => {
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
@@ -17030,11 +15279,11 @@ var require_Schema = __commonJS({
     var tags = require_tags();
     var sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
     var Schema = class _Schema {
-      constructor({ compat, customTags, merge: merge2, resolveKnownTags, schema, sortMapEntries, toStringDefaults }) {
+      constructor({ compat, customTags, merge, resolveKnownTags, schema, sortMapEntries, toStringDefaults }) {
         this.compat = Array.isArray(compat) ? tags.getTags(compat, "compat") : compat ? tags.getTags(null, compat) : null;
         this.name = typeof schema === "string" && schema || "core";
         this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
-        this.tags = tags.getTags(customTags, this.name, merge2);
+        this.tags = tags.getTags(customTags, this.name, merge);
         this.toStringOptions = toStringDefaults ?? null;
         Object.defineProperty(this, identity.MAP, { value: map.map });
         Object.defineProperty(this, identity.SCALAR, { value: string3.string });
@@ -18566,8 +16815,8 @@ var require_resolve_flow_scalar = __commonJS({
     };
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
-      const ok3 = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code2 = ok3 ? parseInt(cc, 16) : NaN;
+      const ok2 = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
+      const code2 = ok2 ? parseInt(cc, 16) : NaN;
       try {
         return String.fromCodePoint(code2);
       } catch {
@@ -19299,17 +17548,17 @@ var require_cst_visit = __commonJS({
   "../../node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/parse/cst-visit.js"(exports) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
-    var SKIP2 = /* @__PURE__ */ Symbol("skip children");
+    var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit2(cst, visitor) {
+    function visit(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP2;
-    visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path10) => {
+    visit.BREAK = BREAK;
+    visit.SKIP = SKIP;
+    visit.REMOVE = REMOVE;
+    visit.itemAtPath = (cst, path10) => {
       let item = cst;
       for (const [field, index2] of path10) {
         const tok = item?.[field];
@@ -19320,8 +17569,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path10) => {
-      const parent = visit2.itemAtPath(cst, path10.slice(0, -1));
+    visit.parentCollection = (cst, path10) => {
+      const parent = visit.itemAtPath(cst, path10.slice(0, -1));
       const field = path10[path10.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -19352,7 +17601,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path10) : ctrl;
     }
-    exports.visit = visit2;
+    exports.visit = visit;
   }
 });
 
@@ -21068,7 +19317,7 @@ var require_dist2 = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit2 = require_visit();
+    var visit = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema.Schema;
@@ -21096,8 +19345,530 @@ var require_dist2 = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit2.visit;
-    exports.visitAsync = visit2.visitAsync;
+    exports.visit = visit.visit;
+    exports.visitAsync = visit.visitAsync;
+  }
+});
+
+// ../core/dist/config.js
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+async function loadConfig(options) {
+  const allowCode = options.allowCode ?? true;
+  const explorerOptions = { searchStrategy: "project" };
+  const explorer = (0, import_cosmiconfig.cosmiconfig)(MODULE_NAME, explorerOptions);
+  let found;
+  const display = (file) => path.relative(options.cwd, file) || file;
+  if (options.configFile) {
+    const file = path.resolve(options.cwd, options.configFile);
+    if (!existsSync(file))
+      throw new ConfigError(display(file), "--config", "the file does not exist");
+    if (!allowCode && CODE_CONFIG.test(file)) {
+      throw new ConfigError(display(file), "--config", "a JavaScript config is not allowed here (allow-js-config is off)");
+    }
+    found = await loadWith(() => explorer.load(file), display(file));
+  } else {
+    const search2 = allowCode ? explorer : (0, import_cosmiconfig.cosmiconfig)(MODULE_NAME, { ...explorerOptions, searchPlaces: dataSearchPlaces(), loaders: {} });
+    found = await loadWith(() => search2.search(options.cwd), "config");
+    if (!allowCode && found === null) {
+      const notLoaded = () => ({ notLoaded: true });
+      const findOnly = Object.fromEntries([".js", ".mjs", ".cjs", ".ts", ".mts", ".cts"].map((ext) => [ext, notLoaded]));
+      const code2 = await (0, import_cosmiconfig.cosmiconfig)(MODULE_NAME, { ...explorerOptions, loaders: findOnly }).search(options.cwd).catch(() => null);
+      if (code2 && CODE_CONFIG.test(code2.filepath)) {
+        throw new ConfigError(display(code2.filepath), "config", "a JavaScript config is not allowed here (allow-js-config is off)");
+      }
+    }
+  }
+  const input2 = found?.isEmpty ? {} : found?.config ?? {};
+  return resolveConfig(input2, {
+    cwd: options.cwd,
+    ...found ? { configPath: found.filepath } : {},
+    rules: options.rules
+  });
+}
+async function loadWith(load, file) {
+  try {
+    return await load();
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    const where = error instanceof Error && "filepath" in error ? String(error.filepath) : file;
+    throw new ConfigError(where, "config", `could not be loaded: ${message}`);
+  }
+}
+function dataSearchPlaces() {
+  return [
+    "package.json",
+    `.${MODULE_NAME}rc`,
+    `.${MODULE_NAME}rc.json`,
+    `.${MODULE_NAME}rc.yaml`,
+    `.${MODULE_NAME}rc.yml`,
+    `.config/${MODULE_NAME}rc`,
+    `.config/${MODULE_NAME}rc.json`,
+    `.config/${MODULE_NAME}rc.yaml`,
+    `.config/${MODULE_NAME}rc.yml`
+  ];
+}
+function resolveConfig(input2, options) {
+  const file = options.configPath ? path.relative(options.cwd, options.configPath) || options.configPath : "(defaults)";
+  const projectRoot = options.configPath ? path.dirname(options.configPath) : options.cwd;
+  const readFile2 = options.readFile ?? ((p) => existsSync(p) ? readFileSync(p, "utf8") : void 0);
+  if (typeof input2 !== "object" || input2 === null || Array.isArray(input2)) {
+    throw new ConfigError(file, "(root)", "expected a mapping with `content`, `taxonomy`, `rules`, `ignore`");
+  }
+  const config = input2;
+  for (const key of Object.keys(config)) {
+    if (!KNOWN_KEYS.has(key))
+      throw new ConfigError(file, key, "unknown key; expected one of `content`, `taxonomy`, `rules`, `ignore`");
+  }
+  let contentRoot;
+  if (config.content === void 0) {
+    const candidate2 = path.join(projectRoot, "content");
+    contentRoot = existsSync(candidate2) ? candidate2 : projectRoot;
+  } else if (typeof config.content === "string" && config.content !== "") {
+    contentRoot = path.resolve(projectRoot, config.content);
+  } else {
+    throw new ConfigError(file, "content", "expected a folder path (string)");
+  }
+  let ignore2 = [];
+  if (config.ignore !== void 0) {
+    if (!Array.isArray(config.ignore) || !config.ignore.every((g) => typeof g === "string")) {
+      throw new ConfigError(file, "ignore", "expected a list of glob strings");
+    }
+    ignore2 = config.ignore;
+  }
+  let taxonomy;
+  let taxonomyPath;
+  if (typeof config.taxonomy === "string") {
+    taxonomyPath = path.resolve(projectRoot, config.taxonomy);
+    const text3 = readFile2(taxonomyPath);
+    if (text3 === void 0)
+      throw new ConfigError(file, "taxonomy", `expected a YAML or JSON file, but \`${config.taxonomy}\` does not exist`);
+    let parsed;
+    try {
+      parsed = (0, import_yaml.parse)(text3);
+    } catch (error) {
+      const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+      throw new ConfigError(path.relative(options.cwd, taxonomyPath), "(root)", `expected valid YAML or JSON: ${message}`);
+    }
+    taxonomy = validateTaxonomy(parsed, path.relative(options.cwd, taxonomyPath), "");
+  } else if (config.taxonomy !== void 0) {
+    taxonomy = validateTaxonomy(config.taxonomy, file, "taxonomy.");
+  }
+  const rules = /* @__PURE__ */ new Map();
+  const byId = new Map(options.rules.map((rule) => [rule.meta.id, rule]));
+  for (const rule of options.rules) {
+    rules.set(rule.meta.id, { severity: rule.meta.defaultSeverity ?? "error", options: { ...rule.meta.defaults } });
+  }
+  if (config.rules !== void 0) {
+    if (typeof config.rules !== "object" || config.rules === null || Array.isArray(config.rules)) {
+      throw new ConfigError(file, "rules", "expected a mapping of rule id to `off`, `warn`, `error` or [severity, options]");
+    }
+    for (const [id, setting] of Object.entries(config.rules)) {
+      const rule = byId.get(id);
+      if (!rule) {
+        throw new ConfigError(file, `rules.${id}`, `unknown rule; expected one of ${[...byId.keys()].map((k) => `\`${k}\``).join(", ")}`);
+      }
+      const [rawSeverity, rawOptions] = Array.isArray(setting) ? setting : [setting, void 0];
+      const severity = SEVERITIES[String(rawSeverity)];
+      if (severity === void 0 || typeof rawSeverity === "boolean") {
+        throw new ConfigError(file, `rules.${id}`, `unexpected severity ${JSON.stringify(rawSeverity)}; expected \`off\`, \`warn\` or \`error\``);
+      }
+      if (Array.isArray(setting) && setting.length > 2) {
+        throw new ConfigError(file, `rules.${id}`, "expected [severity, options] with at most two items");
+      }
+      const ruleOptions = { ...rule.meta.defaults, ...validateOptions(rule, rawOptions, file, id) };
+      rules.set(id, { severity, options: ruleOptions });
+    }
+  }
+  const hash2 = createHash("sha256").update(JSON.stringify({ contentRoot, taxonomy, rules: [...rules], ignore: ignore2 })).digest("hex");
+  return {
+    ...options.configPath ? { configPath: options.configPath } : {},
+    projectRoot,
+    contentRoot,
+    ...taxonomy ? { taxonomy } : {},
+    ...taxonomyPath ? { taxonomyPath } : {},
+    rules,
+    ignore: ignore2,
+    hash: hash2
+  };
+}
+function validateOptions(rule, options, file, id) {
+  if (options === void 0)
+    return {};
+  const schema = rule.meta.optionsSchema ?? { type: "object", additionalProperties: false, properties: {} };
+  let validate = validators.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    validators.set(schema, validate);
+  }
+  if (!validate(options)) {
+    const error = validate.errors?.[0];
+    const at = error.instancePath ? error.instancePath.slice(1).replace(/\//g, ".") : "";
+    const extra = error.keyword === "additionalProperties" ? `: \`${String(error.params.additionalProperty)}\`` : "";
+    throw new ConfigError(file, `rules.${id}${at ? `.${at}` : ""}`, `invalid option${extra}; ${error.message ?? "unexpected value"}`);
+  }
+  return options;
+}
+function validateTaxonomy(value2, file, prefix) {
+  const fail = (key, expected) => {
+    throw new ConfigError(file, `${prefix}${key}`, expected);
+  };
+  if (typeof value2 !== "object" || value2 === null || Array.isArray(value2)) {
+    return fail(prefix ? "taxonomy" : "(root)", "expected a mapping with `categories`, `tags`, `deprecatedTags`");
+  }
+  const input2 = value2;
+  for (const key of Object.keys(input2)) {
+    if (!["categories", "tags", "deprecatedTags"].includes(key))
+      fail(key, "unknown key; expected `categories`, `tags` or `deprecatedTags`");
+  }
+  if (!Array.isArray(input2.categories))
+    return fail("categories", "expected a list of {name, slug, description?}");
+  const categories = input2.categories.map((category, i) => {
+    if (typeof category !== "object" || category === null)
+      return fail(`categories[${i}]`, "expected {name, slug, description?}");
+    const { name, slug: slug2, description } = category;
+    if (typeof name !== "string" || name === "")
+      fail(`categories[${i}].name`, "expected a non-empty string");
+    if (typeof slug2 !== "string" || !/^[a-z0-9][a-z0-9-_]*$/.test(slug2))
+      fail(`categories[${i}].slug`, "expected a folder-safe slug like `memory-retrieval`");
+    if (description !== void 0 && typeof description !== "string")
+      fail(`categories[${i}].description`, "expected a string");
+    return { name, slug: slug2, ...typeof description === "string" ? { description } : {} };
+  });
+  const taxonomy = { categories };
+  if (input2.tags !== void 0) {
+    if (!Array.isArray(input2.tags) || !input2.tags.every((t) => typeof t === "string"))
+      fail("tags", "expected a list of strings");
+    taxonomy.tags = input2.tags;
+  }
+  if (input2.deprecatedTags !== void 0) {
+    const map = input2.deprecatedTags;
+    if (typeof map !== "object" || map === null || Array.isArray(map) || !Object.values(map).every((v) => typeof v === "string")) {
+      fail("deprecatedTags", "expected a mapping of old tag to new tag");
+    }
+    taxonomy.deprecatedTags = map;
+  }
+  return taxonomy;
+}
+var import_ajv, import_cosmiconfig, import_yaml, ConfigError, MODULE_NAME, CODE_CONFIG, KNOWN_KEYS, SEVERITIES, ajv, validators;
+var init_config = __esm({
+  "../core/dist/config.js"() {
+    "use strict";
+    import_ajv = __toESM(require_ajv(), 1);
+    import_cosmiconfig = __toESM(require_dist(), 1);
+    import_yaml = __toESM(require_dist2(), 1);
+    ConfigError = class extends Error {
+      file;
+      key;
+      expected;
+      constructor(file, key, expected) {
+        super(`${file}: \`${key}\`: ${expected}`);
+        this.file = file;
+        this.key = key;
+        this.expected = expected;
+        this.name = "ConfigError";
+      }
+    };
+    MODULE_NAME = "kblint";
+    CODE_CONFIG = /\.(?:[cm]?js|ts)$/;
+    KNOWN_KEYS = /* @__PURE__ */ new Set(["$schema", "content", "taxonomy", "rules", "ignore"]);
+    SEVERITIES = { off: "off", warn: "warn", error: "error", 0: "off", 1: "warn", 2: "error" };
+    ajv = new import_ajv.Ajv({ allErrors: false, strict: false, useDefaults: false });
+    validators = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// ../../node_modules/.pnpm/trough@2.2.0/node_modules/trough/lib/index.js
+function trough() {
+  const fns = [];
+  const pipeline = { run: run2, use };
+  return pipeline;
+  function run2(...values) {
+    let middlewareIndex = -1;
+    const callback2 = values.pop();
+    if (typeof callback2 !== "function") {
+      throw new TypeError("Expected function as last argument, not " + callback2);
+    }
+    next(null, ...values);
+    function next(error, ...output) {
+      const fn = fns[++middlewareIndex];
+      let index2 = -1;
+      if (error) {
+        callback2(error);
+        return;
+      }
+      while (++index2 < values.length) {
+        if (output[index2] === null || output[index2] === void 0) {
+          output[index2] = values[index2];
+        }
+      }
+      values = output;
+      if (fn) {
+        wrap(fn, next)(...output);
+      } else {
+        callback2(null, ...output);
+      }
+    }
+  }
+  function use(middelware) {
+    if (typeof middelware !== "function") {
+      throw new TypeError(
+        "Expected `middelware` to be a function, not " + middelware
+      );
+    }
+    fns.push(middelware);
+    return pipeline;
+  }
+}
+function wrap(middleware, callback2) {
+  let called;
+  return wrapped;
+  function wrapped(...parameters) {
+    const fnExpectsCallback = middleware.length > parameters.length;
+    let result;
+    if (fnExpectsCallback) {
+      parameters.push(done);
+    }
+    try {
+      result = middleware.apply(this, parameters);
+    } catch (error) {
+      const exception = (
+        /** @type {Error} */
+        error
+      );
+      if (fnExpectsCallback && called) {
+        throw exception;
+      }
+      return done(exception);
+    }
+    if (!fnExpectsCallback) {
+      if (result && result.then && typeof result.then === "function") {
+        result.then(then, done);
+      } else if (result instanceof Error) {
+        done(result);
+      } else {
+        then(result);
+      }
+    }
+  }
+  function done(error, ...output) {
+    if (!called) {
+      called = true;
+      callback2(error, ...output);
+    }
+  }
+  function then(value2) {
+    done(null, value2);
+  }
+}
+var init_lib = __esm({
+  "../../node_modules/.pnpm/trough@2.2.0/node_modules/trough/lib/index.js"() {
+  }
+});
+
+// ../../node_modules/.pnpm/trough@2.2.0/node_modules/trough/index.js
+var init_trough = __esm({
+  "../../node_modules/.pnpm/trough@2.2.0/node_modules/trough/index.js"() {
+    init_lib();
+  }
+});
+
+// ../../node_modules/.pnpm/unified-lint-rule@3.0.1/node_modules/unified-lint-rule/lib/index.js
+function lintRule(meta, rule) {
+  const id = typeof meta === "string" ? meta : meta.origin;
+  const url = typeof meta === "string" ? void 0 : meta.url;
+  const parts = id.split(":");
+  const source = parts[1] ? parts[0] : void 0;
+  const ruleId = parts[1];
+  Object.defineProperty(plugin, "name", { value: id });
+  return plugin;
+  function plugin(config) {
+    const [severity, options] = coerce(ruleId, config);
+    const fatal = severity === 2;
+    if (!severity) return;
+    return function(tree, file, next) {
+      let index2 = file.messages.length - 1;
+      wrap(rule, function(error) {
+        const messages = file.messages;
+        if (error && !messages.includes(error)) {
+          try {
+            file.fail(error);
+          } catch {
+          }
+        }
+        while (++index2 < messages.length) {
+          Object.assign(messages[index2], { fatal, ruleId, source, url });
+        }
+        next();
+      })(tree, file, options);
+    };
+  }
+}
+function coerce(name, config) {
+  if (Array.isArray(config)) {
+    const [severity, option] = config;
+    switch (severity) {
+      case false:
+      case 0:
+      case "off": {
+        return [0, option];
+      }
+      case true:
+      case 1:
+      case "on":
+      case "warn": {
+        return [1, option];
+      }
+      case 2:
+      case "error": {
+        return [2, option];
+      }
+      default: {
+        if (typeof severity === "number") {
+          throw new Error(
+            "Incorrect severity `" + severity + "` for `" + name + "`, expected 0, 1, or 2"
+          );
+        }
+        return [
+          1,
+          /** @type {Option} */
+          config
+        ];
+      }
+    }
+  }
+  return [1, config];
+}
+var init_lib2 = __esm({
+  "../../node_modules/.pnpm/unified-lint-rule@3.0.1/node_modules/unified-lint-rule/lib/index.js"() {
+    init_trough();
+  }
+});
+
+// ../../node_modules/.pnpm/unified-lint-rule@3.0.1/node_modules/unified-lint-rule/index.js
+var init_unified_lint_rule = __esm({
+  "../../node_modules/.pnpm/unified-lint-rule@3.0.1/node_modules/unified-lint-rule/index.js"() {
+    init_lib2();
+  }
+});
+
+// ../rule-kit/dist/define-rule.js
+function docsUrl(ruleId) {
+  return `${DOCS_BASE}${ruleId}/README.md`;
+}
+function defineRule(meta, check) {
+  const plugin = lintRule({ origin: `kblint:${meta.id}`, url: docsUrl(meta.id) }, (tree, file, options) => {
+    const env2 = file.data.kblint;
+    if (!env2)
+      throw new Error(`kblint rule \`${meta.id}\` ran without the kblint runner`);
+    const context = {
+      tree,
+      file,
+      source: env2.source,
+      facts: env2.facts,
+      index: env2.index,
+      taxonomy: env2.taxonomy,
+      options: { ...meta.defaults, ...options ?? {} },
+      report(input2) {
+        const place = input2.range ?? input2.node?.position;
+        const message = file.message(input2.message, place ? { place } : void 0);
+        if (input2.expected)
+          message.expected = input2.expected;
+        if (input2.related || input2.suggestions) {
+          env2.extras.set(message, { related: input2.related, suggestions: input2.suggestions });
+        }
+      }
+    };
+    try {
+      check(context);
+    } catch (error) {
+      env2.failures.push({ ruleId: meta.id, error });
+    }
+  });
+  plugin.meta = meta;
+  return plugin;
+}
+var DOCS_BASE;
+var init_define_rule = __esm({
+  "../rule-kit/dist/define-rule.js"() {
+    "use strict";
+    init_unified_lint_rule();
+    DOCS_BASE = "https://github.com/kblint/kblint/blob/main/rules/";
+  }
+});
+
+// ../../node_modules/.pnpm/github-slugger@2.0.0/node_modules/github-slugger/regex.js
+var regex;
+var init_regex = __esm({
+  "../../node_modules/.pnpm/github-slugger@2.0.0/node_modules/github-slugger/regex.js"() {
+    regex = /[\0-\x1F!-,\.\/:-@\[-\^`\{-\xA9\xAB-\xB4\xB6-\xB9\xBB-\xBF\xD7\xF7\u02C2-\u02C5\u02D2-\u02DF\u02E5-\u02EB\u02ED\u02EF-\u02FF\u0375\u0378\u0379\u037E\u0380-\u0385\u0387\u038B\u038D\u03A2\u03F6\u0482\u0530\u0557\u0558\u055A-\u055F\u0589-\u0590\u05BE\u05C0\u05C3\u05C6\u05C8-\u05CF\u05EB-\u05EE\u05F3-\u060F\u061B-\u061F\u066A-\u066D\u06D4\u06DD\u06DE\u06E9\u06FD\u06FE\u0700-\u070F\u074B\u074C\u07B2-\u07BF\u07F6-\u07F9\u07FB\u07FC\u07FE\u07FF\u082E-\u083F\u085C-\u085F\u086B-\u089F\u08B5\u08C8-\u08D2\u08E2\u0964\u0965\u0970\u0984\u098D\u098E\u0991\u0992\u09A9\u09B1\u09B3-\u09B5\u09BA\u09BB\u09C5\u09C6\u09C9\u09CA\u09CF-\u09D6\u09D8-\u09DB\u09DE\u09E4\u09E5\u09F2-\u09FB\u09FD\u09FF\u0A00\u0A04\u0A0B-\u0A0E\u0A11\u0A12\u0A29\u0A31\u0A34\u0A37\u0A3A\u0A3B\u0A3D\u0A43-\u0A46\u0A49\u0A4A\u0A4E-\u0A50\u0A52-\u0A58\u0A5D\u0A5F-\u0A65\u0A76-\u0A80\u0A84\u0A8E\u0A92\u0AA9\u0AB1\u0AB4\u0ABA\u0ABB\u0AC6\u0ACA\u0ACE\u0ACF\u0AD1-\u0ADF\u0AE4\u0AE5\u0AF0-\u0AF8\u0B00\u0B04\u0B0D\u0B0E\u0B11\u0B12\u0B29\u0B31\u0B34\u0B3A\u0B3B\u0B45\u0B46\u0B49\u0B4A\u0B4E-\u0B54\u0B58-\u0B5B\u0B5E\u0B64\u0B65\u0B70\u0B72-\u0B81\u0B84\u0B8B-\u0B8D\u0B91\u0B96-\u0B98\u0B9B\u0B9D\u0BA0-\u0BA2\u0BA5-\u0BA7\u0BAB-\u0BAD\u0BBA-\u0BBD\u0BC3-\u0BC5\u0BC9\u0BCE\u0BCF\u0BD1-\u0BD6\u0BD8-\u0BE5\u0BF0-\u0BFF\u0C0D\u0C11\u0C29\u0C3A-\u0C3C\u0C45\u0C49\u0C4E-\u0C54\u0C57\u0C5B-\u0C5F\u0C64\u0C65\u0C70-\u0C7F\u0C84\u0C8D\u0C91\u0CA9\u0CB4\u0CBA\u0CBB\u0CC5\u0CC9\u0CCE-\u0CD4\u0CD7-\u0CDD\u0CDF\u0CE4\u0CE5\u0CF0\u0CF3-\u0CFF\u0D0D\u0D11\u0D45\u0D49\u0D4F-\u0D53\u0D58-\u0D5E\u0D64\u0D65\u0D70-\u0D79\u0D80\u0D84\u0D97-\u0D99\u0DB2\u0DBC\u0DBE\u0DBF\u0DC7-\u0DC9\u0DCB-\u0DCE\u0DD5\u0DD7\u0DE0-\u0DE5\u0DF0\u0DF1\u0DF4-\u0E00\u0E3B-\u0E3F\u0E4F\u0E5A-\u0E80\u0E83\u0E85\u0E8B\u0EA4\u0EA6\u0EBE\u0EBF\u0EC5\u0EC7\u0ECE\u0ECF\u0EDA\u0EDB\u0EE0-\u0EFF\u0F01-\u0F17\u0F1A-\u0F1F\u0F2A-\u0F34\u0F36\u0F38\u0F3A-\u0F3D\u0F48\u0F6D-\u0F70\u0F85\u0F98\u0FBD-\u0FC5\u0FC7-\u0FFF\u104A-\u104F\u109E\u109F\u10C6\u10C8-\u10CC\u10CE\u10CF\u10FB\u1249\u124E\u124F\u1257\u1259\u125E\u125F\u1289\u128E\u128F\u12B1\u12B6\u12B7\u12BF\u12C1\u12C6\u12C7\u12D7\u1311\u1316\u1317\u135B\u135C\u1360-\u137F\u1390-\u139F\u13F6\u13F7\u13FE-\u1400\u166D\u166E\u1680\u169B-\u169F\u16EB-\u16ED\u16F9-\u16FF\u170D\u1715-\u171F\u1735-\u173F\u1754-\u175F\u176D\u1771\u1774-\u177F\u17D4-\u17D6\u17D8-\u17DB\u17DE\u17DF\u17EA-\u180A\u180E\u180F\u181A-\u181F\u1879-\u187F\u18AB-\u18AF\u18F6-\u18FF\u191F\u192C-\u192F\u193C-\u1945\u196E\u196F\u1975-\u197F\u19AC-\u19AF\u19CA-\u19CF\u19DA-\u19FF\u1A1C-\u1A1F\u1A5F\u1A7D\u1A7E\u1A8A-\u1A8F\u1A9A-\u1AA6\u1AA8-\u1AAF\u1AC1-\u1AFF\u1B4C-\u1B4F\u1B5A-\u1B6A\u1B74-\u1B7F\u1BF4-\u1BFF\u1C38-\u1C3F\u1C4A-\u1C4C\u1C7E\u1C7F\u1C89-\u1C8F\u1CBB\u1CBC\u1CC0-\u1CCF\u1CD3\u1CFB-\u1CFF\u1DFA\u1F16\u1F17\u1F1E\u1F1F\u1F46\u1F47\u1F4E\u1F4F\u1F58\u1F5A\u1F5C\u1F5E\u1F7E\u1F7F\u1FB5\u1FBD\u1FBF-\u1FC1\u1FC5\u1FCD-\u1FCF\u1FD4\u1FD5\u1FDC-\u1FDF\u1FED-\u1FF1\u1FF5\u1FFD-\u203E\u2041-\u2053\u2055-\u2070\u2072-\u207E\u2080-\u208F\u209D-\u20CF\u20F1-\u2101\u2103-\u2106\u2108\u2109\u2114\u2116-\u2118\u211E-\u2123\u2125\u2127\u2129\u212E\u213A\u213B\u2140-\u2144\u214A-\u214D\u214F-\u215F\u2189-\u24B5\u24EA-\u2BFF\u2C2F\u2C5F\u2CE5-\u2CEA\u2CF4-\u2CFF\u2D26\u2D28-\u2D2C\u2D2E\u2D2F\u2D68-\u2D6E\u2D70-\u2D7E\u2D97-\u2D9F\u2DA7\u2DAF\u2DB7\u2DBF\u2DC7\u2DCF\u2DD7\u2DDF\u2E00-\u2E2E\u2E30-\u3004\u3008-\u3020\u3030\u3036\u3037\u303D-\u3040\u3097\u3098\u309B\u309C\u30A0\u30FB\u3100-\u3104\u3130\u318F-\u319F\u31C0-\u31EF\u3200-\u33FF\u4DC0-\u4DFF\u9FFD-\u9FFF\uA48D-\uA4CF\uA4FE\uA4FF\uA60D-\uA60F\uA62C-\uA63F\uA673\uA67E\uA6F2-\uA716\uA720\uA721\uA789\uA78A\uA7C0\uA7C1\uA7CB-\uA7F4\uA828-\uA82B\uA82D-\uA83F\uA874-\uA87F\uA8C6-\uA8CF\uA8DA-\uA8DF\uA8F8-\uA8FA\uA8FC\uA92E\uA92F\uA954-\uA95F\uA97D-\uA97F\uA9C1-\uA9CE\uA9DA-\uA9DF\uA9FF\uAA37-\uAA3F\uAA4E\uAA4F\uAA5A-\uAA5F\uAA77-\uAA79\uAAC3-\uAADA\uAADE\uAADF\uAAF0\uAAF1\uAAF7-\uAB00\uAB07\uAB08\uAB0F\uAB10\uAB17-\uAB1F\uAB27\uAB2F\uAB5B\uAB6A-\uAB6F\uABEB\uABEE\uABEF\uABFA-\uABFF\uD7A4-\uD7AF\uD7C7-\uD7CA\uD7FC-\uD7FF\uE000-\uF8FF\uFA6E\uFA6F\uFADA-\uFAFF\uFB07-\uFB12\uFB18-\uFB1C\uFB29\uFB37\uFB3D\uFB3F\uFB42\uFB45\uFBB2-\uFBD2\uFD3E-\uFD4F\uFD90\uFD91\uFDC8-\uFDEF\uFDFC-\uFDFF\uFE10-\uFE1F\uFE30-\uFE32\uFE35-\uFE4C\uFE50-\uFE6F\uFE75\uFEFD-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF3E\uFF40\uFF5B-\uFF65\uFFBF-\uFFC1\uFFC8\uFFC9\uFFD0\uFFD1\uFFD8\uFFD9\uFFDD-\uFFFF]|\uD800[\uDC0C\uDC27\uDC3B\uDC3E\uDC4E\uDC4F\uDC5E-\uDC7F\uDCFB-\uDD3F\uDD75-\uDDFC\uDDFE-\uDE7F\uDE9D-\uDE9F\uDED1-\uDEDF\uDEE1-\uDEFF\uDF20-\uDF2C\uDF4B-\uDF4F\uDF7B-\uDF7F\uDF9E\uDF9F\uDFC4-\uDFC7\uDFD0\uDFD6-\uDFFF]|\uD801[\uDC9E\uDC9F\uDCAA-\uDCAF\uDCD4-\uDCD7\uDCFC-\uDCFF\uDD28-\uDD2F\uDD64-\uDDFF\uDF37-\uDF3F\uDF56-\uDF5F\uDF68-\uDFFF]|\uD802[\uDC06\uDC07\uDC09\uDC36\uDC39-\uDC3B\uDC3D\uDC3E\uDC56-\uDC5F\uDC77-\uDC7F\uDC9F-\uDCDF\uDCF3\uDCF6-\uDCFF\uDD16-\uDD1F\uDD3A-\uDD7F\uDDB8-\uDDBD\uDDC0-\uDDFF\uDE04\uDE07-\uDE0B\uDE14\uDE18\uDE36\uDE37\uDE3B-\uDE3E\uDE40-\uDE5F\uDE7D-\uDE7F\uDE9D-\uDEBF\uDEC8\uDEE7-\uDEFF\uDF36-\uDF3F\uDF56-\uDF5F\uDF73-\uDF7F\uDF92-\uDFFF]|\uD803[\uDC49-\uDC7F\uDCB3-\uDCBF\uDCF3-\uDCFF\uDD28-\uDD2F\uDD3A-\uDE7F\uDEAA\uDEAD-\uDEAF\uDEB2-\uDEFF\uDF1D-\uDF26\uDF28-\uDF2F\uDF51-\uDFAF\uDFC5-\uDFDF\uDFF7-\uDFFF]|\uD804[\uDC47-\uDC65\uDC70-\uDC7E\uDCBB-\uDCCF\uDCE9-\uDCEF\uDCFA-\uDCFF\uDD35\uDD40-\uDD43\uDD48-\uDD4F\uDD74\uDD75\uDD77-\uDD7F\uDDC5-\uDDC8\uDDCD\uDDDB\uDDDD-\uDDFF\uDE12\uDE38-\uDE3D\uDE3F-\uDE7F\uDE87\uDE89\uDE8E\uDE9E\uDEA9-\uDEAF\uDEEB-\uDEEF\uDEFA-\uDEFF\uDF04\uDF0D\uDF0E\uDF11\uDF12\uDF29\uDF31\uDF34\uDF3A\uDF45\uDF46\uDF49\uDF4A\uDF4E\uDF4F\uDF51-\uDF56\uDF58-\uDF5C\uDF64\uDF65\uDF6D-\uDF6F\uDF75-\uDFFF]|\uD805[\uDC4B-\uDC4F\uDC5A-\uDC5D\uDC62-\uDC7F\uDCC6\uDCC8-\uDCCF\uDCDA-\uDD7F\uDDB6\uDDB7\uDDC1-\uDDD7\uDDDE-\uDDFF\uDE41-\uDE43\uDE45-\uDE4F\uDE5A-\uDE7F\uDEB9-\uDEBF\uDECA-\uDEFF\uDF1B\uDF1C\uDF2C-\uDF2F\uDF3A-\uDFFF]|\uD806[\uDC3B-\uDC9F\uDCEA-\uDCFE\uDD07\uDD08\uDD0A\uDD0B\uDD14\uDD17\uDD36\uDD39\uDD3A\uDD44-\uDD4F\uDD5A-\uDD9F\uDDA8\uDDA9\uDDD8\uDDD9\uDDE2\uDDE5-\uDDFF\uDE3F-\uDE46\uDE48-\uDE4F\uDE9A-\uDE9C\uDE9E-\uDEBF\uDEF9-\uDFFF]|\uD807[\uDC09\uDC37\uDC41-\uDC4F\uDC5A-\uDC71\uDC90\uDC91\uDCA8\uDCB7-\uDCFF\uDD07\uDD0A\uDD37-\uDD39\uDD3B\uDD3E\uDD48-\uDD4F\uDD5A-\uDD5F\uDD66\uDD69\uDD8F\uDD92\uDD99-\uDD9F\uDDAA-\uDEDF\uDEF7-\uDFAF\uDFB1-\uDFFF]|\uD808[\uDF9A-\uDFFF]|\uD809[\uDC6F-\uDC7F\uDD44-\uDFFF]|[\uD80A\uD80B\uD80E-\uD810\uD812-\uD819\uD824-\uD82B\uD82D\uD82E\uD830-\uD833\uD837\uD839\uD83D\uD83F\uD87B-\uD87D\uD87F\uD885-\uDB3F\uDB41-\uDBFF][\uDC00-\uDFFF]|\uD80D[\uDC2F-\uDFFF]|\uD811[\uDE47-\uDFFF]|\uD81A[\uDE39-\uDE3F\uDE5F\uDE6A-\uDECF\uDEEE\uDEEF\uDEF5-\uDEFF\uDF37-\uDF3F\uDF44-\uDF4F\uDF5A-\uDF62\uDF78-\uDF7C\uDF90-\uDFFF]|\uD81B[\uDC00-\uDE3F\uDE80-\uDEFF\uDF4B-\uDF4E\uDF88-\uDF8E\uDFA0-\uDFDF\uDFE2\uDFE5-\uDFEF\uDFF2-\uDFFF]|\uD821[\uDFF8-\uDFFF]|\uD823[\uDCD6-\uDCFF\uDD09-\uDFFF]|\uD82C[\uDD1F-\uDD4F\uDD53-\uDD63\uDD68-\uDD6F\uDEFC-\uDFFF]|\uD82F[\uDC6B-\uDC6F\uDC7D-\uDC7F\uDC89-\uDC8F\uDC9A-\uDC9C\uDC9F-\uDFFF]|\uD834[\uDC00-\uDD64\uDD6A-\uDD6C\uDD73-\uDD7A\uDD83\uDD84\uDD8C-\uDDA9\uDDAE-\uDE41\uDE45-\uDFFF]|\uD835[\uDC55\uDC9D\uDCA0\uDCA1\uDCA3\uDCA4\uDCA7\uDCA8\uDCAD\uDCBA\uDCBC\uDCC4\uDD06\uDD0B\uDD0C\uDD15\uDD1D\uDD3A\uDD3F\uDD45\uDD47-\uDD49\uDD51\uDEA6\uDEA7\uDEC1\uDEDB\uDEFB\uDF15\uDF35\uDF4F\uDF6F\uDF89\uDFA9\uDFC3\uDFCC\uDFCD]|\uD836[\uDC00-\uDDFF\uDE37-\uDE3A\uDE6D-\uDE74\uDE76-\uDE83\uDE85-\uDE9A\uDEA0\uDEB0-\uDFFF]|\uD838[\uDC07\uDC19\uDC1A\uDC22\uDC25\uDC2B-\uDCFF\uDD2D-\uDD2F\uDD3E\uDD3F\uDD4A-\uDD4D\uDD4F-\uDEBF\uDEFA-\uDFFF]|\uD83A[\uDCC5-\uDCCF\uDCD7-\uDCFF\uDD4C-\uDD4F\uDD5A-\uDFFF]|\uD83B[\uDC00-\uDDFF\uDE04\uDE20\uDE23\uDE25\uDE26\uDE28\uDE33\uDE38\uDE3A\uDE3C-\uDE41\uDE43-\uDE46\uDE48\uDE4A\uDE4C\uDE50\uDE53\uDE55\uDE56\uDE58\uDE5A\uDE5C\uDE5E\uDE60\uDE63\uDE65\uDE66\uDE6B\uDE73\uDE78\uDE7D\uDE7F\uDE8A\uDE9C-\uDEA0\uDEA4\uDEAA\uDEBC-\uDFFF]|\uD83C[\uDC00-\uDD2F\uDD4A-\uDD4F\uDD6A-\uDD6F\uDD8A-\uDFFF]|\uD83E[\uDC00-\uDFEF\uDFFA-\uDFFF]|\uD869[\uDEDE-\uDEFF]|\uD86D[\uDF35-\uDF3F]|\uD86E[\uDC1E\uDC1F]|\uD873[\uDEA2-\uDEAF]|\uD87A[\uDFE1-\uDFFF]|\uD87E[\uDE1E-\uDFFF]|\uD884[\uDF4B-\uDFFF]|\uDB40[\uDC00-\uDCFF\uDDF0-\uDFFF]/g;
+  }
+});
+
+// ../../node_modules/.pnpm/github-slugger@2.0.0/node_modules/github-slugger/index.js
+function slug(value2, maintainCase) {
+  if (typeof value2 !== "string") return "";
+  if (!maintainCase) value2 = value2.toLowerCase();
+  return value2.replace(regex, "").replace(/ /g, "-");
+}
+var own, BananaSlug;
+var init_github_slugger = __esm({
+  "../../node_modules/.pnpm/github-slugger@2.0.0/node_modules/github-slugger/index.js"() {
+    init_regex();
+    own = Object.hasOwnProperty;
+    BananaSlug = class {
+      /**
+       * Create a new slug class.
+       */
+      constructor() {
+        this.occurrences;
+        this.reset();
+      }
+      /**
+       * Generate a unique slug.
+      *
+      * Tracks previously generated slugs: repeated calls with the same value
+      * will result in different slugs.
+      * Use the `slug` function to get same slugs.
+       *
+       * @param  {string} value
+       *   String of text to slugify
+       * @param  {boolean} [maintainCase=false]
+       *   Keep the current case, otherwise make all lowercase
+       * @return {string}
+       *   A unique slug string
+       */
+      slug(value2, maintainCase) {
+        const self = this;
+        let result = slug(value2, maintainCase === true);
+        const originalSlug = result;
+        while (own.call(self.occurrences, result)) {
+          self.occurrences[originalSlug]++;
+          result = originalSlug + "-" + self.occurrences[originalSlug];
+        }
+        self.occurrences[result] = 0;
+        return result;
+      }
+      /**
+       * Reset - Forget all previous slugs
+       *
+       * @return void
+       */
+      reset() {
+        this.occurrences = /* @__PURE__ */ Object.create(null);
+      }
+    };
+  }
+});
+
+// ../rule-kit/dist/slug.js
+var githubSlugger;
+var init_slug = __esm({
+  "../rule-kit/dist/slug.js"() {
+    "use strict";
+    init_github_slugger();
+    githubSlugger = () => new BananaSlug();
   }
 });
 
@@ -21246,6 +20017,598 @@ var require_mod = __commonJS({
       return arr[min_index];
     };
     exports.closest = closest2;
+  }
+});
+
+// ../rule-kit/dist/suggest.js
+function closest(input2, candidates2) {
+  const wanted = normalizeForMatch(input2);
+  let best;
+  let bestDistance = Infinity;
+  let tie = false;
+  const seen = /* @__PURE__ */ new Set();
+  for (const candidate2 of candidates2) {
+    if (seen.has(candidate2))
+      continue;
+    seen.add(candidate2);
+    const d = (0, import_fastest_levenshtein.distance)(wanted, normalizeForMatch(candidate2));
+    if (d < bestDistance) {
+      best = candidate2;
+      bestDistance = d;
+      tie = false;
+    } else if (d === bestDistance) {
+      tie = true;
+    }
+  }
+  if (best === void 0 || tie)
+    return void 0;
+  const limit = Math.max(2, Math.floor(Math.max(wanted.length, 1) * 0.4));
+  return bestDistance <= limit ? best : void 0;
+}
+function normalizeForMatch(value2) {
+  return value2.toLowerCase().replace(/&/g, " and ").replace(/[\s_-]+/g, " ").trim();
+}
+function trimEnd(value2, chars = "/") {
+  let end = value2.length;
+  while (end > 0 && chars.includes(value2.charAt(end - 1)))
+    end--;
+  return value2.slice(0, end);
+}
+var import_fastest_levenshtein;
+var init_suggest = __esm({
+  "../rule-kit/dist/suggest.js"() {
+    "use strict";
+    import_fastest_levenshtein = __toESM(require_mod(), 1);
+  }
+});
+
+// ../rule-kit/dist/position.js
+function rangeOf(lines, start, end) {
+  return { start: lines.point(start), end: lines.point(end) };
+}
+var LineIndex;
+var init_position = __esm({
+  "../rule-kit/dist/position.js"() {
+    "use strict";
+    LineIndex = class {
+      starts = [0];
+      constructor(text3) {
+        for (let i = text3.indexOf("\n"); i !== -1; i = text3.indexOf("\n", i + 1)) {
+          this.starts.push(i + 1);
+        }
+      }
+      point(offset) {
+        let low = 0;
+        let high = this.starts.length - 1;
+        while (low < high) {
+          const mid = low + high + 1 >> 1;
+          if (this.starts[mid] <= offset)
+            low = mid;
+          else
+            high = mid - 1;
+        }
+        return { line: low + 1, column: offset - this.starts[low] + 1, offset };
+      }
+      offset(line, column) {
+        const start = this.starts[Math.min(Math.max(line - 1, 0), this.starts.length - 1)] ?? 0;
+        return start + column - 1;
+      }
+    };
+  }
+});
+
+// ../rule-kit/dist/scan.js
+function textSegments(tree, source) {
+  const segments = [];
+  const walk = (node2) => {
+    const type = node2.type;
+    if (type === "code" || type === "inlineCode" || type === "html" || type === "yaml")
+      return;
+    if (type === "text") {
+      const start = node2.position?.start.offset;
+      const end = node2.position?.end.offset;
+      if (start !== void 0 && end !== void 0)
+        segments.push({ node: node2, raw: source.slice(start, end), offset: start });
+      return;
+    }
+    if ("children" in node2)
+      for (const child of node2.children)
+        walk(child);
+  };
+  walk(tree);
+  return segments;
+}
+var init_scan = __esm({
+  "../rule-kit/dist/scan.js"() {
+    "use strict";
+  }
+});
+
+// ../rule-kit/dist/footnote.js
+function footnoteKey(label) {
+  return label.replace(/[\t\n\r ]+/g, " ").trim().toLowerCase().toUpperCase();
+}
+function footnoteLabelRange(source, lines, start) {
+  const close2 = source.indexOf("]:", start);
+  const lineEnd = source.indexOf("\n", start);
+  const end = close2 !== -1 && (lineEnd === -1 || close2 < lineEnd) ? close2 + 2 : lineEnd === -1 ? source.length : lineEnd;
+  return rangeOf(lines, start, end);
+}
+var init_footnote = __esm({
+  "../rule-kit/dist/footnote.js"() {
+    "use strict";
+    init_position();
+  }
+});
+
+// ../rule-kit/dist/index.js
+var init_dist = __esm({
+  "../rule-kit/dist/index.js"() {
+    "use strict";
+    init_define_rule();
+    init_slug();
+    init_suggest();
+    init_position();
+    init_scan();
+    init_footnote();
+  }
+});
+
+// ../core/dist/content-index.js
+import path2 from "node:path";
+function candidate(value2, articlePath) {
+  return { value: value2, normalized: normalizeForMatch(value2), ...articlePath ? { path: articlePath } : {} };
+}
+function candidates(values) {
+  const seen = /* @__PURE__ */ new Set();
+  const list3 = [];
+  for (const value2 of values) {
+    const item = candidate(value2);
+    if (seen.has(item.normalized))
+      continue;
+    seen.add(item.normalized);
+    list3.push(item);
+  }
+  return list3;
+}
+function rank(input2, list3, max, limitBase, skip, paths = false) {
+  const wanted = normalizeForMatch(input2);
+  const limit = Math.max(2, Math.floor(Math.max(normalizeForMatch(limitBase).length, 1) * 0.4));
+  const wantedSlash = paths ? wanted.lastIndexOf("/") : -1;
+  const wantedName = paths ? wanted.slice(wantedSlash + 1) : wanted;
+  const scored = [];
+  for (const item of list3) {
+    let name = item.normalized;
+    let folderCost = 0;
+    if (paths) {
+      const slash = name.lastIndexOf("/");
+      folderCost = slash === wantedSlash && name.startsWith(wanted.slice(0, wantedSlash + 1)) ? 0 : 1;
+      name = name.slice(slash + 1);
+    }
+    if (Math.abs(name.length - wantedName.length) + folderCost > limit || skip?.(item))
+      continue;
+    const d = (0, import_fastest_levenshtein2.distance)(wantedName, name) + folderCost;
+    if (d <= limit)
+      scored.push({ candidate: item, distance: d });
+  }
+  scored.sort((a, b) => a.distance - b.distance || compare(a.candidate.value, b.candidate.value));
+  return scored.slice(0, max).map((s) => s.candidate);
+}
+function suggest(input2, list3, format = (match) => match.value, limitBase = input2, skip, paths = false) {
+  const matches = rank(input2, list3, MAX_SUGGESTIONS, limitBase, skip, paths).map(format);
+  return matches.length ? { suggestion: matches[0], suggestions: matches } : {};
+}
+function isAssetName(name) {
+  const base = name.slice(name.lastIndexOf("/") + 1);
+  return /\.[a-z\d]+$/i.test(base) && !/\.md$/i.test(base);
+}
+function isArticlePath(written, image) {
+  if (image)
+    return false;
+  const base = trimEnd(written).split("/").pop() ?? "";
+  return /\.md$/i.test(base) || !base.includes(".");
+}
+function looksLikeSlug(value2) {
+  return /^[\p{Ll}\p{N}_-]+$/u.test(value2) && value2.includes("-");
+}
+function wikiKeysOf(article) {
+  const keys = titleKeysOf(article);
+  keys.add(wikiKey(article.stem));
+  keys.add(wikiKey(article.id));
+  return keys;
+}
+function titleKeysOf(article) {
+  const keys = /* @__PURE__ */ new Set();
+  if (article.title?.trim())
+    keys.add(wikiKey(article.title));
+  for (const alias of article.aliases)
+    if (alias.trim())
+      keys.add(wikiKey(alias));
+  return keys;
+}
+function wikiKey(value2) {
+  return value2.normalize("NFC").trim().replace(/\.md$/i, "").replace(/\s+/g, " ").toLowerCase();
+}
+function addTo(map, key, value2) {
+  const list3 = map.get(key);
+  if (!list3)
+    map.set(key, [value2]);
+  else if (!list3.includes(value2))
+    list3.push(value2);
+}
+function removeFrom(map, key, value2) {
+  const list3 = map.get(key);
+  if (!list3)
+    return;
+  const at = list3.indexOf(value2);
+  if (at !== -1)
+    list3.splice(at, 1);
+  if (list3.length === 0)
+    map.delete(key);
+}
+function compare(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function isInside(root, file) {
+  if (file.startsWith(root.endsWith(path2.sep) ? root : root + path2.sep) && !file.includes(`${path2.sep}..`))
+    return true;
+  const relative2 = path2.relative(root, file);
+  return relative2 === "" || relative2 !== ".." && !relative2.startsWith(`..${path2.sep}`) && !path2.isAbsolute(relative2);
+}
+var import_fastest_levenshtein2, MAX_SUGGESTIONS, KnowledgeIndex;
+var init_content_index = __esm({
+  "../core/dist/content-index.js"() {
+    "use strict";
+    init_dist();
+    import_fastest_levenshtein2 = __toESM(require_mod(), 1);
+    MAX_SUGGESTIONS = 5;
+    KnowledgeIndex = class {
+      contentRoot;
+      projectRoot;
+      byPath = /* @__PURE__ */ new Map();
+      /** Exact ids: site-absolute links are case-sensitive like the URLs they stand for. */
+      exactIds = /* @__PURE__ */ new Map();
+      /** Lower-cased ids, for `byId` and wiki `[[category/stem]]`. */
+      foldedIds = /* @__PURE__ */ new Map();
+      /** Title, aliases, stem and id of every article, normalised (`wikiKey`). */
+      wikiKeys = /* @__PURE__ */ new Map();
+      /** Titles and aliases only, normalised (`wikiKey`). */
+      titleKeys = /* @__PURE__ */ new Map();
+      /**
+       * Folders that hold articles (at any depth), with how many: a link to one
+       * is a folder page on GitHub and on the site (`/<category>/`).
+       */
+      folders = /* @__PURE__ */ new Map();
+      anchorSets = /* @__PURE__ */ new WeakMap();
+      /** Heading text (as `wikiKey`) to its anchor, first heading first; built per article on first use. */
+      headingKeys = /* @__PURE__ */ new WeakMap();
+      /** Names and paths normalised once for suggestions; rebuilt after an update, on the next failure. */
+      suggestionLists;
+      fileExists;
+      backlinkMap;
+      suggesting = true;
+      constructor(articles, options) {
+        this.contentRoot = options.contentRoot;
+        this.projectRoot = options.projectRoot;
+        this.fileExists = options.fileExists;
+        for (const article of articles)
+          this.add(article);
+      }
+      articles() {
+        return this.byPath.values();
+      }
+      get size() {
+        return this.byPath.size;
+      }
+      get(filePath) {
+        return this.byPath.get(filePath);
+      }
+      byId(id) {
+        return this.exactIds.get(id)?.[0] ?? this.foldedIds.get(id.toLowerCase())?.[0];
+      }
+      findWikiTargets(target) {
+        return this.wikiKeys.get(wikiKey(target)) ?? [];
+      }
+      findByTitle(name) {
+        return this.titleKeys.get(wikiKey(name)) ?? [];
+      }
+      /** Adds an article or replaces the one at the same path (the language server's incremental update). */
+      upsert(article) {
+        this.remove(article.path);
+        this.add(article);
+      }
+      /** Forgets the article at `filePath`; links to it stop resolving. */
+      remove(filePath) {
+        const old = this.byPath.get(filePath);
+        if (!old)
+          return;
+        this.byPath.delete(filePath);
+        removeFrom(this.exactIds, old.id, old);
+        removeFrom(this.foldedIds, old.id.toLowerCase(), old);
+        for (const key of wikiKeysOf(old))
+          removeFrom(this.wikiKeys, key, old);
+        for (const key of titleKeysOf(old))
+          removeFrom(this.titleKeys, key, old);
+        this.suggestionLists = void 0;
+        for (const folder of this.foldersOf(old)) {
+          const count = (this.folders.get(folder) ?? 1) - 1;
+          if (count > 0)
+            this.folders.set(folder, count);
+          else
+            this.folders.delete(folder);
+        }
+        this.backlinkMap = void 0;
+      }
+      resolveLink(from, link) {
+        switch (link.kind) {
+          case "anchor":
+            return this.checkAnchor(from, link.anchor ?? "");
+          case "wiki":
+            return this.resolveWiki(from, link);
+          case "absolute":
+            return this.resolveAbsolute(link);
+          case "relative":
+            return this.resolveRelative(from, link);
+        }
+      }
+      backlinks(filePath) {
+        if (!this.backlinkMap) {
+          const map = /* @__PURE__ */ new Map();
+          this.suggesting = false;
+          try {
+            for (const from of this.byPath.values()) {
+              for (const link of from.links) {
+                const resolution = this.resolveLink(from, link);
+                const target = resolution.status === "ok" ? resolution.target : void 0;
+                if (!target || target === from)
+                  continue;
+                const list3 = map.get(target.path);
+                if (list3)
+                  list3.push({ from, link });
+                else
+                  map.set(target.path, [{ from, link }]);
+              }
+            }
+          } finally {
+            this.suggesting = true;
+          }
+          this.backlinkMap = map;
+        }
+        return this.backlinkMap.get(filePath) ?? [];
+      }
+      add(article) {
+        if (this.byPath.has(article.path))
+          this.remove(article.path);
+        this.byPath.set(article.path, article);
+        addTo(this.exactIds, article.id, article);
+        addTo(this.foldedIds, article.id.toLowerCase(), article);
+        for (const key of wikiKeysOf(article))
+          addTo(this.wikiKeys, key, article);
+        for (const key of titleKeysOf(article))
+          addTo(this.titleKeys, key, article);
+        for (const folder of this.foldersOf(article))
+          this.folders.set(folder, (this.folders.get(folder) ?? 0) + 1);
+        this.backlinkMap = void 0;
+        this.suggestionLists = void 0;
+      }
+      offer(make) {
+        return this.suggesting ? make() : {};
+      }
+      /** The folders from an article's own up to the content root (or the file system root for one outside it). */
+      *foldersOf(article) {
+        let folder = path2.dirname(article.path);
+        for (; ; ) {
+          yield folder;
+          const parent = path2.dirname(folder);
+          if (folder === this.contentRoot || parent === folder)
+            return;
+          folder = parent;
+        }
+      }
+      resolveWiki(from, link) {
+        const targetName = link.target ?? "";
+        if (targetName === "") {
+          if (link.anchor === void 0)
+            return { status: "missing-target", path: "" };
+          return this.checkWikiHeading(from, link.anchor);
+        }
+        if (link.image && isAssetName(targetName))
+          return this.resolveEmbed(from, targetName);
+        const candidates2 = this.findWikiTargets(targetName);
+        if (candidates2.length > 1) {
+          return { status: "ambiguous", candidates: [...candidates2].sort((a, b) => compare(a.id, b.id)) };
+        }
+        const target = candidates2[0];
+        if (!target)
+          return { status: "missing-target", path: targetName, ...this.offer(() => suggest(targetName, this.lists().wikiNames)) };
+        return this.checkWikiHeading(target, link.anchor);
+      }
+      /**
+       * `![[diagram.svg]]` names a file beside the linking article or under the
+       * content root. (Obsidian also searches the whole vault by file name; the
+       * index does not list assets, so such an embed must use one of these two.)
+       */
+      resolveEmbed(from, name) {
+        for (const base of [path2.dirname(from.path), this.contentRoot]) {
+          const file = path2.resolve(base, name);
+          if (!isInside(this.projectRoot, file))
+            return { status: "outside-repo", path: name };
+          if (this.fileExists(file))
+            return { status: "ok", file };
+        }
+        return { status: "missing-target", path: name };
+      }
+      /**
+       * A wiki heading part names a heading by its text (case-insensitive,
+       * whitespace collapsed; a repeated heading text means the first) or by an
+       * anchor, which reaches the later ones: `[[Page#examples-1]]`.
+       */
+      checkWikiHeading(target, heading) {
+        if (heading === void 0 || heading === "")
+          return { status: "ok", target };
+        let byText = this.headingKeys.get(target);
+        if (!byText) {
+          byText = /* @__PURE__ */ new Map();
+          for (const h of target.headings)
+            if (!byText.has(wikiKey(h.text)))
+              byText.set(wikiKey(h.text), h.slug);
+          this.headingKeys.set(target, byText);
+        }
+        const slug2 = byText.get(wikiKey(heading));
+        if (slug2 !== void 0)
+          return { status: "ok", target, anchor: slug2 };
+        if (this.hasAnchor(target, heading))
+          return { status: "ok", target, anchor: heading };
+        const names = looksLikeSlug(heading) ? target.anchors : target.headings.map((h) => h.text);
+        return { status: "missing-anchor", target, anchor: heading, ...this.offer(() => suggest(heading, candidates(names))) };
+      }
+      /**
+       * GitHub's anchors are lower case and its page script also matches a
+       * fragment lower-cased, so `#How-It-Works` reaches `how-it-works`.
+       */
+      checkAnchor(target, anchor) {
+        if (anchor === "" || this.hasAnchor(target, anchor))
+          return { status: "ok", target, ...anchor ? { anchor } : {} };
+        return { status: "missing-anchor", target, anchor, ...this.offer(() => suggest(anchor, candidates(target.anchors))) };
+      }
+      hasAnchor(target, anchor) {
+        let anchors = this.anchorSets.get(target);
+        if (!anchors) {
+          anchors = new Set(target.anchors);
+          this.anchorSets.set(target, anchors);
+        }
+        return anchors.has(anchor) || anchors.has(anchor.toLowerCase());
+      }
+      /**
+       * `/<category>/<stem>`, with or without `.md` or a trailing slash, is the
+       * article's page; `/` and folders holding articles (`/<category>/`) are the
+       * site's own pages; anything else must be a file under the content root
+       * (an asset).
+       */
+      resolveAbsolute(link) {
+        const written = link.path ?? "";
+        const sitePath = trimEnd(written.replace(/^\/+/, ""));
+        const file = path2.resolve(this.contentRoot, sitePath);
+        if (!isInside(this.projectRoot, file))
+          return { status: "outside-repo", path: written };
+        const id = sitePath.replace(/\.md$/i, "");
+        const article = this.exactIds.get(id)?.[0] ?? this.exactIds.get(`${id}/index`)?.[0];
+        if (article)
+          return this.withAnchor(article, link);
+        if (sitePath === "" || this.folders.has(file))
+          return { status: "ok" };
+        if (this.fileExists(file))
+          return { status: "ok", file };
+        if (!isArticlePath(sitePath, link.image))
+          return { status: "missing-target", path: written };
+        const extension2 = /\.md$/i.test(sitePath) ? ".md" : "";
+        const slash = written.endsWith("/") ? "/" : "";
+        return { status: "missing-target", path: written, ...this.offer(() => suggest(id, this.lists().ids, (match) => `/${match.value}${extension2}${slash}`, id.slice(id.lastIndexOf("/") + 1), void 0, true)) };
+      }
+      /** Relative to the linking file, as GitHub and most site generators resolve them. */
+      resolveRelative(from, link) {
+        const written = link.path ?? "";
+        const file = path2.resolve(path2.dirname(from.path), written);
+        if (!isInside(this.projectRoot, file))
+          return { status: "outside-repo", path: written };
+        const article = this.byPath.get(file) ?? // Extensionless links (`../x/y`) reach `y.md`, and a folder its index page.
+        (!link.image && !/\.md$/i.test(file) ? this.byPath.get(`${file}.md`) ?? this.byPath.get(path2.join(file, "index.md")) ?? this.byPath.get(path2.join(file, "README.md")) : void 0);
+        if (article)
+          return this.withAnchor(article, link);
+        if (this.fileExists(file))
+          return { status: "ok", file };
+        if (!link.image && this.folders.has(file))
+          return { status: "ok" };
+        if (!isArticlePath(written, link.image))
+          return { status: "missing-target", path: written };
+        return { status: "missing-target", path: written, ...this.offer(() => this.suggestRelative(from, written, file)) };
+      }
+      /**
+       * Compares content-relative paths (so `../reasoning/reac` finds
+       * `reasoning/react` however the link climbed there), then writes each
+       * match the way the author wrote the link: same folder prefix, `./`, and
+       * `.md` or not.
+       */
+      suggestRelative(from, written, file) {
+        const keepExtension = /\.md$/i.test(written);
+        const strip = (value2) => keepExtension ? value2 : value2.replace(/\.md$/i, "");
+        const fromDir = path2.dirname(from.path);
+        const writtenDir = written.slice(0, written.lastIndexOf("/") + 1);
+        const format = (match) => {
+          const candidate2 = match.path;
+          if (path2.dirname(candidate2) === path2.dirname(file))
+            return `${writtenDir}${path2.basename(strip(candidate2))}`;
+          const relative2 = path2.relative(fromDir, strip(candidate2)).split(path2.sep).join("/");
+          return written.startsWith("./") && !relative2.startsWith("../") ? `./${relative2}` : relative2;
+        };
+        const wanted = strip(path2.relative(this.contentRoot, file).split(path2.sep).join("/"));
+        const lists = this.lists();
+        return suggest(
+          wanted,
+          keepExtension ? lists.paths : lists.stems,
+          format,
+          wanted.slice(wanted.lastIndexOf("/") + 1),
+          // A file rarely means to link to itself: do not offer it.
+          (candidate2) => candidate2.path === from.path,
+          true
+        );
+      }
+      withAnchor(article, link) {
+        return link.anchor !== void 0 ? this.checkAnchor(article, link.anchor) : { status: "ok", target: article };
+      }
+      lists() {
+        if (!this.suggestionLists) {
+          const wikiNames = [];
+          const ids = [];
+          const paths = [];
+          const stems = [];
+          for (const article of this.byPath.values()) {
+            if (article.title)
+              wikiNames.push(article.title);
+            wikiNames.push(...article.aliases, article.id);
+            ids.push(article.id);
+            const relative2 = path2.relative(this.contentRoot, article.path).split(path2.sep).join("/");
+            paths.push(candidate(relative2, article.path));
+            stems.push(candidate(relative2.replace(/\.md$/i, ""), article.path));
+          }
+          this.suggestionLists = { wikiNames: candidates(wikiNames), ids: candidates(ids), paths, stems };
+        }
+        return this.suggestionLists;
+      }
+    };
+  }
+});
+
+// ../core/dist/directives.js
+function applyDirectives(diagnostics, facts) {
+  return diagnostics.filter((diagnostic) => {
+    if (diagnostic.ruleId === "internal-error")
+      return true;
+    const directives = facts.get(diagnostic.file)?.directives;
+    if (!directives?.length)
+      return true;
+    return !isSilenced(diagnostic, directives);
+  });
+}
+function isSilenced(diagnostic, directives) {
+  const applies = (rules) => rules.length === 0 || rules.includes(diagnostic.ruleId);
+  let disabled = false;
+  for (const directive of directives) {
+    if (directive.kind === "disable-next-line") {
+      if (directive.targetLine === diagnostic.line && applies(directive.rules))
+        return true;
+      continue;
+    }
+    if (directive.line > diagnostic.line)
+      break;
+    if (applies(directive.rules))
+      disabled = directive.kind === "disable";
+  }
+  return disabled;
+}
+var init_directives = __esm({
+  "../core/dist/directives.js"() {
+    "use strict";
   }
 });
 
@@ -22114,6 +21477,1927 @@ var require_ignore = __commonJS({
   }
 });
 
+// ../core/dist/discovery.js
+import path3 from "node:path";
+async function discover(workspace, options) {
+  const isIgnored = await createIgnoreFilter(workspace, options);
+  const files = await workspace.listMarkdown(options.contentRoot);
+  return files.filter((file) => !isIgnored(file)).sort();
+}
+async function createIgnoreFilter(workspace, options) {
+  const matcher = (0, import_ignore.default)();
+  let patterns = options.ignore.length > 0;
+  for (const name of [".gitignore", ".kblintignore"]) {
+    const text3 = await workspace.readText(path3.join(options.projectRoot, name));
+    if (text3) {
+      matcher.add(text3);
+      patterns = true;
+    }
+  }
+  if (!patterns)
+    return () => false;
+  matcher.add(options.ignore);
+  const root = options.projectRoot;
+  return (absolutePath) => {
+    const inside = absolutePath.length > root.length + 1 && absolutePath.startsWith(root) && absolutePath[root.length] === path3.sep;
+    const relative2 = (inside ? absolutePath.slice(root.length + 1) : path3.relative(root, absolutePath)).split(path3.sep).join("/");
+    if (relative2 === "" || relative2.startsWith("../") || path3.isAbsolute(relative2))
+      return false;
+    return matcher.ignores(relative2);
+  };
+}
+var import_ignore;
+var init_discovery = __esm({
+  "../core/dist/discovery.js"() {
+    "use strict";
+    import_ignore = __toESM(require_ignore(), 1);
+  }
+});
+
+// ../core/dist/cache.js
+import { createHash as createHash2, randomBytes } from "node:crypto";
+import { closeSync, mkdirSync, openSync, readFileSync as readFileSync2, readSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
+function contentHash(bytes) {
+  return createHash2("sha1").update(bytes).digest("base64");
+}
+var VERSION, BODY_KEYS, BODY;
+var init_cache = __esm({
+  "../core/dist/cache.js"() {
+    "use strict";
+    VERSION = (() => {
+      try {
+        return JSON.parse(readFileSync2(new URL("../package.json", import.meta.url), "utf8")).version;
+      } catch {
+        return "unknown";
+      }
+    })();
+    BODY_KEYS = ["frontmatter", "headings", "anchors", "footnotes", "links"];
+    BODY = new Set(BODY_KEYS);
+  }
+});
+
+// ../core/dist/dependencies.js
+import { createHash as createHash3 } from "node:crypto";
+function hash(text3) {
+  return createHash3("sha1").update(text3).digest("base64");
+}
+function namesDigest(articles) {
+  const lines = [];
+  for (const a of articles) {
+    lines.push(JSON.stringify([a.path, a.id, a.stem, a.folder, a.inContent, a.title, a.aliases, a.category, a.tags]));
+  }
+  return hash(lines.sort().join("\n"));
+}
+var DependencyTracker;
+var init_dependencies = __esm({
+  "../core/dist/dependencies.js"() {
+    "use strict";
+    DependencyTracker = class {
+      index;
+      contentHash;
+      changes;
+      allDigest;
+      collecting;
+      constructor(index2, contentHash2, changes) {
+        this.index = index2;
+        this.contentHash = contentHash2;
+        this.changes = changes;
+      }
+      /** The index as a rule sees it while linting `target`, recording what it asks into `record`. */
+      recorder(target, record2) {
+        const deps = record2.deps;
+        const seen = /* @__PURE__ */ new Set();
+        const refs = /* @__PURE__ */ new Set();
+        const ask = (query) => {
+          if (query[0] === "all" || query[0] === "backlinks" || query[0] === "linkFrom")
+            record2.volatile = true;
+          this.collecting = refs;
+          let answer;
+          try {
+            answer = this.evaluate(target, query);
+          } finally {
+            this.collecting = void 0;
+          }
+          record2.refs = [...refs];
+          const key = JSON.stringify(query);
+          if (!seen.has(key)) {
+            seen.add(key);
+            deps.push([query, answer.digest]);
+          }
+          return answer.value;
+        };
+        const inner = this.index;
+        const known = {
+          contentRoot: inner.contentRoot,
+          projectRoot: inner.projectRoot,
+          articles: () => ask(["all"]),
+          get: (path10) => ask(["get", path10]),
+          byId: (id) => ask(["id", id]),
+          findWikiTargets: (name) => ask(["wiki", name]),
+          findByTitle: (name) => ask(["title", name]),
+          resolveLink: (from, link) => {
+            const own6 = from === target ? target.links.indexOf(link) : -1;
+            return ask(own6 >= 0 ? ["link", own6] : ["linkFrom", from.path, link]);
+          },
+          backlinks: (path10) => ask(["backlinks", path10])
+        };
+        return new Proxy(known, {
+          get(object, property, receiver) {
+            if (Reflect.has(object, property))
+              return Reflect.get(object, property, receiver);
+            const value2 = Reflect.get(inner, property);
+            if (typeof value2 !== "function")
+              return value2;
+            return (...args) => {
+              ask(["all"]);
+              return value2.apply(inner, args);
+            };
+          }
+        });
+      }
+      /** Are the recorded answers still the answers? */
+      unchanged(target, recorded, sinceLastRun) {
+        const changes = this.changes;
+        if (sinceLastRun && changes?.namesUnchanged && !recorded.volatile && recorded.refs.every((ref) => !changes.changed.has(ref)))
+          return true;
+        for (const [query, digest] of recorded.deps) {
+          let current;
+          try {
+            current = this.evaluate(target, query).digest;
+          } catch {
+            return false;
+          }
+          if (current !== digest)
+            return false;
+        }
+        return true;
+      }
+      evaluate(target, query) {
+        const index2 = this.index;
+        switch (query[0]) {
+          case "all": {
+            this.allDigest ??= hash([...index2.articles()].map((a) => `${a.path}@${this.contentHash(a.path) ?? "?"}`).sort().join("\n"));
+            return { value: index2.articles(), digest: this.allDigest };
+          }
+          case "get": {
+            const value2 = index2.get(query[1]);
+            return { value: value2, digest: this.article(value2) };
+          }
+          case "title": {
+            const value2 = index2.findByTitle(query[1]);
+            return { value: value2, digest: value2.map((a) => this.article(a)).join("|") };
+          }
+          case "id": {
+            const value2 = index2.byId(query[1]);
+            return { value: value2, digest: this.article(value2) };
+          }
+          case "wiki": {
+            const value2 = index2.findWikiTargets(query[1]);
+            return { value: value2, digest: value2.map((a) => this.article(a)).join("|") };
+          }
+          case "link": {
+            const link = target.links[query[1]];
+            if (!link)
+              throw new Error("link out of range");
+            const value2 = index2.resolveLink(target, link);
+            return { value: value2, digest: this.resolution(value2) };
+          }
+          case "linkFrom": {
+            const from = index2.get(query[1]);
+            if (!from)
+              throw new Error("source article is gone");
+            const value2 = index2.resolveLink(from, query[2]);
+            return { value: value2, digest: `${this.article(from)}>${this.resolution(value2)}` };
+          }
+          case "backlinks": {
+            const value2 = index2.backlinks(query[1]);
+            return { value: value2, digest: hash(value2.map(({ from, link }) => `${this.article(from)}>${JSON.stringify(link)}`).join("\n")) };
+          }
+        }
+      }
+      /**
+       * An article as its path relative to the content root (which is part of
+       * the cache key, so the relative path names one file) and its content hash:
+       * short, since every answer about an article is stored in the cache.
+       */
+      article(facts) {
+        if (!facts)
+          return "-";
+        this.collecting?.add(facts.path);
+        return `${facts.relPath}@${this.contentHash(facts.path) ?? "?"}`;
+      }
+      /** The resolution with articles named by path and content hash (a shallow copy, so no replacer is needed). */
+      resolution(resolution) {
+        const named = { ...resolution };
+        if ("target" in resolution && resolution.target)
+          named.target = this.article(resolution.target);
+        if ("candidates" in resolution)
+          named.candidates = resolution.candidates.map((a) => this.article(a));
+        return JSON.stringify(named);
+      }
+    };
+  }
+});
+
+// ../core/dist/pool.js
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+function threadCount(files, workers, poolable) {
+  if (!poolable || files < 2)
+    return 1;
+  if (workers !== void 0)
+    return Math.max(1, Math.min(workers, files));
+  if (files < POOL_MIN_FILES)
+    return 1;
+  return Math.max(1, Math.min(availableParallelism(), Math.ceil(files / 100)));
+}
+async function analyzeAll(engine, pool, jobs, options) {
+  const results = new Array(jobs.length);
+  let done = 0;
+  if (!pool) {
+    const ahead = /* @__PURE__ */ new Map();
+    const fetch = (i) => {
+      if (i < jobs.length && !ahead.has(i))
+        ahead.set(i, options.read(jobs[i]));
+    };
+    for (let i = 0; i < jobs.length; i++) {
+      for (let k = i; k < i + 8; k++)
+        fetch(k);
+      const content3 = await ahead.get(i);
+      ahead.delete(i);
+      const job = jobs[i];
+      if (content3)
+        results[i] = { analysis: engine.analyze(job.path, content3, job.lint) };
+      options.onProgress?.(++done);
+    }
+    return results;
+  }
+  const hash2 = options.hash ?? false;
+  let next = 0;
+  const perBatch = Math.max(4, Math.min(64, Math.ceil(jobs.length / (pool.threads * 8))));
+  const lane = async () => {
+    while (next < jobs.length) {
+      const start = next;
+      const batch = [];
+      const indexes = [];
+      if (options.threadsRead) {
+        while (next < jobs.length && batch.length < perBatch) {
+          const i = next++;
+          const job = jobs[i];
+          batch.push({ path: job.path, lint: job.lint });
+          indexes.push(i);
+        }
+      } else {
+        let bytes = 0;
+        while (next < jobs.length && bytes < BATCH_BYTES) {
+          const i = next++;
+          const job = jobs[i];
+          const content3 = await options.read(job);
+          if (content3) {
+            batch.push({ path: job.path, content: content3, lint: job.lint });
+            indexes.push(i);
+            bytes += content3.byteLength;
+          }
+        }
+      }
+      if (batch.length) {
+        const analyses = await pool.run({ jobs: batch, hash: hash2 });
+        analyses.forEach((result, k) => results[indexes[k]] = result);
+      }
+      done += next - start;
+      options.onProgress?.(Math.min(done, jobs.length));
+    }
+  };
+  await Promise.all(Array.from({ length: pool.threads * 2 }, lane));
+  return results;
+}
+var POOL_MIN_FILES, BATCH_BYTES, YOUNG_GENERATION_MB, ParserPool;
+var init_pool = __esm({
+  "../core/dist/pool.js"() {
+    "use strict";
+    POOL_MIN_FILES = 300;
+    BATCH_BYTES = 192e3;
+    YOUNG_GENERATION_MB = 32;
+    ParserPool = class {
+      threads;
+      workers;
+      idle;
+      waiting = [];
+      constructor(threads, config) {
+        this.threads = threads;
+        this.workers = Array.from({ length: threads }, () => new Worker(new URL("./worker.js", import.meta.url), {
+          workerData: { kblintParser: true, config },
+          resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }
+        }));
+        this.idle = [...this.workers];
+      }
+      async run(task) {
+        const worker = this.idle.pop() ?? await new Promise((resolve3) => this.waiting.push(resolve3));
+        try {
+          return await new Promise((resolve3, reject) => {
+            const settle = () => {
+              worker.off("message", onMessage);
+              worker.off("error", onError);
+              worker.off("exit", onExit);
+            };
+            const onMessage = (results) => {
+              settle();
+              resolve3(results);
+            };
+            const onError = (error) => {
+              settle();
+              reject(error);
+            };
+            const onExit = (code2) => {
+              settle();
+              reject(new Error(`a parser thread stopped (exit code ${code2})`));
+            };
+            worker.on("message", onMessage);
+            worker.on("error", onError);
+            worker.on("exit", onExit);
+            worker.postMessage(task);
+          });
+        } finally {
+          const next = this.waiting.shift();
+          if (next)
+            next(worker);
+          else
+            this.idle.push(worker);
+        }
+      }
+      async destroy() {
+        await Promise.all(this.workers.map((worker) => worker.terminate()));
+      }
+    };
+  }
+});
+
+// ../../rules/citation-has-source/dist/index.js
+function isPlaceholder(text3) {
+  const wrapped = trimEnd2(trimStart(text3, LEADING_WRAPPERS), TRAILING_WRAPPERS);
+  return PLACEHOLDER.test(wrapped.toLowerCase()) || NOTE_TO_SELF.test(wrapped);
+}
+function walkNodes(node2, visit) {
+  visit(node2);
+  if ("children" in node2)
+    for (const child of node2.children)
+      walkNodes(child, visit);
+}
+function contains(node2, test) {
+  if (test(node2))
+    return true;
+  return "children" in node2 && node2.children.some((child) => contains(child, test));
+}
+function plainText(node2) {
+  if (node2.type === "text" || node2.type === "inlineCode" || node2.type === "code")
+    return node2.value;
+  if (!("children" in node2))
+    return "";
+  return node2.children.map((child) => plainText(child)).join(node2.type === "footnoteDefinition" ? " " : "");
+}
+function contentRange(definition2, lines, fallback) {
+  const start = definition2.children[0]?.position?.start.offset;
+  const end = definition2.children.at(-1)?.position?.end.offset;
+  return start !== void 0 && end !== void 0 ? { range: rangeOf(lines, start, end) } : fallback;
+}
+function trimUrl(url) {
+  let unmatched = 0;
+  for (const char of url) {
+    if (char === "(")
+      unmatched--;
+    else if (char === ")")
+      unmatched++;
+  }
+  let end = url.length;
+  for (; ; ) {
+    while (end > 0 && TRAILING.has(url[end - 1]))
+      end--;
+    if (end === 0 || url[end - 1] !== ")" || unmatched <= 0)
+      break;
+    end--;
+    unmatched--;
+  }
+  return url.slice(0, end);
+}
+function trimEnd2(text3, chars) {
+  let end = text3.length;
+  while (end > 0 && chars.has(text3[end - 1]))
+    end--;
+  return text3.slice(0, end);
+}
+function trimStart(text3, chars) {
+  let start = 0;
+  while (start < text3.length && chars.has(text3[start]))
+    start++;
+  return text3.slice(start);
+}
+function isWellFormedUrl(url) {
+  if (!/^https?:\/\/[^/]/i.test(url))
+    return false;
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  const host = parsed.hostname;
+  if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(host))
+    return true;
+  const labels = host.split(".");
+  if (labels.length < 2)
+    return false;
+  const tld = labels.at(-1);
+  return labels.every((part) => /^[a-z\d](?:[a-z\d-]{0,61}[a-z\d])?$/i.test(part)) && /^(?:[a-z]{2,63}|xn--[a-z\d-]+)$/i.test(tld);
+}
+function repairUrl(url) {
+  const match = /^(https?)[:/]+/i.exec(url);
+  if (!match)
+    return void 0;
+  const repaired = `${match[1].toLowerCase()}://${url.slice(match[0].length)}`;
+  return repaired !== url && isWellFormedUrl(repaired) ? repaired : void 0;
+}
+var PLACEHOLDER, NOTE_TO_SELF, URL_LIKE, DOI_MENTION, DOI, BARE_DOI, ISBN, ARXIV, TRAILING, LEADING_WRAPPERS, TRAILING_WRAPPERS, dist_default;
+var init_dist2 = __esm({
+  "../../rules/citation-has-source/dist/index.js"() {
+    "use strict";
+    init_dist();
+    PLACEHOLDER = /^(?:todo|tbd|tba|fixme|xxx|\?+|citation needed|source needed|…|\.{3})$/;
+    NOTE_TO_SELF = /^(?:TODO|TBD|FIXME)\b\s*[:-]/;
+    URL_LIKE = /\bhttps?(?::|\/\/)[^\s<>]*/gi;
+    DOI_MENTION = /\b(?:[Dd][Oo][Ii](?::\s*|\.org\/)|DOI\s+(?=\d))([^\s<>]*)/g;
+    DOI = /^10\.\d{4,9}\/\S+$/;
+    BARE_DOI = /\b10\.\d{4,9}\/[^\s<>]+/;
+    ISBN = /\bISBN(?:-1[03])?:?\s*([\dXx][\dXx -]*)/gi;
+    ARXIV = /\barXiv:\s?(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[a-z]{2})?\/\d{7})(?:v\d+)?/i;
+    TRAILING = new Set(`.,;:!?'"*_`);
+    LEADING_WRAPPERS = new Set(" 	\n[]()*_");
+    TRAILING_WRAPPERS = new Set(" 	\n[]()*_:");
+    dist_default = defineRule({
+      id: "citation-has-source",
+      description: "Every footnote definition names a source: not empty, not a placeholder such as `TODO`, and with `requireLocator` a well-formed URL, DOI, ISBN or arXiv id.",
+      scope: "file",
+      version: 2,
+      // A placeholder renders as the citation itself: the reader sees `TODO`.
+      defaultSeverity: "error",
+      optionsSchema: {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          requireLocator: { type: "boolean", default: false }
+        }
+      },
+      defaults: { requireLocator: false }
+    }, ({ tree, source, options, report: report2 }) => {
+      const lines = new LineIndex(source);
+      const check = (definition2) => {
+        const label = `[^${definition2.label ?? definition2.identifier}]`;
+        const start = definition2.position?.start.offset;
+        const at = start !== void 0 ? { range: footnoteLabelRange(source, lines, start) } : { node: definition2 };
+        const text3 = plainText(definition2).replace(/\s+/g, " ").trim();
+        const hasLinks = contains(definition2, (node2) => node2.type === "link" || node2.type === "image" || node2.type === "linkReference");
+        if (text3 === "" && !hasLinks) {
+          report2({ message: `Unexpected empty footnote definition \`${label}\`, expected a source: author, title, year and a URL or DOI`, ...at });
+          return;
+        }
+        const blocks = definition2.children.map((child) => plainText(child).trim()).filter((block) => block !== "");
+        if (blocks.every(isPlaceholder) && !hasLinks) {
+          report2({
+            message: `Unexpected placeholder \`${text3}\` in footnote definition \`${label}\`, expected a source: author, title, year and a URL or DOI`,
+            ...contentRange(definition2, lines, at)
+          });
+          return;
+        }
+        if (options.requireLocator)
+          checkLocators(definition2, label, at);
+      };
+      const checkLocators = (definition2, label, at) => {
+        let found = false;
+        const malformed = [];
+        const consider = (value2, start) => {
+          for (const match of value2.matchAll(URL_LIKE)) {
+            const url = trimUrl(match[0]);
+            if (url === "")
+              continue;
+            if (isWellFormedUrl(url)) {
+              found = true;
+            } else if (start !== void 0) {
+              const repaired = repairUrl(url);
+              malformed.push({
+                message: `Unexpected malformed URL \`${url}\` in footnote definition \`${label}\`, expected ${repaired ? `\`${repaired}\`` : "a URL such as `https://example.org/paper`"}`,
+                start: start + match.index,
+                end: start + match.index + url.length,
+                ...repaired ? { expected: repaired, repaired } : {}
+              });
+            }
+          }
+          for (const match of value2.matchAll(DOI_MENTION)) {
+            const doi = trimEnd2(match[1], TRAILING);
+            if (DOI.test(doi)) {
+              found = true;
+            } else if (start !== void 0) {
+              const shown = trimEnd2(match[0], TRAILING);
+              malformed.push({
+                message: `Unexpected malformed DOI \`${shown}\` in footnote definition \`${label}\`, expected \`10.<registrant>/<suffix>\` such as \`doi:10.1000/xyz123\``,
+                start: start + match.index,
+                end: start + match.index + shown.length
+              });
+            }
+          }
+          if (BARE_DOI.test(value2) || ARXIV.test(value2))
+            found = true;
+          for (const match of value2.matchAll(ISBN)) {
+            const digits = match[1].replace(/[ -]/g, "");
+            if (/^(?:\d{9}[\dXx]|\d{13})$/.test(digits))
+              found = true;
+          }
+        };
+        const links = [];
+        walkNodes(definition2, (node2) => {
+          if (node2.type !== "link" && node2.type !== "image")
+            return;
+          const start = node2.position?.start.offset;
+          const end = node2.position?.end.offset;
+          if (start === void 0 || end === void 0) {
+            consider(node2.url, void 0);
+            return;
+          }
+          links.push({ start, end });
+          const at2 = source.slice(start, end).lastIndexOf(node2.url);
+          consider(node2.url, at2 === -1 ? void 0 : start + at2);
+        });
+        let link = 0;
+        for (const segment of textSegments(definition2, source)) {
+          while (link < links.length && links[link].end <= segment.offset)
+            link++;
+          const current = links[link];
+          if (current && segment.offset >= current.start)
+            continue;
+          consider(segment.raw, segment.offset);
+        }
+        for (const problem of malformed) {
+          const suggestions = problem.repaired ? [{ title: `Replace with \`${problem.repaired}\``, edits: [{ start: problem.start, end: problem.end, text: problem.repaired }], certain: false }] : [];
+          report2({
+            message: problem.message,
+            range: rangeOf(lines, problem.start, problem.end),
+            ...problem.expected ? { expected: [problem.expected] } : {},
+            ...suggestions.length ? { suggestions } : {}
+          });
+        }
+        if (!found && malformed.length === 0) {
+          report2({ message: `Unexpected footnote definition \`${label}\` without a locator, expected a URL, DOI, ISBN or arXiv id`, ...at });
+        }
+      };
+      walkNodes(tree, (node2) => {
+        if (node2.type === "footnoteDefinition")
+          check(node2);
+      });
+    });
+  }
+});
+
+// ../../rules/no-dangling-links/dist/index.js
+function missingTarget(link, found) {
+  if (link.kind === "wiki") {
+    if ((link.target ?? "") === "") {
+      return { message: "Unexpected empty wiki link, expected `[[Target]]`", range: link.range };
+    }
+    if (link.image && found.length === 0 && /\.[a-z\d]+$/i.test(link.target ?? "") && !/\.md$/i.test(link.target ?? "")) {
+      return {
+        message: `Unexpected embed of missing file \`${link.target}\`, expected a file beside this article or under the content root`,
+        range: link.range
+      };
+    }
+    return {
+      message: `Unexpected wiki link to missing article \`${link.target}\`, ${found[0] !== void 0 ? `did you mean ${code(found[0])}?` : "expected the title, an alias, the file name or `category/file` of an article"}`,
+      range: link.range,
+      ...found.length ? { expected: found } : {},
+      suggestions: replacements(link.targetRange, found, (name) => `Link to \`${name}\``)
+    };
+  }
+  const written = writtenPath(link);
+  const isArticle = found.length > 0 || isArticlePath2(written, link.image);
+  const what = isArticle ? "article" : "file";
+  const destinations = link.raw.includes(" ") ? found : found.map((value2) => value2.replace(/ /g, "%20"));
+  return {
+    message: `Unexpected missing ${what} \`${written}\`, ${destinations[0] !== void 0 ? `did you mean ${code(destinations[0])}?` : isArticle ? "expected the path of an existing article" : "expected the path of an existing file"}`,
+    range: link.range,
+    ...destinations.length ? { expected: destinations } : {},
+    suggestions: replacements(link.targetRange, destinations, (value2) => `Link to \`${value2}\``)
+  };
+}
+function replacements(range, values, title, certain = values.length === 1) {
+  const start = range?.start.offset;
+  const end = range?.end.offset;
+  if (start === void 0 || end === void 0)
+    return [];
+  return values.map((value2) => ({ title: title(value2), edits: [{ start, end, text: value2 }], certain }));
+}
+function writtenPath(link) {
+  const hash2 = link.raw.indexOf("#");
+  return hash2 === -1 ? link.raw : link.raw.slice(0, hash2);
+}
+function isArticlePath2(written, image) {
+  if (image)
+    return false;
+  const base = trimEnd(written).split("/").pop() ?? "";
+  return /\.md$/i.test(base) || !base.includes(".");
+}
+function titleRange(article) {
+  return article.frontmatter.keys.title?.range ?? article.headings[0]?.range ?? START;
+}
+function code(value2) {
+  return `\`${value2}\``;
+}
+var START, dist_default2;
+var init_dist3 = __esm({
+  "../../rules/no-dangling-links/dist/index.js"() {
+    "use strict";
+    init_dist();
+    START = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+    dist_default2 = defineRule({
+      id: "no-dangling-links",
+      description: "Every link reaches an existing article, file and anchor: relative, site-absolute, same-file and wiki links, checked against the whole knowledge base.",
+      scope: "index",
+      // 2: `![[file]]` embeds and folder links resolve. The version is part of
+      // the cache key, so facts cached before those changes are not reused.
+      version: 2,
+      optionsSchema: { type: "object", additionalProperties: false, properties: {} },
+      defaults: {}
+    }, ({ facts, index: index2, report: report2 }) => {
+      if (!index2)
+        return;
+      for (const link of facts.links) {
+        const resolution = index2.resolveLink(facts, link);
+        switch (resolution.status) {
+          case "ok":
+          case "external":
+            break;
+          case "outside-repo":
+            report2({
+              message: `Unexpected link \`${writtenPath(link)}\` leaving the repository, expected a path inside it`,
+              range: link.range
+            });
+            break;
+          case "ambiguous": {
+            const ids = resolution.candidates.map((candidate2) => candidate2.id);
+            report2({
+              message: `Unexpected ambiguous wiki link \`${link.target ?? ""}\`, expected one of ${ids.map(code).join(", ")}`,
+              range: link.range,
+              expected: ids,
+              related: resolution.candidates.map((candidate2) => ({
+                file: candidate2.path,
+                range: titleRange(candidate2),
+                message: `candidate \`${candidate2.id}\``
+              })),
+              suggestions: replacements(link.targetRange, ids, (id) => `Link to \`${id}\``, false)
+            });
+            break;
+          }
+          case "missing-target":
+            report2(missingTarget(link, resolution.suggestions ?? []));
+            break;
+          case "missing-anchor": {
+            const target = resolution.target;
+            const where = target.path === facts.path ? "this file" : code(target.id);
+            const related = target.path === facts.path ? [] : [{ file: target.path, range: titleRange(target), message: `the linked article \`${target.id}\`` }];
+            const found = resolution.suggestions ?? [];
+            if (link.kind === "wiki") {
+              report2({
+                message: `Unexpected missing heading \`${resolution.anchor}\` in ${where}, ${found[0] !== void 0 ? `did you mean ${code(found[0])}?` : "expected a heading's text or anchor"}`,
+                range: link.range,
+                ...found.length ? { expected: found } : {},
+                ...related.length ? { related } : {},
+                suggestions: replacements(link.anchorRange, found, (heading) => `Link to heading \`${heading}\``)
+              });
+            } else {
+              const anchors = found.map((anchor) => `#${anchor}`);
+              report2({
+                message: `Unexpected missing anchor \`#${resolution.anchor}\` in ${where}, ${anchors[0] !== void 0 ? `did you mean ${code(anchors[0])}?` : "expected a heading's anchor or an HTML `id`"}`,
+                range: link.range,
+                ...anchors.length ? { expected: anchors } : {},
+                ...related.length ? { related } : {},
+                suggestions: replacements(link.anchorRange, found, (anchor) => `Link to \`#${anchor}\``)
+              });
+            }
+            break;
+          }
+        }
+      }
+    });
+  }
+});
+
+// ../../rules/no-duplicate-citations/dist/index.js
+function body(source, start, end) {
+  const text3 = source.slice(start, end);
+  const close2 = text3.indexOf("]:");
+  return (close2 === -1 ? text3 : text3.slice(close2 + 2)).replace(/\s+/g, " ").trim();
+}
+function removal(source, start, end) {
+  const after = source.startsWith("\r\n", end) ? end + 2 : source[end] === "\n" ? end + 1 : end;
+  return { start, end: after, text: "" };
+}
+var dist_default3;
+var init_dist4 = __esm({
+  "../../rules/no-duplicate-citations/dist/index.js"() {
+    "use strict";
+    init_dist();
+    dist_default3 = defineRule({
+      id: "no-duplicate-citations",
+      description: "No footnote label is defined twice in a file.",
+      scope: "file",
+      version: 1,
+      // GFM renders only the first definition, so every reference to the label
+      // silently shows the other source: an error.
+      defaultSeverity: "error",
+      optionsSchema: { type: "object", additionalProperties: false, properties: {} },
+      defaults: {}
+    }, ({ tree, source, file, report: report2 }) => {
+      const lines = new LineIndex(source);
+      const first = /* @__PURE__ */ new Map();
+      const walk = (node2) => {
+        if (node2.type === "footnoteDefinition")
+          check(node2);
+        if ("children" in node2)
+          for (const child of node2.children)
+            walk(child);
+      };
+      const check = (definition2) => {
+        const key = footnoteKey(definition2.identifier);
+        const original = first.get(key);
+        if (!original) {
+          first.set(key, definition2);
+          return;
+        }
+        const label = `[^${definition2.label ?? definition2.identifier}]`;
+        const firstLabel = `[^${original.label ?? original.identifier}]`;
+        const start = definition2.position?.start.offset;
+        const end = definition2.position?.end.offset;
+        const firstStart = original.position?.start.offset;
+        const firstLine2 = original.position?.start.line;
+        const spelled = firstLabel === label ? "" : ` as \`${firstLabel}\``;
+        const where = firstLine2 !== void 0 ? ` on line ${firstLine2}` : "";
+        const same = start !== void 0 && end !== void 0 && firstStart !== void 0 && original.position !== void 0 ? body(source, start, end) === body(source, firstStart, original.position.end.offset ?? firstStart) : false;
+        report2({
+          message: `Unexpected second definition of footnote \`${label}\`, expected one definition per label (first defined${spelled}${where})`,
+          ...start !== void 0 ? { range: footnoteLabelRange(source, lines, start) } : { node: definition2 },
+          ...firstStart !== void 0 ? { related: [{ file: file.path, range: footnoteLabelRange(source, lines, firstStart), message: `First definition of \`${firstLabel}\`` }] } : {},
+          ...start !== void 0 && end !== void 0 ? {
+            suggestions: [
+              {
+                // Removing an exact copy loses nothing; otherwise a person must choose.
+                title: same ? `Remove the repeated definition \`${label}\`` : `Remove this definition of \`${label}\``,
+                edits: [removal(source, start, end)],
+                certain: same
+              }
+            ]
+          } : {}
+        });
+      };
+      walk(tree);
+    });
+  }
+});
+
+// ../../rules/no-duplicate-titles/dist/index.js
+function namesOf(article) {
+  const names = [];
+  const keys = article.frontmatter.keys;
+  if (article.title?.trim()) {
+    const h1 = article.headings.find((heading) => heading.depth === 1 && heading.text === article.title);
+    const range = keys.title?.valueRange ?? h1?.range ?? START2;
+    names.push({ field: "title", value: article.title, range });
+  }
+  const items = keys.aliases?.items;
+  article.aliases.forEach((alias, i) => {
+    if (!alias.trim())
+      return;
+    names.push({ field: "alias", value: alias, range: items?.[aliasItemIndex(article, i)] ?? keys.aliases?.valueRange ?? START2 });
+  });
+  return names;
+}
+function aliasItemIndex(article, i) {
+  const data = article.frontmatter.data;
+  const raw = typeof data === "object" && data !== null && !Array.isArray(data) ? data.aliases : void 0;
+  if (!Array.isArray(raw))
+    return i;
+  let seen = -1;
+  for (let k = 0; k < raw.length; k++) {
+    if (typeof raw[k] === "string" && ++seen === i)
+      return k;
+  }
+  return i;
+}
+function sameName(a, b) {
+  return normalize(a) === normalize(b);
+}
+function normalize(value2) {
+  return value2.normalize("NFC").trim().replace(/\s+/g, " ").toLowerCase();
+}
+var START2, dist_default4;
+var init_dist5 = __esm({
+  "../../rules/no-duplicate-titles/dist/index.js"() {
+    "use strict";
+    init_dist();
+    START2 = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+    dist_default4 = defineRule({
+      id: "no-duplicate-titles",
+      description: "No two articles share a title, and no title or alias of one article is a title or alias of another.",
+      scope: "index",
+      version: 1,
+      optionsSchema: { type: "object", additionalProperties: false, properties: {} },
+      defaults: {}
+    }, ({ facts, index: index2, report: report2 }) => {
+      if (!index2)
+        return;
+      for (const name of namesOf(facts)) {
+        for (const other of index2.findByTitle(name.value)) {
+          if (other.path === facts.path)
+            continue;
+          const match = namesOf(other).find((candidate2) => sameName(candidate2.value, name.value));
+          if (!match)
+            continue;
+          const theirs = `${match.field === "title" ? "the title" : "an alias"} of \`${other.id}\``;
+          report2({
+            message: `Unexpected duplicate ${name.field} \`${name.value.trim()}\`: also ${theirs}, expected ${name.field === "title" ? "a title" : "an alias"} no other article uses`,
+            range: name.range,
+            related: [{ file: other.path, range: match.range, message: theirs }]
+          });
+        }
+      }
+    });
+  }
+});
+
+// ../../rules/no-empty-sections/dist/index.js
+function phrasingLines(children) {
+  const lines = [{ text: "", rich: false }];
+  const current = () => lines[lines.length - 1];
+  const newLines = (value2, rich) => {
+    for (let i = value2.indexOf("\n"); i !== -1; i = value2.indexOf("\n", i + 1))
+      lines.push({ text: "", rich });
+  };
+  const walk = (nodes, rich) => {
+    for (const node2 of nodes) {
+      switch (node2.type) {
+        case "text": {
+          const parts = node2.value.split("\n");
+          parts.forEach((part, i) => {
+            if (i > 0)
+              lines.push({ text: "", rich: false });
+            const line = current();
+            line.text += part;
+            if (rich && part.trim() !== "")
+              line.rich = true;
+          });
+          break;
+        }
+        case "break":
+          lines.push({ text: "", rich: false });
+          break;
+        case "strong":
+        case "emphasis":
+        case "delete":
+          walk(node2.children, rich);
+          break;
+        case "html":
+          if (!isCommentOnly(node2.value))
+            current().rich = true;
+          newLines(node2.value, false);
+          break;
+        default:
+          current().rich = true;
+          if ("children" in node2)
+            walk(node2.children, true);
+          else if ("value" in node2)
+            newLines(node2.value, true);
+          break;
+      }
+    }
+  };
+  walk(children, false);
+  return lines;
+}
+function plainText2(node2) {
+  if ("value" in node2 && typeof node2.value === "string" && node2.type !== "html")
+    return node2.value;
+  if (node2.type === "image")
+    return node2.alt ?? "";
+  if ("children" in node2)
+    return node2.children.map(plainText2).join("");
+  return "";
+}
+function isCommentOnly(html) {
+  let rest = html.trim();
+  while (rest.startsWith("<!--")) {
+    const close2 = rest.indexOf("-->", 2);
+    if (close2 === -1)
+      return true;
+    rest = rest.slice(close2 + 3).trimStart();
+  }
+  return rest === "";
+}
+function normalize2(text3) {
+  return text3.replace(/\s+/g, " ").trim().toLowerCase();
+}
+function stripColon(text3) {
+  return text3.endsWith(":") ? text3.slice(0, -1).trim() : text3;
+}
+function trimPunctuation(text3) {
+  let start = 0;
+  let end = text3.length;
+  while (start < end && PUNCTUATION.has(text3[start]))
+    start++;
+  while (end > start && PUNCTUATION.has(text3[end - 1]))
+    end--;
+  return text3.slice(start, end);
+}
+var DEFAULT_SECTIONS, DEFAULT_PLACEHOLDERS, dist_default5, SectionWalk, PUNCTUATION;
+var init_dist6 = __esm({
+  "../../rules/no-empty-sections/dist/index.js"() {
+    "use strict";
+    init_dist();
+    DEFAULT_SECTIONS = ["Advantages", "Disadvantages", "Pros", "Cons"];
+    DEFAULT_PLACEHOLDERS = ["TODO", "TBD", "FIXME", "Coming soon", "\u2026"];
+    dist_default5 = defineRule({
+      id: "no-empty-sections",
+      description: "Headings and section labels such as `Advantages:` have content under them.",
+      scope: "file",
+      version: 2,
+      optionsSchema: {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          sections: { type: "array", items: { type: "string", minLength: 1 }, default: DEFAULT_SECTIONS },
+          allHeadings: { type: "boolean", default: true },
+          placeholders: { type: "array", items: { type: "string", minLength: 1 }, default: DEFAULT_PLACEHOLDERS }
+        }
+      },
+      defaults: { sections: DEFAULT_SECTIONS, allHeadings: true, placeholders: DEFAULT_PLACEHOLDERS }
+    }, (context) => new SectionWalk(context).run());
+    SectionWalk = class {
+      context;
+      sections;
+      placeholders;
+      lineIndex;
+      // A nested list is asked about by every container above it; remember the answers.
+      contentCache = /* @__PURE__ */ new WeakMap();
+      unitCache = /* @__PURE__ */ new WeakMap();
+      constructor(context) {
+        this.context = context;
+        this.sections = new Set(context.options.sections.map((name) => normalize2(stripColon(name.trim()))));
+        this.placeholders = [...new Set(context.options.placeholders.map((p) => normalize2(p)))];
+      }
+      run() {
+        this.walk(this.context.tree.children, false);
+      }
+      /**
+       * Checks the sections of one container (the document, a blockquote, a list
+       * item). `tailHasContent` says whether what follows the container counts
+       * for a label that ends it: a bare `- Advantages:` item owns the plain items
+       * after it, up to the next label item.
+       */
+      walk(children, tailHasContent) {
+        const units = [];
+        for (const child of children) {
+          if (child.type === "heading") {
+            units.push(this.headingUnit(child));
+          } else if (child.type === "paragraph") {
+            units.push(...this.paragraphUnits(child));
+          } else {
+            units.push({ kind: "block", content: this.isContent(child) });
+            if (child.type === "blockquote")
+              this.walk(child.children, false);
+            else if (child.type === "list")
+              this.walkList(child);
+          }
+        }
+        for (let i = 0; i < units.length; i++) {
+          const unit = units[i];
+          if (unit.kind === "heading" && unit.checked) {
+            let content3 = false;
+            for (let j = i + 1; j < units.length && !content3; j++) {
+              const next = units[j];
+              if (next.kind === "heading" && next.depth <= unit.depth)
+                break;
+              content3 = next.kind === "label" || next.kind === "block" && next.content;
+            }
+            if (!content3)
+              this.report(unit.name, unit.range);
+          } else if (unit.kind === "label") {
+            let content3 = false;
+            let reachedEnd = true;
+            for (let j = i + 1; j < units.length && !content3; j++) {
+              const next = units[j];
+              if (next.kind !== "block") {
+                reachedEnd = false;
+                break;
+              }
+              content3 = next.content;
+            }
+            if (!content3 && !(reachedEnd && tailHasContent))
+              this.report(unit.name, unit.range);
+          }
+        }
+      }
+      walkList(list3) {
+        const items = list3.children;
+        const tail = new Array(items.length).fill(false);
+        for (let k = items.length - 2; k >= 0; k--) {
+          const next = items[k + 1];
+          if (!next || this.startsWithLabel(next.children))
+            continue;
+          tail[k] = this.isContent(next) || (tail[k + 1] ?? false);
+        }
+        items.forEach((item, k) => this.walk(item.children, tail[k] ?? false));
+      }
+      startsWithLabel(children) {
+        const first = children[0];
+        return first?.type === "paragraph" && this.paragraphUnits(first)[0]?.kind === "label";
+      }
+      headingUnit(heading) {
+        const name = plainText2(heading).trim();
+        const checked = this.context.options.allHeadings || this.sections.has(normalize2(stripColon(name)));
+        return { kind: "heading", depth: heading.depth, name, checked, range: heading.position };
+      }
+      paragraphUnits(paragraph) {
+        let units = this.unitCache.get(paragraph);
+        if (!units) {
+          units = this.splitParagraph(paragraph);
+          this.unitCache.set(paragraph, units);
+        }
+        return units;
+      }
+      splitParagraph(paragraph) {
+        const lines = phrasingLines(paragraph.children);
+        const labels = lines.map((line) => this.labelName(line));
+        if (!labels.some((label) => label !== void 0)) {
+          return [{ kind: "block", content: this.linesHaveContent(lines) }];
+        }
+        const position2 = paragraph.position;
+        const exact = position2 !== void 0 && position2.end.line - position2.start.line + 1 === lines.length;
+        if (!exact) {
+          const only = lines.length === 1 ? labels[0] : void 0;
+          return only === void 0 ? [{ kind: "block", content: this.linesHaveContent(lines) }] : [{ kind: "label", name: only, range: position2 }];
+        }
+        const units = [];
+        let run2 = [];
+        const flush = () => {
+          if (run2.length)
+            units.push({ kind: "block", content: this.linesHaveContent(run2) });
+          run2 = [];
+        };
+        lines.forEach((line, k) => {
+          const label = labels[k];
+          if (label === void 0) {
+            run2.push(line);
+            return;
+          }
+          flush();
+          const range = lines.length === 1 ? position2 : this.lineRange(paragraph, k, lines.length);
+          units.push({ kind: "label", name: label, range });
+        });
+        flush();
+        return units;
+      }
+      /** The label's name as written, when the line is only a configured name and a colon. */
+      labelName(line) {
+        if (line.rich)
+          return void 0;
+        const text3 = line.text.trim();
+        if (!text3.endsWith(":"))
+          return void 0;
+        const name = text3.slice(0, -1).trim();
+        return name !== "" && this.sections.has(normalize2(name)) ? name : void 0;
+      }
+      /** Range of line `k` of a multi-line paragraph, without indentation and blockquote markers. */
+      lineRange(paragraph, k, count) {
+        const position2 = paragraph.position;
+        if (!position2)
+          return void 0;
+        const source = this.context.source;
+        this.lineIndex ??= new LineIndex(source);
+        const line = position2.start.line + k;
+        const lineStart = this.lineIndex.offset(line, 1);
+        const newline = source.indexOf("\n", lineStart);
+        const raw = source.slice(lineStart, newline === -1 ? source.length : newline).replace(/\r$/, "");
+        let column = position2.start.column;
+        if (k > 0) {
+          let i = 0;
+          while (i < raw.length && (raw[i] === " " || raw[i] === "	" || raw[i] === ">"))
+            i++;
+          column = i + 1;
+        }
+        const endColumn = k === count - 1 ? position2.end.column : raw.trimEnd().length + 1;
+        return { start: { line, column }, end: { line, column: endColumn } };
+      }
+      linesHaveContent(lines) {
+        if (lines.some((line) => line.rich))
+          return true;
+        return !this.isPlaceholder(lines.map((line) => line.text).join(" "));
+      }
+      /** Placeholder text: nothing but punctuation, a placeholder, or `TODO: …`. */
+      isPlaceholder(text3) {
+        const value2 = trimPunctuation(normalize2(text3));
+        if (value2 === "")
+          return true;
+        for (const placeholder of this.placeholders) {
+          const bare = trimPunctuation(placeholder);
+          if (bare === "")
+            continue;
+          if (value2 === bare || value2.startsWith(`${bare}:`))
+            return true;
+        }
+        return false;
+      }
+      /** Does the node show the reader anything beyond whitespace, comments, empty items and placeholders? */
+      isContent(node2) {
+        let content3 = this.contentCache.get(node2);
+        if (content3 === void 0) {
+          content3 = this.computeIsContent(node2);
+          this.contentCache.set(node2, content3);
+        }
+        return content3;
+      }
+      computeIsContent(node2) {
+        switch (node2.type) {
+          case "paragraph":
+            return this.paragraphUnits(node2).some((unit) => unit.kind !== "block" || unit.content);
+          case "heading":
+            return plainText2(node2).trim() !== "";
+          case "html":
+            return !isCommentOnly(node2.value);
+          case "code":
+            return node2.value.trim() !== "";
+          case "list":
+          case "listItem":
+          case "blockquote":
+          case "footnoteDefinition":
+            return node2.children.some((child) => this.isContent(child));
+          case "thematicBreak":
+          case "definition":
+          case "yaml":
+            return false;
+          default:
+            return true;
+        }
+      }
+      report(name, range) {
+        const message = name ? `Unexpected empty section \`${name}\`, expected content under it` : "Unexpected empty section, expected content under its heading";
+        this.context.report(range ? { message, range } : { message });
+      }
+    };
+    PUNCTUATION = /* @__PURE__ */ new Set([".", "!", ":", "\u2026", "(", ")", "[", "]", " ", "-", "\u2014", "\u2013", "*", "_"]);
+  }
+});
+
+// ../../rules/no-unresolved-citations/dist/index.js
+function collectLinks(node2, links) {
+  if ((node2.type === "link" || node2.type === "linkReference") && node2.position?.start.offset !== void 0 && node2.position.end.offset !== void 0) {
+    links.push([node2.position.start.offset, node2.position.end.offset]);
+    return;
+  }
+  if ("children" in node2)
+    for (const child of node2.children)
+      collectLinks(child, links);
+}
+function gluedAfter(text3, end) {
+  const next = text3[end];
+  if (next === void 0)
+    return false;
+  if (GLUED_AFTER.test(next))
+    return true;
+  const afterDot = text3[end + 1];
+  return next === "." && afterDot !== void 0 && GLUED_AFTER.test(afterDot);
+}
+function unbalancedMarkers(segments) {
+  const markers2 = [];
+  let open2 = 0;
+  for (const segment of segments) {
+    const raw = segment.raw;
+    for (let i = 0; i < raw.length; i++) {
+      const char = raw[i];
+      if (char === "(") {
+        open2++;
+        continue;
+      }
+      if (char !== ")")
+        continue;
+      if (open2 > 0) {
+        open2--;
+        continue;
+      }
+      let digits = 0;
+      while (digits < 4 && isDigit(raw.charCodeAt(i - digits - 1)))
+        digits++;
+      if (digits === 0 || digits > 3)
+        continue;
+      const wordEnd = raw[i - digits - 1];
+      if (wordEnd === void 0 || !LETTER.test(wordEnd))
+        continue;
+      const start = i - digits;
+      markers2.push({ text: raw.slice(start, i + 1), number: raw.slice(start, i), start: segment.offset + start, end: segment.offset + i + 1 });
+    }
+  }
+  return markers2;
+}
+function isDigit(code2) {
+  return code2 >= 48 && code2 <= 57;
+}
+function isEscaped(text3, at) {
+  let count = 0;
+  for (let i = at - 1; i >= 0 && text3[i] === "\\"; i--)
+    count++;
+  return count % 2 === 1;
+}
+var FOOTNOTE_CALL, BRACKETED_NUMERAL, LETTER, GLUED_AFTER, PROSE_BLOCKS, SKIPPED_BLOCKS, dist_default6;
+var init_dist7 = __esm({
+  "../../rules/no-unresolved-citations/dist/index.js"() {
+    "use strict";
+    init_dist();
+    FOOTNOTE_CALL = /\[\^((?:[^[\]\s\\]|\\[^\s[\]])+)\]/g;
+    BRACKETED_NUMERAL = /\[(\d{1,3})\]/g;
+    LETTER = new RegExp("\\p{L}", "u");
+    GLUED_AFTER = /[\p{L}\p{N}\-/(=+]/u;
+    PROSE_BLOCKS = /* @__PURE__ */ new Set(["paragraph", "heading", "tableCell"]);
+    SKIPPED_BLOCKS = /* @__PURE__ */ new Set(["code", "html", "yaml"]);
+    dist_default6 = defineRule({
+      id: "no-unresolved-citations",
+      description: "Every footnote reference has a definition in the same file, and no stray rendered citation marker (`making3)`, `[12]`) is left in the text.",
+      scope: "file",
+      version: 3,
+      defaultSeverity: "error",
+      optionsSchema: { type: "object", additionalProperties: false, properties: {} },
+      defaults: {}
+    }, ({ tree, source, facts, report: report2 }) => {
+      const lines = new LineIndex(source);
+      const defined = /* @__PURE__ */ new Map();
+      for (const definition2 of facts.footnotes.definitions) {
+        if (!defined.has(definition2.key))
+          defined.set(definition2.key, definition2.label);
+      }
+      const labels = [...defined.values()];
+      const stubAt = source.length;
+      const stubPrefix = source === "" || source.endsWith("\n\n") ? "" : source.endsWith("\n") ? "\n" : "\n\n";
+      const suggestionCache = /* @__PURE__ */ new Map();
+      const suggestionFor = (label) => {
+        let cached = suggestionCache.get(label);
+        if (cached)
+          return cached;
+        const close2 = closest(label, labels);
+        const reachable = close2 === void 0 ? 0 : labels.filter((candidate2) => closest(label, [candidate2]) !== void 0).length;
+        cached = { close: close2, reachable };
+        suggestionCache.set(label, cached);
+        return cached;
+      };
+      const reportReference = (label, start, end) => {
+        const written = `[^${label}]`;
+        const { close: close2, reachable } = suggestionFor(label);
+        if (close2 !== void 0) {
+          report2({
+            message: `Unexpected undefined footnote \`${written}\`, did you mean \`[^${close2}]\`?`,
+            range: rangeOf(lines, start, end),
+            expected: [close2],
+            suggestions: [{ title: `Replace with \`[^${close2}]\``, edits: [{ start, end, text: `[^${close2}]` }], certain: reachable === 1 }]
+          });
+          return;
+        }
+        report2({
+          message: `Unexpected undefined footnote \`${written}\`, expected a definition \`${written}: <source>\` in this file`,
+          range: rangeOf(lines, start, end),
+          suggestions: [
+            {
+              title: `Add a stub definition \`${written}: TODO\` at the end of the file`,
+              edits: [{ start: stubAt, end: stubAt, text: `${stubPrefix}${written}: TODO
+` }],
+              certain: false
+            }
+          ]
+        });
+      };
+      const reportMarker = (marker, number, start, end) => {
+        const reference = `[^${number}]`;
+        const suggestions = [];
+        if (defined.has(footnoteKey(number))) {
+          suggestions.push({ title: `Replace with \`${reference}\``, edits: [{ start, end, text: reference }], certain: false });
+        }
+        suggestions.push({ title: `Remove \`${marker}\``, edits: [{ start, end, text: "" }], certain: false });
+        report2({
+          message: `Unexpected stray citation marker \`${marker}\`, expected a footnote reference such as \`${reference}\` with a definition, or no marker`,
+          range: rangeOf(lines, start, end),
+          expected: [reference],
+          suggestions
+        });
+      };
+      const checkProse = (block) => {
+        const segments = textSegments(block, source);
+        const links = [];
+        collectLinks(block, links);
+        let link = 0;
+        const inLink = (offset) => {
+          while (link < links.length && links[link][1] <= offset)
+            link++;
+          const current = links[link];
+          return current !== void 0 && offset >= current[0];
+        };
+        for (const segment of segments) {
+          for (const match of segment.raw.matchAll(FOOTNOTE_CALL)) {
+            const at = match.index;
+            if (isEscaped(segment.raw, at))
+              continue;
+            const label = match[1];
+            if (defined.has(footnoteKey(label)))
+              continue;
+            reportReference(label, segment.offset + at, segment.offset + at + match[0].length);
+          }
+          for (const match of segment.raw.matchAll(BRACKETED_NUMERAL)) {
+            const at = match.index;
+            const before = segment.raw[at - 1];
+            const after = segment.raw[at + match[0].length];
+            if (before === "[" || after === "]" || after === ":" || isEscaped(segment.raw, at))
+              continue;
+            const end = at + match[0].length;
+            if (gluedAfter(segment.raw, end))
+              continue;
+            const start = segment.offset + at;
+            if (inLink(start))
+              continue;
+            reportMarker(match[0], match[1], start, start + match[0].length);
+          }
+        }
+        for (const marker of unbalancedMarkers(segments))
+          reportMarker(marker.text, marker.number, marker.start, marker.end);
+      };
+      const walk = (node2) => {
+        if (SKIPPED_BLOCKS.has(node2.type))
+          return;
+        if (PROSE_BLOCKS.has(node2.type)) {
+          checkProse(node2);
+          return;
+        }
+        if ("children" in node2)
+          for (const child of node2.children)
+            walk(child);
+      };
+      walk(tree);
+    });
+  }
+});
+
+// ../../rules/no-unused-citations/dist/index.js
+function removal2(source, start, end) {
+  const after = source.startsWith("\r\n", end) ? end + 2 : source[end] === "\n" ? end + 1 : end;
+  return { start, end: after, text: "" };
+}
+var dist_default7;
+var init_dist8 = __esm({
+  "../../rules/no-unused-citations/dist/index.js"() {
+    "use strict";
+    init_dist();
+    dist_default7 = defineRule({
+      id: "no-unused-citations",
+      description: "Every footnote definition is referenced from the text or from another footnote.",
+      scope: "file",
+      version: 1,
+      // An unused definition is invisible on the rendered page (GFM drops it),
+      // so nothing the reader sees is wrong: a warning, not an error.
+      defaultSeverity: "warn",
+      optionsSchema: { type: "object", additionalProperties: false, properties: {} },
+      defaults: {}
+    }, ({ tree, source, report: report2 }) => {
+      const lines = new LineIndex(source);
+      const definitions = [];
+      const used = /* @__PURE__ */ new Set();
+      const walk = (node2, inside) => {
+        if (node2.type === "footnoteReference") {
+          const key = footnoteKey(node2.identifier);
+          if (key !== inside)
+            used.add(key);
+          return;
+        }
+        let within = inside;
+        if (node2.type === "footnoteDefinition") {
+          definitions.push(node2);
+          within = footnoteKey(node2.identifier);
+        }
+        if ("children" in node2)
+          for (const child of node2.children)
+            walk(child, within);
+      };
+      walk(tree, void 0);
+      const seen = /* @__PURE__ */ new Set();
+      for (const definition2 of definitions) {
+        const key = footnoteKey(definition2.identifier);
+        if (seen.has(key))
+          continue;
+        seen.add(key);
+        if (used.has(key))
+          continue;
+        const label = `[^${definition2.label ?? definition2.identifier}]`;
+        const start = definition2.position?.start.offset;
+        const end = definition2.position?.end.offset;
+        report2({
+          message: `Unexpected unused footnote definition \`${label}\`, expected a reference \`${label}\` in the text, or no definition`,
+          ...start !== void 0 ? { range: footnoteLabelRange(source, lines, start) } : { node: definition2 },
+          ...start !== void 0 && end !== void 0 ? { suggestions: [{ title: `Remove the definition \`${label}\``, edits: [removal2(source, start, end)], certain: false }] } : {}
+        });
+      }
+    });
+  }
+});
+
+// ../../rules/valid-frontmatter/dist/index.js
+function reportAbsent(source, required, report2) {
+  const lines = source.split("\n", 200).map((line) => line.replace(/\r$/, ""));
+  const first = lines[0] ?? "";
+  const at = (line, text3) => ({
+    start: { line: line + 1, column: 1 },
+    end: { line: line + 1, column: text3.length + 1 }
+  });
+  if (first.trimEnd() === "---") {
+    const dots = lines.findIndex((line, i) => i > 0 && line.trimEnd() === "...");
+    if (dots !== -1) {
+      report2({ message: "Unexpected `...` closing the frontmatter, expected `---`", range: at(dots, lines[dots]) });
+    } else {
+      report2({ message: "Unexpected unclosed frontmatter, expected a closing `---` line", range: at(0, first) });
+    }
+    return;
+  }
+  if (first.trimEnd() === "+++") {
+    report2({ message: "Unexpected TOML frontmatter, expected YAML between `---` lines", range: at(0, first) });
+    return;
+  }
+  const opening = lines.findIndex((line) => line.trim() !== "");
+  const opened = opening !== -1 && lines[opening].trim() === "---";
+  if (opened && lines.some((line, i) => i > opening && line.trimEnd() === "---")) {
+    report2({
+      message: "Unexpected frontmatter not at the start of the file, expected `---` at the start of the first line",
+      range: at(opening, lines[opening])
+    });
+    return;
+  }
+  report2({
+    message: `Unexpected missing frontmatter, expected a \`---\` block with ${list(required)} at the start of the file`,
+    range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } }
+  });
+}
+function typeName(value2) {
+  if (value2 === null)
+    return "null";
+  if (Array.isArray(value2))
+    return "list";
+  if (value2 instanceof Date)
+    return "date";
+  if (typeof value2 === "object")
+    return "mapping";
+  return typeof value2;
+}
+function list(keys) {
+  return keys.map((key) => `\`${key}\``).join(" and ") || "keys";
+}
+var LIST_KEYS, STRING_KEYS, dist_default8;
+var init_dist9 = __esm({
+  "../../rules/valid-frontmatter/dist/index.js"() {
+    "use strict";
+    init_dist();
+    LIST_KEYS = ["tags", "aliases"];
+    STRING_KEYS = ["title", "category"];
+    dist_default8 = defineRule({
+      id: "valid-frontmatter",
+      description: "Every article opens with YAML frontmatter that parses to a mapping with the required keys of the right types.",
+      scope: "file",
+      version: 2,
+      optionsSchema: {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          required: { type: "array", items: { type: "string" }, default: ["title", "category"] }
+        }
+      },
+      defaults: { required: ["title", "category"] }
+    }, ({ facts, source, options, report: report2 }) => {
+      const frontmatter2 = facts.frontmatter;
+      if (!frontmatter2.present) {
+        reportAbsent(source, options.required, report2);
+        return;
+      }
+      const block = frontmatter2.range ?? { start: { line: 1, column: 1 }, end: { line: 1, column: 4 } };
+      const opening = { start: block.start, end: { line: block.start.line, column: 4 } };
+      if (frontmatter2.error) {
+        report2({ message: `Unexpected invalid YAML in frontmatter: ${frontmatter2.error.message}`, range: frontmatter2.error.range });
+        return;
+      }
+      const data = frontmatter2.data;
+      if (typeof data !== "object" || data === null || Array.isArray(data)) {
+        const kind = data === null || data === void 0 ? "empty frontmatter" : `frontmatter of type ${typeName(data)}`;
+        report2({ message: `Unexpected ${kind}, expected a mapping with ${list(options.required)}`, range: opening });
+        return;
+      }
+      const record2 = data;
+      for (const key of options.required) {
+        if (!Object.hasOwn(record2, key)) {
+          report2({ message: `Unexpected missing key \`${key}\` in frontmatter, expected \`${key}: \u2026\``, range: opening });
+        } else if (record2[key] === null) {
+          report2({
+            message: `Unexpected empty \`${key}\` in frontmatter, expected a value after \`${key}:\``,
+            range: frontmatter2.keys[key]?.range ?? opening
+          });
+        }
+      }
+      for (const key of STRING_KEYS) {
+        const value2 = record2[key];
+        const at = frontmatter2.keys[key]?.valueRange ?? opening;
+        if (value2 === void 0 || value2 === null)
+          continue;
+        if (typeof value2 !== "string") {
+          report2({ message: `Unexpected \`${key}\` of type ${typeName(value2)}, expected a string`, range: at });
+        } else if (value2.trim() === "") {
+          report2({ message: `Unexpected empty \`${key}\`, expected text`, range: at });
+        }
+      }
+      for (const key of LIST_KEYS) {
+        const value2 = record2[key];
+        const facts2 = frontmatter2.keys[key];
+        if (value2 === void 0 || value2 === null)
+          continue;
+        if (!Array.isArray(value2)) {
+          report2({
+            message: `Unexpected \`${key}\` of type ${typeName(value2)}, expected a list of strings`,
+            range: facts2?.valueRange ?? opening
+          });
+          continue;
+        }
+        value2.forEach((item, i) => {
+          if (typeof item !== "string") {
+            report2({
+              message: `Unexpected ${typeName(item)} in \`${key}\`, expected a string`,
+              range: facts2?.items?.[i] ?? facts2?.valueRange ?? opening
+            });
+          }
+        });
+      }
+    });
+  }
+});
+
+// ../../rules/valid-taxonomy/dist/index.js
+function closestCategory(written, categories) {
+  const candidates2 = [];
+  for (const category of categories) {
+    candidates2.push(category.name);
+    if (normalizeForMatch(category.slug) !== normalizeForMatch(category.name))
+      candidates2.push(category.slug);
+  }
+  const best = closest(written, candidates2);
+  if (best !== void 0)
+    return best;
+  const byName = closest(written, categories.map((c) => c.name));
+  const bySlug = closest(written, categories.map((c) => c.slug));
+  const owner = (value2) => categories.find((c) => c.name === value2 || c.slug === value2);
+  if (byName !== void 0 && bySlug !== void 0 && owner(byName) === owner(bySlug))
+    return byName;
+  return void 0;
+}
+function listCategories(categories) {
+  const names = categories.slice(0, LISTED_CATEGORIES).map((c) => `\`${c.name}\``);
+  return `${names.join(", ")}${categories.length > LISTED_CATEGORIES ? ", \u2026" : ""} (by name or slug)`;
+}
+function contentName(facts) {
+  const root = trimEnd(facts.path.slice(0, facts.path.length - facts.relPath.length), "\\/");
+  return root.split(/[\\/]/).pop() || ".";
+}
+function expectedPath(facts, slug2) {
+  const rest = facts.folder ? facts.relPath.slice(facts.folder.length + 1) : facts.relPath;
+  return `${contentName(facts)}/${slug2}/${rest}`;
+}
+function replaceScalar(source, range, current, value2) {
+  const start = range.start.offset;
+  const end = range.end.offset;
+  if (start === void 0 || end === void 0)
+    return void 0;
+  const written = source.slice(start, end);
+  if (written.includes("\n"))
+    return void 0;
+  let text3;
+  if (written.startsWith("'")) {
+    if (written !== `'${current.replace(/'/g, "''")}'`)
+      return void 0;
+    text3 = `'${value2.replace(/'/g, "''")}'`;
+  } else if (written.startsWith('"')) {
+    if (parseDoubleQuoted(written) !== current)
+      return void 0;
+    text3 = JSON.stringify(value2);
+  } else {
+    if (written !== current)
+      return void 0;
+    text3 = isPlainSafe(value2) ? value2 : JSON.stringify(value2);
+  }
+  return { start, end, text: text3 };
+}
+function parseDoubleQuoted(written) {
+  return readYaml(`v: ${written}`)?.v;
+}
+function isPlainSafe(value2) {
+  if (value2.trim() !== value2 || value2 === "")
+    return false;
+  const inBlock = readYaml(`v: ${value2}`)?.v;
+  const inFlow = readYaml(`[${value2}]`)?.[0];
+  return inBlock === value2 && inFlow === value2;
+}
+function readYaml(text3) {
+  const doc = (0, import_yaml2.parseDocument)(text3, { logLevel: "silent" });
+  if (doc.errors.length || doc.warnings.length)
+    return void 0;
+  return doc.toJS({ maxAliasCount: 0 }) ?? void 0;
+}
+var import_yaml2, LISTED_CATEGORIES, dist_default9;
+var init_dist10 = __esm({
+  "../../rules/valid-taxonomy/dist/index.js"() {
+    "use strict";
+    init_dist();
+    import_yaml2 = __toESM(require_dist2(), 1);
+    LISTED_CATEGORIES = 10;
+    dist_default9 = defineRule({
+      id: "valid-taxonomy",
+      description: "An article's category and tags come from the taxonomy, and the article lives in its category's folder.",
+      scope: "file",
+      version: 1,
+      optionsSchema: {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          enforceFolders: { type: "boolean", default: true }
+        }
+      },
+      defaults: { enforceFolders: true }
+    }, ({ facts, source, taxonomy, options, report: report2 }) => {
+      const data = facts.frontmatter.data;
+      if (!taxonomy || facts.unreadable || !facts.frontmatter.present || facts.frontmatter.error)
+        return;
+      if (typeof data !== "object" || data === null || Array.isArray(data))
+        return;
+      const record2 = data;
+      const categoryKey = facts.frontmatter.keys.category;
+      if (typeof record2.category === "string" && record2.category.trim() !== "" && categoryKey && taxonomy.categories.length) {
+        const written = record2.category;
+        const at = categoryKey.valueRange;
+        const category = taxonomy.categories.find((c) => c.name === written || c.slug === written);
+        if (!category) {
+          const match = closestCategory(written, taxonomy.categories);
+          const edit = match === void 0 ? void 0 : replaceScalar(source, at, written, match);
+          report2({
+            message: match ? `Unexpected unknown category \`${written}\`, did you mean \`${match}\`?` : `Unexpected unknown category \`${written}\`, expected one of ${listCategories(taxonomy.categories)}`,
+            range: at,
+            ...match ? { expected: [match] } : {},
+            ...edit ? { suggestions: [{ title: `Replace with \`${match}\``, edits: [edit], certain: true }] } : {}
+          });
+        } else if (options.enforceFolders && facts.inContent && facts.folder !== category.slug) {
+          const expected = expectedPath(facts, category.slug);
+          const here = facts.folder ? `\`${contentName(facts)}/${facts.folder}/\`` : `the root of \`${contentName(facts)}/\``;
+          report2({
+            message: `Unexpected file in ${here} for category \`${category.name}\`, expected \`${expected}\``,
+            range: at,
+            expected: [expected]
+          });
+        }
+      }
+      const tags = record2.tags;
+      const tagsKey = facts.frontmatter.keys.tags;
+      if (!Array.isArray(tags) || !tagsKey)
+        return;
+      const allowed = taxonomy.tags ? new Set(taxonomy.tags) : void 0;
+      const deprecated = taxonomy.deprecatedTags ?? {};
+      tags.forEach((tag, i) => {
+        if (typeof tag !== "string")
+          return;
+        const at = tagsKey.items?.[i] ?? tagsKey.valueRange;
+        if (Object.hasOwn(deprecated, tag)) {
+          const replacement = deprecated[tag];
+          if (tags.includes(replacement)) {
+            report2({
+              message: `Unexpected deprecated tag \`${tag}\`, expected \`${replacement}\` (already listed: remove \`${tag}\`)`,
+              range: at,
+              expected: [replacement]
+            });
+            return;
+          }
+          const edit = replaceScalar(source, at, tag, replacement);
+          report2({
+            message: `Unexpected deprecated tag \`${tag}\`, expected \`${replacement}\``,
+            range: at,
+            expected: [replacement],
+            ...edit ? { suggestions: [{ title: `Replace with \`${replacement}\``, edits: [edit], certain: true }] } : {}
+          });
+        } else if (allowed && !allowed.has(tag)) {
+          const match = closest(tag, allowed);
+          const edit = match === void 0 ? void 0 : replaceScalar(source, at, tag, match);
+          report2({
+            message: match ? `Unexpected unknown tag \`${tag}\`, did you mean \`${match}\`?` : `Unexpected unknown tag \`${tag}\`, expected a tag listed in the taxonomy's \`tags\``,
+            range: at,
+            ...match ? { expected: [match] } : {},
+            // A tag list is long and tags are short, so a close tag is offered, not applied.
+            ...edit ? { suggestions: [{ title: `Replace with \`${match}\``, edits: [edit], certain: false }] } : {}
+          });
+        }
+      });
+    });
+  }
+});
+
+// ../core/dist/rules.generated.js
+var builtinRules;
+var init_rules_generated = __esm({
+  "../core/dist/rules.generated.js"() {
+    "use strict";
+    init_dist2();
+    init_dist3();
+    init_dist4();
+    init_dist5();
+    init_dist6();
+    init_dist7();
+    init_dist8();
+    init_dist9();
+    init_dist10();
+    builtinRules = [
+      dist_default,
+      dist_default2,
+      dist_default3,
+      dist_default4,
+      dist_default5,
+      dist_default6,
+      dist_default7,
+      dist_default8,
+      dist_default9
+    ];
+  }
+});
+
+// ../core/dist/results.js
+import path4 from "node:path";
+function summarize(diagnostics, files) {
+  const rules = {};
+  const withProblems = /* @__PURE__ */ new Set();
+  let errors = 0;
+  let warnings = 0;
+  let internalErrors = 0;
+  for (const d of diagnostics) {
+    if (d.severity === "error")
+      errors++;
+    else
+      warnings++;
+    if (d.ruleId === "internal-error")
+      internalErrors++;
+    rules[d.ruleId] = (rules[d.ruleId] ?? 0) + 1;
+    withProblems.add(d.file);
+  }
+  return { files, filesWithProblems: withProblems.size, errors, warnings, internalErrors, rules: sortKeys(rules) };
+}
+function sortDiagnostics(diagnostics) {
+  return diagnostics.sort((a, b) => compare2(a.file, b.file) || a.line - b.line || a.column - b.column || compare2(a.ruleId, b.ruleId) || compare2(a.message, b.message));
+}
+function compare2(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function sortKeys(record2) {
+  return Object.fromEntries(Object.entries(record2).sort(([a], [b]) => compare2(a, b)));
+}
+function displayPath(file, cwd) {
+  return path4.relative(cwd, file).split(path4.sep).join("/");
+}
+function toJsonReport(diagnostics, summary, cwd) {
+  return {
+    version: 1,
+    messages: diagnostics.map((d) => ({
+      file: displayPath(d.file, cwd),
+      line: d.line,
+      column: d.column,
+      endLine: d.endLine,
+      endColumn: d.endColumn,
+      ruleId: d.ruleId,
+      severity: d.severity,
+      message: d.message,
+      ...d.url ? { url: d.url } : {},
+      ...d.expected ? { expected: d.expected } : {},
+      ...d.related ? {
+        related: d.related.map((r) => ({
+          file: displayPath(r.file, cwd),
+          line: r.range.start.line,
+          column: r.range.start.column,
+          endLine: r.range.end.line,
+          endColumn: r.range.end.column,
+          message: r.message
+        }))
+      } : {},
+      ...d.suggestions ? { suggestions: d.suggestions } : {}
+    })),
+    summary
+  };
+}
+var init_results = __esm({
+  "../core/dist/results.js"() {
+    "use strict";
+  }
+});
+
+// ../core/dist/workspace.js
+import { closeSync as closeSync2, constants, fstatSync, openSync as openSync2, readdirSync, readFileSync as readFileSync3, statSync } from "node:fs";
+import { open, readFile } from "node:fs/promises";
+import path5 from "node:path";
+function notRegular(absolutePath, isDirectory) {
+  const code2 = isDirectory ? "EISDIR" : "ENOTREG";
+  return Object.assign(new Error(`${code2}: not a regular file, open '${absolutePath}'`), { code: code2 });
+}
+var NodeWorkspace;
+var init_workspace = __esm({
+  "../core/dist/workspace.js"() {
+    "use strict";
+    NodeWorkspace = class {
+      existsCache = /* @__PURE__ */ new Map();
+      /**
+       * Every regular `.md` file below `root`, as the recursive glob `*.md`
+       * matched them: no names starting with a dot, no `node_modules` or
+       * `.git`, and symbolic links neither followed nor listed (a link loop must
+       * not hang a run). A plain walk: loading a glob library took longer than
+       * the walk.
+       */
+      async listMarkdown(root) {
+        const found = [];
+        const walk = (folder) => {
+          let entries;
+          try {
+            entries = readdirSync(folder, { withFileTypes: true });
+          } catch {
+            return;
+          }
+          for (const entry of entries) {
+            const name = entry.name;
+            if (name.charCodeAt(0) === 46 || entry.isSymbolicLink())
+              continue;
+            if (entry.isDirectory()) {
+              if (name !== "node_modules")
+                walk(path5.join(folder, name));
+            } else if (entry.isFile() && name.endsWith(".md") && name.length > 3) {
+              found.push(path5.join(folder, name));
+            }
+          }
+        };
+        walk(path5.resolve(root));
+        return found;
+      }
+      /**
+       * Reads a regular file. Opening without blocking and checking the handle
+       * (not the path, which could change in between) keeps a FIFO named `x.md`
+       * from hanging the run and a folder named `x.md` from reading as garbage.
+       */
+      async readFile(absolutePath) {
+        return (await this.readWithStat(absolutePath)).content;
+      }
+      /** `readFile`, with the size and mtime of what was read (for the cache's stat table). */
+      async readWithStat(absolutePath) {
+        const handle = await open(absolutePath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+        try {
+          const info = await handle.stat();
+          if (!info.isFile())
+            throw notRegular(absolutePath, info.isDirectory());
+          return { content: await handle.readFile(), mtimeMs: info.mtimeMs, size: info.size };
+        } finally {
+          await handle.close();
+        }
+      }
+      async readText(absolutePath) {
+        try {
+          return await readFile(absolutePath, "utf8");
+        } catch {
+          return void 0;
+        }
+      }
+      exists(absolutePath) {
+        let known = this.existsCache.get(absolutePath);
+        if (known === void 0) {
+          try {
+            known = statSync(absolutePath).isFile();
+          } catch {
+            known = false;
+          }
+          this.existsCache.set(absolutePath, known);
+        }
+        return known;
+      }
+    };
+  }
+});
+
+// ../../node_modules/.pnpm/bail@2.0.2/node_modules/bail/index.js
+function bail(error) {
+  if (error) {
+    throw error;
+  }
+}
+var init_bail = __esm({
+  "../../node_modules/.pnpm/bail@2.0.2/node_modules/bail/index.js"() {
+  }
+});
+
 // ../../node_modules/.pnpm/extend@3.0.2/node_modules/extend/index.js
 var require_extend = __commonJS({
   "../../node_modules/.pnpm/extend@3.0.2/node_modules/extend/index.js"(exports, module) {
@@ -22205,2871 +23489,13 @@ var require_extend = __commonJS({
   }
 });
 
-// ../../node_modules/.pnpm/format@0.2.2/node_modules/format/format.js
-var require_format3 = __commonJS({
-  "../../node_modules/.pnpm/format@0.2.2/node_modules/format/format.js"(exports, module) {
-    (function() {
-      var namespace;
-      if (typeof module !== "undefined") {
-        namespace = module.exports = format;
-      } else {
-        namespace = (function() {
-          return this || (1, eval)("this");
-        })();
-      }
-      namespace.format = format;
-      namespace.vsprintf = vsprintf;
-      if (typeof console !== "undefined" && typeof console.log === "function") {
-        namespace.printf = printf;
-      }
-      function printf() {
-        console.log(format.apply(null, arguments));
-      }
-      function vsprintf(fmt, replacements2) {
-        return format.apply(null, [fmt].concat(replacements2));
-      }
-      function format(fmt) {
-        var argIndex = 1, args = [].slice.call(arguments), i = 0, n = fmt.length, result = "", c, escaped = false, arg, tmp, leadingZero = false, precision, nextArg = function() {
-          return args[argIndex++];
-        }, slurpNumber = function() {
-          var digits = "";
-          while (/\d/.test(fmt[i])) {
-            digits += fmt[i++];
-            c = fmt[i];
-          }
-          return digits.length > 0 ? parseInt(digits) : null;
-        };
-        for (; i < n; ++i) {
-          c = fmt[i];
-          if (escaped) {
-            escaped = false;
-            if (c == ".") {
-              leadingZero = false;
-              c = fmt[++i];
-            } else if (c == "0" && fmt[i + 1] == ".") {
-              leadingZero = true;
-              i += 2;
-              c = fmt[i];
-            } else {
-              leadingZero = true;
-            }
-            precision = slurpNumber();
-            switch (c) {
-              case "b":
-                result += parseInt(nextArg(), 10).toString(2);
-                break;
-              case "c":
-                arg = nextArg();
-                if (typeof arg === "string" || arg instanceof String)
-                  result += arg;
-                else
-                  result += String.fromCharCode(parseInt(arg, 10));
-                break;
-              case "d":
-                result += parseInt(nextArg(), 10);
-                break;
-              case "f":
-                tmp = String(parseFloat(nextArg()).toFixed(precision || 6));
-                result += leadingZero ? tmp : tmp.replace(/^0/, "");
-                break;
-              case "j":
-                result += JSON.stringify(nextArg());
-                break;
-              case "o":
-                result += "0" + parseInt(nextArg(), 10).toString(8);
-                break;
-              case "s":
-                result += nextArg();
-                break;
-              case "x":
-                result += "0x" + parseInt(nextArg(), 10).toString(16);
-                break;
-              case "X":
-                result += "0x" + parseInt(nextArg(), 10).toString(16).toUpperCase();
-                break;
-              default:
-                result += c;
-                break;
-            }
-          } else if (c === "%") {
-            escaped = true;
-          } else {
-            result += c;
-          }
-        }
-        return result;
-      }
-    })();
-  }
-});
-
-// ../../node_modules/.pnpm/imurmurhash@0.1.4/node_modules/imurmurhash/imurmurhash.js
-var require_imurmurhash = __commonJS({
-  "../../node_modules/.pnpm/imurmurhash@0.1.4/node_modules/imurmurhash/imurmurhash.js"(exports, module) {
-    (function() {
-      var cache;
-      function MurmurHash3(key, seed) {
-        var m = this instanceof MurmurHash3 ? this : cache;
-        m.reset(seed);
-        if (typeof key === "string" && key.length > 0) {
-          m.hash(key);
-        }
-        if (m !== this) {
-          return m;
-        }
-      }
-      ;
-      MurmurHash3.prototype.hash = function(key) {
-        var h1, k1, i, top, len;
-        len = key.length;
-        this.len += len;
-        k1 = this.k1;
-        i = 0;
-        switch (this.rem) {
-          case 0:
-            k1 ^= len > i ? key.charCodeAt(i++) & 65535 : 0;
-          case 1:
-            k1 ^= len > i ? (key.charCodeAt(i++) & 65535) << 8 : 0;
-          case 2:
-            k1 ^= len > i ? (key.charCodeAt(i++) & 65535) << 16 : 0;
-          case 3:
-            k1 ^= len > i ? (key.charCodeAt(i) & 255) << 24 : 0;
-            k1 ^= len > i ? (key.charCodeAt(i++) & 65280) >> 8 : 0;
-        }
-        this.rem = len + this.rem & 3;
-        len -= this.rem;
-        if (len > 0) {
-          h1 = this.h1;
-          while (1) {
-            k1 = k1 * 11601 + (k1 & 65535) * 3432906752 & 4294967295;
-            k1 = k1 << 15 | k1 >>> 17;
-            k1 = k1 * 13715 + (k1 & 65535) * 461832192 & 4294967295;
-            h1 ^= k1;
-            h1 = h1 << 13 | h1 >>> 19;
-            h1 = h1 * 5 + 3864292196 & 4294967295;
-            if (i >= len) {
-              break;
-            }
-            k1 = key.charCodeAt(i++) & 65535 ^ (key.charCodeAt(i++) & 65535) << 8 ^ (key.charCodeAt(i++) & 65535) << 16;
-            top = key.charCodeAt(i++);
-            k1 ^= (top & 255) << 24 ^ (top & 65280) >> 8;
-          }
-          k1 = 0;
-          switch (this.rem) {
-            case 3:
-              k1 ^= (key.charCodeAt(i + 2) & 65535) << 16;
-            case 2:
-              k1 ^= (key.charCodeAt(i + 1) & 65535) << 8;
-            case 1:
-              k1 ^= key.charCodeAt(i) & 65535;
-          }
-          this.h1 = h1;
-        }
-        this.k1 = k1;
-        return this;
-      };
-      MurmurHash3.prototype.result = function() {
-        var k1, h1;
-        k1 = this.k1;
-        h1 = this.h1;
-        if (k1 > 0) {
-          k1 = k1 * 11601 + (k1 & 65535) * 3432906752 & 4294967295;
-          k1 = k1 << 15 | k1 >>> 17;
-          k1 = k1 * 13715 + (k1 & 65535) * 461832192 & 4294967295;
-          h1 ^= k1;
-        }
-        h1 ^= this.len;
-        h1 ^= h1 >>> 16;
-        h1 = h1 * 51819 + (h1 & 65535) * 2246770688 & 4294967295;
-        h1 ^= h1 >>> 13;
-        h1 = h1 * 44597 + (h1 & 65535) * 3266445312 & 4294967295;
-        h1 ^= h1 >>> 16;
-        return h1 >>> 0;
-      };
-      MurmurHash3.prototype.reset = function(seed) {
-        this.h1 = typeof seed === "number" ? seed : 0;
-        this.rem = this.k1 = this.len = 0;
-        return this;
-      };
-      cache = new MurmurHash3();
-      if (typeof module != "undefined") {
-        module.exports = MurmurHash3;
-      } else {
-        this.MurmurHash3 = MurmurHash3;
-      }
-    })();
-  }
-});
-
-// ../../node_modules/.pnpm/signal-exit@4.1.0/node_modules/signal-exit/dist/cjs/signals.js
-var require_signals = __commonJS({
-  "../../node_modules/.pnpm/signal-exit@4.1.0/node_modules/signal-exit/dist/cjs/signals.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.signals = void 0;
-    exports.signals = [];
-    exports.signals.push("SIGHUP", "SIGINT", "SIGTERM");
-    if (process.platform !== "win32") {
-      exports.signals.push(
-        "SIGALRM",
-        "SIGABRT",
-        "SIGVTALRM",
-        "SIGXCPU",
-        "SIGXFSZ",
-        "SIGUSR2",
-        "SIGTRAP",
-        "SIGSYS",
-        "SIGQUIT",
-        "SIGIOT"
-        // should detect profiler and enable/disable accordingly.
-        // see #21
-        // 'SIGPROF'
-      );
-    }
-    if (process.platform === "linux") {
-      exports.signals.push("SIGIO", "SIGPOLL", "SIGPWR", "SIGSTKFLT");
-    }
-  }
-});
-
-// ../../node_modules/.pnpm/signal-exit@4.1.0/node_modules/signal-exit/dist/cjs/index.js
-var require_cjs = __commonJS({
-  "../../node_modules/.pnpm/signal-exit@4.1.0/node_modules/signal-exit/dist/cjs/index.js"(exports) {
-    "use strict";
-    var _a;
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.unload = exports.load = exports.onExit = exports.signals = void 0;
-    var signals_js_1 = require_signals();
-    Object.defineProperty(exports, "signals", { enumerable: true, get: function() {
-      return signals_js_1.signals;
-    } });
-    var processOk = (process4) => !!process4 && typeof process4 === "object" && typeof process4.removeListener === "function" && typeof process4.emit === "function" && typeof process4.reallyExit === "function" && typeof process4.listeners === "function" && typeof process4.kill === "function" && typeof process4.pid === "number" && typeof process4.on === "function";
-    var kExitEmitter = /* @__PURE__ */ Symbol.for("signal-exit emitter");
-    var global = globalThis;
-    var ObjectDefineProperty = Object.defineProperty.bind(Object);
-    var Emitter = class {
-      emitted = {
-        afterExit: false,
-        exit: false
-      };
-      listeners = {
-        afterExit: [],
-        exit: []
-      };
-      count = 0;
-      id = Math.random();
-      constructor() {
-        if (global[kExitEmitter]) {
-          return global[kExitEmitter];
-        }
-        ObjectDefineProperty(global, kExitEmitter, {
-          value: this,
-          writable: false,
-          enumerable: false,
-          configurable: false
-        });
-      }
-      on(ev, fn) {
-        this.listeners[ev].push(fn);
-      }
-      removeListener(ev, fn) {
-        const list3 = this.listeners[ev];
-        const i = list3.indexOf(fn);
-        if (i === -1) {
-          return;
-        }
-        if (i === 0 && list3.length === 1) {
-          list3.length = 0;
-        } else {
-          list3.splice(i, 1);
-        }
-      }
-      emit(ev, code2, signal) {
-        if (this.emitted[ev]) {
-          return false;
-        }
-        this.emitted[ev] = true;
-        let ret = false;
-        for (const fn of this.listeners[ev]) {
-          ret = fn(code2, signal) === true || ret;
-        }
-        if (ev === "exit") {
-          ret = this.emit("afterExit", code2, signal) || ret;
-        }
-        return ret;
-      }
-    };
-    var SignalExitBase = class {
-    };
-    var signalExitWrap = (handler) => {
-      return {
-        onExit(cb, opts) {
-          return handler.onExit(cb, opts);
-        },
-        load() {
-          return handler.load();
-        },
-        unload() {
-          return handler.unload();
-        }
-      };
-    };
-    var SignalExitFallback = class extends SignalExitBase {
-      onExit() {
-        return () => {
-        };
-      }
-      load() {
-      }
-      unload() {
-      }
-    };
-    var SignalExit = class extends SignalExitBase {
-      // "SIGHUP" throws an `ENOSYS` error on Windows,
-      // so use a supported signal instead
-      /* c8 ignore start */
-      #hupSig = process3.platform === "win32" ? "SIGINT" : "SIGHUP";
-      /* c8 ignore stop */
-      #emitter = new Emitter();
-      #process;
-      #originalProcessEmit;
-      #originalProcessReallyExit;
-      #sigListeners = {};
-      #loaded = false;
-      constructor(process4) {
-        super();
-        this.#process = process4;
-        this.#sigListeners = {};
-        for (const sig of signals_js_1.signals) {
-          this.#sigListeners[sig] = () => {
-            const listeners = this.#process.listeners(sig);
-            let { count } = this.#emitter;
-            const p = process4;
-            if (typeof p.__signal_exit_emitter__ === "object" && typeof p.__signal_exit_emitter__.count === "number") {
-              count += p.__signal_exit_emitter__.count;
-            }
-            if (listeners.length === count) {
-              this.unload();
-              const ret = this.#emitter.emit("exit", null, sig);
-              const s = sig === "SIGHUP" ? this.#hupSig : sig;
-              if (!ret)
-                process4.kill(process4.pid, s);
-            }
-          };
-        }
-        this.#originalProcessReallyExit = process4.reallyExit;
-        this.#originalProcessEmit = process4.emit;
-      }
-      onExit(cb, opts) {
-        if (!processOk(this.#process)) {
-          return () => {
-          };
-        }
-        if (this.#loaded === false) {
-          this.load();
-        }
-        const ev = opts?.alwaysLast ? "afterExit" : "exit";
-        this.#emitter.on(ev, cb);
-        return () => {
-          this.#emitter.removeListener(ev, cb);
-          if (this.#emitter.listeners["exit"].length === 0 && this.#emitter.listeners["afterExit"].length === 0) {
-            this.unload();
-          }
-        };
-      }
-      load() {
-        if (this.#loaded) {
-          return;
-        }
-        this.#loaded = true;
-        this.#emitter.count += 1;
-        for (const sig of signals_js_1.signals) {
-          try {
-            const fn = this.#sigListeners[sig];
-            if (fn)
-              this.#process.on(sig, fn);
-          } catch (_) {
-          }
-        }
-        this.#process.emit = (ev, ...a) => {
-          return this.#processEmit(ev, ...a);
-        };
-        this.#process.reallyExit = (code2) => {
-          return this.#processReallyExit(code2);
-        };
-      }
-      unload() {
-        if (!this.#loaded) {
-          return;
-        }
-        this.#loaded = false;
-        signals_js_1.signals.forEach((sig) => {
-          const listener = this.#sigListeners[sig];
-          if (!listener) {
-            throw new Error("Listener not defined for signal: " + sig);
-          }
-          try {
-            this.#process.removeListener(sig, listener);
-          } catch (_) {
-          }
-        });
-        this.#process.emit = this.#originalProcessEmit;
-        this.#process.reallyExit = this.#originalProcessReallyExit;
-        this.#emitter.count -= 1;
-      }
-      #processReallyExit(code2) {
-        if (!processOk(this.#process)) {
-          return 0;
-        }
-        this.#process.exitCode = code2 || 0;
-        this.#emitter.emit("exit", this.#process.exitCode, null);
-        return this.#originalProcessReallyExit.call(this.#process, this.#process.exitCode);
-      }
-      #processEmit(ev, ...args) {
-        const og = this.#originalProcessEmit;
-        if (ev === "exit" && processOk(this.#process)) {
-          if (typeof args[0] === "number") {
-            this.#process.exitCode = args[0];
-          }
-          const ret = og.call(this.#process, ev, ...args);
-          this.#emitter.emit("exit", this.#process.exitCode, null);
-          return ret;
-        } else {
-          return og.call(this.#process, ev, ...args);
-        }
-      }
-    };
-    var process3 = globalThis.process;
-    _a = signalExitWrap(processOk(process3) ? new SignalExit(process3) : new SignalExitFallback()), /**
-     * Called when the process is exiting, whether via signal, explicit
-     * exit, or running out of stuff to do.
-     *
-     * If the global process object is not suitable for instrumentation,
-     * then this will be a no-op.
-     *
-     * Returns a function that may be used to unload signal-exit.
-     */
-    exports.onExit = _a.onExit, /**
-     * Load the listeners.  Likely you never need to call this, unless
-     * doing a rather deep integration with signal-exit functionality.
-     * Mostly exposed for the benefit of testing.
-     *
-     * @internal
-     */
-    exports.load = _a.load, /**
-     * Unload the listeners.  Likely you never need to call this, unless
-     * doing a rather deep integration with signal-exit functionality.
-     * Mostly exposed for the benefit of testing.
-     *
-     * @internal
-     */
-    exports.unload = _a.unload;
-  }
-});
-
-// ../../node_modules/.pnpm/write-file-atomic@6.0.0/node_modules/write-file-atomic/lib/index.js
-var require_lib3 = __commonJS({
-  "../../node_modules/.pnpm/write-file-atomic@6.0.0/node_modules/write-file-atomic/lib/index.js"(exports, module) {
-    "use strict";
-    module.exports = writeFile;
-    module.exports.sync = writeFileSync3;
-    module.exports._getTmpname = getTmpname;
-    module.exports._cleanupOnExit = cleanupOnExit;
-    var fs = __require("fs");
-    var MurmurHash3 = require_imurmurhash();
-    var { onExit } = require_cjs();
-    var path10 = __require("path");
-    var { promisify } = __require("util");
-    var activeFiles = {};
-    var threadId = (function getId() {
-      try {
-        const workerThreads = __require("worker_threads");
-        return workerThreads.threadId;
-      } catch (e) {
-        return 0;
-      }
-    })();
-    var invocations = 0;
-    function getTmpname(filename) {
-      return filename + "." + MurmurHash3(__filename).hash(String(process.pid)).hash(String(threadId)).hash(String(++invocations)).result();
-    }
-    function cleanupOnExit(tmpfile) {
-      return () => {
-        try {
-          fs.unlinkSync(typeof tmpfile === "function" ? tmpfile() : tmpfile);
-        } catch {
-        }
-      };
-    }
-    function serializeActiveFile(absoluteName) {
-      return new Promise((resolve3) => {
-        if (!activeFiles[absoluteName]) {
-          activeFiles[absoluteName] = [];
-        }
-        activeFiles[absoluteName].push(resolve3);
-        if (activeFiles[absoluteName].length === 1) {
-          resolve3();
-        }
-      });
-    }
-    function isChownErrOk(err) {
-      if (err.code === "ENOSYS") {
-        return true;
-      }
-      const nonroot = !process.getuid || process.getuid() !== 0;
-      if (nonroot) {
-        if (err.code === "EINVAL" || err.code === "EPERM") {
-          return true;
-        }
-      }
-      return false;
-    }
-    async function writeFileAsync(filename, data, options = {}) {
-      if (typeof options === "string") {
-        options = { encoding: options };
-      }
-      let fd;
-      let tmpfile;
-      const removeOnExitHandler = onExit(cleanupOnExit(() => tmpfile));
-      const absoluteName = path10.resolve(filename);
-      try {
-        await serializeActiveFile(absoluteName);
-        const truename = await promisify(fs.realpath)(filename).catch(() => filename);
-        tmpfile = getTmpname(truename);
-        if (!options.mode || !options.chown) {
-          const stats = await promisify(fs.stat)(truename).catch(() => {
-          });
-          if (stats) {
-            if (options.mode == null) {
-              options.mode = stats.mode;
-            }
-            if (options.chown == null && process.getuid) {
-              options.chown = { uid: stats.uid, gid: stats.gid };
-            }
-          }
-        }
-        fd = await promisify(fs.open)(tmpfile, "w", options.mode);
-        if (options.tmpfileCreated) {
-          await options.tmpfileCreated(tmpfile);
-        }
-        if (ArrayBuffer.isView(data)) {
-          await promisify(fs.write)(fd, data, 0, data.length, 0);
-        } else if (data != null) {
-          await promisify(fs.write)(fd, String(data), 0, String(options.encoding || "utf8"));
-        }
-        if (options.fsync !== false) {
-          await promisify(fs.fsync)(fd);
-        }
-        await promisify(fs.close)(fd);
-        fd = null;
-        if (options.chown) {
-          await promisify(fs.chown)(tmpfile, options.chown.uid, options.chown.gid).catch((err) => {
-            if (!isChownErrOk(err)) {
-              throw err;
-            }
-          });
-        }
-        if (options.mode) {
-          await promisify(fs.chmod)(tmpfile, options.mode).catch((err) => {
-            if (!isChownErrOk(err)) {
-              throw err;
-            }
-          });
-        }
-        await promisify(fs.rename)(tmpfile, truename);
-      } finally {
-        if (fd) {
-          await promisify(fs.close)(fd).catch(
-            /* istanbul ignore next */
-            () => {
-            }
-          );
-        }
-        removeOnExitHandler();
-        await promisify(fs.unlink)(tmpfile).catch(() => {
-        });
-        activeFiles[absoluteName].shift();
-        if (activeFiles[absoluteName].length > 0) {
-          activeFiles[absoluteName][0]();
-        } else {
-          delete activeFiles[absoluteName];
-        }
-      }
-    }
-    async function writeFile(filename, data, options, callback2) {
-      if (options instanceof Function) {
-        callback2 = options;
-        options = {};
-      }
-      const promise2 = writeFileAsync(filename, data, options);
-      if (callback2) {
-        try {
-          const result = await promise2;
-          return callback2(result);
-        } catch (err) {
-          return callback2(err);
-        }
-      }
-      return promise2;
-    }
-    function writeFileSync3(filename, data, options) {
-      if (typeof options === "string") {
-        options = { encoding: options };
-      } else if (!options) {
-        options = {};
-      }
-      try {
-        filename = fs.realpathSync(filename);
-      } catch (ex) {
-      }
-      const tmpfile = getTmpname(filename);
-      if (!options.mode || !options.chown) {
-        try {
-          const stats = fs.statSync(filename);
-          options = Object.assign({}, options);
-          if (!options.mode) {
-            options.mode = stats.mode;
-          }
-          if (!options.chown && process.getuid) {
-            options.chown = { uid: stats.uid, gid: stats.gid };
-          }
-        } catch (ex) {
-        }
-      }
-      let fd;
-      const cleanup = cleanupOnExit(tmpfile);
-      const removeOnExitHandler = onExit(cleanup);
-      let threw = true;
-      try {
-        fd = fs.openSync(tmpfile, "w", options.mode || 438);
-        if (options.tmpfileCreated) {
-          options.tmpfileCreated(tmpfile);
-        }
-        if (ArrayBuffer.isView(data)) {
-          fs.writeSync(fd, data, 0, data.length, 0);
-        } else if (data != null) {
-          fs.writeSync(fd, String(data), 0, String(options.encoding || "utf8"));
-        }
-        if (options.fsync !== false) {
-          fs.fsyncSync(fd);
-        }
-        fs.closeSync(fd);
-        fd = null;
-        if (options.chown) {
-          try {
-            fs.chownSync(tmpfile, options.chown.uid, options.chown.gid);
-          } catch (err) {
-            if (!isChownErrOk(err)) {
-              throw err;
-            }
-          }
-        }
-        if (options.mode) {
-          try {
-            fs.chmodSync(tmpfile, options.mode);
-          } catch (err) {
-            if (!isChownErrOk(err)) {
-              throw err;
-            }
-          }
-        }
-        fs.renameSync(tmpfile, filename);
-        threw = false;
-      } finally {
-        if (fd) {
-          try {
-            fs.closeSync(fd);
-          } catch (ex) {
-          }
-        }
-        removeOnExitHandler();
-        if (threw) {
-          cleanup();
-        }
-      }
-    }
-  }
-});
-
-// ../../node_modules/.pnpm/eastasianwidth@0.2.0/node_modules/eastasianwidth/eastasianwidth.js
-var require_eastasianwidth = __commonJS({
-  "../../node_modules/.pnpm/eastasianwidth@0.2.0/node_modules/eastasianwidth/eastasianwidth.js"(exports, module) {
-    var eaw = {};
-    if ("undefined" == typeof module) {
-      window.eastasianwidth = eaw;
-    } else {
-      module.exports = eaw;
-    }
-    eaw.eastAsianWidth = function(character) {
-      var x = character.charCodeAt(0);
-      var y = character.length == 2 ? character.charCodeAt(1) : 0;
-      var codePoint = x;
-      if (55296 <= x && x <= 56319 && (56320 <= y && y <= 57343)) {
-        x &= 1023;
-        y &= 1023;
-        codePoint = x << 10 | y;
-        codePoint += 65536;
-      }
-      if (12288 == codePoint || 65281 <= codePoint && codePoint <= 65376 || 65504 <= codePoint && codePoint <= 65510) {
-        return "F";
-      }
-      if (8361 == codePoint || 65377 <= codePoint && codePoint <= 65470 || 65474 <= codePoint && codePoint <= 65479 || 65482 <= codePoint && codePoint <= 65487 || 65490 <= codePoint && codePoint <= 65495 || 65498 <= codePoint && codePoint <= 65500 || 65512 <= codePoint && codePoint <= 65518) {
-        return "H";
-      }
-      if (4352 <= codePoint && codePoint <= 4447 || 4515 <= codePoint && codePoint <= 4519 || 4602 <= codePoint && codePoint <= 4607 || 9001 <= codePoint && codePoint <= 9002 || 11904 <= codePoint && codePoint <= 11929 || 11931 <= codePoint && codePoint <= 12019 || 12032 <= codePoint && codePoint <= 12245 || 12272 <= codePoint && codePoint <= 12283 || 12289 <= codePoint && codePoint <= 12350 || 12353 <= codePoint && codePoint <= 12438 || 12441 <= codePoint && codePoint <= 12543 || 12549 <= codePoint && codePoint <= 12589 || 12593 <= codePoint && codePoint <= 12686 || 12688 <= codePoint && codePoint <= 12730 || 12736 <= codePoint && codePoint <= 12771 || 12784 <= codePoint && codePoint <= 12830 || 12832 <= codePoint && codePoint <= 12871 || 12880 <= codePoint && codePoint <= 13054 || 13056 <= codePoint && codePoint <= 19903 || 19968 <= codePoint && codePoint <= 42124 || 42128 <= codePoint && codePoint <= 42182 || 43360 <= codePoint && codePoint <= 43388 || 44032 <= codePoint && codePoint <= 55203 || 55216 <= codePoint && codePoint <= 55238 || 55243 <= codePoint && codePoint <= 55291 || 63744 <= codePoint && codePoint <= 64255 || 65040 <= codePoint && codePoint <= 65049 || 65072 <= codePoint && codePoint <= 65106 || 65108 <= codePoint && codePoint <= 65126 || 65128 <= codePoint && codePoint <= 65131 || 110592 <= codePoint && codePoint <= 110593 || 127488 <= codePoint && codePoint <= 127490 || 127504 <= codePoint && codePoint <= 127546 || 127552 <= codePoint && codePoint <= 127560 || 127568 <= codePoint && codePoint <= 127569 || 131072 <= codePoint && codePoint <= 194367 || 177984 <= codePoint && codePoint <= 196605 || 196608 <= codePoint && codePoint <= 262141) {
-        return "W";
-      }
-      if (32 <= codePoint && codePoint <= 126 || 162 <= codePoint && codePoint <= 163 || 165 <= codePoint && codePoint <= 166 || 172 == codePoint || 175 == codePoint || 10214 <= codePoint && codePoint <= 10221 || 10629 <= codePoint && codePoint <= 10630) {
-        return "Na";
-      }
-      if (161 == codePoint || 164 == codePoint || 167 <= codePoint && codePoint <= 168 || 170 == codePoint || 173 <= codePoint && codePoint <= 174 || 176 <= codePoint && codePoint <= 180 || 182 <= codePoint && codePoint <= 186 || 188 <= codePoint && codePoint <= 191 || 198 == codePoint || 208 == codePoint || 215 <= codePoint && codePoint <= 216 || 222 <= codePoint && codePoint <= 225 || 230 == codePoint || 232 <= codePoint && codePoint <= 234 || 236 <= codePoint && codePoint <= 237 || 240 == codePoint || 242 <= codePoint && codePoint <= 243 || 247 <= codePoint && codePoint <= 250 || 252 == codePoint || 254 == codePoint || 257 == codePoint || 273 == codePoint || 275 == codePoint || 283 == codePoint || 294 <= codePoint && codePoint <= 295 || 299 == codePoint || 305 <= codePoint && codePoint <= 307 || 312 == codePoint || 319 <= codePoint && codePoint <= 322 || 324 == codePoint || 328 <= codePoint && codePoint <= 331 || 333 == codePoint || 338 <= codePoint && codePoint <= 339 || 358 <= codePoint && codePoint <= 359 || 363 == codePoint || 462 == codePoint || 464 == codePoint || 466 == codePoint || 468 == codePoint || 470 == codePoint || 472 == codePoint || 474 == codePoint || 476 == codePoint || 593 == codePoint || 609 == codePoint || 708 == codePoint || 711 == codePoint || 713 <= codePoint && codePoint <= 715 || 717 == codePoint || 720 == codePoint || 728 <= codePoint && codePoint <= 731 || 733 == codePoint || 735 == codePoint || 768 <= codePoint && codePoint <= 879 || 913 <= codePoint && codePoint <= 929 || 931 <= codePoint && codePoint <= 937 || 945 <= codePoint && codePoint <= 961 || 963 <= codePoint && codePoint <= 969 || 1025 == codePoint || 1040 <= codePoint && codePoint <= 1103 || 1105 == codePoint || 8208 == codePoint || 8211 <= codePoint && codePoint <= 8214 || 8216 <= codePoint && codePoint <= 8217 || 8220 <= codePoint && codePoint <= 8221 || 8224 <= codePoint && codePoint <= 8226 || 8228 <= codePoint && codePoint <= 8231 || 8240 == codePoint || 8242 <= codePoint && codePoint <= 8243 || 8245 == codePoint || 8251 == codePoint || 8254 == codePoint || 8308 == codePoint || 8319 == codePoint || 8321 <= codePoint && codePoint <= 8324 || 8364 == codePoint || 8451 == codePoint || 8453 == codePoint || 8457 == codePoint || 8467 == codePoint || 8470 == codePoint || 8481 <= codePoint && codePoint <= 8482 || 8486 == codePoint || 8491 == codePoint || 8531 <= codePoint && codePoint <= 8532 || 8539 <= codePoint && codePoint <= 8542 || 8544 <= codePoint && codePoint <= 8555 || 8560 <= codePoint && codePoint <= 8569 || 8585 == codePoint || 8592 <= codePoint && codePoint <= 8601 || 8632 <= codePoint && codePoint <= 8633 || 8658 == codePoint || 8660 == codePoint || 8679 == codePoint || 8704 == codePoint || 8706 <= codePoint && codePoint <= 8707 || 8711 <= codePoint && codePoint <= 8712 || 8715 == codePoint || 8719 == codePoint || 8721 == codePoint || 8725 == codePoint || 8730 == codePoint || 8733 <= codePoint && codePoint <= 8736 || 8739 == codePoint || 8741 == codePoint || 8743 <= codePoint && codePoint <= 8748 || 8750 == codePoint || 8756 <= codePoint && codePoint <= 8759 || 8764 <= codePoint && codePoint <= 8765 || 8776 == codePoint || 8780 == codePoint || 8786 == codePoint || 8800 <= codePoint && codePoint <= 8801 || 8804 <= codePoint && codePoint <= 8807 || 8810 <= codePoint && codePoint <= 8811 || 8814 <= codePoint && codePoint <= 8815 || 8834 <= codePoint && codePoint <= 8835 || 8838 <= codePoint && codePoint <= 8839 || 8853 == codePoint || 8857 == codePoint || 8869 == codePoint || 8895 == codePoint || 8978 == codePoint || 9312 <= codePoint && codePoint <= 9449 || 9451 <= codePoint && codePoint <= 9547 || 9552 <= codePoint && codePoint <= 9587 || 9600 <= codePoint && codePoint <= 9615 || 9618 <= codePoint && codePoint <= 9621 || 9632 <= codePoint && codePoint <= 9633 || 9635 <= codePoint && codePoint <= 9641 || 9650 <= codePoint && codePoint <= 9651 || 9654 <= codePoint && codePoint <= 9655 || 9660 <= codePoint && codePoint <= 9661 || 9664 <= codePoint && codePoint <= 9665 || 9670 <= codePoint && codePoint <= 9672 || 9675 == codePoint || 9678 <= codePoint && codePoint <= 9681 || 9698 <= codePoint && codePoint <= 9701 || 9711 == codePoint || 9733 <= codePoint && codePoint <= 9734 || 9737 == codePoint || 9742 <= codePoint && codePoint <= 9743 || 9748 <= codePoint && codePoint <= 9749 || 9756 == codePoint || 9758 == codePoint || 9792 == codePoint || 9794 == codePoint || 9824 <= codePoint && codePoint <= 9825 || 9827 <= codePoint && codePoint <= 9829 || 9831 <= codePoint && codePoint <= 9834 || 9836 <= codePoint && codePoint <= 9837 || 9839 == codePoint || 9886 <= codePoint && codePoint <= 9887 || 9918 <= codePoint && codePoint <= 9919 || 9924 <= codePoint && codePoint <= 9933 || 9935 <= codePoint && codePoint <= 9953 || 9955 == codePoint || 9960 <= codePoint && codePoint <= 9983 || 10045 == codePoint || 10071 == codePoint || 10102 <= codePoint && codePoint <= 10111 || 11093 <= codePoint && codePoint <= 11097 || 12872 <= codePoint && codePoint <= 12879 || 57344 <= codePoint && codePoint <= 63743 || 65024 <= codePoint && codePoint <= 65039 || 65533 == codePoint || 127232 <= codePoint && codePoint <= 127242 || 127248 <= codePoint && codePoint <= 127277 || 127280 <= codePoint && codePoint <= 127337 || 127344 <= codePoint && codePoint <= 127386 || 917760 <= codePoint && codePoint <= 917999 || 983040 <= codePoint && codePoint <= 1048573 || 1048576 <= codePoint && codePoint <= 1114109) {
-        return "A";
-      }
-      return "N";
-    };
-    eaw.characterLength = function(character) {
-      var code2 = this.eastAsianWidth(character);
-      if (code2 == "F" || code2 == "W" || code2 == "A") {
-        return 2;
-      } else {
-        return 1;
-      }
-    };
-    function stringToArray(string3) {
-      return string3.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]|[^\uD800-\uDFFF]/g) || [];
-    }
-    eaw.length = function(string3) {
-      var characters = stringToArray(string3);
-      var len = 0;
-      for (var i = 0; i < characters.length; i++) {
-        len = len + this.characterLength(characters[i]);
-      }
-      return len;
-    };
-    eaw.slice = function(text3, start, end) {
-      textLen = eaw.length(text3);
-      start = start ? start : 0;
-      end = end ? end : 1;
-      if (start < 0) {
-        start = textLen + start;
-      }
-      if (end < 0) {
-        end = textLen + end;
-      }
-      var result = "";
-      var eawLen = 0;
-      var chars = stringToArray(text3);
-      for (var i = 0; i < chars.length; i++) {
-        var char = chars[i];
-        var charLen = eaw.length(char);
-        if (eawLen >= start - (charLen == 2 ? 1 : 0)) {
-          if (eawLen + charLen <= end) {
-            result += char;
-          } else {
-            break;
-          }
-        }
-        eawLen += charLen;
-      }
-      return result;
-    };
-  }
-});
-
-// ../../node_modules/.pnpm/emoji-regex@10.6.0/node_modules/emoji-regex/index.js
-var require_emoji_regex = __commonJS({
-  "../../node_modules/.pnpm/emoji-regex@10.6.0/node_modules/emoji-regex/index.js"(exports, module) {
-    module.exports = () => {
-      return /[#*0-9]\uFE0F?\u20E3|[\xA9\xAE\u203C\u2049\u2122\u2139\u2194-\u2199\u21A9\u21AA\u231A\u231B\u2328\u23CF\u23ED-\u23EF\u23F1\u23F2\u23F8-\u23FA\u24C2\u25AA\u25AB\u25B6\u25C0\u25FB\u25FC\u25FE\u2600-\u2604\u260E\u2611\u2614\u2615\u2618\u2620\u2622\u2623\u2626\u262A\u262E\u262F\u2638-\u263A\u2640\u2642\u2648-\u2653\u265F\u2660\u2663\u2665\u2666\u2668\u267B\u267E\u267F\u2692\u2694-\u2697\u2699\u269B\u269C\u26A0\u26A7\u26AA\u26B0\u26B1\u26BD\u26BE\u26C4\u26C8\u26CF\u26D1\u26E9\u26F0-\u26F5\u26F7\u26F8\u26FA\u2702\u2708\u2709\u270F\u2712\u2714\u2716\u271D\u2721\u2733\u2734\u2744\u2747\u2757\u2763\u27A1\u2934\u2935\u2B05-\u2B07\u2B1B\u2B1C\u2B55\u3030\u303D\u3297\u3299]\uFE0F?|[\u261D\u270C\u270D](?:\uD83C[\uDFFB-\uDFFF]|\uFE0F)?|[\u270A\u270B](?:\uD83C[\uDFFB-\uDFFF])?|[\u23E9-\u23EC\u23F0\u23F3\u25FD\u2693\u26A1\u26AB\u26C5\u26CE\u26D4\u26EA\u26FD\u2705\u2728\u274C\u274E\u2753-\u2755\u2795-\u2797\u27B0\u27BF\u2B50]|\u26D3\uFE0F?(?:\u200D\uD83D\uDCA5)?|\u26F9(?:\uD83C[\uDFFB-\uDFFF]|\uFE0F)?(?:\u200D[\u2640\u2642]\uFE0F?)?|\u2764\uFE0F?(?:\u200D(?:\uD83D\uDD25|\uD83E\uDE79))?|\uD83C(?:[\uDC04\uDD70\uDD71\uDD7E\uDD7F\uDE02\uDE37\uDF21\uDF24-\uDF2C\uDF36\uDF7D\uDF96\uDF97\uDF99-\uDF9B\uDF9E\uDF9F\uDFCD\uDFCE\uDFD4-\uDFDF\uDFF5\uDFF7]\uFE0F?|[\uDF85\uDFC2\uDFC7](?:\uD83C[\uDFFB-\uDFFF])?|[\uDFC4\uDFCA](?:\uD83C[\uDFFB-\uDFFF])?(?:\u200D[\u2640\u2642]\uFE0F?)?|[\uDFCB\uDFCC](?:\uD83C[\uDFFB-\uDFFF]|\uFE0F)?(?:\u200D[\u2640\u2642]\uFE0F?)?|[\uDCCF\uDD8E\uDD91-\uDD9A\uDE01\uDE1A\uDE2F\uDE32-\uDE36\uDE38-\uDE3A\uDE50\uDE51\uDF00-\uDF20\uDF2D-\uDF35\uDF37-\uDF43\uDF45-\uDF4A\uDF4C-\uDF7C\uDF7E-\uDF84\uDF86-\uDF93\uDFA0-\uDFC1\uDFC5\uDFC6\uDFC8\uDFC9\uDFCF-\uDFD3\uDFE0-\uDFF0\uDFF8-\uDFFF]|\uDDE6\uD83C[\uDDE8-\uDDEC\uDDEE\uDDF1\uDDF2\uDDF4\uDDF6-\uDDFA\uDDFC\uDDFD\uDDFF]|\uDDE7\uD83C[\uDDE6\uDDE7\uDDE9-\uDDEF\uDDF1-\uDDF4\uDDF6-\uDDF9\uDDFB\uDDFC\uDDFE\uDDFF]|\uDDE8\uD83C[\uDDE6\uDDE8\uDDE9\uDDEB-\uDDEE\uDDF0-\uDDF7\uDDFA-\uDDFF]|\uDDE9\uD83C[\uDDEA\uDDEC\uDDEF\uDDF0\uDDF2\uDDF4\uDDFF]|\uDDEA\uD83C[\uDDE6\uDDE8\uDDEA\uDDEC\uDDED\uDDF7-\uDDFA]|\uDDEB\uD83C[\uDDEE-\uDDF0\uDDF2\uDDF4\uDDF7]|\uDDEC\uD83C[\uDDE6\uDDE7\uDDE9-\uDDEE\uDDF1-\uDDF3\uDDF5-\uDDFA\uDDFC\uDDFE]|\uDDED\uD83C[\uDDF0\uDDF2\uDDF3\uDDF7\uDDF9\uDDFA]|\uDDEE\uD83C[\uDDE8-\uDDEA\uDDF1-\uDDF4\uDDF6-\uDDF9]|\uDDEF\uD83C[\uDDEA\uDDF2\uDDF4\uDDF5]|\uDDF0\uD83C[\uDDEA\uDDEC-\uDDEE\uDDF2\uDDF3\uDDF5\uDDF7\uDDFC\uDDFE\uDDFF]|\uDDF1\uD83C[\uDDE6-\uDDE8\uDDEE\uDDF0\uDDF7-\uDDFB\uDDFE]|\uDDF2\uD83C[\uDDE6\uDDE8-\uDDED\uDDF0-\uDDFF]|\uDDF3\uD83C[\uDDE6\uDDE8\uDDEA-\uDDEC\uDDEE\uDDF1\uDDF4\uDDF5\uDDF7\uDDFA\uDDFF]|\uDDF4\uD83C\uDDF2|\uDDF5\uD83C[\uDDE6\uDDEA-\uDDED\uDDF0-\uDDF3\uDDF7-\uDDF9\uDDFC\uDDFE]|\uDDF6\uD83C\uDDE6|\uDDF7\uD83C[\uDDEA\uDDF4\uDDF8\uDDFA\uDDFC]|\uDDF8\uD83C[\uDDE6-\uDDEA\uDDEC-\uDDF4\uDDF7-\uDDF9\uDDFB\uDDFD-\uDDFF]|\uDDF9\uD83C[\uDDE6\uDDE8\uDDE9\uDDEB-\uDDED\uDDEF-\uDDF4\uDDF7\uDDF9\uDDFB\uDDFC\uDDFF]|\uDDFA\uD83C[\uDDE6\uDDEC\uDDF2\uDDF3\uDDF8\uDDFE\uDDFF]|\uDDFB\uD83C[\uDDE6\uDDE8\uDDEA\uDDEC\uDDEE\uDDF3\uDDFA]|\uDDFC\uD83C[\uDDEB\uDDF8]|\uDDFD\uD83C\uDDF0|\uDDFE\uD83C[\uDDEA\uDDF9]|\uDDFF\uD83C[\uDDE6\uDDF2\uDDFC]|\uDF44(?:\u200D\uD83D\uDFEB)?|\uDF4B(?:\u200D\uD83D\uDFE9)?|\uDFC3(?:\uD83C[\uDFFB-\uDFFF])?(?:\u200D(?:[\u2640\u2642]\uFE0F?(?:\u200D\u27A1\uFE0F?)?|\u27A1\uFE0F?))?|\uDFF3\uFE0F?(?:\u200D(?:\u26A7\uFE0F?|\uD83C\uDF08))?|\uDFF4(?:\u200D\u2620\uFE0F?|\uDB40\uDC67\uDB40\uDC62\uDB40(?:\uDC65\uDB40\uDC6E\uDB40\uDC67|\uDC73\uDB40\uDC63\uDB40\uDC74|\uDC77\uDB40\uDC6C\uDB40\uDC73)\uDB40\uDC7F)?)|\uD83D(?:[\uDC3F\uDCFD\uDD49\uDD4A\uDD6F\uDD70\uDD73\uDD76-\uDD79\uDD87\uDD8A-\uDD8D\uDDA5\uDDA8\uDDB1\uDDB2\uDDBC\uDDC2-\uDDC4\uDDD1-\uDDD3\uDDDC-\uDDDE\uDDE1\uDDE3\uDDE8\uDDEF\uDDF3\uDDFA\uDECB\uDECD-\uDECF\uDEE0-\uDEE5\uDEE9\uDEF0\uDEF3]\uFE0F?|[\uDC42\uDC43\uDC46-\uDC50\uDC66\uDC67\uDC6B-\uDC6D\uDC72\uDC74-\uDC76\uDC78\uDC7C\uDC83\uDC85\uDC8F\uDC91\uDCAA\uDD7A\uDD95\uDD96\uDE4C\uDE4F\uDEC0\uDECC](?:\uD83C[\uDFFB-\uDFFF])?|[\uDC6E-\uDC71\uDC73\uDC77\uDC81\uDC82\uDC86\uDC87\uDE45-\uDE47\uDE4B\uDE4D\uDE4E\uDEA3\uDEB4\uDEB5](?:\uD83C[\uDFFB-\uDFFF])?(?:\u200D[\u2640\u2642]\uFE0F?)?|[\uDD74\uDD90](?:\uD83C[\uDFFB-\uDFFF]|\uFE0F)?|[\uDC00-\uDC07\uDC09-\uDC14\uDC16-\uDC25\uDC27-\uDC3A\uDC3C-\uDC3E\uDC40\uDC44\uDC45\uDC51-\uDC65\uDC6A\uDC79-\uDC7B\uDC7D-\uDC80\uDC84\uDC88-\uDC8E\uDC90\uDC92-\uDCA9\uDCAB-\uDCFC\uDCFF-\uDD3D\uDD4B-\uDD4E\uDD50-\uDD67\uDDA4\uDDFB-\uDE2D\uDE2F-\uDE34\uDE37-\uDE41\uDE43\uDE44\uDE48-\uDE4A\uDE80-\uDEA2\uDEA4-\uDEB3\uDEB7-\uDEBF\uDEC1-\uDEC5\uDED0-\uDED2\uDED5-\uDED8\uDEDC-\uDEDF\uDEEB\uDEEC\uDEF4-\uDEFC\uDFE0-\uDFEB\uDFF0]|\uDC08(?:\u200D\u2B1B)?|\uDC15(?:\u200D\uD83E\uDDBA)?|\uDC26(?:\u200D(?:\u2B1B|\uD83D\uDD25))?|\uDC3B(?:\u200D\u2744\uFE0F?)?|\uDC41\uFE0F?(?:\u200D\uD83D\uDDE8\uFE0F?)?|\uDC68(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:\uDC8B\u200D\uD83D)?\uDC68|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDC68\uDC69]\u200D\uD83D(?:\uDC66(?:\u200D\uD83D\uDC66)?|\uDC67(?:\u200D\uD83D[\uDC66\uDC67])?)|[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC66(?:\u200D\uD83D\uDC66)?|\uDC67(?:\u200D\uD83D[\uDC66\uDC67])?)|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3]))|\uD83C(?:\uDFFB(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:\uDC8B\u200D\uD83D)?\uDC68\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC68\uD83C[\uDFFC-\uDFFF])|\uD83E(?:[\uDD1D\uDEEF]\u200D\uD83D\uDC68\uD83C[\uDFFC-\uDFFF]|[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3])))?|\uDFFC(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:\uDC8B\u200D\uD83D)?\uDC68\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC68\uD83C[\uDFFB\uDFFD-\uDFFF])|\uD83E(?:[\uDD1D\uDEEF]\u200D\uD83D\uDC68\uD83C[\uDFFB\uDFFD-\uDFFF]|[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3])))?|\uDFFD(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:\uDC8B\u200D\uD83D)?\uDC68\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC68\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])|\uD83E(?:[\uDD1D\uDEEF]\u200D\uD83D\uDC68\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF]|[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3])))?|\uDFFE(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:\uDC8B\u200D\uD83D)?\uDC68\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC68\uD83C[\uDFFB-\uDFFD\uDFFF])|\uD83E(?:[\uDD1D\uDEEF]\u200D\uD83D\uDC68\uD83C[\uDFFB-\uDFFD\uDFFF]|[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3])))?|\uDFFF(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:\uDC8B\u200D\uD83D)?\uDC68\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC68\uD83C[\uDFFB-\uDFFE])|\uD83E(?:[\uDD1D\uDEEF]\u200D\uD83D\uDC68\uD83C[\uDFFB-\uDFFE]|[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3])))?))?|\uDC69(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:\uDC8B\u200D\uD83D)?[\uDC68\uDC69]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC66(?:\u200D\uD83D\uDC66)?|\uDC67(?:\u200D\uD83D[\uDC66\uDC67])?|\uDC69\u200D\uD83D(?:\uDC66(?:\u200D\uD83D\uDC66)?|\uDC67(?:\u200D\uD83D[\uDC66\uDC67])?))|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3]))|\uD83C(?:\uDFFB(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:[\uDC68\uDC69]|\uDC8B\u200D\uD83D[\uDC68\uDC69])\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC69\uD83C[\uDFFC-\uDFFF])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3]|\uDD1D\u200D\uD83D[\uDC68\uDC69]\uD83C[\uDFFC-\uDFFF]|\uDEEF\u200D\uD83D\uDC69\uD83C[\uDFFC-\uDFFF])))?|\uDFFC(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:[\uDC68\uDC69]|\uDC8B\u200D\uD83D[\uDC68\uDC69])\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC69\uD83C[\uDFFB\uDFFD-\uDFFF])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3]|\uDD1D\u200D\uD83D[\uDC68\uDC69]\uD83C[\uDFFB\uDFFD-\uDFFF]|\uDEEF\u200D\uD83D\uDC69\uD83C[\uDFFB\uDFFD-\uDFFF])))?|\uDFFD(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:[\uDC68\uDC69]|\uDC8B\u200D\uD83D[\uDC68\uDC69])\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC69\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3]|\uDD1D\u200D\uD83D[\uDC68\uDC69]\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF]|\uDEEF\u200D\uD83D\uDC69\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])))?|\uDFFE(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:[\uDC68\uDC69]|\uDC8B\u200D\uD83D[\uDC68\uDC69])\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC69\uD83C[\uDFFB-\uDFFD\uDFFF])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3]|\uDD1D\u200D\uD83D[\uDC68\uDC69]\uD83C[\uDFFB-\uDFFD\uDFFF]|\uDEEF\u200D\uD83D\uDC69\uD83C[\uDFFB-\uDFFD\uDFFF])))?|\uDFFF(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:[\uDC68\uDC69]|\uDC8B\u200D\uD83D[\uDC68\uDC69])\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC69\uD83C[\uDFFB-\uDFFE])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3]|\uDD1D\u200D\uD83D[\uDC68\uDC69]\uD83C[\uDFFB-\uDFFE]|\uDEEF\u200D\uD83D\uDC69\uD83C[\uDFFB-\uDFFE])))?))?|\uDD75(?:\uD83C[\uDFFB-\uDFFF]|\uFE0F)?(?:\u200D[\u2640\u2642]\uFE0F?)?|\uDE2E(?:\u200D\uD83D\uDCA8)?|\uDE35(?:\u200D\uD83D\uDCAB)?|\uDE36(?:\u200D\uD83C\uDF2B\uFE0F?)?|\uDE42(?:\u200D[\u2194\u2195]\uFE0F?)?|\uDEB6(?:\uD83C[\uDFFB-\uDFFF])?(?:\u200D(?:[\u2640\u2642]\uFE0F?(?:\u200D\u27A1\uFE0F?)?|\u27A1\uFE0F?))?)|\uD83E(?:[\uDD0C\uDD0F\uDD18-\uDD1F\uDD30-\uDD34\uDD36\uDD77\uDDB5\uDDB6\uDDBB\uDDD2\uDDD3\uDDD5\uDEC3-\uDEC5\uDEF0\uDEF2-\uDEF8](?:\uD83C[\uDFFB-\uDFFF])?|[\uDD26\uDD35\uDD37-\uDD39\uDD3C-\uDD3E\uDDB8\uDDB9\uDDCD\uDDCF\uDDD4\uDDD6-\uDDDD](?:\uD83C[\uDFFB-\uDFFF])?(?:\u200D[\u2640\u2642]\uFE0F?)?|[\uDDDE\uDDDF](?:\u200D[\u2640\u2642]\uFE0F?)?|[\uDD0D\uDD0E\uDD10-\uDD17\uDD20-\uDD25\uDD27-\uDD2F\uDD3A\uDD3F-\uDD45\uDD47-\uDD76\uDD78-\uDDB4\uDDB7\uDDBA\uDDBC-\uDDCC\uDDD0\uDDE0-\uDDFF\uDE70-\uDE7C\uDE80-\uDE8A\uDE8E-\uDEC2\uDEC6\uDEC8\uDECD-\uDEDC\uDEDF-\uDEEA\uDEEF]|\uDDCE(?:\uD83C[\uDFFB-\uDFFF])?(?:\u200D(?:[\u2640\u2642]\uFE0F?(?:\u200D\u27A1\uFE0F?)?|\u27A1\uFE0F?))?|\uDDD1(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\uD83C[\uDF3E\uDF73\uDF7C\uDF84\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3\uDE70]|\uDD1D\u200D\uD83E\uDDD1|\uDDD1\u200D\uD83E\uDDD2(?:\u200D\uD83E\uDDD2)?|\uDDD2(?:\u200D\uD83E\uDDD2)?))|\uD83C(?:\uDFFB(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D(?:\uD83D\uDC8B\u200D)?\uD83E\uDDD1\uD83C[\uDFFC-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF84\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83E\uDDD1\uD83C[\uDFFC-\uDFFF])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3\uDE70]|\uDD1D\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFF]|\uDEEF\u200D\uD83E\uDDD1\uD83C[\uDFFC-\uDFFF])))?|\uDFFC(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D(?:\uD83D\uDC8B\u200D)?\uD83E\uDDD1\uD83C[\uDFFB\uDFFD-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF84\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83E\uDDD1\uD83C[\uDFFB\uDFFD-\uDFFF])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3\uDE70]|\uDD1D\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFF]|\uDEEF\u200D\uD83E\uDDD1\uD83C[\uDFFB\uDFFD-\uDFFF])))?|\uDFFD(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D(?:\uD83D\uDC8B\u200D)?\uD83E\uDDD1\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF84\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83E\uDDD1\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3\uDE70]|\uDD1D\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFF]|\uDEEF\u200D\uD83E\uDDD1\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])))?|\uDFFE(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D(?:\uD83D\uDC8B\u200D)?\uD83E\uDDD1\uD83C[\uDFFB-\uDFFD\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF84\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFD\uDFFF])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3\uDE70]|\uDD1D\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFF]|\uDEEF\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFD\uDFFF])))?|\uDFFF(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D(?:\uD83D\uDC8B\u200D)?\uD83E\uDDD1\uD83C[\uDFFB-\uDFFE]|\uD83C[\uDF3E\uDF73\uDF7C\uDF84\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFE])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3\uDE70]|\uDD1D\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFF]|\uDEEF\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFE])))?))?|\uDEF1(?:\uD83C(?:\uDFFB(?:\u200D\uD83E\uDEF2\uD83C[\uDFFC-\uDFFF])?|\uDFFC(?:\u200D\uD83E\uDEF2\uD83C[\uDFFB\uDFFD-\uDFFF])?|\uDFFD(?:\u200D\uD83E\uDEF2\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])?|\uDFFE(?:\u200D\uD83E\uDEF2\uD83C[\uDFFB-\uDFFD\uDFFF])?|\uDFFF(?:\u200D\uD83E\uDEF2\uD83C[\uDFFB-\uDFFE])?))?)/g;
-    };
-  }
-});
-
-// ../core/dist/runner.js
-import { createHash as createHash4 } from "node:crypto";
-import { existsSync as existsSync3, readFileSync as readFileSync4, statSync as statSync3 } from "node:fs";
-import { stat as stat2 } from "node:fs/promises";
-import path7 from "node:path";
-
-// ../../node_modules/.pnpm/tinyglobby@0.2.17/node_modules/tinyglobby/dist/index.mjs
-import { readdir, readdirSync, realpath, realpathSync, stat, statSync } from "fs";
-import { isAbsolute, posix, resolve as resolve2 } from "path";
-import { fileURLToPath } from "url";
-
-// ../../node_modules/.pnpm/fdir@6.5.0_picomatch@4.0.7/node_modules/fdir/dist/index.mjs
-import { createRequire } from "module";
-import { basename, dirname, normalize, relative, resolve, sep } from "path";
-import * as nativeFs from "fs";
-var __require2 = /* @__PURE__ */ createRequire(import.meta.url);
-function cleanPath(path10) {
-  let normalized = normalize(path10);
-  if (normalized.length > 1 && normalized[normalized.length - 1] === sep) normalized = normalized.substring(0, normalized.length - 1);
-  return normalized;
-}
-var SLASHES_REGEX = /[\\/]/g;
-function convertSlashes(path10, separator) {
-  return path10.replace(SLASHES_REGEX, separator);
-}
-var WINDOWS_ROOT_DIR_REGEX = /^[a-z]:[\\/]$/i;
-function isRootDirectory(path10) {
-  return path10 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path10);
-}
-function normalizePath(path10, options) {
-  const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
-  const pathNeedsCleaning = process.platform === "win32" && path10.includes("/") || path10.startsWith(".");
-  if (resolvePaths) path10 = resolve(path10);
-  if (normalizePath$1 || pathNeedsCleaning) path10 = cleanPath(path10);
-  if (path10 === ".") return "";
-  const needsSeperator = path10[path10.length - 1] !== pathSeparator;
-  return convertSlashes(needsSeperator ? path10 + pathSeparator : path10, pathSeparator);
-}
-function joinPathWithBasePath(filename, directoryPath) {
-  return directoryPath + filename;
-}
-function joinPathWithRelativePath(root, options) {
-  return function(filename, directoryPath) {
-    const sameRoot = directoryPath.startsWith(root);
-    if (sameRoot) return directoryPath.slice(root.length) + filename;
-    else return convertSlashes(relative(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
-  };
-}
-function joinPath(filename) {
-  return filename;
-}
-function joinDirectoryPath(filename, directoryPath, separator) {
-  return directoryPath + filename + separator;
-}
-function build$7(root, options) {
-  const { relativePaths, includeBasePath } = options;
-  return relativePaths && root ? joinPathWithRelativePath(root, options) : includeBasePath ? joinPathWithBasePath : joinPath;
-}
-function pushDirectoryWithRelativePath(root) {
-  return function(directoryPath, paths) {
-    paths.push(directoryPath.substring(root.length) || ".");
-  };
-}
-function pushDirectoryFilterWithRelativePath(root) {
-  return function(directoryPath, paths, filters) {
-    const relativePath = directoryPath.substring(root.length) || ".";
-    if (filters.every((filter) => filter(relativePath, true))) paths.push(relativePath);
-  };
-}
-var pushDirectory = (directoryPath, paths) => {
-  paths.push(directoryPath || ".");
-};
-var pushDirectoryFilter = (directoryPath, paths, filters) => {
-  const path10 = directoryPath || ".";
-  if (filters.every((filter) => filter(path10, true))) paths.push(path10);
-};
-var empty$2 = () => {
-};
-function build$6(root, options) {
-  const { includeDirs, filters, relativePaths } = options;
-  if (!includeDirs) return empty$2;
-  if (relativePaths) return filters && filters.length ? pushDirectoryFilterWithRelativePath(root) : pushDirectoryWithRelativePath(root);
-  return filters && filters.length ? pushDirectoryFilter : pushDirectory;
-}
-var pushFileFilterAndCount = (filename, _paths, counts2, filters) => {
-  if (filters.every((filter) => filter(filename, false))) counts2.files++;
-};
-var pushFileFilter = (filename, paths, _counts, filters) => {
-  if (filters.every((filter) => filter(filename, false))) paths.push(filename);
-};
-var pushFileCount = (_filename, _paths, counts2, _filters) => {
-  counts2.files++;
-};
-var pushFile = (filename, paths) => {
-  paths.push(filename);
-};
-var empty$1 = () => {
-};
-function build$5(options) {
-  const { excludeFiles, filters, onlyCounts } = options;
-  if (excludeFiles) return empty$1;
-  if (filters && filters.length) return onlyCounts ? pushFileFilterAndCount : pushFileFilter;
-  else if (onlyCounts) return pushFileCount;
-  else return pushFile;
-}
-var getArray = (paths) => {
-  return paths;
-};
-var getArrayGroup = () => {
-  return [""].slice(0, 0);
-};
-function build$4(options) {
-  return options.group ? getArrayGroup : getArray;
-}
-var groupFiles = (groups, directory, files) => {
-  groups.push({
-    directory,
-    files,
-    dir: directory
-  });
-};
-var empty = () => {
-};
-function build$3(options) {
-  return options.group ? groupFiles : empty;
-}
-var resolveSymlinksAsync = function(path10, state, callback$1) {
-  const { queue, fs, options: { suppressErrors } } = state;
-  queue.enqueue();
-  fs.realpath(path10, (error, resolvedPath) => {
-    if (error) return queue.dequeue(suppressErrors ? null : error, state);
-    fs.stat(resolvedPath, (error$1, stat3) => {
-      if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-      if (stat3.isDirectory() && isRecursive(path10, resolvedPath, state)) return queue.dequeue(null, state);
-      callback$1(stat3, resolvedPath);
-      queue.dequeue(null, state);
-    });
-  });
-};
-var resolveSymlinks = function(path10, state, callback$1) {
-  const { queue, fs, options: { suppressErrors } } = state;
-  queue.enqueue();
-  try {
-    const resolvedPath = fs.realpathSync(path10);
-    const stat3 = fs.statSync(resolvedPath);
-    if (stat3.isDirectory() && isRecursive(path10, resolvedPath, state)) return;
-    callback$1(stat3, resolvedPath);
-  } catch (e) {
-    if (!suppressErrors) throw e;
-  }
-};
-function build$2(options, isSynchronous) {
-  if (!options.resolveSymlinks || options.excludeSymlinks) return null;
-  return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
-}
-function isRecursive(path10, resolved, state) {
-  if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
-  let parent = dirname(path10);
-  let depth = 1;
-  while (parent !== state.root && depth < 2) {
-    const resolvedPath = state.symlinks.get(parent);
-    const isSameRoot = !!resolvedPath && (resolvedPath === resolved || resolvedPath.startsWith(resolved) || resolved.startsWith(resolvedPath));
-    if (isSameRoot) depth++;
-    else parent = dirname(parent);
-  }
-  state.symlinks.set(path10, resolved);
-  return depth > 1;
-}
-function isRecursiveUsingRealPaths(resolved, state) {
-  return state.visited.includes(resolved + state.options.pathSeparator);
-}
-var onlyCountsSync = (state) => {
-  return state.counts;
-};
-var groupsSync = (state) => {
-  return state.groups;
-};
-var defaultSync = (state) => {
-  return state.paths;
-};
-var limitFilesSync = (state) => {
-  return state.paths.slice(0, state.options.maxFiles);
-};
-var onlyCountsAsync = (state, error, callback$1) => {
-  report(error, callback$1, state.counts, state.options.suppressErrors);
-  return null;
-};
-var defaultAsync = (state, error, callback$1) => {
-  report(error, callback$1, state.paths, state.options.suppressErrors);
-  return null;
-};
-var limitFilesAsync = (state, error, callback$1) => {
-  report(error, callback$1, state.paths.slice(0, state.options.maxFiles), state.options.suppressErrors);
-  return null;
-};
-var groupsAsync = (state, error, callback$1) => {
-  report(error, callback$1, state.groups, state.options.suppressErrors);
-  return null;
-};
-function report(error, callback$1, output, suppressErrors) {
-  if (error && !suppressErrors) callback$1(error, output);
-  else callback$1(null, output);
-}
-function build$1(options, isSynchronous) {
-  const { onlyCounts, group, maxFiles } = options;
-  if (onlyCounts) return isSynchronous ? onlyCountsSync : onlyCountsAsync;
-  else if (group) return isSynchronous ? groupsSync : groupsAsync;
-  else if (maxFiles) return isSynchronous ? limitFilesSync : limitFilesAsync;
-  else return isSynchronous ? defaultSync : defaultAsync;
-}
-var readdirOpts = { withFileTypes: true };
-var walkAsync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
-  state.queue.enqueue();
-  if (currentDepth < 0) return state.queue.dequeue(null, state);
-  const { fs } = state;
-  state.visited.push(crawlPath);
-  state.counts.directories++;
-  fs.readdir(crawlPath || ".", readdirOpts, (error, entries = []) => {
-    callback$1(entries, directoryPath, currentDepth);
-    state.queue.dequeue(state.options.suppressErrors ? null : error, state);
-  });
-};
-var walkSync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
-  const { fs } = state;
-  if (currentDepth < 0) return;
-  state.visited.push(crawlPath);
-  state.counts.directories++;
-  let entries = [];
-  try {
-    entries = fs.readdirSync(crawlPath || ".", readdirOpts);
-  } catch (e) {
-    if (!state.options.suppressErrors) throw e;
-  }
-  callback$1(entries, directoryPath, currentDepth);
-};
-function build(isSynchronous) {
-  return isSynchronous ? walkSync : walkAsync;
-}
-var Queue = class {
-  count = 0;
-  constructor(onQueueEmpty) {
-    this.onQueueEmpty = onQueueEmpty;
-  }
-  enqueue() {
-    this.count++;
-    return this.count;
-  }
-  dequeue(error, output) {
-    if (this.onQueueEmpty && (--this.count <= 0 || error)) {
-      this.onQueueEmpty(error, output);
-      if (error) {
-        output.controller.abort();
-        this.onQueueEmpty = void 0;
-      }
-    }
-  }
-};
-var Counter = class {
-  _files = 0;
-  _directories = 0;
-  set files(num) {
-    this._files = num;
-  }
-  get files() {
-    return this._files;
-  }
-  set directories(num) {
-    this._directories = num;
-  }
-  get directories() {
-    return this._directories;
-  }
-  /**
-  * @deprecated use `directories` instead
-  */
-  /* c8 ignore next 3 */
-  get dirs() {
-    return this._directories;
-  }
-};
-var Aborter = class {
-  aborted = false;
-  abort() {
-    this.aborted = true;
-  }
-};
-var Walker = class {
-  root;
-  isSynchronous;
-  state;
-  joinPath;
-  pushDirectory;
-  pushFile;
-  getArray;
-  groupFiles;
-  resolveSymlink;
-  walkDirectory;
-  callbackInvoker;
-  constructor(root, options, callback$1) {
-    this.isSynchronous = !callback$1;
-    this.callbackInvoker = build$1(options, this.isSynchronous);
-    this.root = normalizePath(root, options);
-    this.state = {
-      root: isRootDirectory(this.root) ? this.root : this.root.slice(0, -1),
-      paths: [""].slice(0, 0),
-      groups: [],
-      counts: new Counter(),
-      options,
-      queue: new Queue((error, state) => this.callbackInvoker(state, error, callback$1)),
-      symlinks: /* @__PURE__ */ new Map(),
-      visited: [""].slice(0, 0),
-      controller: new Aborter(),
-      fs: options.fs || nativeFs
-    };
-    this.joinPath = build$7(this.root, options);
-    this.pushDirectory = build$6(this.root, options);
-    this.pushFile = build$5(options);
-    this.getArray = build$4(options);
-    this.groupFiles = build$3(options);
-    this.resolveSymlink = build$2(options, this.isSynchronous);
-    this.walkDirectory = build(this.isSynchronous);
-  }
-  start() {
-    this.pushDirectory(this.root, this.state.paths, this.state.options.filters);
-    this.walkDirectory(this.state, this.root, this.root, this.state.options.maxDepth, this.walk);
-    return this.isSynchronous ? this.callbackInvoker(this.state, null) : null;
-  }
-  walk = (entries, directoryPath, depth) => {
-    const { paths, options: { filters, resolveSymlinks: resolveSymlinks$1, excludeSymlinks, exclude, maxFiles, signal, useRealPaths, pathSeparator }, controller } = this.state;
-    if (controller.aborted || signal && signal.aborted || maxFiles && paths.length > maxFiles) return;
-    const files = this.getArray(this.state.paths);
-    for (let i = 0; i < entries.length; ++i) {
-      const entry = entries[i];
-      if (entry.isFile() || entry.isSymbolicLink() && !resolveSymlinks$1 && !excludeSymlinks) {
-        const filename = this.joinPath(entry.name, directoryPath);
-        this.pushFile(filename, files, this.state.counts, filters);
-      } else if (entry.isDirectory()) {
-        let path10 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
-        if (exclude && exclude(entry.name, path10)) continue;
-        this.pushDirectory(path10, paths, filters);
-        this.walkDirectory(this.state, path10, path10, depth - 1, this.walk);
-      } else if (this.resolveSymlink && entry.isSymbolicLink()) {
-        let path10 = joinPathWithBasePath(entry.name, directoryPath);
-        this.resolveSymlink(path10, this.state, (stat3, resolvedPath) => {
-          if (stat3.isDirectory()) {
-            resolvedPath = normalizePath(resolvedPath, this.state.options);
-            if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path10 + pathSeparator)) return;
-            this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path10 + pathSeparator, depth - 1, this.walk);
-          } else {
-            resolvedPath = useRealPaths ? resolvedPath : path10;
-            const filename = basename(resolvedPath);
-            const directoryPath$1 = normalizePath(dirname(resolvedPath), this.state.options);
-            resolvedPath = this.joinPath(filename, directoryPath$1);
-            this.pushFile(resolvedPath, files, this.state.counts, filters);
-          }
-        });
-      }
-    }
-    this.groupFiles(this.state.groups, directoryPath, files);
-  };
-};
-function promise(root, options) {
-  return new Promise((resolve$1, reject) => {
-    callback(root, options, (err, output) => {
-      if (err) return reject(err);
-      resolve$1(output);
-    });
-  });
-}
-function callback(root, options, callback$1) {
-  let walker = new Walker(root, options, callback$1);
-  walker.start();
-}
-function sync(root, options) {
-  const walker = new Walker(root, options);
-  return walker.start();
-}
-var APIBuilder = class {
-  constructor(root, options) {
-    this.root = root;
-    this.options = options;
-  }
-  withPromise() {
-    return promise(this.root, this.options);
-  }
-  withCallback(cb) {
-    callback(this.root, this.options, cb);
-  }
-  sync() {
-    return sync(this.root, this.options);
-  }
-};
-var pm = null;
-try {
-  __require2.resolve("picomatch");
-  pm = __require2("picomatch");
-} catch {
-}
-var Builder = class {
-  globCache = {};
-  options = {
-    maxDepth: Infinity,
-    suppressErrors: true,
-    pathSeparator: sep,
-    filters: []
-  };
-  globFunction;
-  constructor(options) {
-    this.options = {
-      ...this.options,
-      ...options
-    };
-    this.globFunction = this.options.globFunction;
-  }
-  group() {
-    this.options.group = true;
-    return this;
-  }
-  withPathSeparator(separator) {
-    this.options.pathSeparator = separator;
-    return this;
-  }
-  withBasePath() {
-    this.options.includeBasePath = true;
-    return this;
-  }
-  withRelativePaths() {
-    this.options.relativePaths = true;
-    return this;
-  }
-  withDirs() {
-    this.options.includeDirs = true;
-    return this;
-  }
-  withMaxDepth(depth) {
-    this.options.maxDepth = depth;
-    return this;
-  }
-  withMaxFiles(limit) {
-    this.options.maxFiles = limit;
-    return this;
-  }
-  withFullPaths() {
-    this.options.resolvePaths = true;
-    this.options.includeBasePath = true;
-    return this;
-  }
-  withErrors() {
-    this.options.suppressErrors = false;
-    return this;
-  }
-  withSymlinks({ resolvePaths = true } = {}) {
-    this.options.resolveSymlinks = true;
-    this.options.useRealPaths = resolvePaths;
-    return this.withFullPaths();
-  }
-  withAbortSignal(signal) {
-    this.options.signal = signal;
-    return this;
-  }
-  normalize() {
-    this.options.normalizePath = true;
-    return this;
-  }
-  filter(predicate) {
-    this.options.filters.push(predicate);
-    return this;
-  }
-  onlyDirs() {
-    this.options.excludeFiles = true;
-    this.options.includeDirs = true;
-    return this;
-  }
-  exclude(predicate) {
-    this.options.exclude = predicate;
-    return this;
-  }
-  onlyCounts() {
-    this.options.onlyCounts = true;
-    return this;
-  }
-  crawl(root) {
-    return new APIBuilder(root || ".", this.options);
-  }
-  withGlobFunction(fn) {
-    this.globFunction = fn;
-    return this;
-  }
-  /**
-  * @deprecated Pass options using the constructor instead:
-  * ```ts
-  * new fdir(options).crawl("/path/to/root");
-  * ```
-  * This method will be removed in v7.0
-  */
-  /* c8 ignore next 4 */
-  crawlWithOptions(root, options) {
-    this.options = {
-      ...this.options,
-      ...options
-    };
-    return new APIBuilder(root || ".", this.options);
-  }
-  glob(...patterns) {
-    if (this.globFunction) return this.globWithOptions(patterns);
-    return this.globWithOptions(patterns, ...[{ dot: true }]);
-  }
-  globWithOptions(patterns, ...options) {
-    const globFn = this.globFunction || pm;
-    if (!globFn) throw new Error("Please specify a glob function to use glob matching.");
-    var isMatch = this.globCache[patterns.join("\0")];
-    if (!isMatch) {
-      isMatch = globFn(patterns, ...options);
-      this.globCache[patterns.join("\0")] = isMatch;
-    }
-    this.options.filters.push((path10) => isMatch(path10));
-    return this;
-  }
-};
-
-// ../../node_modules/.pnpm/tinyglobby@0.2.17/node_modules/tinyglobby/dist/index.mjs
-var import_picomatch = __toESM(require_picomatch2(), 1);
-var isReadonlyArray = Array.isArray;
-var BACKSLASHES = /\\/g;
-var DRIVE_RELATIVE_PATH = /^[A-Za-z]:$/;
-var isWin = process.platform === "win32";
-var ONLY_PARENT_DIRECTORIES = /^(\/?\.\.)+$/;
-function getPartialMatcher(patterns, options = {}) {
-  const patternsCount = patterns.length;
-  const patternsParts = Array(patternsCount);
-  const matchers = Array(patternsCount);
-  let i, j;
-  for (i = 0; i < patternsCount; i++) {
-    const parts = splitPattern(patterns[i]);
-    patternsParts[i] = parts;
-    const partsCount = parts.length;
-    const partMatchers = Array(partsCount);
-    for (j = 0; j < partsCount; j++) partMatchers[j] = (0, import_picomatch.default)(parts[j], options);
-    matchers[i] = partMatchers;
-  }
-  return (input2) => {
-    const inputParts = input2.split("/");
-    if (inputParts[0] === ".." && ONLY_PARENT_DIRECTORIES.test(input2)) return true;
-    for (i = 0; i < patternsCount; i++) {
-      const patternParts = patternsParts[i];
-      const matcher = matchers[i];
-      const inputPatternCount = inputParts.length;
-      const minParts = Math.min(inputPatternCount, patternParts.length);
-      j = 0;
-      while (j < minParts) {
-        const part = patternParts[j];
-        if (part.includes("/")) return true;
-        if (!matcher[j](inputParts[j])) break;
-        if (!options.noglobstar && part === "**") return true;
-        j++;
-      }
-      if (j === inputPatternCount) return true;
-    }
-    return false;
-  };
-}
-var WIN32_ROOT_DIR = /^[A-Z]:\/$/i;
-var isRoot = isWin ? (p) => WIN32_ROOT_DIR.test(p) : (p) => p === "/";
-function buildFormat(cwd, root, absolute) {
-  if (cwd === root || root.startsWith(`${cwd}/`)) {
-    if (absolute) {
-      const start = cwd.length + +!isRoot(cwd);
-      return (p, isDir) => p.slice(start, isDir ? -1 : void 0) || ".";
-    }
-    const prefix = root.slice(cwd.length + 1);
-    if (prefix) return (p, isDir) => {
-      if (p === ".") return prefix;
-      const result = `${prefix}/${p}`;
-      return isDir ? result.slice(0, -1) : result;
-    };
-    return (p, isDir) => isDir && p !== "." ? p.slice(0, -1) : p;
-  }
-  if (absolute) return (p) => posix.relative(cwd, p) || ".";
-  return (p) => posix.relative(cwd, `${root}/${p}`) || ".";
-}
-function buildRelative(cwd, root) {
-  if (root.startsWith(`${cwd}/`)) {
-    const prefix = root.slice(cwd.length + 1);
-    return (p) => `${prefix}/${p}`;
-  }
-  return (p) => {
-    const result = posix.relative(cwd, `${root}/${p}`);
-    return p[p.length - 1] === "/" && result !== "" ? `${result}/` : result || ".";
-  };
-}
-function ensureNonDriveRelativePath(path10) {
-  return path10.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
-}
-var splitPatternOptions = { parts: true };
-function splitPattern(path10) {
-  var _result$parts;
-  const result = import_picomatch.default.scan(path10, splitPatternOptions);
-  return ((_result$parts = result.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result.parts : [path10];
-}
-var POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
-var WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
-var escapePosixPath = (path10) => path10.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-var escapeWin32Path = (path10) => path10.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-var escapePath = isWin ? escapeWin32Path : escapePosixPath;
-function isDynamicPattern(pattern2, options) {
-  if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
-  const scan = import_picomatch.default.scan(pattern2);
-  return scan.isGlob || scan.negated;
-}
-function log(...tasks) {
-  console.log(`[tinyglobby ${(/* @__PURE__ */ new Date()).toLocaleTimeString("es")}]`, ...tasks);
-}
-function ensureStringArray(value2) {
-  return typeof value2 === "string" ? [value2] : value2 !== null && value2 !== void 0 ? value2 : [];
-}
-var PARENT_DIRECTORY = /^(\/?\.\.)+/;
-var ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
-function normalizePattern(pattern2, opts, props, isIgnore) {
-  var _PARENT_DIRECTORY$exe;
-  const cwd = opts.cwd;
-  let result = pattern2;
-  if (pattern2[pattern2.length - 1] === "/") result = pattern2.slice(0, -1);
-  if (result[result.length - 1] !== "*" && opts.expandDirectories) result += "/**";
-  const escapedCwd = escapePath(cwd);
-  result = isAbsolute(result.replace(ESCAPING_BACKSLASHES, "")) ? posix.relative(escapedCwd, result) : posix.normalize(result);
-  const parentDir = (_PARENT_DIRECTORY$exe = PARENT_DIRECTORY.exec(result)) === null || _PARENT_DIRECTORY$exe === void 0 ? void 0 : _PARENT_DIRECTORY$exe[0];
-  const parts = splitPattern(result);
-  if (parentDir) {
-    const n = (parentDir.length + 1) / 3;
-    let i = 0;
-    const cwdParts = escapedCwd.split("/");
-    while (i < n && parts[i + n] === cwdParts[cwdParts.length + i - n]) {
-      result = result.slice(0, (n - i - 1) * 3) + result.slice((n - i) * 3 + parts[i + n].length + 1) || ".";
-      i++;
-    }
-    const potentialRoot = posix.join(cwd, parentDir.slice(i * 3));
-    if (potentialRoot[0] !== "." && props.root.length > potentialRoot.length) {
-      props.root = ensureNonDriveRelativePath(potentialRoot);
-      props.depthOffset = -n + i;
-    }
-  }
-  if (!isIgnore && props.depthOffset >= 0) {
-    var _props$commonPath;
-    (_props$commonPath = props.commonPath) !== null && _props$commonPath !== void 0 || (props.commonPath = parts);
-    const newCommonPath = [];
-    const length = Math.min(props.commonPath.length, parts.length);
-    for (let i = 0; i < length; i++) {
-      const part = parts[i];
-      if (part === "**" && !parts[i + 1]) {
-        newCommonPath.pop();
-        break;
-      }
-      if (i === parts.length - 1 || part !== props.commonPath[i] || isDynamicPattern(part)) break;
-      newCommonPath.push(part);
-    }
-    props.depthOffset = newCommonPath.length;
-    props.commonPath = newCommonPath;
-    props.root = ensureNonDriveRelativePath(newCommonPath.length > 0 ? posix.join(cwd, ...newCommonPath) : cwd);
-  }
-  return result;
-}
-function processPatterns(options, patterns, props) {
-  const matchPatterns = [];
-  const ignorePatterns = [];
-  for (const pattern2 of options.ignore) {
-    if (!pattern2) continue;
-    if (pattern2[0] !== "!" || pattern2[1] === "(") ignorePatterns.push(normalizePattern(pattern2, options, props, true));
-  }
-  for (const pattern2 of patterns) {
-    if (!pattern2) continue;
-    if (pattern2[0] !== "!" || pattern2[1] === "(") matchPatterns.push(normalizePattern(pattern2, options, props, false));
-    else if (pattern2[1] !== "!" || pattern2[2] === "(") ignorePatterns.push(normalizePattern(pattern2.slice(1), options, props, true));
-  }
-  return {
-    match: matchPatterns,
-    ignore: ignorePatterns
-  };
-}
-function buildCrawler(options, patterns) {
-  const cwd = options.cwd;
-  const props = {
-    root: cwd,
-    depthOffset: 0
-  };
-  const processed = processPatterns(options, patterns, props);
-  if (options.debug) log("internal processing patterns:", processed);
-  const { absolute, caseSensitiveMatch, debug, dot, followSymbolicLinks, onlyDirectories } = options;
-  const root = props.root.replace(BACKSLASHES, "");
-  const matchOptions = {
-    dot,
-    nobrace: options.braceExpansion === false,
-    nocase: !caseSensitiveMatch,
-    noextglob: options.extglob === false,
-    noglobstar: options.globstar === false,
-    posix: true
-  };
-  const matcher = (0, import_picomatch.default)(processed.match, matchOptions);
-  const ignore2 = (0, import_picomatch.default)(processed.ignore, matchOptions);
-  const partialMatcher = getPartialMatcher(processed.match, matchOptions);
-  const format = buildFormat(cwd, root, absolute);
-  const excludeFormatter = absolute ? format : buildFormat(cwd, root, true);
-  const excludePredicate = (_, p) => {
-    const relativePath = excludeFormatter(p, true);
-    return relativePath !== "." && !partialMatcher(relativePath) || ignore2(relativePath);
-  };
-  let maxDepth;
-  if (options.deep !== void 0) maxDepth = Math.round(options.deep - props.depthOffset);
-  const crawler = new Builder({
-    filters: [debug ? (p, isDirectory) => {
-      const path10 = format(p, isDirectory);
-      const matches = matcher(path10) && !ignore2(path10);
-      if (matches) log(`matched ${path10}`);
-      return matches;
-    } : (p, isDirectory) => {
-      const path10 = format(p, isDirectory);
-      return matcher(path10) && !ignore2(path10);
-    }],
-    exclude: debug ? (_, p) => {
-      const skipped = excludePredicate(_, p);
-      log(`${skipped ? "skipped" : "crawling"} ${p}`);
-      return skipped;
-    } : excludePredicate,
-    fs: options.fs,
-    pathSeparator: "/",
-    relativePaths: !absolute,
-    resolvePaths: absolute,
-    includeBasePath: absolute,
-    resolveSymlinks: followSymbolicLinks,
-    excludeSymlinks: !followSymbolicLinks,
-    excludeFiles: onlyDirectories,
-    includeDirs: onlyDirectories || !options.onlyFiles,
-    maxDepth,
-    signal: options.signal
-  }).crawl(root);
-  if (options.debug) log("internal properties:", {
-    ...props,
-    root
-  });
-  return [crawler, cwd !== root && !absolute && buildRelative(cwd, root)];
-}
-function formatPaths(paths, mapper) {
-  if (mapper) for (let i = paths.length - 1; i >= 0; i--) paths[i] = mapper(paths[i]);
-  return paths;
-}
-var defaultOptions = {
-  caseSensitiveMatch: true,
-  debug: !!process.env.TINYGLOBBY_DEBUG,
-  expandDirectories: true,
-  followSymbolicLinks: true,
-  onlyFiles: true
-};
-function getOptions(options) {
-  const opts = Object.assign({}, options);
-  for (const key in defaultOptions) if (opts[key] === void 0) Object.assign(opts, { [key]: defaultOptions[key] });
-  opts.cwd = (opts.cwd instanceof URL ? fileURLToPath(opts.cwd) : resolve2(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
-  opts.ignore = ensureStringArray(opts.ignore);
-  opts.fs && (opts.fs = {
-    readdir: opts.fs.readdir || readdir,
-    readdirSync: opts.fs.readdirSync || readdirSync,
-    realpath: opts.fs.realpath || realpath,
-    realpathSync: opts.fs.realpathSync || realpathSync,
-    stat: opts.fs.stat || stat,
-    statSync: opts.fs.statSync || statSync
-  });
-  if (opts.debug) log("globbing with options:", opts);
-  return opts;
-}
-function getCrawler(globInput, inputOptions = {}) {
-  var _ref;
-  if (globInput && (inputOptions === null || inputOptions === void 0 ? void 0 : inputOptions.patterns)) throw new Error("Cannot pass patterns as both an argument and an option");
-  const isModern = isReadonlyArray(globInput) || typeof globInput === "string";
-  const patterns = ensureStringArray((_ref = isModern ? globInput : globInput.patterns) !== null && _ref !== void 0 ? _ref : "**/*");
-  const options = getOptions(isModern ? inputOptions : globInput);
-  return patterns.length > 0 ? buildCrawler(options, patterns) : [];
-}
-async function glob(globInput, options) {
-  const [crawler, relative2] = getCrawler(globInput, options);
-  return crawler ? formatPaths(await crawler.withPromise(), relative2) : [];
-}
-
-// ../core/dist/config.js
-var import_ajv = __toESM(require_ajv(), 1);
-var import_cosmiconfig = __toESM(require_dist(), 1);
-var import_yaml = __toESM(require_dist2(), 1);
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
-var ConfigError = class extends Error {
-  file;
-  key;
-  expected;
-  constructor(file, key, expected) {
-    super(`${file}: \`${key}\`: ${expected}`);
-    this.file = file;
-    this.key = key;
-    this.expected = expected;
-    this.name = "ConfigError";
-  }
-};
-var MODULE_NAME = "kblint";
-var CODE_CONFIG = /\.(?:[cm]?js|ts)$/;
-async function loadConfig(options) {
-  const allowCode = options.allowCode ?? true;
-  const explorerOptions = { searchStrategy: "project" };
-  const explorer = (0, import_cosmiconfig.cosmiconfig)(MODULE_NAME, explorerOptions);
-  let found;
-  const display = (file) => path.relative(options.cwd, file) || file;
-  if (options.configFile) {
-    const file = path.resolve(options.cwd, options.configFile);
-    if (!existsSync(file))
-      throw new ConfigError(display(file), "--config", "the file does not exist");
-    if (!allowCode && CODE_CONFIG.test(file)) {
-      throw new ConfigError(display(file), "--config", "a JavaScript config is not allowed here (allow-js-config is off)");
-    }
-    found = await loadWith(() => explorer.load(file), display(file));
-  } else {
-    const search2 = allowCode ? explorer : (0, import_cosmiconfig.cosmiconfig)(MODULE_NAME, { ...explorerOptions, searchPlaces: dataSearchPlaces(), loaders: {} });
-    found = await loadWith(() => search2.search(options.cwd), "config");
-    if (!allowCode && found === null) {
-      const notLoaded = () => ({ notLoaded: true });
-      const findOnly = Object.fromEntries([".js", ".mjs", ".cjs", ".ts", ".mts", ".cts"].map((ext) => [ext, notLoaded]));
-      const code2 = await (0, import_cosmiconfig.cosmiconfig)(MODULE_NAME, { ...explorerOptions, loaders: findOnly }).search(options.cwd).catch(() => null);
-      if (code2 && CODE_CONFIG.test(code2.filepath)) {
-        throw new ConfigError(display(code2.filepath), "config", "a JavaScript config is not allowed here (allow-js-config is off)");
-      }
-    }
-  }
-  const input2 = found?.isEmpty ? {} : found?.config ?? {};
-  return resolveConfig(input2, {
-    cwd: options.cwd,
-    ...found ? { configPath: found.filepath } : {},
-    rules: options.rules
-  });
-}
-async function loadWith(load, file) {
-  try {
-    return await load();
-  } catch (error) {
-    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    const where = error instanceof Error && "filepath" in error ? String(error.filepath) : file;
-    throw new ConfigError(where, "config", `could not be loaded: ${message}`);
-  }
-}
-function dataSearchPlaces() {
-  return [
-    "package.json",
-    `.${MODULE_NAME}rc`,
-    `.${MODULE_NAME}rc.json`,
-    `.${MODULE_NAME}rc.yaml`,
-    `.${MODULE_NAME}rc.yml`,
-    `.config/${MODULE_NAME}rc`,
-    `.config/${MODULE_NAME}rc.json`,
-    `.config/${MODULE_NAME}rc.yaml`,
-    `.config/${MODULE_NAME}rc.yml`
-  ];
-}
-var KNOWN_KEYS = /* @__PURE__ */ new Set(["$schema", "content", "taxonomy", "rules", "ignore"]);
-var SEVERITIES = { off: "off", warn: "warn", error: "error", 0: "off", 1: "warn", 2: "error" };
-function resolveConfig(input2, options) {
-  const file = options.configPath ? path.relative(options.cwd, options.configPath) || options.configPath : "(defaults)";
-  const projectRoot = options.configPath ? path.dirname(options.configPath) : options.cwd;
-  const readFile2 = options.readFile ?? ((p) => existsSync(p) ? readFileSync(p, "utf8") : void 0);
-  if (typeof input2 !== "object" || input2 === null || Array.isArray(input2)) {
-    throw new ConfigError(file, "(root)", "expected a mapping with `content`, `taxonomy`, `rules`, `ignore`");
-  }
-  const config = input2;
-  for (const key of Object.keys(config)) {
-    if (!KNOWN_KEYS.has(key))
-      throw new ConfigError(file, key, "unknown key; expected one of `content`, `taxonomy`, `rules`, `ignore`");
-  }
-  let contentRoot;
-  if (config.content === void 0) {
-    const candidate2 = path.join(projectRoot, "content");
-    contentRoot = existsSync(candidate2) ? candidate2 : projectRoot;
-  } else if (typeof config.content === "string" && config.content !== "") {
-    contentRoot = path.resolve(projectRoot, config.content);
-  } else {
-    throw new ConfigError(file, "content", "expected a folder path (string)");
-  }
-  let ignore2 = [];
-  if (config.ignore !== void 0) {
-    if (!Array.isArray(config.ignore) || !config.ignore.every((g) => typeof g === "string")) {
-      throw new ConfigError(file, "ignore", "expected a list of glob strings");
-    }
-    ignore2 = config.ignore;
-  }
-  let taxonomy;
-  let taxonomyPath;
-  if (typeof config.taxonomy === "string") {
-    taxonomyPath = path.resolve(projectRoot, config.taxonomy);
-    const text3 = readFile2(taxonomyPath);
-    if (text3 === void 0)
-      throw new ConfigError(file, "taxonomy", `expected a YAML or JSON file, but \`${config.taxonomy}\` does not exist`);
-    let parsed;
-    try {
-      parsed = (0, import_yaml.parse)(text3);
-    } catch (error) {
-      const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
-      throw new ConfigError(path.relative(options.cwd, taxonomyPath), "(root)", `expected valid YAML or JSON: ${message}`);
-    }
-    taxonomy = validateTaxonomy(parsed, path.relative(options.cwd, taxonomyPath), "");
-  } else if (config.taxonomy !== void 0) {
-    taxonomy = validateTaxonomy(config.taxonomy, file, "taxonomy.");
-  }
-  const rules = /* @__PURE__ */ new Map();
-  const byId = new Map(options.rules.map((rule) => [rule.meta.id, rule]));
-  for (const rule of options.rules) {
-    rules.set(rule.meta.id, { severity: rule.meta.defaultSeverity ?? "error", options: { ...rule.meta.defaults } });
-  }
-  if (config.rules !== void 0) {
-    if (typeof config.rules !== "object" || config.rules === null || Array.isArray(config.rules)) {
-      throw new ConfigError(file, "rules", "expected a mapping of rule id to `off`, `warn`, `error` or [severity, options]");
-    }
-    for (const [id, setting] of Object.entries(config.rules)) {
-      const rule = byId.get(id);
-      if (!rule) {
-        throw new ConfigError(file, `rules.${id}`, `unknown rule; expected one of ${[...byId.keys()].map((k) => `\`${k}\``).join(", ")}`);
-      }
-      const [rawSeverity, rawOptions] = Array.isArray(setting) ? setting : [setting, void 0];
-      const severity = SEVERITIES[String(rawSeverity)];
-      if (severity === void 0 || typeof rawSeverity === "boolean") {
-        throw new ConfigError(file, `rules.${id}`, `unexpected severity ${JSON.stringify(rawSeverity)}; expected \`off\`, \`warn\` or \`error\``);
-      }
-      if (Array.isArray(setting) && setting.length > 2) {
-        throw new ConfigError(file, `rules.${id}`, "expected [severity, options] with at most two items");
-      }
-      const ruleOptions = { ...rule.meta.defaults, ...validateOptions(rule, rawOptions, file, id) };
-      rules.set(id, { severity, options: ruleOptions });
-    }
-  }
-  const hash2 = createHash("sha256").update(JSON.stringify({ contentRoot, taxonomy, rules: [...rules], ignore: ignore2 })).digest("hex");
-  return {
-    ...options.configPath ? { configPath: options.configPath } : {},
-    projectRoot,
-    contentRoot,
-    ...taxonomy ? { taxonomy } : {},
-    ...taxonomyPath ? { taxonomyPath } : {},
-    rules,
-    ignore: ignore2,
-    hash: hash2
-  };
-}
-var ajv = new import_ajv.Ajv({ allErrors: false, strict: false, useDefaults: false });
-var validators = /* @__PURE__ */ new WeakMap();
-function validateOptions(rule, options, file, id) {
-  if (options === void 0)
-    return {};
-  const schema = rule.meta.optionsSchema ?? { type: "object", additionalProperties: false, properties: {} };
-  let validate = validators.get(schema);
-  if (!validate) {
-    validate = ajv.compile(schema);
-    validators.set(schema, validate);
-  }
-  if (!validate(options)) {
-    const error = validate.errors?.[0];
-    const at = error.instancePath ? error.instancePath.slice(1).replace(/\//g, ".") : "";
-    const extra = error.keyword === "additionalProperties" ? `: \`${String(error.params.additionalProperty)}\`` : "";
-    throw new ConfigError(file, `rules.${id}${at ? `.${at}` : ""}`, `invalid option${extra}; ${error.message ?? "unexpected value"}`);
-  }
-  return options;
-}
-function validateTaxonomy(value2, file, prefix) {
-  const fail = (key, expected) => {
-    throw new ConfigError(file, `${prefix}${key}`, expected);
-  };
-  if (typeof value2 !== "object" || value2 === null || Array.isArray(value2)) {
-    return fail(prefix ? "taxonomy" : "(root)", "expected a mapping with `categories`, `tags`, `deprecatedTags`");
-  }
-  const input2 = value2;
-  for (const key of Object.keys(input2)) {
-    if (!["categories", "tags", "deprecatedTags"].includes(key))
-      fail(key, "unknown key; expected `categories`, `tags` or `deprecatedTags`");
-  }
-  if (!Array.isArray(input2.categories))
-    return fail("categories", "expected a list of {name, slug, description?}");
-  const categories = input2.categories.map((category, i) => {
-    if (typeof category !== "object" || category === null)
-      return fail(`categories[${i}]`, "expected {name, slug, description?}");
-    const { name, slug: slug2, description } = category;
-    if (typeof name !== "string" || name === "")
-      fail(`categories[${i}].name`, "expected a non-empty string");
-    if (typeof slug2 !== "string" || !/^[a-z0-9][a-z0-9-_]*$/.test(slug2))
-      fail(`categories[${i}].slug`, "expected a folder-safe slug like `memory-retrieval`");
-    if (description !== void 0 && typeof description !== "string")
-      fail(`categories[${i}].description`, "expected a string");
-    return { name, slug: slug2, ...typeof description === "string" ? { description } : {} };
-  });
-  const taxonomy = { categories };
-  if (input2.tags !== void 0) {
-    if (!Array.isArray(input2.tags) || !input2.tags.every((t) => typeof t === "string"))
-      fail("tags", "expected a list of strings");
-    taxonomy.tags = input2.tags;
-  }
-  if (input2.deprecatedTags !== void 0) {
-    const map = input2.deprecatedTags;
-    if (typeof map !== "object" || map === null || Array.isArray(map) || !Object.values(map).every((v) => typeof v === "string")) {
-      fail("deprecatedTags", "expected a mapping of old tag to new tag");
-    }
-    taxonomy.deprecatedTags = map;
-  }
-  return taxonomy;
-}
-
-// ../../node_modules/.pnpm/trough@2.2.0/node_modules/trough/lib/index.js
-function trough() {
-  const fns = [];
-  const pipeline = { run: run2, use };
-  return pipeline;
-  function run2(...values) {
-    let middlewareIndex = -1;
-    const callback2 = values.pop();
-    if (typeof callback2 !== "function") {
-      throw new TypeError("Expected function as last argument, not " + callback2);
-    }
-    next(null, ...values);
-    function next(error, ...output) {
-      const fn = fns[++middlewareIndex];
-      let index2 = -1;
-      if (error) {
-        callback2(error);
-        return;
-      }
-      while (++index2 < values.length) {
-        if (output[index2] === null || output[index2] === void 0) {
-          output[index2] = values[index2];
-        }
-      }
-      values = output;
-      if (fn) {
-        wrap(fn, next)(...output);
-      } else {
-        callback2(null, ...output);
-      }
-    }
-  }
-  function use(middelware) {
-    if (typeof middelware !== "function") {
-      throw new TypeError(
-        "Expected `middelware` to be a function, not " + middelware
-      );
-    }
-    fns.push(middelware);
-    return pipeline;
-  }
-}
-function wrap(middleware, callback2) {
-  let called;
-  return wrapped;
-  function wrapped(...parameters) {
-    const fnExpectsCallback = middleware.length > parameters.length;
-    let result;
-    if (fnExpectsCallback) {
-      parameters.push(done);
-    }
-    try {
-      result = middleware.apply(this, parameters);
-    } catch (error) {
-      const exception = (
-        /** @type {Error} */
-        error
-      );
-      if (fnExpectsCallback && called) {
-        throw exception;
-      }
-      return done(exception);
-    }
-    if (!fnExpectsCallback) {
-      if (result && result.then && typeof result.then === "function") {
-        result.then(then, done);
-      } else if (result instanceof Error) {
-        done(result);
-      } else {
-        then(result);
-      }
-    }
-  }
-  function done(error, ...output) {
-    if (!called) {
-      called = true;
-      callback2(error, ...output);
-    }
-  }
-  function then(value2) {
-    done(null, value2);
-  }
-}
-
-// ../../node_modules/.pnpm/unified-lint-rule@3.0.1/node_modules/unified-lint-rule/lib/index.js
-function lintRule(meta, rule) {
-  const id = typeof meta === "string" ? meta : meta.origin;
-  const url = typeof meta === "string" ? void 0 : meta.url;
-  const parts = id.split(":");
-  const source = parts[1] ? parts[0] : void 0;
-  const ruleId = parts[1];
-  Object.defineProperty(plugin, "name", { value: id });
-  return plugin;
-  function plugin(config) {
-    const [severity, options] = coerce(ruleId, config);
-    const fatal = severity === 2;
-    if (!severity) return;
-    return function(tree, file, next) {
-      let index2 = file.messages.length - 1;
-      wrap(rule, function(error) {
-        const messages = file.messages;
-        if (error && !messages.includes(error)) {
-          try {
-            file.fail(error);
-          } catch {
-          }
-        }
-        while (++index2 < messages.length) {
-          Object.assign(messages[index2], { fatal, ruleId, source, url });
-        }
-        next();
-      })(tree, file, options);
-    };
-  }
-}
-function coerce(name, config) {
-  if (Array.isArray(config)) {
-    const [severity, option] = config;
-    switch (severity) {
-      case false:
-      case 0:
-      case "off": {
-        return [0, option];
-      }
-      case true:
-      case 1:
-      case "on":
-      case "warn": {
-        return [1, option];
-      }
-      case 2:
-      case "error": {
-        return [2, option];
-      }
-      default: {
-        if (typeof severity === "number") {
-          throw new Error(
-            "Incorrect severity `" + severity + "` for `" + name + "`, expected 0, 1, or 2"
-          );
-        }
-        return [
-          1,
-          /** @type {Option} */
-          config
-        ];
-      }
-    }
-  }
-  return [1, config];
-}
-
-// ../rule-kit/dist/define-rule.js
-var DOCS_BASE = "https://github.com/kblint/kblint/blob/main/rules/";
-function docsUrl(ruleId) {
-  return `${DOCS_BASE}${ruleId}/README.md`;
-}
-function defineRule(meta, check) {
-  const plugin = lintRule({ origin: `kblint:${meta.id}`, url: docsUrl(meta.id) }, (tree, file, options) => {
-    const env2 = file.data.kblint;
-    if (!env2)
-      throw new Error(`kblint rule \`${meta.id}\` ran without the kblint runner`);
-    const context = {
-      tree,
-      file,
-      source: env2.source,
-      facts: env2.facts,
-      index: env2.index,
-      taxonomy: env2.taxonomy,
-      options: { ...meta.defaults, ...options ?? {} },
-      report(input2) {
-        const place = input2.range ?? input2.node?.position;
-        const message = file.message(input2.message, place ? { place } : void 0);
-        if (input2.expected)
-          message.expected = input2.expected;
-        if (input2.related || input2.suggestions) {
-          env2.extras.set(message, { related: input2.related, suggestions: input2.suggestions });
-        }
-      }
-    };
-    try {
-      check(context);
-    } catch (error) {
-      env2.failures.push({ ruleId: meta.id, error });
-    }
-  });
-  plugin.meta = meta;
-  return plugin;
-}
-
-// ../../node_modules/.pnpm/github-slugger@2.0.0/node_modules/github-slugger/regex.js
-var regex = /[\0-\x1F!-,\.\/:-@\[-\^`\{-\xA9\xAB-\xB4\xB6-\xB9\xBB-\xBF\xD7\xF7\u02C2-\u02C5\u02D2-\u02DF\u02E5-\u02EB\u02ED\u02EF-\u02FF\u0375\u0378\u0379\u037E\u0380-\u0385\u0387\u038B\u038D\u03A2\u03F6\u0482\u0530\u0557\u0558\u055A-\u055F\u0589-\u0590\u05BE\u05C0\u05C3\u05C6\u05C8-\u05CF\u05EB-\u05EE\u05F3-\u060F\u061B-\u061F\u066A-\u066D\u06D4\u06DD\u06DE\u06E9\u06FD\u06FE\u0700-\u070F\u074B\u074C\u07B2-\u07BF\u07F6-\u07F9\u07FB\u07FC\u07FE\u07FF\u082E-\u083F\u085C-\u085F\u086B-\u089F\u08B5\u08C8-\u08D2\u08E2\u0964\u0965\u0970\u0984\u098D\u098E\u0991\u0992\u09A9\u09B1\u09B3-\u09B5\u09BA\u09BB\u09C5\u09C6\u09C9\u09CA\u09CF-\u09D6\u09D8-\u09DB\u09DE\u09E4\u09E5\u09F2-\u09FB\u09FD\u09FF\u0A00\u0A04\u0A0B-\u0A0E\u0A11\u0A12\u0A29\u0A31\u0A34\u0A37\u0A3A\u0A3B\u0A3D\u0A43-\u0A46\u0A49\u0A4A\u0A4E-\u0A50\u0A52-\u0A58\u0A5D\u0A5F-\u0A65\u0A76-\u0A80\u0A84\u0A8E\u0A92\u0AA9\u0AB1\u0AB4\u0ABA\u0ABB\u0AC6\u0ACA\u0ACE\u0ACF\u0AD1-\u0ADF\u0AE4\u0AE5\u0AF0-\u0AF8\u0B00\u0B04\u0B0D\u0B0E\u0B11\u0B12\u0B29\u0B31\u0B34\u0B3A\u0B3B\u0B45\u0B46\u0B49\u0B4A\u0B4E-\u0B54\u0B58-\u0B5B\u0B5E\u0B64\u0B65\u0B70\u0B72-\u0B81\u0B84\u0B8B-\u0B8D\u0B91\u0B96-\u0B98\u0B9B\u0B9D\u0BA0-\u0BA2\u0BA5-\u0BA7\u0BAB-\u0BAD\u0BBA-\u0BBD\u0BC3-\u0BC5\u0BC9\u0BCE\u0BCF\u0BD1-\u0BD6\u0BD8-\u0BE5\u0BF0-\u0BFF\u0C0D\u0C11\u0C29\u0C3A-\u0C3C\u0C45\u0C49\u0C4E-\u0C54\u0C57\u0C5B-\u0C5F\u0C64\u0C65\u0C70-\u0C7F\u0C84\u0C8D\u0C91\u0CA9\u0CB4\u0CBA\u0CBB\u0CC5\u0CC9\u0CCE-\u0CD4\u0CD7-\u0CDD\u0CDF\u0CE4\u0CE5\u0CF0\u0CF3-\u0CFF\u0D0D\u0D11\u0D45\u0D49\u0D4F-\u0D53\u0D58-\u0D5E\u0D64\u0D65\u0D70-\u0D79\u0D80\u0D84\u0D97-\u0D99\u0DB2\u0DBC\u0DBE\u0DBF\u0DC7-\u0DC9\u0DCB-\u0DCE\u0DD5\u0DD7\u0DE0-\u0DE5\u0DF0\u0DF1\u0DF4-\u0E00\u0E3B-\u0E3F\u0E4F\u0E5A-\u0E80\u0E83\u0E85\u0E8B\u0EA4\u0EA6\u0EBE\u0EBF\u0EC5\u0EC7\u0ECE\u0ECF\u0EDA\u0EDB\u0EE0-\u0EFF\u0F01-\u0F17\u0F1A-\u0F1F\u0F2A-\u0F34\u0F36\u0F38\u0F3A-\u0F3D\u0F48\u0F6D-\u0F70\u0F85\u0F98\u0FBD-\u0FC5\u0FC7-\u0FFF\u104A-\u104F\u109E\u109F\u10C6\u10C8-\u10CC\u10CE\u10CF\u10FB\u1249\u124E\u124F\u1257\u1259\u125E\u125F\u1289\u128E\u128F\u12B1\u12B6\u12B7\u12BF\u12C1\u12C6\u12C7\u12D7\u1311\u1316\u1317\u135B\u135C\u1360-\u137F\u1390-\u139F\u13F6\u13F7\u13FE-\u1400\u166D\u166E\u1680\u169B-\u169F\u16EB-\u16ED\u16F9-\u16FF\u170D\u1715-\u171F\u1735-\u173F\u1754-\u175F\u176D\u1771\u1774-\u177F\u17D4-\u17D6\u17D8-\u17DB\u17DE\u17DF\u17EA-\u180A\u180E\u180F\u181A-\u181F\u1879-\u187F\u18AB-\u18AF\u18F6-\u18FF\u191F\u192C-\u192F\u193C-\u1945\u196E\u196F\u1975-\u197F\u19AC-\u19AF\u19CA-\u19CF\u19DA-\u19FF\u1A1C-\u1A1F\u1A5F\u1A7D\u1A7E\u1A8A-\u1A8F\u1A9A-\u1AA6\u1AA8-\u1AAF\u1AC1-\u1AFF\u1B4C-\u1B4F\u1B5A-\u1B6A\u1B74-\u1B7F\u1BF4-\u1BFF\u1C38-\u1C3F\u1C4A-\u1C4C\u1C7E\u1C7F\u1C89-\u1C8F\u1CBB\u1CBC\u1CC0-\u1CCF\u1CD3\u1CFB-\u1CFF\u1DFA\u1F16\u1F17\u1F1E\u1F1F\u1F46\u1F47\u1F4E\u1F4F\u1F58\u1F5A\u1F5C\u1F5E\u1F7E\u1F7F\u1FB5\u1FBD\u1FBF-\u1FC1\u1FC5\u1FCD-\u1FCF\u1FD4\u1FD5\u1FDC-\u1FDF\u1FED-\u1FF1\u1FF5\u1FFD-\u203E\u2041-\u2053\u2055-\u2070\u2072-\u207E\u2080-\u208F\u209D-\u20CF\u20F1-\u2101\u2103-\u2106\u2108\u2109\u2114\u2116-\u2118\u211E-\u2123\u2125\u2127\u2129\u212E\u213A\u213B\u2140-\u2144\u214A-\u214D\u214F-\u215F\u2189-\u24B5\u24EA-\u2BFF\u2C2F\u2C5F\u2CE5-\u2CEA\u2CF4-\u2CFF\u2D26\u2D28-\u2D2C\u2D2E\u2D2F\u2D68-\u2D6E\u2D70-\u2D7E\u2D97-\u2D9F\u2DA7\u2DAF\u2DB7\u2DBF\u2DC7\u2DCF\u2DD7\u2DDF\u2E00-\u2E2E\u2E30-\u3004\u3008-\u3020\u3030\u3036\u3037\u303D-\u3040\u3097\u3098\u309B\u309C\u30A0\u30FB\u3100-\u3104\u3130\u318F-\u319F\u31C0-\u31EF\u3200-\u33FF\u4DC0-\u4DFF\u9FFD-\u9FFF\uA48D-\uA4CF\uA4FE\uA4FF\uA60D-\uA60F\uA62C-\uA63F\uA673\uA67E\uA6F2-\uA716\uA720\uA721\uA789\uA78A\uA7C0\uA7C1\uA7CB-\uA7F4\uA828-\uA82B\uA82D-\uA83F\uA874-\uA87F\uA8C6-\uA8CF\uA8DA-\uA8DF\uA8F8-\uA8FA\uA8FC\uA92E\uA92F\uA954-\uA95F\uA97D-\uA97F\uA9C1-\uA9CE\uA9DA-\uA9DF\uA9FF\uAA37-\uAA3F\uAA4E\uAA4F\uAA5A-\uAA5F\uAA77-\uAA79\uAAC3-\uAADA\uAADE\uAADF\uAAF0\uAAF1\uAAF7-\uAB00\uAB07\uAB08\uAB0F\uAB10\uAB17-\uAB1F\uAB27\uAB2F\uAB5B\uAB6A-\uAB6F\uABEB\uABEE\uABEF\uABFA-\uABFF\uD7A4-\uD7AF\uD7C7-\uD7CA\uD7FC-\uD7FF\uE000-\uF8FF\uFA6E\uFA6F\uFADA-\uFAFF\uFB07-\uFB12\uFB18-\uFB1C\uFB29\uFB37\uFB3D\uFB3F\uFB42\uFB45\uFBB2-\uFBD2\uFD3E-\uFD4F\uFD90\uFD91\uFDC8-\uFDEF\uFDFC-\uFDFF\uFE10-\uFE1F\uFE30-\uFE32\uFE35-\uFE4C\uFE50-\uFE6F\uFE75\uFEFD-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF3E\uFF40\uFF5B-\uFF65\uFFBF-\uFFC1\uFFC8\uFFC9\uFFD0\uFFD1\uFFD8\uFFD9\uFFDD-\uFFFF]|\uD800[\uDC0C\uDC27\uDC3B\uDC3E\uDC4E\uDC4F\uDC5E-\uDC7F\uDCFB-\uDD3F\uDD75-\uDDFC\uDDFE-\uDE7F\uDE9D-\uDE9F\uDED1-\uDEDF\uDEE1-\uDEFF\uDF20-\uDF2C\uDF4B-\uDF4F\uDF7B-\uDF7F\uDF9E\uDF9F\uDFC4-\uDFC7\uDFD0\uDFD6-\uDFFF]|\uD801[\uDC9E\uDC9F\uDCAA-\uDCAF\uDCD4-\uDCD7\uDCFC-\uDCFF\uDD28-\uDD2F\uDD64-\uDDFF\uDF37-\uDF3F\uDF56-\uDF5F\uDF68-\uDFFF]|\uD802[\uDC06\uDC07\uDC09\uDC36\uDC39-\uDC3B\uDC3D\uDC3E\uDC56-\uDC5F\uDC77-\uDC7F\uDC9F-\uDCDF\uDCF3\uDCF6-\uDCFF\uDD16-\uDD1F\uDD3A-\uDD7F\uDDB8-\uDDBD\uDDC0-\uDDFF\uDE04\uDE07-\uDE0B\uDE14\uDE18\uDE36\uDE37\uDE3B-\uDE3E\uDE40-\uDE5F\uDE7D-\uDE7F\uDE9D-\uDEBF\uDEC8\uDEE7-\uDEFF\uDF36-\uDF3F\uDF56-\uDF5F\uDF73-\uDF7F\uDF92-\uDFFF]|\uD803[\uDC49-\uDC7F\uDCB3-\uDCBF\uDCF3-\uDCFF\uDD28-\uDD2F\uDD3A-\uDE7F\uDEAA\uDEAD-\uDEAF\uDEB2-\uDEFF\uDF1D-\uDF26\uDF28-\uDF2F\uDF51-\uDFAF\uDFC5-\uDFDF\uDFF7-\uDFFF]|\uD804[\uDC47-\uDC65\uDC70-\uDC7E\uDCBB-\uDCCF\uDCE9-\uDCEF\uDCFA-\uDCFF\uDD35\uDD40-\uDD43\uDD48-\uDD4F\uDD74\uDD75\uDD77-\uDD7F\uDDC5-\uDDC8\uDDCD\uDDDB\uDDDD-\uDDFF\uDE12\uDE38-\uDE3D\uDE3F-\uDE7F\uDE87\uDE89\uDE8E\uDE9E\uDEA9-\uDEAF\uDEEB-\uDEEF\uDEFA-\uDEFF\uDF04\uDF0D\uDF0E\uDF11\uDF12\uDF29\uDF31\uDF34\uDF3A\uDF45\uDF46\uDF49\uDF4A\uDF4E\uDF4F\uDF51-\uDF56\uDF58-\uDF5C\uDF64\uDF65\uDF6D-\uDF6F\uDF75-\uDFFF]|\uD805[\uDC4B-\uDC4F\uDC5A-\uDC5D\uDC62-\uDC7F\uDCC6\uDCC8-\uDCCF\uDCDA-\uDD7F\uDDB6\uDDB7\uDDC1-\uDDD7\uDDDE-\uDDFF\uDE41-\uDE43\uDE45-\uDE4F\uDE5A-\uDE7F\uDEB9-\uDEBF\uDECA-\uDEFF\uDF1B\uDF1C\uDF2C-\uDF2F\uDF3A-\uDFFF]|\uD806[\uDC3B-\uDC9F\uDCEA-\uDCFE\uDD07\uDD08\uDD0A\uDD0B\uDD14\uDD17\uDD36\uDD39\uDD3A\uDD44-\uDD4F\uDD5A-\uDD9F\uDDA8\uDDA9\uDDD8\uDDD9\uDDE2\uDDE5-\uDDFF\uDE3F-\uDE46\uDE48-\uDE4F\uDE9A-\uDE9C\uDE9E-\uDEBF\uDEF9-\uDFFF]|\uD807[\uDC09\uDC37\uDC41-\uDC4F\uDC5A-\uDC71\uDC90\uDC91\uDCA8\uDCB7-\uDCFF\uDD07\uDD0A\uDD37-\uDD39\uDD3B\uDD3E\uDD48-\uDD4F\uDD5A-\uDD5F\uDD66\uDD69\uDD8F\uDD92\uDD99-\uDD9F\uDDAA-\uDEDF\uDEF7-\uDFAF\uDFB1-\uDFFF]|\uD808[\uDF9A-\uDFFF]|\uD809[\uDC6F-\uDC7F\uDD44-\uDFFF]|[\uD80A\uD80B\uD80E-\uD810\uD812-\uD819\uD824-\uD82B\uD82D\uD82E\uD830-\uD833\uD837\uD839\uD83D\uD83F\uD87B-\uD87D\uD87F\uD885-\uDB3F\uDB41-\uDBFF][\uDC00-\uDFFF]|\uD80D[\uDC2F-\uDFFF]|\uD811[\uDE47-\uDFFF]|\uD81A[\uDE39-\uDE3F\uDE5F\uDE6A-\uDECF\uDEEE\uDEEF\uDEF5-\uDEFF\uDF37-\uDF3F\uDF44-\uDF4F\uDF5A-\uDF62\uDF78-\uDF7C\uDF90-\uDFFF]|\uD81B[\uDC00-\uDE3F\uDE80-\uDEFF\uDF4B-\uDF4E\uDF88-\uDF8E\uDFA0-\uDFDF\uDFE2\uDFE5-\uDFEF\uDFF2-\uDFFF]|\uD821[\uDFF8-\uDFFF]|\uD823[\uDCD6-\uDCFF\uDD09-\uDFFF]|\uD82C[\uDD1F-\uDD4F\uDD53-\uDD63\uDD68-\uDD6F\uDEFC-\uDFFF]|\uD82F[\uDC6B-\uDC6F\uDC7D-\uDC7F\uDC89-\uDC8F\uDC9A-\uDC9C\uDC9F-\uDFFF]|\uD834[\uDC00-\uDD64\uDD6A-\uDD6C\uDD73-\uDD7A\uDD83\uDD84\uDD8C-\uDDA9\uDDAE-\uDE41\uDE45-\uDFFF]|\uD835[\uDC55\uDC9D\uDCA0\uDCA1\uDCA3\uDCA4\uDCA7\uDCA8\uDCAD\uDCBA\uDCBC\uDCC4\uDD06\uDD0B\uDD0C\uDD15\uDD1D\uDD3A\uDD3F\uDD45\uDD47-\uDD49\uDD51\uDEA6\uDEA7\uDEC1\uDEDB\uDEFB\uDF15\uDF35\uDF4F\uDF6F\uDF89\uDFA9\uDFC3\uDFCC\uDFCD]|\uD836[\uDC00-\uDDFF\uDE37-\uDE3A\uDE6D-\uDE74\uDE76-\uDE83\uDE85-\uDE9A\uDEA0\uDEB0-\uDFFF]|\uD838[\uDC07\uDC19\uDC1A\uDC22\uDC25\uDC2B-\uDCFF\uDD2D-\uDD2F\uDD3E\uDD3F\uDD4A-\uDD4D\uDD4F-\uDEBF\uDEFA-\uDFFF]|\uD83A[\uDCC5-\uDCCF\uDCD7-\uDCFF\uDD4C-\uDD4F\uDD5A-\uDFFF]|\uD83B[\uDC00-\uDDFF\uDE04\uDE20\uDE23\uDE25\uDE26\uDE28\uDE33\uDE38\uDE3A\uDE3C-\uDE41\uDE43-\uDE46\uDE48\uDE4A\uDE4C\uDE50\uDE53\uDE55\uDE56\uDE58\uDE5A\uDE5C\uDE5E\uDE60\uDE63\uDE65\uDE66\uDE6B\uDE73\uDE78\uDE7D\uDE7F\uDE8A\uDE9C-\uDEA0\uDEA4\uDEAA\uDEBC-\uDFFF]|\uD83C[\uDC00-\uDD2F\uDD4A-\uDD4F\uDD6A-\uDD6F\uDD8A-\uDFFF]|\uD83E[\uDC00-\uDFEF\uDFFA-\uDFFF]|\uD869[\uDEDE-\uDEFF]|\uD86D[\uDF35-\uDF3F]|\uD86E[\uDC1E\uDC1F]|\uD873[\uDEA2-\uDEAF]|\uD87A[\uDFE1-\uDFFF]|\uD87E[\uDE1E-\uDFFF]|\uD884[\uDF4B-\uDFFF]|\uDB40[\uDC00-\uDCFF\uDDF0-\uDFFF]/g;
-
-// ../../node_modules/.pnpm/github-slugger@2.0.0/node_modules/github-slugger/index.js
-var own = Object.hasOwnProperty;
-var BananaSlug = class {
-  /**
-   * Create a new slug class.
-   */
-  constructor() {
-    this.occurrences;
-    this.reset();
-  }
-  /**
-   * Generate a unique slug.
-  *
-  * Tracks previously generated slugs: repeated calls with the same value
-  * will result in different slugs.
-  * Use the `slug` function to get same slugs.
-   *
-   * @param  {string} value
-   *   String of text to slugify
-   * @param  {boolean} [maintainCase=false]
-   *   Keep the current case, otherwise make all lowercase
-   * @return {string}
-   *   A unique slug string
-   */
-  slug(value2, maintainCase) {
-    const self = this;
-    let result = slug(value2, maintainCase === true);
-    const originalSlug = result;
-    while (own.call(self.occurrences, result)) {
-      self.occurrences[originalSlug]++;
-      result = originalSlug + "-" + self.occurrences[originalSlug];
-    }
-    self.occurrences[result] = 0;
-    return result;
-  }
-  /**
-   * Reset - Forget all previous slugs
-   *
-   * @return void
-   */
-  reset() {
-    this.occurrences = /* @__PURE__ */ Object.create(null);
-  }
-};
-function slug(value2, maintainCase) {
-  if (typeof value2 !== "string") return "";
-  if (!maintainCase) value2 = value2.toLowerCase();
-  return value2.replace(regex, "").replace(/ /g, "-");
-}
-
-// ../rule-kit/dist/slug.js
-var githubSlugger = () => new BananaSlug();
-
-// ../rule-kit/dist/suggest.js
-var import_fastest_levenshtein = __toESM(require_mod(), 1);
-function closest(input2, candidates2) {
-  const wanted = normalizeForMatch(input2);
-  let best;
-  let bestDistance = Infinity;
-  let tie = false;
-  const seen = /* @__PURE__ */ new Set();
-  for (const candidate2 of candidates2) {
-    if (seen.has(candidate2))
-      continue;
-    seen.add(candidate2);
-    const d = (0, import_fastest_levenshtein.distance)(wanted, normalizeForMatch(candidate2));
-    if (d < bestDistance) {
-      best = candidate2;
-      bestDistance = d;
-      tie = false;
-    } else if (d === bestDistance) {
-      tie = true;
-    }
-  }
-  if (best === void 0 || tie)
-    return void 0;
-  const limit = Math.max(2, Math.floor(Math.max(wanted.length, 1) * 0.4));
-  return bestDistance <= limit ? best : void 0;
-}
-function normalizeForMatch(value2) {
-  return value2.toLowerCase().replace(/&/g, " and ").replace(/[\s_-]+/g, " ").trim();
-}
-function trimEnd(value2, chars = "/") {
-  let end = value2.length;
-  while (end > 0 && chars.includes(value2.charAt(end - 1)))
-    end--;
-  return value2.slice(0, end);
-}
-
-// ../rule-kit/dist/position.js
-var LineIndex = class {
-  starts = [0];
-  constructor(text3) {
-    for (let i = text3.indexOf("\n"); i !== -1; i = text3.indexOf("\n", i + 1)) {
-      this.starts.push(i + 1);
-    }
-  }
-  point(offset) {
-    let low = 0;
-    let high = this.starts.length - 1;
-    while (low < high) {
-      const mid = low + high + 1 >> 1;
-      if (this.starts[mid] <= offset)
-        low = mid;
-      else
-        high = mid - 1;
-    }
-    return { line: low + 1, column: offset - this.starts[low] + 1, offset };
-  }
-  offset(line, column) {
-    const start = this.starts[Math.min(Math.max(line - 1, 0), this.starts.length - 1)] ?? 0;
-    return start + column - 1;
-  }
-};
-function rangeOf(lines, start, end) {
-  return { start: lines.point(start), end: lines.point(end) };
-}
-
-// ../../node_modules/.pnpm/unist-util-is@6.0.1/node_modules/unist-util-is/lib/index.js
-var convert = (
-  // Note: overloads in JSDoc can’t yet use different `@template`s.
-  /**
-   * @type {(
-   *   (<Condition extends string>(test: Condition) => (node: unknown, index?: number | null | undefined, parent?: Parent | null | undefined, context?: unknown) => node is Node & {type: Condition}) &
-   *   (<Condition extends Props>(test: Condition) => (node: unknown, index?: number | null | undefined, parent?: Parent | null | undefined, context?: unknown) => node is Node & Condition) &
-   *   (<Condition extends TestFunction>(test: Condition) => (node: unknown, index?: number | null | undefined, parent?: Parent | null | undefined, context?: unknown) => node is Node & Predicate<Condition, Node>) &
-   *   ((test?: null | undefined) => (node?: unknown, index?: number | null | undefined, parent?: Parent | null | undefined, context?: unknown) => node is Node) &
-   *   ((test?: Test) => Check)
-   * )}
-   */
-  /**
-   * @param {Test} [test]
-   * @returns {Check}
-   */
-  (function(test) {
-    if (test === null || test === void 0) {
-      return ok;
-    }
-    if (typeof test === "function") {
-      return castFactory(test);
-    }
-    if (typeof test === "object") {
-      return Array.isArray(test) ? anyFactory(test) : (
-        // Cast because `ReadonlyArray` goes into the above but `isArray`
-        // narrows to `Array`.
-        propertiesFactory(
-          /** @type {Props} */
-          test
-        )
-      );
-    }
-    if (typeof test === "string") {
-      return typeFactory(test);
-    }
-    throw new Error("Expected function, string, or object as test");
-  })
-);
-function anyFactory(tests) {
-  const checks = [];
-  let index2 = -1;
-  while (++index2 < tests.length) {
-    checks[index2] = convert(tests[index2]);
-  }
-  return castFactory(any);
-  function any(...parameters) {
-    let index3 = -1;
-    while (++index3 < checks.length) {
-      if (checks[index3].apply(this, parameters)) return true;
-    }
-    return false;
-  }
-}
-function propertiesFactory(check) {
-  const checkAsRecord = (
-    /** @type {Record<string, unknown>} */
-    check
-  );
-  return castFactory(all2);
-  function all2(node2) {
-    const nodeAsRecord = (
-      /** @type {Record<string, unknown>} */
-      /** @type {unknown} */
-      node2
-    );
-    let key;
-    for (key in check) {
-      if (nodeAsRecord[key] !== checkAsRecord[key]) return false;
-    }
-    return true;
-  }
-}
-function typeFactory(check) {
-  return castFactory(type);
-  function type(node2) {
-    return node2 && node2.type === check;
-  }
-}
-function castFactory(testFunction) {
-  return check;
-  function check(value2, index2, parent) {
-    return Boolean(
-      looksLikeANode(value2) && testFunction.call(
-        this,
-        value2,
-        typeof index2 === "number" ? index2 : void 0,
-        parent || void 0
-      )
-    );
-  }
-}
-function ok() {
-  return true;
-}
-function looksLikeANode(value2) {
-  return value2 !== null && typeof value2 === "object" && "type" in value2;
-}
-
-// ../../node_modules/.pnpm/unist-util-visit-parents@6.1.0/node_modules/unist-util-visit-parents/lib/color.node.js
-function color(d) {
-  return "\x1B[33m" + d + "\x1B[39m";
-}
-
-// ../../node_modules/.pnpm/unist-util-visit-parents@6.1.0/node_modules/unist-util-visit-parents/lib/index.js
-var empty2 = [];
-var CONTINUE = true;
-var EXIT = false;
-var SKIP = "skip";
-function visitParents(tree, testOrEnterOrVisitors, enterOrVisitorsOrReverse, reverse) {
-  if (!tree || typeof tree !== "object") {
-    throw new Error("Unexpected value `" + tree + "` for `tree`, expected node");
-  }
-  let preorder = true;
-  let check;
-  let visitors;
-  let enter;
-  let exit3;
-  if (typeof enterOrVisitorsOrReverse === "function" || enterOrVisitorsOrReverse && typeof enterOrVisitorsOrReverse === "object") {
-    check = /** @type {Test} */
-    testOrEnterOrVisitors;
-    visitors = enterOrVisitorsOrReverse;
-    if (reverse) preorder = false;
-  } else {
-    visitors = /** @type {Visitors | Visitor} */
-    testOrEnterOrVisitors;
-    if (enterOrVisitorsOrReverse) preorder = false;
-  }
-  if (typeof visitors === "function") {
-    enter = visitors;
-  } else if (visitors && typeof visitors === "object") {
-    if (visitors.enter === null || visitors.enter === void 0) {
-    } else if (typeof visitors.enter === "function") {
-      enter = visitors.enter;
-    } else {
-      throw new Error(
-        "Unexpected value `" + visitors.enter + "` for `visitors.enter`, expected optional visitor"
-      );
-    }
-    if (typeof visitors.exit === "function") {
-      exit3 = visitors.exit;
-    } else {
-      throw new Error(
-        "Unexpected value `" + visitors.exit + "` for `visitors.exit`, expected visitor (pass a visitor directly if you only want an enter visitor)"
-      );
-    }
-  } else {
-    throw new Error(
-      "Unexpected value `" + visitors + "` for `enter` or `visitors`, expected visitor or object with visitors"
-    );
-  }
-  const is2 = convert(check);
-  const step = preorder ? 1 : -1;
-  factory(tree, void 0, [])();
-  function factory(node2, index2, parents) {
-    const value2 = (
-      /** @type {Record<string, unknown>} */
-      node2 && typeof node2 === "object" ? node2 : {}
-    );
-    if (typeof value2.type === "string") {
-      const name = (
-        // `hast`
-        typeof value2.tagName === "string" ? value2.tagName : (
-          // `xast`
-          typeof value2.name === "string" ? value2.name : void 0
-        )
-      );
-      Object.defineProperty(visit2, "name", {
-        value: "node (" + color(node2.type + (name ? "<" + name + ">" : "")) + ")"
-      });
-    }
-    return visit2;
-    function visit2() {
-      const matches = !check || is2(node2, index2, parents[parents.length - 1] || void 0);
-      let result = empty2;
-      if (enter && matches) {
-        result = toResult(enter(node2, parents, index2));
-        if (result[0] === EXIT) {
-          return result;
-        }
-      }
-      if ("children" in node2 && node2.children) {
-        const nodeAsParent = (
-          /** @type {UnistParent} */
-          node2
-        );
-        if (nodeAsParent.children && result[0] !== SKIP) {
-          let offset = (preorder ? -1 : nodeAsParent.children.length) + step;
-          const grandparents = [...parents, nodeAsParent];
-          while (offset > -1 && offset < nodeAsParent.children.length) {
-            const child = nodeAsParent.children[offset];
-            const subresult = factory(child, offset, grandparents)();
-            if (subresult[0] === EXIT) {
-              return subresult;
-            }
-            offset = typeof subresult[1] === "number" ? subresult[1] : offset + step;
-          }
-        }
-      }
-      if (exit3 && matches) {
-        const exitResult = toResult(exit3(node2, parents, index2));
-        if (exitResult[0] === SKIP) {
-          throw new Error(
-            "Unexpected value `" + exitResult[0] + "` from `exit`, expected `CONTINUE`, `EXIT`, index, or nothing"
-          );
-        }
-        if (exitResult[0] === EXIT || typeof exitResult[1] === "number") {
-          return exitResult;
-        }
-      }
-      return result;
-    }
-  }
-}
-function toResult(value2) {
-  if (Array.isArray(value2)) {
-    return value2;
-  }
-  if (typeof value2 === "number") {
-    return [CONTINUE, value2];
-  }
-  return value2 === null || value2 === void 0 ? empty2 : [value2];
-}
-
-// ../../node_modules/.pnpm/unist-util-visit@5.2.0/node_modules/unist-util-visit/lib/index.js
-function visit(tree, testOrEnterOrVisitors, enterOrVisitorsOrReverse, maybeReverse) {
-  let check;
-  let visitors;
-  let reverse;
-  if (typeof enterOrVisitorsOrReverse === "function" || enterOrVisitorsOrReverse && typeof enterOrVisitorsOrReverse === "object") {
-    check = /** @type {Test} */
-    testOrEnterOrVisitors;
-    visitors = enterOrVisitorsOrReverse;
-    reverse = maybeReverse;
-  } else {
-    visitors = /** @type {Visitor | Visitors} */
-    testOrEnterOrVisitors;
-    reverse = enterOrVisitorsOrReverse;
-  }
-  if (typeof visitors === "function") {
-    visitParents(tree, check, wrap2(visitors), reverse);
-  } else {
-    visitParents(tree, check, wrapVisitors(visitors), reverse);
-  }
-}
-function wrapVisitors(visitors) {
-  if (!visitors || typeof visitors !== "object") return visitors;
-  return {
-    enter: typeof visitors.enter === "function" ? wrap2(visitors.enter) : visitors.enter,
-    exit: typeof visitors.exit === "function" ? wrap2(visitors.exit) : visitors.exit
-  };
-}
-function wrap2(visitor) {
-  return overload;
-  function overload(node2, parents, index2) {
-    return visitor(node2, index2, parents[parents.length - 1]);
-  }
-}
-
-// ../rule-kit/dist/scan.js
-function textSegments(tree, source) {
-  const segments = [];
-  visit(tree, (node2) => {
-    if (node2.type === "code" || node2.type === "inlineCode" || node2.type === "html" || node2.type === "yaml") {
-      return SKIP;
-    }
-    if (node2.type === "text") {
-      const start = node2.position?.start.offset;
-      const end = node2.position?.end.offset;
-      if (start === void 0 || end === void 0)
-        return;
-      segments.push({ node: node2, raw: source.slice(start, end), offset: start });
-    }
-    return void 0;
-  });
-  return segments;
-}
-
-// ../rule-kit/dist/footnote.js
-function footnoteKey(label) {
-  return label.replace(/[\t\n\r ]+/g, " ").trim().toLowerCase().toUpperCase();
-}
-function footnoteLabelRange(source, lines, start) {
-  const close2 = source.indexOf("]:", start);
-  const lineEnd = source.indexOf("\n", start);
-  const end = close2 !== -1 && (lineEnd === -1 || close2 < lineEnd) ? close2 + 2 : lineEnd === -1 ? source.length : lineEnd;
-  return rangeOf(lines, start, end);
-}
-
-// ../core/dist/content-index.js
-var import_fastest_levenshtein2 = __toESM(require_mod(), 1);
-import path2 from "node:path";
-var MAX_SUGGESTIONS = 5;
-var KnowledgeIndex = class {
-  contentRoot;
-  projectRoot;
-  byPath = /* @__PURE__ */ new Map();
-  /** Exact ids: site-absolute links are case-sensitive like the URLs they stand for. */
-  exactIds = /* @__PURE__ */ new Map();
-  /** Lower-cased ids, for `byId` and wiki `[[category/stem]]`. */
-  foldedIds = /* @__PURE__ */ new Map();
-  /** Title, aliases, stem and id of every article, normalised (`wikiKey`). */
-  wikiKeys = /* @__PURE__ */ new Map();
-  /** Titles and aliases only, normalised (`wikiKey`). */
-  titleKeys = /* @__PURE__ */ new Map();
-  /**
-   * Folders that hold articles (at any depth), with how many: a link to one
-   * is a folder page on GitHub and on the site (`/<category>/`).
-   */
-  folders = /* @__PURE__ */ new Map();
-  anchorSets = /* @__PURE__ */ new WeakMap();
-  /** Heading text (as `wikiKey`) to its anchor, first heading first; built per article on first use. */
-  headingKeys = /* @__PURE__ */ new WeakMap();
-  /** Names and paths normalised once for suggestions; rebuilt after an update, on the next failure. */
-  suggestionLists;
-  fileExists;
-  backlinkMap;
-  suggesting = true;
-  constructor(articles, options) {
-    this.contentRoot = options.contentRoot;
-    this.projectRoot = options.projectRoot;
-    this.fileExists = options.fileExists;
-    for (const article of articles)
-      this.add(article);
-  }
-  articles() {
-    return this.byPath.values();
-  }
-  get size() {
-    return this.byPath.size;
-  }
-  get(filePath) {
-    return this.byPath.get(filePath);
-  }
-  byId(id) {
-    return this.exactIds.get(id)?.[0] ?? this.foldedIds.get(id.toLowerCase())?.[0];
-  }
-  findWikiTargets(target) {
-    return this.wikiKeys.get(wikiKey(target)) ?? [];
-  }
-  findByTitle(name) {
-    return this.titleKeys.get(wikiKey(name)) ?? [];
-  }
-  /** Adds an article or replaces the one at the same path (the language server's incremental update). */
-  upsert(article) {
-    this.remove(article.path);
-    this.add(article);
-  }
-  /** Forgets the article at `filePath`; links to it stop resolving. */
-  remove(filePath) {
-    const old = this.byPath.get(filePath);
-    if (!old)
-      return;
-    this.byPath.delete(filePath);
-    removeFrom(this.exactIds, old.id, old);
-    removeFrom(this.foldedIds, old.id.toLowerCase(), old);
-    for (const key of wikiKeysOf(old))
-      removeFrom(this.wikiKeys, key, old);
-    for (const key of titleKeysOf(old))
-      removeFrom(this.titleKeys, key, old);
-    this.suggestionLists = void 0;
-    for (const folder of this.foldersOf(old)) {
-      const count = (this.folders.get(folder) ?? 1) - 1;
-      if (count > 0)
-        this.folders.set(folder, count);
-      else
-        this.folders.delete(folder);
-    }
-    this.backlinkMap = void 0;
-  }
-  resolveLink(from, link) {
-    switch (link.kind) {
-      case "anchor":
-        return this.checkAnchor(from, link.anchor ?? "");
-      case "wiki":
-        return this.resolveWiki(from, link);
-      case "absolute":
-        return this.resolveAbsolute(link);
-      case "relative":
-        return this.resolveRelative(from, link);
-    }
-  }
-  backlinks(filePath) {
-    if (!this.backlinkMap) {
-      const map = /* @__PURE__ */ new Map();
-      this.suggesting = false;
-      try {
-        for (const from of this.byPath.values()) {
-          for (const link of from.links) {
-            const resolution = this.resolveLink(from, link);
-            const target = resolution.status === "ok" ? resolution.target : void 0;
-            if (!target || target === from)
-              continue;
-            const list3 = map.get(target.path);
-            if (list3)
-              list3.push({ from, link });
-            else
-              map.set(target.path, [{ from, link }]);
-          }
-        }
-      } finally {
-        this.suggesting = true;
-      }
-      this.backlinkMap = map;
-    }
-    return this.backlinkMap.get(filePath) ?? [];
-  }
-  add(article) {
-    if (this.byPath.has(article.path))
-      this.remove(article.path);
-    this.byPath.set(article.path, article);
-    addTo(this.exactIds, article.id, article);
-    addTo(this.foldedIds, article.id.toLowerCase(), article);
-    for (const key of wikiKeysOf(article))
-      addTo(this.wikiKeys, key, article);
-    for (const key of titleKeysOf(article))
-      addTo(this.titleKeys, key, article);
-    for (const folder of this.foldersOf(article))
-      this.folders.set(folder, (this.folders.get(folder) ?? 0) + 1);
-    this.backlinkMap = void 0;
-    this.suggestionLists = void 0;
-  }
-  offer(make) {
-    return this.suggesting ? make() : {};
-  }
-  /** The folders from an article's own up to the content root (or the file system root for one outside it). */
-  *foldersOf(article) {
-    let folder = path2.dirname(article.path);
-    for (; ; ) {
-      yield folder;
-      const parent = path2.dirname(folder);
-      if (folder === this.contentRoot || parent === folder)
-        return;
-      folder = parent;
-    }
-  }
-  resolveWiki(from, link) {
-    const targetName = link.target ?? "";
-    if (targetName === "") {
-      if (link.anchor === void 0)
-        return { status: "missing-target", path: "" };
-      return this.checkWikiHeading(from, link.anchor);
-    }
-    if (link.image && isAssetName(targetName))
-      return this.resolveEmbed(from, targetName);
-    const candidates2 = this.findWikiTargets(targetName);
-    if (candidates2.length > 1) {
-      return { status: "ambiguous", candidates: [...candidates2].sort((a, b) => compare(a.id, b.id)) };
-    }
-    const target = candidates2[0];
-    if (!target)
-      return { status: "missing-target", path: targetName, ...this.offer(() => suggest(targetName, this.lists().wikiNames)) };
-    return this.checkWikiHeading(target, link.anchor);
-  }
-  /**
-   * `![[diagram.svg]]` names a file beside the linking article or under the
-   * content root. (Obsidian also searches the whole vault by file name; the
-   * index does not list assets, so such an embed must use one of these two.)
-   */
-  resolveEmbed(from, name) {
-    for (const base of [path2.dirname(from.path), this.contentRoot]) {
-      const file = path2.resolve(base, name);
-      if (!isInside(this.projectRoot, file))
-        return { status: "outside-repo", path: name };
-      if (this.fileExists(file))
-        return { status: "ok", file };
-    }
-    return { status: "missing-target", path: name };
-  }
-  /**
-   * A wiki heading part names a heading by its text (case-insensitive,
-   * whitespace collapsed; a repeated heading text means the first) or by an
-   * anchor, which reaches the later ones: `[[Page#examples-1]]`.
-   */
-  checkWikiHeading(target, heading) {
-    if (heading === void 0 || heading === "")
-      return { status: "ok", target };
-    let byText = this.headingKeys.get(target);
-    if (!byText) {
-      byText = /* @__PURE__ */ new Map();
-      for (const h of target.headings)
-        if (!byText.has(wikiKey(h.text)))
-          byText.set(wikiKey(h.text), h.slug);
-      this.headingKeys.set(target, byText);
-    }
-    const slug2 = byText.get(wikiKey(heading));
-    if (slug2 !== void 0)
-      return { status: "ok", target, anchor: slug2 };
-    if (this.hasAnchor(target, heading))
-      return { status: "ok", target, anchor: heading };
-    const names = looksLikeSlug(heading) ? target.anchors : target.headings.map((h) => h.text);
-    return { status: "missing-anchor", target, anchor: heading, ...this.offer(() => suggest(heading, candidates(names))) };
-  }
-  /**
-   * GitHub's anchors are lower case and its page script also matches a
-   * fragment lower-cased, so `#How-It-Works` reaches `how-it-works`.
-   */
-  checkAnchor(target, anchor) {
-    if (anchor === "" || this.hasAnchor(target, anchor))
-      return { status: "ok", target, ...anchor ? { anchor } : {} };
-    return { status: "missing-anchor", target, anchor, ...this.offer(() => suggest(anchor, candidates(target.anchors))) };
-  }
-  hasAnchor(target, anchor) {
-    let anchors = this.anchorSets.get(target);
-    if (!anchors) {
-      anchors = new Set(target.anchors);
-      this.anchorSets.set(target, anchors);
-    }
-    return anchors.has(anchor) || anchors.has(anchor.toLowerCase());
-  }
-  /**
-   * `/<category>/<stem>`, with or without `.md` or a trailing slash, is the
-   * article's page; `/` and folders holding articles (`/<category>/`) are the
-   * site's own pages; anything else must be a file under the content root
-   * (an asset).
-   */
-  resolveAbsolute(link) {
-    const written = link.path ?? "";
-    const sitePath = trimEnd(written.replace(/^\/+/, ""));
-    const file = path2.resolve(this.contentRoot, sitePath);
-    if (!isInside(this.projectRoot, file))
-      return { status: "outside-repo", path: written };
-    const id = sitePath.replace(/\.md$/i, "");
-    const article = this.exactIds.get(id)?.[0] ?? this.exactIds.get(`${id}/index`)?.[0];
-    if (article)
-      return this.withAnchor(article, link);
-    if (sitePath === "" || this.folders.has(file))
-      return { status: "ok" };
-    if (this.fileExists(file))
-      return { status: "ok", file };
-    if (!isArticlePath(sitePath, link.image))
-      return { status: "missing-target", path: written };
-    const extension2 = /\.md$/i.test(sitePath) ? ".md" : "";
-    const slash = written.endsWith("/") ? "/" : "";
-    return { status: "missing-target", path: written, ...this.offer(() => suggest(id, this.lists().ids, (match) => `/${match.value}${extension2}${slash}`, id.slice(id.lastIndexOf("/") + 1), void 0, true)) };
-  }
-  /** Relative to the linking file, as GitHub and most site generators resolve them. */
-  resolveRelative(from, link) {
-    const written = link.path ?? "";
-    const file = path2.resolve(path2.dirname(from.path), written);
-    if (!isInside(this.projectRoot, file))
-      return { status: "outside-repo", path: written };
-    const article = this.byPath.get(file) ?? // Extensionless links (`../x/y`) reach `y.md`, and a folder its index page.
-    (!link.image && !/\.md$/i.test(file) ? this.byPath.get(`${file}.md`) ?? this.byPath.get(path2.join(file, "index.md")) ?? this.byPath.get(path2.join(file, "README.md")) : void 0);
-    if (article)
-      return this.withAnchor(article, link);
-    if (this.fileExists(file))
-      return { status: "ok", file };
-    if (!link.image && this.folders.has(file))
-      return { status: "ok" };
-    if (!isArticlePath(written, link.image))
-      return { status: "missing-target", path: written };
-    return { status: "missing-target", path: written, ...this.offer(() => this.suggestRelative(from, written, file)) };
-  }
-  /**
-   * Compares content-relative paths (so `../reasoning/reac` finds
-   * `reasoning/react` however the link climbed there), then writes each
-   * match the way the author wrote the link: same folder prefix, `./`, and
-   * `.md` or not.
-   */
-  suggestRelative(from, written, file) {
-    const keepExtension = /\.md$/i.test(written);
-    const strip = (value2) => keepExtension ? value2 : value2.replace(/\.md$/i, "");
-    const fromDir = path2.dirname(from.path);
-    const writtenDir = written.slice(0, written.lastIndexOf("/") + 1);
-    const format = (match) => {
-      const candidate2 = match.path;
-      if (path2.dirname(candidate2) === path2.dirname(file))
-        return `${writtenDir}${path2.basename(strip(candidate2))}`;
-      const relative2 = path2.relative(fromDir, strip(candidate2)).split(path2.sep).join("/");
-      return written.startsWith("./") && !relative2.startsWith("../") ? `./${relative2}` : relative2;
-    };
-    const wanted = strip(path2.relative(this.contentRoot, file).split(path2.sep).join("/"));
-    const lists = this.lists();
-    return suggest(
-      wanted,
-      keepExtension ? lists.paths : lists.stems,
-      format,
-      wanted.slice(wanted.lastIndexOf("/") + 1),
-      // A file rarely means to link to itself: do not offer it.
-      (candidate2) => candidate2.path === from.path,
-      true
-    );
-  }
-  withAnchor(article, link) {
-    return link.anchor !== void 0 ? this.checkAnchor(article, link.anchor) : { status: "ok", target: article };
-  }
-  lists() {
-    if (!this.suggestionLists) {
-      const wikiNames = [];
-      const ids = [];
-      const paths = [];
-      const stems = [];
-      for (const article of this.byPath.values()) {
-        if (article.title)
-          wikiNames.push(article.title);
-        wikiNames.push(...article.aliases, article.id);
-        ids.push(article.id);
-        const relative2 = path2.relative(this.contentRoot, article.path).split(path2.sep).join("/");
-        paths.push(candidate(relative2, article.path));
-        stems.push(candidate(relative2.replace(/\.md$/i, ""), article.path));
-      }
-      this.suggestionLists = { wikiNames: candidates(wikiNames), ids: candidates(ids), paths, stems };
-    }
-    return this.suggestionLists;
-  }
-};
-function candidate(value2, articlePath) {
-  return { value: value2, normalized: normalizeForMatch(value2), ...articlePath ? { path: articlePath } : {} };
-}
-function candidates(values) {
-  const seen = /* @__PURE__ */ new Set();
-  const list3 = [];
-  for (const value2 of values) {
-    const item = candidate(value2);
-    if (seen.has(item.normalized))
-      continue;
-    seen.add(item.normalized);
-    list3.push(item);
-  }
-  return list3;
-}
-function rank(input2, list3, max, limitBase, skip, paths = false) {
-  const wanted = normalizeForMatch(input2);
-  const limit = Math.max(2, Math.floor(Math.max(normalizeForMatch(limitBase).length, 1) * 0.4));
-  const wantedSlash = paths ? wanted.lastIndexOf("/") : -1;
-  const wantedName = paths ? wanted.slice(wantedSlash + 1) : wanted;
-  const scored = [];
-  for (const item of list3) {
-    let name = item.normalized;
-    let folderCost = 0;
-    if (paths) {
-      const slash = name.lastIndexOf("/");
-      folderCost = slash === wantedSlash && name.startsWith(wanted.slice(0, wantedSlash + 1)) ? 0 : 1;
-      name = name.slice(slash + 1);
-    }
-    if (Math.abs(name.length - wantedName.length) + folderCost > limit || skip?.(item))
-      continue;
-    const d = (0, import_fastest_levenshtein2.distance)(wantedName, name) + folderCost;
-    if (d <= limit)
-      scored.push({ candidate: item, distance: d });
-  }
-  scored.sort((a, b) => a.distance - b.distance || compare(a.candidate.value, b.candidate.value));
-  return scored.slice(0, max).map((s) => s.candidate);
-}
-function suggest(input2, list3, format = (match) => match.value, limitBase = input2, skip, paths = false) {
-  const matches = rank(input2, list3, MAX_SUGGESTIONS, limitBase, skip, paths).map(format);
-  return matches.length ? { suggestion: matches[0], suggestions: matches } : {};
-}
-function isAssetName(name) {
-  const base = name.slice(name.lastIndexOf("/") + 1);
-  return /\.[a-z\d]+$/i.test(base) && !/\.md$/i.test(base);
-}
-function isArticlePath(written, image) {
-  if (image)
-    return false;
-  const base = trimEnd(written).split("/").pop() ?? "";
-  return /\.md$/i.test(base) || !base.includes(".");
-}
-function looksLikeSlug(value2) {
-  return /^[\p{Ll}\p{N}_-]+$/u.test(value2) && value2.includes("-");
-}
-function wikiKeysOf(article) {
-  const keys = titleKeysOf(article);
-  keys.add(wikiKey(article.stem));
-  keys.add(wikiKey(article.id));
-  return keys;
-}
-function titleKeysOf(article) {
-  const keys = /* @__PURE__ */ new Set();
-  if (article.title?.trim())
-    keys.add(wikiKey(article.title));
-  for (const alias of article.aliases)
-    if (alias.trim())
-      keys.add(wikiKey(alias));
-  return keys;
-}
-function wikiKey(value2) {
-  return value2.normalize("NFC").trim().replace(/\.md$/i, "").replace(/\s+/g, " ").toLowerCase();
-}
-function addTo(map, key, value2) {
-  const list3 = map.get(key);
-  if (!list3)
-    map.set(key, [value2]);
-  else if (!list3.includes(value2))
-    list3.push(value2);
-}
-function removeFrom(map, key, value2) {
-  const list3 = map.get(key);
-  if (!list3)
-    return;
-  const at = list3.indexOf(value2);
-  if (at !== -1)
-    list3.splice(at, 1);
-  if (list3.length === 0)
-    map.delete(key);
-}
-function compare(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-function isInside(root, file) {
-  if (file.startsWith(root.endsWith(path2.sep) ? root : root + path2.sep) && !file.includes(`${path2.sep}..`))
-    return true;
-  const relative2 = path2.relative(root, file);
-  return relative2 === "" || relative2 !== ".." && !relative2.startsWith(`..${path2.sep}`) && !path2.isAbsolute(relative2);
-}
-
-// ../core/dist/directives.js
-function applyDirectives(diagnostics, facts) {
-  return diagnostics.filter((diagnostic) => {
-    if (diagnostic.ruleId === "internal-error")
-      return true;
-    const directives = facts.get(diagnostic.file)?.directives;
-    if (!directives?.length)
-      return true;
-    return !isSilenced(diagnostic, directives);
-  });
-}
-function isSilenced(diagnostic, directives) {
-  const applies = (rules) => rules.length === 0 || rules.includes(diagnostic.ruleId);
-  let disabled = false;
-  for (const directive of directives) {
-    if (directive.kind === "disable-next-line") {
-      if (directive.targetLine === diagnostic.line && applies(directive.rules))
-        return true;
-      continue;
-    }
-    if (directive.line > diagnostic.line)
-      break;
-    if (applies(directive.rules))
-      disabled = directive.kind === "disable";
-  }
-  return disabled;
-}
-
-// ../core/dist/discovery.js
-var import_ignore = __toESM(require_ignore(), 1);
-import path3 from "node:path";
-async function discover(workspace, options) {
-  const isIgnored = await createIgnoreFilter(workspace, options);
-  const files = await workspace.listMarkdown(options.contentRoot);
-  return files.filter((file) => !isIgnored(file)).sort();
-}
-async function createIgnoreFilter(workspace, options) {
-  const matcher = (0, import_ignore.default)();
-  for (const name of [".gitignore", ".kblintignore"]) {
-    const text3 = await workspace.readText(path3.join(options.projectRoot, name));
-    if (text3)
-      matcher.add(text3);
-  }
-  matcher.add(options.ignore);
-  return (absolutePath) => {
-    const relative2 = path3.relative(options.projectRoot, absolutePath).split(path3.sep).join("/");
-    if (relative2 === "" || relative2.startsWith("../") || path3.isAbsolute(relative2))
-      return false;
-    return matcher.ignores(relative2);
-  };
-}
-
-// ../../node_modules/.pnpm/bail@2.0.2/node_modules/bail/index.js
-function bail(error) {
-  if (error) {
-    throw error;
-  }
-}
-
-// ../../node_modules/.pnpm/unified@11.0.5/node_modules/unified/lib/index.js
-var import_extend = __toESM(require_extend(), 1);
-
 // ../../node_modules/.pnpm/devlop@1.1.0/node_modules/devlop/lib/default.js
-function ok2() {
+function ok() {
 }
+var init_default = __esm({
+  "../../node_modules/.pnpm/devlop@1.1.0/node_modules/devlop/lib/default.js"() {
+  }
+});
 
 // ../../node_modules/.pnpm/is-plain-obj@4.1.0/node_modules/is-plain-obj/index.js
 function isPlainObject(value2) {
@@ -25079,6 +23505,10 @@ function isPlainObject(value2) {
   const prototype = Object.getPrototypeOf(value2);
   return (prototype === null || prototype === Object.prototype || Object.getPrototypeOf(prototype) === null) && !(Symbol.toStringTag in value2) && !(Symbol.iterator in value2);
 }
+var init_is_plain_obj = __esm({
+  "../../node_modules/.pnpm/is-plain-obj@4.1.0/node_modules/is-plain-obj/index.js"() {
+  }
+});
 
 // ../../node_modules/.pnpm/unist-util-stringify-position@4.0.0/node_modules/unist-util-stringify-position/lib/index.js
 function stringifyPosition(value2) {
@@ -25105,178 +23535,207 @@ function position(pos) {
 function index(value2) {
   return value2 && typeof value2 === "number" ? value2 : 1;
 }
+var init_lib3 = __esm({
+  "../../node_modules/.pnpm/unist-util-stringify-position@4.0.0/node_modules/unist-util-stringify-position/lib/index.js"() {
+  }
+});
+
+// ../../node_modules/.pnpm/unist-util-stringify-position@4.0.0/node_modules/unist-util-stringify-position/index.js
+var init_unist_util_stringify_position = __esm({
+  "../../node_modules/.pnpm/unist-util-stringify-position@4.0.0/node_modules/unist-util-stringify-position/index.js"() {
+    init_lib3();
+  }
+});
 
 // ../../node_modules/.pnpm/vfile-message@4.0.4/node_modules/vfile-message/lib/index.js
-var VFileMessage = class extends Error {
-  /**
-   * Create a message for `reason`.
-   *
-   * > 🪦 **Note**: also has obsolete signatures.
-   *
-   * @overload
-   * @param {string} reason
-   *   Reason for message, should use markdown.
-   * @param {Options | null | undefined} [options]
-   *   Configuration (optional).
-   * @returns
-   *   Instance of `VFileMessage`.
-   *
-   * @overload
-   * @param {string} reason
-   *   Reason for message, should use markdown.
-   * @param {Node | NodeLike | null | undefined} parent
-   *   Node or node-like, used for `ancestors` and `place`.
-   * @param {string | null | undefined} [origin]
-   *   Place in code where the message originates (optional).
-   * @returns
-   *   Instance of `VFileMessage`.
-   *
-   * @overload
-   * @param {string} reason
-   *   Reason for message, should use markdown.
-   * @param {Point | Position | null | undefined} place
-   *   Place of message.
-   * @param {string | null | undefined} [origin]
-   *   Place in code where the message originates (optional).
-   * @returns
-   *   Instance of `VFileMessage`.
-   *
-   * @overload
-   * @param {string} reason
-   *   Reason for message, should use markdown.
-   * @param {string | null | undefined} [origin]
-   *   Place in code where the message originates (optional).
-   * @returns
-   *   Instance of `VFileMessage`.
-   *
-   * @overload
-   * @param {Error | VFileMessage} cause
-   *   Original error cause of the message.
-   * @param {Node | NodeLike | null | undefined} parent
-   *   Node or node-like, used for `ancestors` and `place`.
-   * @param {string | null | undefined} [origin]
-   *   Place in code where the message originates (optional).
-   * @returns
-   *   Instance of `VFileMessage`.
-   *
-   * @overload
-   * @param {Error | VFileMessage} cause
-   *   Original error cause of the message.
-   * @param {Point | Position | null | undefined} place
-   *   Place of message.
-   * @param {string | null | undefined} [origin]
-   *   Place in code where the message originates (optional).
-   * @returns
-   *   Instance of `VFileMessage`.
-   *
-   * @overload
-   * @param {Error | VFileMessage} cause
-   *   Original error cause of the message.
-   * @param {string | null | undefined} [origin]
-   *   Place in code where the message originates (optional).
-   * @returns
-   *   Instance of `VFileMessage`.
-   *
-   * @param {Error | VFileMessage | string} causeOrReason
-   *   Reason for message, should use markdown.
-   * @param {Node | NodeLike | Options | Point | Position | string | null | undefined} [optionsOrParentOrPlace]
-   *   Configuration (optional).
-   * @param {string | null | undefined} [origin]
-   *   Place in code where the message originates (example:
-   *   `'my-package:my-rule'` or `'my-rule'`).
-   * @returns
-   *   Instance of `VFileMessage`.
-   */
-  // eslint-disable-next-line complexity
-  constructor(causeOrReason, optionsOrParentOrPlace, origin) {
-    super();
-    if (typeof optionsOrParentOrPlace === "string") {
-      origin = optionsOrParentOrPlace;
-      optionsOrParentOrPlace = void 0;
-    }
-    let reason = "";
-    let options = {};
-    let legacyCause = false;
-    if (optionsOrParentOrPlace) {
-      if ("line" in optionsOrParentOrPlace && "column" in optionsOrParentOrPlace) {
-        options = { place: optionsOrParentOrPlace };
-      } else if ("start" in optionsOrParentOrPlace && "end" in optionsOrParentOrPlace) {
-        options = { place: optionsOrParentOrPlace };
-      } else if ("type" in optionsOrParentOrPlace) {
-        options = {
-          ancestors: [optionsOrParentOrPlace],
-          place: optionsOrParentOrPlace.position
-        };
-      } else {
-        options = { ...optionsOrParentOrPlace };
+var VFileMessage;
+var init_lib4 = __esm({
+  "../../node_modules/.pnpm/vfile-message@4.0.4/node_modules/vfile-message/lib/index.js"() {
+    init_unist_util_stringify_position();
+    VFileMessage = class extends Error {
+      /**
+       * Create a message for `reason`.
+       *
+       * > 🪦 **Note**: also has obsolete signatures.
+       *
+       * @overload
+       * @param {string} reason
+       *   Reason for message, should use markdown.
+       * @param {Options | null | undefined} [options]
+       *   Configuration (optional).
+       * @returns
+       *   Instance of `VFileMessage`.
+       *
+       * @overload
+       * @param {string} reason
+       *   Reason for message, should use markdown.
+       * @param {Node | NodeLike | null | undefined} parent
+       *   Node or node-like, used for `ancestors` and `place`.
+       * @param {string | null | undefined} [origin]
+       *   Place in code where the message originates (optional).
+       * @returns
+       *   Instance of `VFileMessage`.
+       *
+       * @overload
+       * @param {string} reason
+       *   Reason for message, should use markdown.
+       * @param {Point | Position | null | undefined} place
+       *   Place of message.
+       * @param {string | null | undefined} [origin]
+       *   Place in code where the message originates (optional).
+       * @returns
+       *   Instance of `VFileMessage`.
+       *
+       * @overload
+       * @param {string} reason
+       *   Reason for message, should use markdown.
+       * @param {string | null | undefined} [origin]
+       *   Place in code where the message originates (optional).
+       * @returns
+       *   Instance of `VFileMessage`.
+       *
+       * @overload
+       * @param {Error | VFileMessage} cause
+       *   Original error cause of the message.
+       * @param {Node | NodeLike | null | undefined} parent
+       *   Node or node-like, used for `ancestors` and `place`.
+       * @param {string | null | undefined} [origin]
+       *   Place in code where the message originates (optional).
+       * @returns
+       *   Instance of `VFileMessage`.
+       *
+       * @overload
+       * @param {Error | VFileMessage} cause
+       *   Original error cause of the message.
+       * @param {Point | Position | null | undefined} place
+       *   Place of message.
+       * @param {string | null | undefined} [origin]
+       *   Place in code where the message originates (optional).
+       * @returns
+       *   Instance of `VFileMessage`.
+       *
+       * @overload
+       * @param {Error | VFileMessage} cause
+       *   Original error cause of the message.
+       * @param {string | null | undefined} [origin]
+       *   Place in code where the message originates (optional).
+       * @returns
+       *   Instance of `VFileMessage`.
+       *
+       * @param {Error | VFileMessage | string} causeOrReason
+       *   Reason for message, should use markdown.
+       * @param {Node | NodeLike | Options | Point | Position | string | null | undefined} [optionsOrParentOrPlace]
+       *   Configuration (optional).
+       * @param {string | null | undefined} [origin]
+       *   Place in code where the message originates (example:
+       *   `'my-package:my-rule'` or `'my-rule'`).
+       * @returns
+       *   Instance of `VFileMessage`.
+       */
+      // eslint-disable-next-line complexity
+      constructor(causeOrReason, optionsOrParentOrPlace, origin) {
+        super();
+        if (typeof optionsOrParentOrPlace === "string") {
+          origin = optionsOrParentOrPlace;
+          optionsOrParentOrPlace = void 0;
+        }
+        let reason = "";
+        let options = {};
+        let legacyCause = false;
+        if (optionsOrParentOrPlace) {
+          if ("line" in optionsOrParentOrPlace && "column" in optionsOrParentOrPlace) {
+            options = { place: optionsOrParentOrPlace };
+          } else if ("start" in optionsOrParentOrPlace && "end" in optionsOrParentOrPlace) {
+            options = { place: optionsOrParentOrPlace };
+          } else if ("type" in optionsOrParentOrPlace) {
+            options = {
+              ancestors: [optionsOrParentOrPlace],
+              place: optionsOrParentOrPlace.position
+            };
+          } else {
+            options = { ...optionsOrParentOrPlace };
+          }
+        }
+        if (typeof causeOrReason === "string") {
+          reason = causeOrReason;
+        } else if (!options.cause && causeOrReason) {
+          legacyCause = true;
+          reason = causeOrReason.message;
+          options.cause = causeOrReason;
+        }
+        if (!options.ruleId && !options.source && typeof origin === "string") {
+          const index2 = origin.indexOf(":");
+          if (index2 === -1) {
+            options.ruleId = origin;
+          } else {
+            options.source = origin.slice(0, index2);
+            options.ruleId = origin.slice(index2 + 1);
+          }
+        }
+        if (!options.place && options.ancestors) {
+          const parent = options.ancestors[options.ancestors.length - 1];
+          if (parent) {
+            options.place = parent.position;
+          }
+        }
+        const start = options.place && "start" in options.place ? options.place.start : options.place;
+        this.ancestors = options.ancestors || void 0;
+        this.cause = options.cause || void 0;
+        this.column = start ? start.column : void 0;
+        this.fatal = void 0;
+        this.file = "";
+        this.message = reason;
+        this.line = start ? start.line : void 0;
+        this.name = stringifyPosition(options.place) || "1:1";
+        this.place = options.place || void 0;
+        this.reason = this.message;
+        this.ruleId = options.ruleId || void 0;
+        this.source = options.source || void 0;
+        this.stack = legacyCause && options.cause && typeof options.cause.stack === "string" ? options.cause.stack : "";
+        this.actual = void 0;
+        this.expected = void 0;
+        this.note = void 0;
+        this.url = void 0;
       }
-    }
-    if (typeof causeOrReason === "string") {
-      reason = causeOrReason;
-    } else if (!options.cause && causeOrReason) {
-      legacyCause = true;
-      reason = causeOrReason.message;
-      options.cause = causeOrReason;
-    }
-    if (!options.ruleId && !options.source && typeof origin === "string") {
-      const index2 = origin.indexOf(":");
-      if (index2 === -1) {
-        options.ruleId = origin;
-      } else {
-        options.source = origin.slice(0, index2);
-        options.ruleId = origin.slice(index2 + 1);
-      }
-    }
-    if (!options.place && options.ancestors) {
-      const parent = options.ancestors[options.ancestors.length - 1];
-      if (parent) {
-        options.place = parent.position;
-      }
-    }
-    const start = options.place && "start" in options.place ? options.place.start : options.place;
-    this.ancestors = options.ancestors || void 0;
-    this.cause = options.cause || void 0;
-    this.column = start ? start.column : void 0;
-    this.fatal = void 0;
-    this.file = "";
-    this.message = reason;
-    this.line = start ? start.line : void 0;
-    this.name = stringifyPosition(options.place) || "1:1";
-    this.place = options.place || void 0;
-    this.reason = this.message;
-    this.ruleId = options.ruleId || void 0;
-    this.source = options.source || void 0;
-    this.stack = legacyCause && options.cause && typeof options.cause.stack === "string" ? options.cause.stack : "";
-    this.actual = void 0;
-    this.expected = void 0;
-    this.note = void 0;
-    this.url = void 0;
+    };
+    Object.defineProperties(VFileMessage.prototype, {
+      file: { configurable: true, enumerable: true, value: "", writable: true },
+      name: { configurable: true, enumerable: true, value: "", writable: true },
+      reason: { configurable: true, enumerable: true, value: "", writable: true },
+      message: { configurable: true, enumerable: true, value: "", writable: true },
+      stack: { configurable: true, enumerable: true, value: "", writable: true },
+      column: { configurable: true, enumerable: true, writable: true },
+      line: { configurable: true, enumerable: true, writable: true },
+      ancestors: { configurable: true, enumerable: true, writable: true },
+      cause: { configurable: true, enumerable: true, writable: true },
+      fatal: { configurable: true, enumerable: true, writable: true },
+      place: { configurable: true, enumerable: true, writable: true },
+      ruleId: { configurable: true, enumerable: true, writable: true },
+      source: { configurable: true, enumerable: true, writable: true }
+    });
   }
-};
-Object.defineProperties(VFileMessage.prototype, {
-  file: { configurable: true, enumerable: true, value: "", writable: true },
-  name: { configurable: true, enumerable: true, value: "", writable: true },
-  reason: { configurable: true, enumerable: true, value: "", writable: true },
-  message: { configurable: true, enumerable: true, value: "", writable: true },
-  stack: { configurable: true, enumerable: true, value: "", writable: true },
-  column: { configurable: true, enumerable: true, writable: true },
-  line: { configurable: true, enumerable: true, writable: true },
-  ancestors: { configurable: true, enumerable: true, writable: true },
-  cause: { configurable: true, enumerable: true, writable: true },
-  fatal: { configurable: true, enumerable: true, writable: true },
-  place: { configurable: true, enumerable: true, writable: true },
-  ruleId: { configurable: true, enumerable: true, writable: true },
-  source: { configurable: true, enumerable: true, writable: true }
+});
+
+// ../../node_modules/.pnpm/vfile-message@4.0.4/node_modules/vfile-message/index.js
+var init_vfile_message = __esm({
+  "../../node_modules/.pnpm/vfile-message@4.0.4/node_modules/vfile-message/index.js"() {
+    init_lib4();
+  }
 });
 
 // ../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/lib/minpath.js
 import { default as default2 } from "node:path";
+var init_minpath = __esm({
+  "../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/lib/minpath.js"() {
+  }
+});
 
 // ../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/lib/minproc.js
 import { default as default3 } from "node:process";
-
-// ../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/lib/minurl.js
-import { fileURLToPath as fileURLToPath2 } from "node:url";
+var init_minproc = __esm({
+  "../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/lib/minproc.js"() {
+  }
+});
 
 // ../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/lib/minurl.shared.js
 function isUrl(fileUrlOrPath) {
@@ -25285,440 +23744,20 @@ function isUrl(fileUrlOrPath) {
     fileUrlOrPath.auth === void 0
   );
 }
+var init_minurl_shared = __esm({
+  "../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/lib/minurl.shared.js"() {
+  }
+});
+
+// ../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/lib/minurl.js
+import { fileURLToPath } from "node:url";
+var init_minurl = __esm({
+  "../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/lib/minurl.js"() {
+    init_minurl_shared();
+  }
+});
 
 // ../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/lib/index.js
-var order = (
-  /** @type {const} */
-  [
-    "history",
-    "path",
-    "basename",
-    "stem",
-    "extname",
-    "dirname"
-  ]
-);
-var VFile = class {
-  /**
-   * Create a new virtual file.
-   *
-   * `options` is treated as:
-   *
-   * *   `string` or `Uint8Array` — `{value: options}`
-   * *   `URL` — `{path: options}`
-   * *   `VFile` — shallow copies its data over to the new file
-   * *   `object` — all fields are shallow copied over to the new file
-   *
-   * Path related fields are set in the following order (least specific to
-   * most specific): `history`, `path`, `basename`, `stem`, `extname`,
-   * `dirname`.
-   *
-   * You cannot set `dirname` or `extname` without setting either `history`,
-   * `path`, `basename`, or `stem` too.
-   *
-   * @param {Compatible | null | undefined} [value]
-   *   File value.
-   * @returns
-   *   New instance.
-   */
-  constructor(value2) {
-    let options;
-    if (!value2) {
-      options = {};
-    } else if (isUrl(value2)) {
-      options = { path: value2 };
-    } else if (typeof value2 === "string" || isUint8Array(value2)) {
-      options = { value: value2 };
-    } else {
-      options = value2;
-    }
-    this.cwd = "cwd" in options ? "" : default3.cwd();
-    this.data = {};
-    this.history = [];
-    this.messages = [];
-    this.value;
-    this.map;
-    this.result;
-    this.stored;
-    let index2 = -1;
-    while (++index2 < order.length) {
-      const field2 = order[index2];
-      if (field2 in options && options[field2] !== void 0 && options[field2] !== null) {
-        this[field2] = field2 === "history" ? [...options[field2]] : options[field2];
-      }
-    }
-    let field;
-    for (field in options) {
-      if (!order.includes(field)) {
-        this[field] = options[field];
-      }
-    }
-  }
-  /**
-   * Get the basename (including extname) (example: `'index.min.js'`).
-   *
-   * @returns {string | undefined}
-   *   Basename.
-   */
-  get basename() {
-    return typeof this.path === "string" ? default2.basename(this.path) : void 0;
-  }
-  /**
-   * Set basename (including extname) (`'index.min.js'`).
-   *
-   * Cannot contain path separators (`'/'` on unix, macOS, and browsers, `'\'`
-   * on windows).
-   * Cannot be nullified (use `file.path = file.dirname` instead).
-   *
-   * @param {string} basename
-   *   Basename.
-   * @returns {undefined}
-   *   Nothing.
-   */
-  set basename(basename2) {
-    assertNonEmpty(basename2, "basename");
-    assertPart(basename2, "basename");
-    this.path = default2.join(this.dirname || "", basename2);
-  }
-  /**
-   * Get the parent path (example: `'~'`).
-   *
-   * @returns {string | undefined}
-   *   Dirname.
-   */
-  get dirname() {
-    return typeof this.path === "string" ? default2.dirname(this.path) : void 0;
-  }
-  /**
-   * Set the parent path (example: `'~'`).
-   *
-   * Cannot be set if there’s no `path` yet.
-   *
-   * @param {string | undefined} dirname
-   *   Dirname.
-   * @returns {undefined}
-   *   Nothing.
-   */
-  set dirname(dirname2) {
-    assertPath(this.basename, "dirname");
-    this.path = default2.join(dirname2 || "", this.basename);
-  }
-  /**
-   * Get the extname (including dot) (example: `'.js'`).
-   *
-   * @returns {string | undefined}
-   *   Extname.
-   */
-  get extname() {
-    return typeof this.path === "string" ? default2.extname(this.path) : void 0;
-  }
-  /**
-   * Set the extname (including dot) (example: `'.js'`).
-   *
-   * Cannot contain path separators (`'/'` on unix, macOS, and browsers, `'\'`
-   * on windows).
-   * Cannot be set if there’s no `path` yet.
-   *
-   * @param {string | undefined} extname
-   *   Extname.
-   * @returns {undefined}
-   *   Nothing.
-   */
-  set extname(extname) {
-    assertPart(extname, "extname");
-    assertPath(this.dirname, "extname");
-    if (extname) {
-      if (extname.codePointAt(0) !== 46) {
-        throw new Error("`extname` must start with `.`");
-      }
-      if (extname.includes(".", 1)) {
-        throw new Error("`extname` cannot contain multiple dots");
-      }
-    }
-    this.path = default2.join(this.dirname, this.stem + (extname || ""));
-  }
-  /**
-   * Get the full path (example: `'~/index.min.js'`).
-   *
-   * @returns {string}
-   *   Path.
-   */
-  get path() {
-    return this.history[this.history.length - 1];
-  }
-  /**
-   * Set the full path (example: `'~/index.min.js'`).
-   *
-   * Cannot be nullified.
-   * You can set a file URL (a `URL` object with a `file:` protocol) which will
-   * be turned into a path with `url.fileURLToPath`.
-   *
-   * @param {URL | string} path
-   *   Path.
-   * @returns {undefined}
-   *   Nothing.
-   */
-  set path(path10) {
-    if (isUrl(path10)) {
-      path10 = fileURLToPath2(path10);
-    }
-    assertNonEmpty(path10, "path");
-    if (this.path !== path10) {
-      this.history.push(path10);
-    }
-  }
-  /**
-   * Get the stem (basename w/o extname) (example: `'index.min'`).
-   *
-   * @returns {string | undefined}
-   *   Stem.
-   */
-  get stem() {
-    return typeof this.path === "string" ? default2.basename(this.path, this.extname) : void 0;
-  }
-  /**
-   * Set the stem (basename w/o extname) (example: `'index.min'`).
-   *
-   * Cannot contain path separators (`'/'` on unix, macOS, and browsers, `'\'`
-   * on windows).
-   * Cannot be nullified (use `file.path = file.dirname` instead).
-   *
-   * @param {string} stem
-   *   Stem.
-   * @returns {undefined}
-   *   Nothing.
-   */
-  set stem(stem) {
-    assertNonEmpty(stem, "stem");
-    assertPart(stem, "stem");
-    this.path = default2.join(this.dirname || "", stem + (this.extname || ""));
-  }
-  // Normal prototypal methods.
-  /**
-   * Create a fatal message for `reason` associated with the file.
-   *
-   * The `fatal` field of the message is set to `true` (error; file not usable)
-   * and the `file` field is set to the current file path.
-   * The message is added to the `messages` field on `file`.
-   *
-   * > 🪦 **Note**: also has obsolete signatures.
-   *
-   * @overload
-   * @param {string} reason
-   * @param {MessageOptions | null | undefined} [options]
-   * @returns {never}
-   *
-   * @overload
-   * @param {string} reason
-   * @param {Node | NodeLike | null | undefined} parent
-   * @param {string | null | undefined} [origin]
-   * @returns {never}
-   *
-   * @overload
-   * @param {string} reason
-   * @param {Point | Position | null | undefined} place
-   * @param {string | null | undefined} [origin]
-   * @returns {never}
-   *
-   * @overload
-   * @param {string} reason
-   * @param {string | null | undefined} [origin]
-   * @returns {never}
-   *
-   * @overload
-   * @param {Error | VFileMessage} cause
-   * @param {Node | NodeLike | null | undefined} parent
-   * @param {string | null | undefined} [origin]
-   * @returns {never}
-   *
-   * @overload
-   * @param {Error | VFileMessage} cause
-   * @param {Point | Position | null | undefined} place
-   * @param {string | null | undefined} [origin]
-   * @returns {never}
-   *
-   * @overload
-   * @param {Error | VFileMessage} cause
-   * @param {string | null | undefined} [origin]
-   * @returns {never}
-   *
-   * @param {Error | VFileMessage | string} causeOrReason
-   *   Reason for message, should use markdown.
-   * @param {Node | NodeLike | MessageOptions | Point | Position | string | null | undefined} [optionsOrParentOrPlace]
-   *   Configuration (optional).
-   * @param {string | null | undefined} [origin]
-   *   Place in code where the message originates (example:
-   *   `'my-package:my-rule'` or `'my-rule'`).
-   * @returns {never}
-   *   Never.
-   * @throws {VFileMessage}
-   *   Message.
-   */
-  fail(causeOrReason, optionsOrParentOrPlace, origin) {
-    const message = this.message(causeOrReason, optionsOrParentOrPlace, origin);
-    message.fatal = true;
-    throw message;
-  }
-  /**
-   * Create an info message for `reason` associated with the file.
-   *
-   * The `fatal` field of the message is set to `undefined` (info; change
-   * likely not needed) and the `file` field is set to the current file path.
-   * The message is added to the `messages` field on `file`.
-   *
-   * > 🪦 **Note**: also has obsolete signatures.
-   *
-   * @overload
-   * @param {string} reason
-   * @param {MessageOptions | null | undefined} [options]
-   * @returns {VFileMessage}
-   *
-   * @overload
-   * @param {string} reason
-   * @param {Node | NodeLike | null | undefined} parent
-   * @param {string | null | undefined} [origin]
-   * @returns {VFileMessage}
-   *
-   * @overload
-   * @param {string} reason
-   * @param {Point | Position | null | undefined} place
-   * @param {string | null | undefined} [origin]
-   * @returns {VFileMessage}
-   *
-   * @overload
-   * @param {string} reason
-   * @param {string | null | undefined} [origin]
-   * @returns {VFileMessage}
-   *
-   * @overload
-   * @param {Error | VFileMessage} cause
-   * @param {Node | NodeLike | null | undefined} parent
-   * @param {string | null | undefined} [origin]
-   * @returns {VFileMessage}
-   *
-   * @overload
-   * @param {Error | VFileMessage} cause
-   * @param {Point | Position | null | undefined} place
-   * @param {string | null | undefined} [origin]
-   * @returns {VFileMessage}
-   *
-   * @overload
-   * @param {Error | VFileMessage} cause
-   * @param {string | null | undefined} [origin]
-   * @returns {VFileMessage}
-   *
-   * @param {Error | VFileMessage | string} causeOrReason
-   *   Reason for message, should use markdown.
-   * @param {Node | NodeLike | MessageOptions | Point | Position | string | null | undefined} [optionsOrParentOrPlace]
-   *   Configuration (optional).
-   * @param {string | null | undefined} [origin]
-   *   Place in code where the message originates (example:
-   *   `'my-package:my-rule'` or `'my-rule'`).
-   * @returns {VFileMessage}
-   *   Message.
-   */
-  info(causeOrReason, optionsOrParentOrPlace, origin) {
-    const message = this.message(causeOrReason, optionsOrParentOrPlace, origin);
-    message.fatal = void 0;
-    return message;
-  }
-  /**
-   * Create a message for `reason` associated with the file.
-   *
-   * The `fatal` field of the message is set to `false` (warning; change may be
-   * needed) and the `file` field is set to the current file path.
-   * The message is added to the `messages` field on `file`.
-   *
-   * > 🪦 **Note**: also has obsolete signatures.
-   *
-   * @overload
-   * @param {string} reason
-   * @param {MessageOptions | null | undefined} [options]
-   * @returns {VFileMessage}
-   *
-   * @overload
-   * @param {string} reason
-   * @param {Node | NodeLike | null | undefined} parent
-   * @param {string | null | undefined} [origin]
-   * @returns {VFileMessage}
-   *
-   * @overload
-   * @param {string} reason
-   * @param {Point | Position | null | undefined} place
-   * @param {string | null | undefined} [origin]
-   * @returns {VFileMessage}
-   *
-   * @overload
-   * @param {string} reason
-   * @param {string | null | undefined} [origin]
-   * @returns {VFileMessage}
-   *
-   * @overload
-   * @param {Error | VFileMessage} cause
-   * @param {Node | NodeLike | null | undefined} parent
-   * @param {string | null | undefined} [origin]
-   * @returns {VFileMessage}
-   *
-   * @overload
-   * @param {Error | VFileMessage} cause
-   * @param {Point | Position | null | undefined} place
-   * @param {string | null | undefined} [origin]
-   * @returns {VFileMessage}
-   *
-   * @overload
-   * @param {Error | VFileMessage} cause
-   * @param {string | null | undefined} [origin]
-   * @returns {VFileMessage}
-   *
-   * @param {Error | VFileMessage | string} causeOrReason
-   *   Reason for message, should use markdown.
-   * @param {Node | NodeLike | MessageOptions | Point | Position | string | null | undefined} [optionsOrParentOrPlace]
-   *   Configuration (optional).
-   * @param {string | null | undefined} [origin]
-   *   Place in code where the message originates (example:
-   *   `'my-package:my-rule'` or `'my-rule'`).
-   * @returns {VFileMessage}
-   *   Message.
-   */
-  message(causeOrReason, optionsOrParentOrPlace, origin) {
-    const message = new VFileMessage(
-      // @ts-expect-error: the overloads are fine.
-      causeOrReason,
-      optionsOrParentOrPlace,
-      origin
-    );
-    if (this.path) {
-      message.name = this.path + ":" + message.name;
-      message.file = this.path;
-    }
-    message.fatal = false;
-    this.messages.push(message);
-    return message;
-  }
-  /**
-   * Serialize the file.
-   *
-   * > **Note**: which encodings are supported depends on the engine.
-   * > For info on Node.js, see:
-   * > <https://nodejs.org/api/util.html#whatwg-supported-encodings>.
-   *
-   * @param {string | null | undefined} [encoding='utf8']
-   *   Character encoding to understand `value` as when it’s a `Uint8Array`
-   *   (default: `'utf-8'`).
-   * @returns {string}
-   *   Serialized file.
-   */
-  toString(encoding) {
-    if (this.value === void 0) {
-      return "";
-    }
-    if (typeof this.value === "string") {
-      return this.value;
-    }
-    const decoder = new TextDecoder(encoding || void 0);
-    return decoder.decode(this.value);
-  }
-};
 function assertPart(part, name) {
   if (part && part.includes(default2.sep)) {
     throw new Error(
@@ -25741,626 +23780,486 @@ function isUint8Array(value2) {
     value2 && typeof value2 === "object" && "byteLength" in value2 && "byteOffset" in value2
   );
 }
+var order, VFile;
+var init_lib5 = __esm({
+  "../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/lib/index.js"() {
+    init_vfile_message();
+    init_minpath();
+    init_minproc();
+    init_minurl();
+    order = /** @type {const} */
+    [
+      "history",
+      "path",
+      "basename",
+      "stem",
+      "extname",
+      "dirname"
+    ];
+    VFile = class {
+      /**
+       * Create a new virtual file.
+       *
+       * `options` is treated as:
+       *
+       * *   `string` or `Uint8Array` — `{value: options}`
+       * *   `URL` — `{path: options}`
+       * *   `VFile` — shallow copies its data over to the new file
+       * *   `object` — all fields are shallow copied over to the new file
+       *
+       * Path related fields are set in the following order (least specific to
+       * most specific): `history`, `path`, `basename`, `stem`, `extname`,
+       * `dirname`.
+       *
+       * You cannot set `dirname` or `extname` without setting either `history`,
+       * `path`, `basename`, or `stem` too.
+       *
+       * @param {Compatible | null | undefined} [value]
+       *   File value.
+       * @returns
+       *   New instance.
+       */
+      constructor(value2) {
+        let options;
+        if (!value2) {
+          options = {};
+        } else if (isUrl(value2)) {
+          options = { path: value2 };
+        } else if (typeof value2 === "string" || isUint8Array(value2)) {
+          options = { value: value2 };
+        } else {
+          options = value2;
+        }
+        this.cwd = "cwd" in options ? "" : default3.cwd();
+        this.data = {};
+        this.history = [];
+        this.messages = [];
+        this.value;
+        this.map;
+        this.result;
+        this.stored;
+        let index2 = -1;
+        while (++index2 < order.length) {
+          const field2 = order[index2];
+          if (field2 in options && options[field2] !== void 0 && options[field2] !== null) {
+            this[field2] = field2 === "history" ? [...options[field2]] : options[field2];
+          }
+        }
+        let field;
+        for (field in options) {
+          if (!order.includes(field)) {
+            this[field] = options[field];
+          }
+        }
+      }
+      /**
+       * Get the basename (including extname) (example: `'index.min.js'`).
+       *
+       * @returns {string | undefined}
+       *   Basename.
+       */
+      get basename() {
+        return typeof this.path === "string" ? default2.basename(this.path) : void 0;
+      }
+      /**
+       * Set basename (including extname) (`'index.min.js'`).
+       *
+       * Cannot contain path separators (`'/'` on unix, macOS, and browsers, `'\'`
+       * on windows).
+       * Cannot be nullified (use `file.path = file.dirname` instead).
+       *
+       * @param {string} basename
+       *   Basename.
+       * @returns {undefined}
+       *   Nothing.
+       */
+      set basename(basename2) {
+        assertNonEmpty(basename2, "basename");
+        assertPart(basename2, "basename");
+        this.path = default2.join(this.dirname || "", basename2);
+      }
+      /**
+       * Get the parent path (example: `'~'`).
+       *
+       * @returns {string | undefined}
+       *   Dirname.
+       */
+      get dirname() {
+        return typeof this.path === "string" ? default2.dirname(this.path) : void 0;
+      }
+      /**
+       * Set the parent path (example: `'~'`).
+       *
+       * Cannot be set if there’s no `path` yet.
+       *
+       * @param {string | undefined} dirname
+       *   Dirname.
+       * @returns {undefined}
+       *   Nothing.
+       */
+      set dirname(dirname2) {
+        assertPath(this.basename, "dirname");
+        this.path = default2.join(dirname2 || "", this.basename);
+      }
+      /**
+       * Get the extname (including dot) (example: `'.js'`).
+       *
+       * @returns {string | undefined}
+       *   Extname.
+       */
+      get extname() {
+        return typeof this.path === "string" ? default2.extname(this.path) : void 0;
+      }
+      /**
+       * Set the extname (including dot) (example: `'.js'`).
+       *
+       * Cannot contain path separators (`'/'` on unix, macOS, and browsers, `'\'`
+       * on windows).
+       * Cannot be set if there’s no `path` yet.
+       *
+       * @param {string | undefined} extname
+       *   Extname.
+       * @returns {undefined}
+       *   Nothing.
+       */
+      set extname(extname) {
+        assertPart(extname, "extname");
+        assertPath(this.dirname, "extname");
+        if (extname) {
+          if (extname.codePointAt(0) !== 46) {
+            throw new Error("`extname` must start with `.`");
+          }
+          if (extname.includes(".", 1)) {
+            throw new Error("`extname` cannot contain multiple dots");
+          }
+        }
+        this.path = default2.join(this.dirname, this.stem + (extname || ""));
+      }
+      /**
+       * Get the full path (example: `'~/index.min.js'`).
+       *
+       * @returns {string}
+       *   Path.
+       */
+      get path() {
+        return this.history[this.history.length - 1];
+      }
+      /**
+       * Set the full path (example: `'~/index.min.js'`).
+       *
+       * Cannot be nullified.
+       * You can set a file URL (a `URL` object with a `file:` protocol) which will
+       * be turned into a path with `url.fileURLToPath`.
+       *
+       * @param {URL | string} path
+       *   Path.
+       * @returns {undefined}
+       *   Nothing.
+       */
+      set path(path10) {
+        if (isUrl(path10)) {
+          path10 = fileURLToPath(path10);
+        }
+        assertNonEmpty(path10, "path");
+        if (this.path !== path10) {
+          this.history.push(path10);
+        }
+      }
+      /**
+       * Get the stem (basename w/o extname) (example: `'index.min'`).
+       *
+       * @returns {string | undefined}
+       *   Stem.
+       */
+      get stem() {
+        return typeof this.path === "string" ? default2.basename(this.path, this.extname) : void 0;
+      }
+      /**
+       * Set the stem (basename w/o extname) (example: `'index.min'`).
+       *
+       * Cannot contain path separators (`'/'` on unix, macOS, and browsers, `'\'`
+       * on windows).
+       * Cannot be nullified (use `file.path = file.dirname` instead).
+       *
+       * @param {string} stem
+       *   Stem.
+       * @returns {undefined}
+       *   Nothing.
+       */
+      set stem(stem) {
+        assertNonEmpty(stem, "stem");
+        assertPart(stem, "stem");
+        this.path = default2.join(this.dirname || "", stem + (this.extname || ""));
+      }
+      // Normal prototypal methods.
+      /**
+       * Create a fatal message for `reason` associated with the file.
+       *
+       * The `fatal` field of the message is set to `true` (error; file not usable)
+       * and the `file` field is set to the current file path.
+       * The message is added to the `messages` field on `file`.
+       *
+       * > 🪦 **Note**: also has obsolete signatures.
+       *
+       * @overload
+       * @param {string} reason
+       * @param {MessageOptions | null | undefined} [options]
+       * @returns {never}
+       *
+       * @overload
+       * @param {string} reason
+       * @param {Node | NodeLike | null | undefined} parent
+       * @param {string | null | undefined} [origin]
+       * @returns {never}
+       *
+       * @overload
+       * @param {string} reason
+       * @param {Point | Position | null | undefined} place
+       * @param {string | null | undefined} [origin]
+       * @returns {never}
+       *
+       * @overload
+       * @param {string} reason
+       * @param {string | null | undefined} [origin]
+       * @returns {never}
+       *
+       * @overload
+       * @param {Error | VFileMessage} cause
+       * @param {Node | NodeLike | null | undefined} parent
+       * @param {string | null | undefined} [origin]
+       * @returns {never}
+       *
+       * @overload
+       * @param {Error | VFileMessage} cause
+       * @param {Point | Position | null | undefined} place
+       * @param {string | null | undefined} [origin]
+       * @returns {never}
+       *
+       * @overload
+       * @param {Error | VFileMessage} cause
+       * @param {string | null | undefined} [origin]
+       * @returns {never}
+       *
+       * @param {Error | VFileMessage | string} causeOrReason
+       *   Reason for message, should use markdown.
+       * @param {Node | NodeLike | MessageOptions | Point | Position | string | null | undefined} [optionsOrParentOrPlace]
+       *   Configuration (optional).
+       * @param {string | null | undefined} [origin]
+       *   Place in code where the message originates (example:
+       *   `'my-package:my-rule'` or `'my-rule'`).
+       * @returns {never}
+       *   Never.
+       * @throws {VFileMessage}
+       *   Message.
+       */
+      fail(causeOrReason, optionsOrParentOrPlace, origin) {
+        const message = this.message(causeOrReason, optionsOrParentOrPlace, origin);
+        message.fatal = true;
+        throw message;
+      }
+      /**
+       * Create an info message for `reason` associated with the file.
+       *
+       * The `fatal` field of the message is set to `undefined` (info; change
+       * likely not needed) and the `file` field is set to the current file path.
+       * The message is added to the `messages` field on `file`.
+       *
+       * > 🪦 **Note**: also has obsolete signatures.
+       *
+       * @overload
+       * @param {string} reason
+       * @param {MessageOptions | null | undefined} [options]
+       * @returns {VFileMessage}
+       *
+       * @overload
+       * @param {string} reason
+       * @param {Node | NodeLike | null | undefined} parent
+       * @param {string | null | undefined} [origin]
+       * @returns {VFileMessage}
+       *
+       * @overload
+       * @param {string} reason
+       * @param {Point | Position | null | undefined} place
+       * @param {string | null | undefined} [origin]
+       * @returns {VFileMessage}
+       *
+       * @overload
+       * @param {string} reason
+       * @param {string | null | undefined} [origin]
+       * @returns {VFileMessage}
+       *
+       * @overload
+       * @param {Error | VFileMessage} cause
+       * @param {Node | NodeLike | null | undefined} parent
+       * @param {string | null | undefined} [origin]
+       * @returns {VFileMessage}
+       *
+       * @overload
+       * @param {Error | VFileMessage} cause
+       * @param {Point | Position | null | undefined} place
+       * @param {string | null | undefined} [origin]
+       * @returns {VFileMessage}
+       *
+       * @overload
+       * @param {Error | VFileMessage} cause
+       * @param {string | null | undefined} [origin]
+       * @returns {VFileMessage}
+       *
+       * @param {Error | VFileMessage | string} causeOrReason
+       *   Reason for message, should use markdown.
+       * @param {Node | NodeLike | MessageOptions | Point | Position | string | null | undefined} [optionsOrParentOrPlace]
+       *   Configuration (optional).
+       * @param {string | null | undefined} [origin]
+       *   Place in code where the message originates (example:
+       *   `'my-package:my-rule'` or `'my-rule'`).
+       * @returns {VFileMessage}
+       *   Message.
+       */
+      info(causeOrReason, optionsOrParentOrPlace, origin) {
+        const message = this.message(causeOrReason, optionsOrParentOrPlace, origin);
+        message.fatal = void 0;
+        return message;
+      }
+      /**
+       * Create a message for `reason` associated with the file.
+       *
+       * The `fatal` field of the message is set to `false` (warning; change may be
+       * needed) and the `file` field is set to the current file path.
+       * The message is added to the `messages` field on `file`.
+       *
+       * > 🪦 **Note**: also has obsolete signatures.
+       *
+       * @overload
+       * @param {string} reason
+       * @param {MessageOptions | null | undefined} [options]
+       * @returns {VFileMessage}
+       *
+       * @overload
+       * @param {string} reason
+       * @param {Node | NodeLike | null | undefined} parent
+       * @param {string | null | undefined} [origin]
+       * @returns {VFileMessage}
+       *
+       * @overload
+       * @param {string} reason
+       * @param {Point | Position | null | undefined} place
+       * @param {string | null | undefined} [origin]
+       * @returns {VFileMessage}
+       *
+       * @overload
+       * @param {string} reason
+       * @param {string | null | undefined} [origin]
+       * @returns {VFileMessage}
+       *
+       * @overload
+       * @param {Error | VFileMessage} cause
+       * @param {Node | NodeLike | null | undefined} parent
+       * @param {string | null | undefined} [origin]
+       * @returns {VFileMessage}
+       *
+       * @overload
+       * @param {Error | VFileMessage} cause
+       * @param {Point | Position | null | undefined} place
+       * @param {string | null | undefined} [origin]
+       * @returns {VFileMessage}
+       *
+       * @overload
+       * @param {Error | VFileMessage} cause
+       * @param {string | null | undefined} [origin]
+       * @returns {VFileMessage}
+       *
+       * @param {Error | VFileMessage | string} causeOrReason
+       *   Reason for message, should use markdown.
+       * @param {Node | NodeLike | MessageOptions | Point | Position | string | null | undefined} [optionsOrParentOrPlace]
+       *   Configuration (optional).
+       * @param {string | null | undefined} [origin]
+       *   Place in code where the message originates (example:
+       *   `'my-package:my-rule'` or `'my-rule'`).
+       * @returns {VFileMessage}
+       *   Message.
+       */
+      message(causeOrReason, optionsOrParentOrPlace, origin) {
+        const message = new VFileMessage(
+          // @ts-expect-error: the overloads are fine.
+          causeOrReason,
+          optionsOrParentOrPlace,
+          origin
+        );
+        if (this.path) {
+          message.name = this.path + ":" + message.name;
+          message.file = this.path;
+        }
+        message.fatal = false;
+        this.messages.push(message);
+        return message;
+      }
+      /**
+       * Serialize the file.
+       *
+       * > **Note**: which encodings are supported depends on the engine.
+       * > For info on Node.js, see:
+       * > <https://nodejs.org/api/util.html#whatwg-supported-encodings>.
+       *
+       * @param {string | null | undefined} [encoding='utf8']
+       *   Character encoding to understand `value` as when it’s a `Uint8Array`
+       *   (default: `'utf-8'`).
+       * @returns {string}
+       *   Serialized file.
+       */
+      toString(encoding) {
+        if (this.value === void 0) {
+          return "";
+        }
+        if (typeof this.value === "string") {
+          return this.value;
+        }
+        const decoder = new TextDecoder(encoding || void 0);
+        return decoder.decode(this.value);
+      }
+    };
+  }
+});
+
+// ../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/index.js
+var init_vfile = __esm({
+  "../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/index.js"() {
+    init_lib5();
+  }
+});
 
 // ../../node_modules/.pnpm/unified@11.0.5/node_modules/unified/lib/callable-instance.js
-var CallableInstance = (
-  /**
-   * @type {new <Parameters extends Array<unknown>, Result>(property: string | symbol) => (...parameters: Parameters) => Result}
-   */
-  /** @type {unknown} */
-  /**
-   * @this {Function}
-   * @param {string | symbol} property
-   * @returns {(...parameters: Array<unknown>) => unknown}
-   */
-  (function(property) {
-    const self = this;
-    const constr = self.constructor;
-    const proto = (
-      /** @type {Record<string | symbol, Function>} */
-      // Prototypes do exist.
-      // type-coverage:ignore-next-line
-      constr.prototype
-    );
-    const value2 = proto[property];
-    const apply = function() {
-      return value2.apply(apply, arguments);
-    };
-    Object.setPrototypeOf(apply, proto);
-    return apply;
-  })
-);
+var CallableInstance;
+var init_callable_instance = __esm({
+  "../../node_modules/.pnpm/unified@11.0.5/node_modules/unified/lib/callable-instance.js"() {
+    CallableInstance = /**
+     * @type {new <Parameters extends Array<unknown>, Result>(property: string | symbol) => (...parameters: Parameters) => Result}
+     */
+    /** @type {unknown} */
+    /**
+     * @this {Function}
+     * @param {string | symbol} property
+     * @returns {(...parameters: Array<unknown>) => unknown}
+     */
+    (function(property) {
+      const self = this;
+      const constr = self.constructor;
+      const proto = (
+        /** @type {Record<string | symbol, Function>} */
+        // Prototypes do exist.
+        // type-coverage:ignore-next-line
+        constr.prototype
+      );
+      const value2 = proto[property];
+      const apply = function() {
+        return value2.apply(apply, arguments);
+      };
+      Object.setPrototypeOf(apply, proto);
+      return apply;
+    });
+  }
+});
 
 // ../../node_modules/.pnpm/unified@11.0.5/node_modules/unified/lib/index.js
-var own2 = {}.hasOwnProperty;
-var Processor = class _Processor extends CallableInstance {
-  /**
-   * Create a processor.
-   */
-  constructor() {
-    super("copy");
-    this.Compiler = void 0;
-    this.Parser = void 0;
-    this.attachers = [];
-    this.compiler = void 0;
-    this.freezeIndex = -1;
-    this.frozen = void 0;
-    this.namespace = {};
-    this.parser = void 0;
-    this.transformers = trough();
-  }
-  /**
-   * Copy a processor.
-   *
-   * @deprecated
-   *   This is a private internal method and should not be used.
-   * @returns {Processor<ParseTree, HeadTree, TailTree, CompileTree, CompileResult>}
-   *   New *unfrozen* processor ({@linkcode Processor}) that is
-   *   configured to work the same as its ancestor.
-   *   When the descendant processor is configured in the future it does not
-   *   affect the ancestral processor.
-   */
-  copy() {
-    const destination = (
-      /** @type {Processor<ParseTree, HeadTree, TailTree, CompileTree, CompileResult>} */
-      new _Processor()
-    );
-    let index2 = -1;
-    while (++index2 < this.attachers.length) {
-      const attacher = this.attachers[index2];
-      destination.use(...attacher);
-    }
-    destination.data((0, import_extend.default)(true, {}, this.namespace));
-    return destination;
-  }
-  /**
-   * Configure the processor with info available to all plugins.
-   * Information is stored in an object.
-   *
-   * Typically, options can be given to a specific plugin, but sometimes it
-   * makes sense to have information shared with several plugins.
-   * For example, a list of HTML elements that are self-closing, which is
-   * needed during all phases.
-   *
-   * > **Note**: setting information cannot occur on *frozen* processors.
-   * > Call the processor first to create a new unfrozen processor.
-   *
-   * > **Note**: to register custom data in TypeScript, augment the
-   * > {@linkcode Data} interface.
-   *
-   * @example
-   *   This example show how to get and set info:
-   *
-   *   ```js
-   *   import {unified} from 'unified'
-   *
-   *   const processor = unified().data('alpha', 'bravo')
-   *
-   *   processor.data('alpha') // => 'bravo'
-   *
-   *   processor.data() // => {alpha: 'bravo'}
-   *
-   *   processor.data({charlie: 'delta'})
-   *
-   *   processor.data() // => {charlie: 'delta'}
-   *   ```
-   *
-   * @template {keyof Data} Key
-   *
-   * @overload
-   * @returns {Data}
-   *
-   * @overload
-   * @param {Data} dataset
-   * @returns {Processor<ParseTree, HeadTree, TailTree, CompileTree, CompileResult>}
-   *
-   * @overload
-   * @param {Key} key
-   * @returns {Data[Key]}
-   *
-   * @overload
-   * @param {Key} key
-   * @param {Data[Key]} value
-   * @returns {Processor<ParseTree, HeadTree, TailTree, CompileTree, CompileResult>}
-   *
-   * @param {Data | Key} [key]
-   *   Key to get or set, or entire dataset to set, or nothing to get the
-   *   entire dataset (optional).
-   * @param {Data[Key]} [value]
-   *   Value to set (optional).
-   * @returns {unknown}
-   *   The current processor when setting, the value at `key` when getting, or
-   *   the entire dataset when getting without key.
-   */
-  data(key, value2) {
-    if (typeof key === "string") {
-      if (arguments.length === 2) {
-        assertUnfrozen("data", this.frozen);
-        this.namespace[key] = value2;
-        return this;
-      }
-      return own2.call(this.namespace, key) && this.namespace[key] || void 0;
-    }
-    if (key) {
-      assertUnfrozen("data", this.frozen);
-      this.namespace = key;
-      return this;
-    }
-    return this.namespace;
-  }
-  /**
-   * Freeze a processor.
-   *
-   * Frozen processors are meant to be extended and not to be configured
-   * directly.
-   *
-   * When a processor is frozen it cannot be unfrozen.
-   * New processors working the same way can be created by calling the
-   * processor.
-   *
-   * It’s possible to freeze processors explicitly by calling `.freeze()`.
-   * Processors freeze automatically when `.parse()`, `.run()`, `.runSync()`,
-   * `.stringify()`, `.process()`, or `.processSync()` are called.
-   *
-   * @returns {Processor<ParseTree, HeadTree, TailTree, CompileTree, CompileResult>}
-   *   The current processor.
-   */
-  freeze() {
-    if (this.frozen) {
-      return this;
-    }
-    const self = (
-      /** @type {Processor} */
-      /** @type {unknown} */
-      this
-    );
-    while (++this.freezeIndex < this.attachers.length) {
-      const [attacher, ...options] = this.attachers[this.freezeIndex];
-      if (options[0] === false) {
-        continue;
-      }
-      if (options[0] === true) {
-        options[0] = void 0;
-      }
-      const transformer = attacher.call(self, ...options);
-      if (typeof transformer === "function") {
-        this.transformers.use(transformer);
-      }
-    }
-    this.frozen = true;
-    this.freezeIndex = Number.POSITIVE_INFINITY;
-    return this;
-  }
-  /**
-   * Parse text to a syntax tree.
-   *
-   * > **Note**: `parse` freezes the processor if not already *frozen*.
-   *
-   * > **Note**: `parse` performs the parse phase, not the run phase or other
-   * > phases.
-   *
-   * @param {Compatible | undefined} [file]
-   *   file to parse (optional); typically `string` or `VFile`; any value
-   *   accepted as `x` in `new VFile(x)`.
-   * @returns {ParseTree extends undefined ? Node : ParseTree}
-   *   Syntax tree representing `file`.
-   */
-  parse(file) {
-    this.freeze();
-    const realFile = vfile(file);
-    const parser = this.parser || this.Parser;
-    assertParser("parse", parser);
-    return parser(String(realFile), realFile);
-  }
-  /**
-   * Process the given file as configured on the processor.
-   *
-   * > **Note**: `process` freezes the processor if not already *frozen*.
-   *
-   * > **Note**: `process` performs the parse, run, and stringify phases.
-   *
-   * @overload
-   * @param {Compatible | undefined} file
-   * @param {ProcessCallback<VFileWithOutput<CompileResult>>} done
-   * @returns {undefined}
-   *
-   * @overload
-   * @param {Compatible | undefined} [file]
-   * @returns {Promise<VFileWithOutput<CompileResult>>}
-   *
-   * @param {Compatible | undefined} [file]
-   *   File (optional); typically `string` or `VFile`]; any value accepted as
-   *   `x` in `new VFile(x)`.
-   * @param {ProcessCallback<VFileWithOutput<CompileResult>> | undefined} [done]
-   *   Callback (optional).
-   * @returns {Promise<VFile> | undefined}
-   *   Nothing if `done` is given.
-   *   Otherwise a promise, rejected with a fatal error or resolved with the
-   *   processed file.
-   *
-   *   The parsed, transformed, and compiled value is available at
-   *   `file.value` (see note).
-   *
-   *   > **Note**: unified typically compiles by serializing: most
-   *   > compilers return `string` (or `Uint8Array`).
-   *   > Some compilers, such as the one configured with
-   *   > [`rehype-react`][rehype-react], return other values (in this case, a
-   *   > React tree).
-   *   > If you’re using a compiler that doesn’t serialize, expect different
-   *   > result values.
-   *   >
-   *   > To register custom results in TypeScript, add them to
-   *   > {@linkcode CompileResultMap}.
-   *
-   *   [rehype-react]: https://github.com/rehypejs/rehype-react
-   */
-  process(file, done) {
-    const self = this;
-    this.freeze();
-    assertParser("process", this.parser || this.Parser);
-    assertCompiler("process", this.compiler || this.Compiler);
-    return done ? executor(void 0, done) : new Promise(executor);
-    function executor(resolve3, reject) {
-      const realFile = vfile(file);
-      const parseTree = (
-        /** @type {HeadTree extends undefined ? Node : HeadTree} */
-        /** @type {unknown} */
-        self.parse(realFile)
-      );
-      self.run(parseTree, realFile, function(error, tree, file2) {
-        if (error || !tree || !file2) {
-          return realDone(error);
-        }
-        const compileTree = (
-          /** @type {CompileTree extends undefined ? Node : CompileTree} */
-          /** @type {unknown} */
-          tree
-        );
-        const compileResult = self.stringify(compileTree, file2);
-        if (looksLikeAValue(compileResult)) {
-          file2.value = compileResult;
-        } else {
-          file2.result = compileResult;
-        }
-        realDone(
-          error,
-          /** @type {VFileWithOutput<CompileResult>} */
-          file2
-        );
-      });
-      function realDone(error, file2) {
-        if (error || !file2) {
-          reject(error);
-        } else if (resolve3) {
-          resolve3(file2);
-        } else {
-          ok2(done, "`done` is defined if `resolve` is not");
-          done(void 0, file2);
-        }
-      }
-    }
-  }
-  /**
-   * Process the given file as configured on the processor.
-   *
-   * An error is thrown if asynchronous transforms are configured.
-   *
-   * > **Note**: `processSync` freezes the processor if not already *frozen*.
-   *
-   * > **Note**: `processSync` performs the parse, run, and stringify phases.
-   *
-   * @param {Compatible | undefined} [file]
-   *   File (optional); typically `string` or `VFile`; any value accepted as
-   *   `x` in `new VFile(x)`.
-   * @returns {VFileWithOutput<CompileResult>}
-   *   The processed file.
-   *
-   *   The parsed, transformed, and compiled value is available at
-   *   `file.value` (see note).
-   *
-   *   > **Note**: unified typically compiles by serializing: most
-   *   > compilers return `string` (or `Uint8Array`).
-   *   > Some compilers, such as the one configured with
-   *   > [`rehype-react`][rehype-react], return other values (in this case, a
-   *   > React tree).
-   *   > If you’re using a compiler that doesn’t serialize, expect different
-   *   > result values.
-   *   >
-   *   > To register custom results in TypeScript, add them to
-   *   > {@linkcode CompileResultMap}.
-   *
-   *   [rehype-react]: https://github.com/rehypejs/rehype-react
-   */
-  processSync(file) {
-    let complete = false;
-    let result;
-    this.freeze();
-    assertParser("processSync", this.parser || this.Parser);
-    assertCompiler("processSync", this.compiler || this.Compiler);
-    this.process(file, realDone);
-    assertDone("processSync", "process", complete);
-    ok2(result, "we either bailed on an error or have a tree");
-    return result;
-    function realDone(error, file2) {
-      complete = true;
-      bail(error);
-      result = file2;
-    }
-  }
-  /**
-   * Run *transformers* on a syntax tree.
-   *
-   * > **Note**: `run` freezes the processor if not already *frozen*.
-   *
-   * > **Note**: `run` performs the run phase, not other phases.
-   *
-   * @overload
-   * @param {HeadTree extends undefined ? Node : HeadTree} tree
-   * @param {RunCallback<TailTree extends undefined ? Node : TailTree>} done
-   * @returns {undefined}
-   *
-   * @overload
-   * @param {HeadTree extends undefined ? Node : HeadTree} tree
-   * @param {Compatible | undefined} file
-   * @param {RunCallback<TailTree extends undefined ? Node : TailTree>} done
-   * @returns {undefined}
-   *
-   * @overload
-   * @param {HeadTree extends undefined ? Node : HeadTree} tree
-   * @param {Compatible | undefined} [file]
-   * @returns {Promise<TailTree extends undefined ? Node : TailTree>}
-   *
-   * @param {HeadTree extends undefined ? Node : HeadTree} tree
-   *   Tree to transform and inspect.
-   * @param {(
-   *   RunCallback<TailTree extends undefined ? Node : TailTree> |
-   *   Compatible
-   * )} [file]
-   *   File associated with `node` (optional); any value accepted as `x` in
-   *   `new VFile(x)`.
-   * @param {RunCallback<TailTree extends undefined ? Node : TailTree>} [done]
-   *   Callback (optional).
-   * @returns {Promise<TailTree extends undefined ? Node : TailTree> | undefined}
-   *   Nothing if `done` is given.
-   *   Otherwise, a promise rejected with a fatal error or resolved with the
-   *   transformed tree.
-   */
-  run(tree, file, done) {
-    assertNode(tree);
-    this.freeze();
-    const transformers = this.transformers;
-    if (!done && typeof file === "function") {
-      done = file;
-      file = void 0;
-    }
-    return done ? executor(void 0, done) : new Promise(executor);
-    function executor(resolve3, reject) {
-      ok2(
-        typeof file !== "function",
-        "`file` can\u2019t be a `done` anymore, we checked"
-      );
-      const realFile = vfile(file);
-      transformers.run(tree, realFile, realDone);
-      function realDone(error, outputTree, file2) {
-        const resultingTree = (
-          /** @type {TailTree extends undefined ? Node : TailTree} */
-          outputTree || tree
-        );
-        if (error) {
-          reject(error);
-        } else if (resolve3) {
-          resolve3(resultingTree);
-        } else {
-          ok2(done, "`done` is defined if `resolve` is not");
-          done(void 0, resultingTree, file2);
-        }
-      }
-    }
-  }
-  /**
-   * Run *transformers* on a syntax tree.
-   *
-   * An error is thrown if asynchronous transforms are configured.
-   *
-   * > **Note**: `runSync` freezes the processor if not already *frozen*.
-   *
-   * > **Note**: `runSync` performs the run phase, not other phases.
-   *
-   * @param {HeadTree extends undefined ? Node : HeadTree} tree
-   *   Tree to transform and inspect.
-   * @param {Compatible | undefined} [file]
-   *   File associated with `node` (optional); any value accepted as `x` in
-   *   `new VFile(x)`.
-   * @returns {TailTree extends undefined ? Node : TailTree}
-   *   Transformed tree.
-   */
-  runSync(tree, file) {
-    let complete = false;
-    let result;
-    this.run(tree, file, realDone);
-    assertDone("runSync", "run", complete);
-    ok2(result, "we either bailed on an error or have a tree");
-    return result;
-    function realDone(error, tree2) {
-      bail(error);
-      result = tree2;
-      complete = true;
-    }
-  }
-  /**
-   * Compile a syntax tree.
-   *
-   * > **Note**: `stringify` freezes the processor if not already *frozen*.
-   *
-   * > **Note**: `stringify` performs the stringify phase, not the run phase
-   * > or other phases.
-   *
-   * @param {CompileTree extends undefined ? Node : CompileTree} tree
-   *   Tree to compile.
-   * @param {Compatible | undefined} [file]
-   *   File associated with `node` (optional); any value accepted as `x` in
-   *   `new VFile(x)`.
-   * @returns {CompileResult extends undefined ? Value : CompileResult}
-   *   Textual representation of the tree (see note).
-   *
-   *   > **Note**: unified typically compiles by serializing: most compilers
-   *   > return `string` (or `Uint8Array`).
-   *   > Some compilers, such as the one configured with
-   *   > [`rehype-react`][rehype-react], return other values (in this case, a
-   *   > React tree).
-   *   > If you’re using a compiler that doesn’t serialize, expect different
-   *   > result values.
-   *   >
-   *   > To register custom results in TypeScript, add them to
-   *   > {@linkcode CompileResultMap}.
-   *
-   *   [rehype-react]: https://github.com/rehypejs/rehype-react
-   */
-  stringify(tree, file) {
-    this.freeze();
-    const realFile = vfile(file);
-    const compiler2 = this.compiler || this.Compiler;
-    assertCompiler("stringify", compiler2);
-    assertNode(tree);
-    return compiler2(tree, realFile);
-  }
-  /**
-   * Configure the processor to use a plugin, a list of usable values, or a
-   * preset.
-   *
-   * If the processor is already using a plugin, the previous plugin
-   * configuration is changed based on the options that are passed in.
-   * In other words, the plugin is not added a second time.
-   *
-   * > **Note**: `use` cannot be called on *frozen* processors.
-   * > Call the processor first to create a new unfrozen processor.
-   *
-   * @example
-   *   There are many ways to pass plugins to `.use()`.
-   *   This example gives an overview:
-   *
-   *   ```js
-   *   import {unified} from 'unified'
-   *
-   *   unified()
-   *     // Plugin with options:
-   *     .use(pluginA, {x: true, y: true})
-   *     // Passing the same plugin again merges configuration (to `{x: true, y: false, z: true}`):
-   *     .use(pluginA, {y: false, z: true})
-   *     // Plugins:
-   *     .use([pluginB, pluginC])
-   *     // Two plugins, the second with options:
-   *     .use([pluginD, [pluginE, {}]])
-   *     // Preset with plugins and settings:
-   *     .use({plugins: [pluginF, [pluginG, {}]], settings: {position: false}})
-   *     // Settings only:
-   *     .use({settings: {position: false}})
-   *   ```
-   *
-   * @template {Array<unknown>} [Parameters=[]]
-   * @template {Node | string | undefined} [Input=undefined]
-   * @template [Output=Input]
-   *
-   * @overload
-   * @param {Preset | null | undefined} [preset]
-   * @returns {Processor<ParseTree, HeadTree, TailTree, CompileTree, CompileResult>}
-   *
-   * @overload
-   * @param {PluggableList} list
-   * @returns {Processor<ParseTree, HeadTree, TailTree, CompileTree, CompileResult>}
-   *
-   * @overload
-   * @param {Plugin<Parameters, Input, Output>} plugin
-   * @param {...(Parameters | [boolean])} parameters
-   * @returns {UsePlugin<ParseTree, HeadTree, TailTree, CompileTree, CompileResult, Input, Output>}
-   *
-   * @param {PluggableList | Plugin | Preset | null | undefined} value
-   *   Usable value.
-   * @param {...unknown} parameters
-   *   Parameters, when a plugin is given as a usable value.
-   * @returns {Processor<ParseTree, HeadTree, TailTree, CompileTree, CompileResult>}
-   *   Current processor.
-   */
-  use(value2, ...parameters) {
-    const attachers = this.attachers;
-    const namespace = this.namespace;
-    assertUnfrozen("use", this.frozen);
-    if (value2 === null || value2 === void 0) {
-    } else if (typeof value2 === "function") {
-      addPlugin(value2, parameters);
-    } else if (typeof value2 === "object") {
-      if (Array.isArray(value2)) {
-        addList(value2);
-      } else {
-        addPreset(value2);
-      }
-    } else {
-      throw new TypeError("Expected usable value, not `" + value2 + "`");
-    }
-    return this;
-    function add(value3) {
-      if (typeof value3 === "function") {
-        addPlugin(value3, []);
-      } else if (typeof value3 === "object") {
-        if (Array.isArray(value3)) {
-          const [plugin, ...parameters2] = (
-            /** @type {PluginTuple<Array<unknown>>} */
-            value3
-          );
-          addPlugin(plugin, parameters2);
-        } else {
-          addPreset(value3);
-        }
-      } else {
-        throw new TypeError("Expected usable value, not `" + value3 + "`");
-      }
-    }
-    function addPreset(result) {
-      if (!("plugins" in result) && !("settings" in result)) {
-        throw new Error(
-          "Expected usable value but received an empty preset, which is probably a mistake: presets typically come with `plugins` and sometimes with `settings`, but this has neither"
-        );
-      }
-      addList(result.plugins);
-      if (result.settings) {
-        namespace.settings = (0, import_extend.default)(true, namespace.settings, result.settings);
-      }
-    }
-    function addList(plugins) {
-      let index2 = -1;
-      if (plugins === null || plugins === void 0) {
-      } else if (Array.isArray(plugins)) {
-        while (++index2 < plugins.length) {
-          const thing = plugins[index2];
-          add(thing);
-        }
-      } else {
-        throw new TypeError("Expected a list of plugins, not `" + plugins + "`");
-      }
-    }
-    function addPlugin(plugin, parameters2) {
-      let index2 = -1;
-      let entryIndex = -1;
-      while (++index2 < attachers.length) {
-        if (attachers[index2][0] === plugin) {
-          entryIndex = index2;
-          break;
-        }
-      }
-      if (entryIndex === -1) {
-        attachers.push([plugin, ...parameters2]);
-      } else if (parameters2.length > 0) {
-        let [primary, ...rest] = parameters2;
-        const currentPrimary = attachers[entryIndex][1];
-        if (isPlainObject(currentPrimary) && isPlainObject(primary)) {
-          primary = (0, import_extend.default)(true, currentPrimary, primary);
-        }
-        attachers[entryIndex] = [plugin, primary, ...rest];
-      }
-    }
-  }
-};
-var unified = new Processor().freeze();
 function assertParser(name, value2) {
   if (typeof value2 !== "function") {
     throw new TypeError("Cannot `" + name + "` without `parser`");
@@ -26406,9 +24305,616 @@ function isUint8Array2(value2) {
     value2 && typeof value2 === "object" && "byteLength" in value2 && "byteOffset" in value2
   );
 }
+var import_extend, own2, Processor, unified;
+var init_lib6 = __esm({
+  "../../node_modules/.pnpm/unified@11.0.5/node_modules/unified/lib/index.js"() {
+    init_bail();
+    import_extend = __toESM(require_extend(), 1);
+    init_default();
+    init_is_plain_obj();
+    init_trough();
+    init_vfile();
+    init_callable_instance();
+    own2 = {}.hasOwnProperty;
+    Processor = class _Processor extends CallableInstance {
+      /**
+       * Create a processor.
+       */
+      constructor() {
+        super("copy");
+        this.Compiler = void 0;
+        this.Parser = void 0;
+        this.attachers = [];
+        this.compiler = void 0;
+        this.freezeIndex = -1;
+        this.frozen = void 0;
+        this.namespace = {};
+        this.parser = void 0;
+        this.transformers = trough();
+      }
+      /**
+       * Copy a processor.
+       *
+       * @deprecated
+       *   This is a private internal method and should not be used.
+       * @returns {Processor<ParseTree, HeadTree, TailTree, CompileTree, CompileResult>}
+       *   New *unfrozen* processor ({@linkcode Processor}) that is
+       *   configured to work the same as its ancestor.
+       *   When the descendant processor is configured in the future it does not
+       *   affect the ancestral processor.
+       */
+      copy() {
+        const destination = (
+          /** @type {Processor<ParseTree, HeadTree, TailTree, CompileTree, CompileResult>} */
+          new _Processor()
+        );
+        let index2 = -1;
+        while (++index2 < this.attachers.length) {
+          const attacher = this.attachers[index2];
+          destination.use(...attacher);
+        }
+        destination.data((0, import_extend.default)(true, {}, this.namespace));
+        return destination;
+      }
+      /**
+       * Configure the processor with info available to all plugins.
+       * Information is stored in an object.
+       *
+       * Typically, options can be given to a specific plugin, but sometimes it
+       * makes sense to have information shared with several plugins.
+       * For example, a list of HTML elements that are self-closing, which is
+       * needed during all phases.
+       *
+       * > **Note**: setting information cannot occur on *frozen* processors.
+       * > Call the processor first to create a new unfrozen processor.
+       *
+       * > **Note**: to register custom data in TypeScript, augment the
+       * > {@linkcode Data} interface.
+       *
+       * @example
+       *   This example show how to get and set info:
+       *
+       *   ```js
+       *   import {unified} from 'unified'
+       *
+       *   const processor = unified().data('alpha', 'bravo')
+       *
+       *   processor.data('alpha') // => 'bravo'
+       *
+       *   processor.data() // => {alpha: 'bravo'}
+       *
+       *   processor.data({charlie: 'delta'})
+       *
+       *   processor.data() // => {charlie: 'delta'}
+       *   ```
+       *
+       * @template {keyof Data} Key
+       *
+       * @overload
+       * @returns {Data}
+       *
+       * @overload
+       * @param {Data} dataset
+       * @returns {Processor<ParseTree, HeadTree, TailTree, CompileTree, CompileResult>}
+       *
+       * @overload
+       * @param {Key} key
+       * @returns {Data[Key]}
+       *
+       * @overload
+       * @param {Key} key
+       * @param {Data[Key]} value
+       * @returns {Processor<ParseTree, HeadTree, TailTree, CompileTree, CompileResult>}
+       *
+       * @param {Data | Key} [key]
+       *   Key to get or set, or entire dataset to set, or nothing to get the
+       *   entire dataset (optional).
+       * @param {Data[Key]} [value]
+       *   Value to set (optional).
+       * @returns {unknown}
+       *   The current processor when setting, the value at `key` when getting, or
+       *   the entire dataset when getting without key.
+       */
+      data(key, value2) {
+        if (typeof key === "string") {
+          if (arguments.length === 2) {
+            assertUnfrozen("data", this.frozen);
+            this.namespace[key] = value2;
+            return this;
+          }
+          return own2.call(this.namespace, key) && this.namespace[key] || void 0;
+        }
+        if (key) {
+          assertUnfrozen("data", this.frozen);
+          this.namespace = key;
+          return this;
+        }
+        return this.namespace;
+      }
+      /**
+       * Freeze a processor.
+       *
+       * Frozen processors are meant to be extended and not to be configured
+       * directly.
+       *
+       * When a processor is frozen it cannot be unfrozen.
+       * New processors working the same way can be created by calling the
+       * processor.
+       *
+       * It’s possible to freeze processors explicitly by calling `.freeze()`.
+       * Processors freeze automatically when `.parse()`, `.run()`, `.runSync()`,
+       * `.stringify()`, `.process()`, or `.processSync()` are called.
+       *
+       * @returns {Processor<ParseTree, HeadTree, TailTree, CompileTree, CompileResult>}
+       *   The current processor.
+       */
+      freeze() {
+        if (this.frozen) {
+          return this;
+        }
+        const self = (
+          /** @type {Processor} */
+          /** @type {unknown} */
+          this
+        );
+        while (++this.freezeIndex < this.attachers.length) {
+          const [attacher, ...options] = this.attachers[this.freezeIndex];
+          if (options[0] === false) {
+            continue;
+          }
+          if (options[0] === true) {
+            options[0] = void 0;
+          }
+          const transformer = attacher.call(self, ...options);
+          if (typeof transformer === "function") {
+            this.transformers.use(transformer);
+          }
+        }
+        this.frozen = true;
+        this.freezeIndex = Number.POSITIVE_INFINITY;
+        return this;
+      }
+      /**
+       * Parse text to a syntax tree.
+       *
+       * > **Note**: `parse` freezes the processor if not already *frozen*.
+       *
+       * > **Note**: `parse` performs the parse phase, not the run phase or other
+       * > phases.
+       *
+       * @param {Compatible | undefined} [file]
+       *   file to parse (optional); typically `string` or `VFile`; any value
+       *   accepted as `x` in `new VFile(x)`.
+       * @returns {ParseTree extends undefined ? Node : ParseTree}
+       *   Syntax tree representing `file`.
+       */
+      parse(file) {
+        this.freeze();
+        const realFile = vfile(file);
+        const parser = this.parser || this.Parser;
+        assertParser("parse", parser);
+        return parser(String(realFile), realFile);
+      }
+      /**
+       * Process the given file as configured on the processor.
+       *
+       * > **Note**: `process` freezes the processor if not already *frozen*.
+       *
+       * > **Note**: `process` performs the parse, run, and stringify phases.
+       *
+       * @overload
+       * @param {Compatible | undefined} file
+       * @param {ProcessCallback<VFileWithOutput<CompileResult>>} done
+       * @returns {undefined}
+       *
+       * @overload
+       * @param {Compatible | undefined} [file]
+       * @returns {Promise<VFileWithOutput<CompileResult>>}
+       *
+       * @param {Compatible | undefined} [file]
+       *   File (optional); typically `string` or `VFile`]; any value accepted as
+       *   `x` in `new VFile(x)`.
+       * @param {ProcessCallback<VFileWithOutput<CompileResult>> | undefined} [done]
+       *   Callback (optional).
+       * @returns {Promise<VFile> | undefined}
+       *   Nothing if `done` is given.
+       *   Otherwise a promise, rejected with a fatal error or resolved with the
+       *   processed file.
+       *
+       *   The parsed, transformed, and compiled value is available at
+       *   `file.value` (see note).
+       *
+       *   > **Note**: unified typically compiles by serializing: most
+       *   > compilers return `string` (or `Uint8Array`).
+       *   > Some compilers, such as the one configured with
+       *   > [`rehype-react`][rehype-react], return other values (in this case, a
+       *   > React tree).
+       *   > If you’re using a compiler that doesn’t serialize, expect different
+       *   > result values.
+       *   >
+       *   > To register custom results in TypeScript, add them to
+       *   > {@linkcode CompileResultMap}.
+       *
+       *   [rehype-react]: https://github.com/rehypejs/rehype-react
+       */
+      process(file, done) {
+        const self = this;
+        this.freeze();
+        assertParser("process", this.parser || this.Parser);
+        assertCompiler("process", this.compiler || this.Compiler);
+        return done ? executor(void 0, done) : new Promise(executor);
+        function executor(resolve3, reject) {
+          const realFile = vfile(file);
+          const parseTree = (
+            /** @type {HeadTree extends undefined ? Node : HeadTree} */
+            /** @type {unknown} */
+            self.parse(realFile)
+          );
+          self.run(parseTree, realFile, function(error, tree, file2) {
+            if (error || !tree || !file2) {
+              return realDone(error);
+            }
+            const compileTree = (
+              /** @type {CompileTree extends undefined ? Node : CompileTree} */
+              /** @type {unknown} */
+              tree
+            );
+            const compileResult = self.stringify(compileTree, file2);
+            if (looksLikeAValue(compileResult)) {
+              file2.value = compileResult;
+            } else {
+              file2.result = compileResult;
+            }
+            realDone(
+              error,
+              /** @type {VFileWithOutput<CompileResult>} */
+              file2
+            );
+          });
+          function realDone(error, file2) {
+            if (error || !file2) {
+              reject(error);
+            } else if (resolve3) {
+              resolve3(file2);
+            } else {
+              ok(done, "`done` is defined if `resolve` is not");
+              done(void 0, file2);
+            }
+          }
+        }
+      }
+      /**
+       * Process the given file as configured on the processor.
+       *
+       * An error is thrown if asynchronous transforms are configured.
+       *
+       * > **Note**: `processSync` freezes the processor if not already *frozen*.
+       *
+       * > **Note**: `processSync` performs the parse, run, and stringify phases.
+       *
+       * @param {Compatible | undefined} [file]
+       *   File (optional); typically `string` or `VFile`; any value accepted as
+       *   `x` in `new VFile(x)`.
+       * @returns {VFileWithOutput<CompileResult>}
+       *   The processed file.
+       *
+       *   The parsed, transformed, and compiled value is available at
+       *   `file.value` (see note).
+       *
+       *   > **Note**: unified typically compiles by serializing: most
+       *   > compilers return `string` (or `Uint8Array`).
+       *   > Some compilers, such as the one configured with
+       *   > [`rehype-react`][rehype-react], return other values (in this case, a
+       *   > React tree).
+       *   > If you’re using a compiler that doesn’t serialize, expect different
+       *   > result values.
+       *   >
+       *   > To register custom results in TypeScript, add them to
+       *   > {@linkcode CompileResultMap}.
+       *
+       *   [rehype-react]: https://github.com/rehypejs/rehype-react
+       */
+      processSync(file) {
+        let complete = false;
+        let result;
+        this.freeze();
+        assertParser("processSync", this.parser || this.Parser);
+        assertCompiler("processSync", this.compiler || this.Compiler);
+        this.process(file, realDone);
+        assertDone("processSync", "process", complete);
+        ok(result, "we either bailed on an error or have a tree");
+        return result;
+        function realDone(error, file2) {
+          complete = true;
+          bail(error);
+          result = file2;
+        }
+      }
+      /**
+       * Run *transformers* on a syntax tree.
+       *
+       * > **Note**: `run` freezes the processor if not already *frozen*.
+       *
+       * > **Note**: `run` performs the run phase, not other phases.
+       *
+       * @overload
+       * @param {HeadTree extends undefined ? Node : HeadTree} tree
+       * @param {RunCallback<TailTree extends undefined ? Node : TailTree>} done
+       * @returns {undefined}
+       *
+       * @overload
+       * @param {HeadTree extends undefined ? Node : HeadTree} tree
+       * @param {Compatible | undefined} file
+       * @param {RunCallback<TailTree extends undefined ? Node : TailTree>} done
+       * @returns {undefined}
+       *
+       * @overload
+       * @param {HeadTree extends undefined ? Node : HeadTree} tree
+       * @param {Compatible | undefined} [file]
+       * @returns {Promise<TailTree extends undefined ? Node : TailTree>}
+       *
+       * @param {HeadTree extends undefined ? Node : HeadTree} tree
+       *   Tree to transform and inspect.
+       * @param {(
+       *   RunCallback<TailTree extends undefined ? Node : TailTree> |
+       *   Compatible
+       * )} [file]
+       *   File associated with `node` (optional); any value accepted as `x` in
+       *   `new VFile(x)`.
+       * @param {RunCallback<TailTree extends undefined ? Node : TailTree>} [done]
+       *   Callback (optional).
+       * @returns {Promise<TailTree extends undefined ? Node : TailTree> | undefined}
+       *   Nothing if `done` is given.
+       *   Otherwise, a promise rejected with a fatal error or resolved with the
+       *   transformed tree.
+       */
+      run(tree, file, done) {
+        assertNode(tree);
+        this.freeze();
+        const transformers = this.transformers;
+        if (!done && typeof file === "function") {
+          done = file;
+          file = void 0;
+        }
+        return done ? executor(void 0, done) : new Promise(executor);
+        function executor(resolve3, reject) {
+          ok(
+            typeof file !== "function",
+            "`file` can\u2019t be a `done` anymore, we checked"
+          );
+          const realFile = vfile(file);
+          transformers.run(tree, realFile, realDone);
+          function realDone(error, outputTree, file2) {
+            const resultingTree = (
+              /** @type {TailTree extends undefined ? Node : TailTree} */
+              outputTree || tree
+            );
+            if (error) {
+              reject(error);
+            } else if (resolve3) {
+              resolve3(resultingTree);
+            } else {
+              ok(done, "`done` is defined if `resolve` is not");
+              done(void 0, resultingTree, file2);
+            }
+          }
+        }
+      }
+      /**
+       * Run *transformers* on a syntax tree.
+       *
+       * An error is thrown if asynchronous transforms are configured.
+       *
+       * > **Note**: `runSync` freezes the processor if not already *frozen*.
+       *
+       * > **Note**: `runSync` performs the run phase, not other phases.
+       *
+       * @param {HeadTree extends undefined ? Node : HeadTree} tree
+       *   Tree to transform and inspect.
+       * @param {Compatible | undefined} [file]
+       *   File associated with `node` (optional); any value accepted as `x` in
+       *   `new VFile(x)`.
+       * @returns {TailTree extends undefined ? Node : TailTree}
+       *   Transformed tree.
+       */
+      runSync(tree, file) {
+        let complete = false;
+        let result;
+        this.run(tree, file, realDone);
+        assertDone("runSync", "run", complete);
+        ok(result, "we either bailed on an error or have a tree");
+        return result;
+        function realDone(error, tree2) {
+          bail(error);
+          result = tree2;
+          complete = true;
+        }
+      }
+      /**
+       * Compile a syntax tree.
+       *
+       * > **Note**: `stringify` freezes the processor if not already *frozen*.
+       *
+       * > **Note**: `stringify` performs the stringify phase, not the run phase
+       * > or other phases.
+       *
+       * @param {CompileTree extends undefined ? Node : CompileTree} tree
+       *   Tree to compile.
+       * @param {Compatible | undefined} [file]
+       *   File associated with `node` (optional); any value accepted as `x` in
+       *   `new VFile(x)`.
+       * @returns {CompileResult extends undefined ? Value : CompileResult}
+       *   Textual representation of the tree (see note).
+       *
+       *   > **Note**: unified typically compiles by serializing: most compilers
+       *   > return `string` (or `Uint8Array`).
+       *   > Some compilers, such as the one configured with
+       *   > [`rehype-react`][rehype-react], return other values (in this case, a
+       *   > React tree).
+       *   > If you’re using a compiler that doesn’t serialize, expect different
+       *   > result values.
+       *   >
+       *   > To register custom results in TypeScript, add them to
+       *   > {@linkcode CompileResultMap}.
+       *
+       *   [rehype-react]: https://github.com/rehypejs/rehype-react
+       */
+      stringify(tree, file) {
+        this.freeze();
+        const realFile = vfile(file);
+        const compiler2 = this.compiler || this.Compiler;
+        assertCompiler("stringify", compiler2);
+        assertNode(tree);
+        return compiler2(tree, realFile);
+      }
+      /**
+       * Configure the processor to use a plugin, a list of usable values, or a
+       * preset.
+       *
+       * If the processor is already using a plugin, the previous plugin
+       * configuration is changed based on the options that are passed in.
+       * In other words, the plugin is not added a second time.
+       *
+       * > **Note**: `use` cannot be called on *frozen* processors.
+       * > Call the processor first to create a new unfrozen processor.
+       *
+       * @example
+       *   There are many ways to pass plugins to `.use()`.
+       *   This example gives an overview:
+       *
+       *   ```js
+       *   import {unified} from 'unified'
+       *
+       *   unified()
+       *     // Plugin with options:
+       *     .use(pluginA, {x: true, y: true})
+       *     // Passing the same plugin again merges configuration (to `{x: true, y: false, z: true}`):
+       *     .use(pluginA, {y: false, z: true})
+       *     // Plugins:
+       *     .use([pluginB, pluginC])
+       *     // Two plugins, the second with options:
+       *     .use([pluginD, [pluginE, {}]])
+       *     // Preset with plugins and settings:
+       *     .use({plugins: [pluginF, [pluginG, {}]], settings: {position: false}})
+       *     // Settings only:
+       *     .use({settings: {position: false}})
+       *   ```
+       *
+       * @template {Array<unknown>} [Parameters=[]]
+       * @template {Node | string | undefined} [Input=undefined]
+       * @template [Output=Input]
+       *
+       * @overload
+       * @param {Preset | null | undefined} [preset]
+       * @returns {Processor<ParseTree, HeadTree, TailTree, CompileTree, CompileResult>}
+       *
+       * @overload
+       * @param {PluggableList} list
+       * @returns {Processor<ParseTree, HeadTree, TailTree, CompileTree, CompileResult>}
+       *
+       * @overload
+       * @param {Plugin<Parameters, Input, Output>} plugin
+       * @param {...(Parameters | [boolean])} parameters
+       * @returns {UsePlugin<ParseTree, HeadTree, TailTree, CompileTree, CompileResult, Input, Output>}
+       *
+       * @param {PluggableList | Plugin | Preset | null | undefined} value
+       *   Usable value.
+       * @param {...unknown} parameters
+       *   Parameters, when a plugin is given as a usable value.
+       * @returns {Processor<ParseTree, HeadTree, TailTree, CompileTree, CompileResult>}
+       *   Current processor.
+       */
+      use(value2, ...parameters) {
+        const attachers = this.attachers;
+        const namespace = this.namespace;
+        assertUnfrozen("use", this.frozen);
+        if (value2 === null || value2 === void 0) {
+        } else if (typeof value2 === "function") {
+          addPlugin(value2, parameters);
+        } else if (typeof value2 === "object") {
+          if (Array.isArray(value2)) {
+            addList(value2);
+          } else {
+            addPreset(value2);
+          }
+        } else {
+          throw new TypeError("Expected usable value, not `" + value2 + "`");
+        }
+        return this;
+        function add(value3) {
+          if (typeof value3 === "function") {
+            addPlugin(value3, []);
+          } else if (typeof value3 === "object") {
+            if (Array.isArray(value3)) {
+              const [plugin, ...parameters2] = (
+                /** @type {PluginTuple<Array<unknown>>} */
+                value3
+              );
+              addPlugin(plugin, parameters2);
+            } else {
+              addPreset(value3);
+            }
+          } else {
+            throw new TypeError("Expected usable value, not `" + value3 + "`");
+          }
+        }
+        function addPreset(result) {
+          if (!("plugins" in result) && !("settings" in result)) {
+            throw new Error(
+              "Expected usable value but received an empty preset, which is probably a mistake: presets typically come with `plugins` and sometimes with `settings`, but this has neither"
+            );
+          }
+          addList(result.plugins);
+          if (result.settings) {
+            namespace.settings = (0, import_extend.default)(true, namespace.settings, result.settings);
+          }
+        }
+        function addList(plugins) {
+          let index2 = -1;
+          if (plugins === null || plugins === void 0) {
+          } else if (Array.isArray(plugins)) {
+            while (++index2 < plugins.length) {
+              const thing = plugins[index2];
+              add(thing);
+            }
+          } else {
+            throw new TypeError("Expected a list of plugins, not `" + plugins + "`");
+          }
+        }
+        function addPlugin(plugin, parameters2) {
+          let index2 = -1;
+          let entryIndex = -1;
+          while (++index2 < attachers.length) {
+            if (attachers[index2][0] === plugin) {
+              entryIndex = index2;
+              break;
+            }
+          }
+          if (entryIndex === -1) {
+            attachers.push([plugin, ...parameters2]);
+          } else if (parameters2.length > 0) {
+            let [primary, ...rest] = parameters2;
+            const currentPrimary = attachers[entryIndex][1];
+            if (isPlainObject(currentPrimary) && isPlainObject(primary)) {
+              primary = (0, import_extend.default)(true, currentPrimary, primary);
+            }
+            attachers[entryIndex] = [plugin, primary, ...rest];
+          }
+        }
+      }
+    };
+    unified = new Processor().freeze();
+  }
+});
+
+// ../../node_modules/.pnpm/unified@11.0.5/node_modules/unified/index.js
+var init_unified = __esm({
+  "../../node_modules/.pnpm/unified@11.0.5/node_modules/unified/index.js"() {
+    init_lib6();
+  }
+});
 
 // ../../node_modules/.pnpm/mdast-util-to-string@4.0.0/node_modules/mdast-util-to-string/lib/index.js
-var emptyOptions = {};
 function toString(value2, options) {
   const settings = options || emptyOptions;
   const includeImageAlt = typeof settings.includeImageAlt === "boolean" ? settings.includeImageAlt : true;
@@ -26443,14 +24949,22 @@ function all(values, includeImageAlt, includeHtml) {
 function node(value2) {
   return Boolean(value2 && typeof value2 === "object");
 }
+var emptyOptions;
+var init_lib7 = __esm({
+  "../../node_modules/.pnpm/mdast-util-to-string@4.0.0/node_modules/mdast-util-to-string/lib/index.js"() {
+    emptyOptions = {};
+  }
+});
 
-// ../core/dist/facts.js
-import path4 from "node:path";
+// ../../node_modules/.pnpm/mdast-util-to-string@4.0.0/node_modules/mdast-util-to-string/index.js
+var init_mdast_util_to_string = __esm({
+  "../../node_modules/.pnpm/mdast-util-to-string@4.0.0/node_modules/mdast-util-to-string/index.js"() {
+    init_lib7();
+  }
+});
 
 // ../core/dist/frontmatter.js
-var import_yaml2 = __toESM(require_dist2(), 1);
-var MAX_ALIAS_COUNT = 100;
-function readFrontmatter(node2, source, lines) {
+function readFrontmatter(node2, source, lines, fast = true) {
   if (!node2?.position)
     return { present: false, keys: {} };
   const blockStart = node2.position.start.offset ?? 0;
@@ -26462,8 +24976,20 @@ function readFrontmatter(node2, source, lines) {
     start: lines.point(Math.min(yamlStart + from, blockEnd)),
     end: lines.point(Math.min(yamlStart + to, blockEnd))
   });
-  const lineCounter = new import_yaml2.LineCounter();
-  const doc = (0, import_yaml2.parseDocument)(node2.value, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const simple = fast ? simpleFrontmatter(node2.value) : void 0;
+  if (simple) {
+    const keys2 = {};
+    for (const [name, key] of Object.entries(simple.keys)) {
+      keys2[name] = {
+        range: toRange(key.key[0], key.key[1]),
+        valueRange: toRange(key.value[0], key.value[1]),
+        ...key.items ? { items: key.items.map(([from, to]) => toRange(from, to)) } : {}
+      };
+    }
+    return { present: true, range, data: simple.data, keys: keys2 };
+  }
+  const lineCounter = new import_yaml3.LineCounter();
+  const doc = (0, import_yaml3.parseDocument)(node2.value, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const firstError = doc.errors[0];
   if (firstError) {
     const [from, to] = firstError.pos;
@@ -26500,7 +25026,7 @@ function readFrontmatter(node2, source, lines) {
     };
   }
   const keys = {};
-  if ((0, import_yaml2.isMap)(doc.contents)) {
+  if ((0, import_yaml3.isMap)(doc.contents)) {
     for (const pair of doc.contents.items) {
       const key = pair.key;
       if (!key?.range)
@@ -26512,7 +25038,7 @@ function readFrontmatter(node2, source, lines) {
         range: keyRange,
         valueRange: value2?.range ? toRange(value2.range[0], value2.range[1]) : keyRange
       };
-      if ((0, import_yaml2.isSeq)(value2)) {
+      if ((0, import_yaml3.isSeq)(value2)) {
         facts.items = value2.items.map((item) => {
           const r = item?.range;
           return r ? toRange(r[0], r[1]) : keyRange;
@@ -26526,19 +25052,128 @@ function readFrontmatter(node2, source, lines) {
 function firstLine(message) {
   return message.split("\n")[0]?.trim() ?? message;
 }
+function simpleFrontmatter(value2) {
+  if (UNUSUAL.test(value2))
+    return void 0;
+  const data = {};
+  const keys = {};
+  const lines = value2.split("\n");
+  let offset = 0;
+  let i = 0;
+  while (i < lines.length) {
+    const line = lines[i];
+    const start = offset;
+    offset += line.length + 1;
+    i++;
+    if (line === "")
+      continue;
+    const match = KEY_LINE.exec(line);
+    if (!match)
+      return void 0;
+    const name = match[1];
+    if (Object.hasOwn(keys, name) || name === "__proto__" || NOT_A_STRING.test(name))
+      return void 0;
+    const key = [start, start + name.length];
+    const rest = match[2];
+    if (rest === void 0) {
+      const items = [];
+      const list3 = [];
+      let seqStart = -1;
+      let indent2 = -1;
+      while (i < lines.length) {
+        const item = SEQUENCE_ITEM.exec(lines[i]);
+        if (!item)
+          break;
+        const itemIndent = item[1].length;
+        if (indent2 === -1)
+          indent2 = itemIndent;
+        else if (itemIndent !== indent2)
+          return void 0;
+        const itemStart = offset + itemIndent + 2;
+        if (seqStart === -1)
+          seqStart = offset + itemIndent;
+        const scalar2 = readScalar(item[2]);
+        if (scalar2 === void 0)
+          return void 0;
+        list3.push(scalar2);
+        items.push([itemStart, itemStart + item[2].length]);
+        offset += lines[i].length + 1;
+        i++;
+      }
+      if (seqStart === -1)
+        return void 0;
+      data[name] = list3;
+      keys[name] = { key, value: [seqStart, Math.min(offset, value2.length)], items };
+      continue;
+    }
+    const valueStart = start + name.length + 2;
+    if (rest.startsWith("[")) {
+      if (!rest.endsWith("]"))
+        return void 0;
+      const inner = rest.slice(1, -1);
+      const list3 = [];
+      const items = [];
+      if (inner.trim() !== "") {
+        let at = valueStart + 1;
+        for (const part of inner.split(",")) {
+          const lead = part.length - part.trimStart().length;
+          const text3 = part.trim();
+          const scalar2 = readScalar(text3);
+          if (scalar2 === void 0 || /[[\]{}]/.test(text3))
+            return void 0;
+          list3.push(scalar2);
+          items.push([at + lead, at + lead + text3.length]);
+          at += part.length + 1;
+        }
+      } else if (inner !== "")
+        return void 0;
+      data[name] = list3;
+      keys[name] = { key, value: [valueStart, valueStart + rest.length], items };
+      continue;
+    }
+    const scalar = readScalar(rest);
+    if (scalar === void 0)
+      return void 0;
+    data[name] = scalar;
+    keys[name] = { key, value: [valueStart, valueStart + rest.length] };
+  }
+  return Object.keys(keys).length ? { data, keys } : void 0;
+}
+function readScalar(text3) {
+  if (text3.length >= 2 && text3[0] === '"' && text3[text3.length - 1] === '"') {
+    const inner = text3.slice(1, -1);
+    return /["\\]/.test(inner) ? void 0 : inner;
+  }
+  if (text3.length >= 2 && text3[0] === "'" && text3[text3.length - 1] === "'") {
+    const inner = text3.slice(1, -1);
+    return inner.includes("'") ? void 0 : inner;
+  }
+  if (!PLAIN.test(text3) || NOT_A_STRING.test(text3))
+    return void 0;
+  return text3;
+}
+var import_yaml3, MAX_ALIAS_COUNT, KEY_LINE, SEQUENCE_ITEM, PLAIN, UNUSUAL, NOT_A_STRING;
+var init_frontmatter = __esm({
+  "../core/dist/frontmatter.js"() {
+    "use strict";
+    init_dist();
+    import_yaml3 = __toESM(require_dist2(), 1);
+    MAX_ALIAS_COUNT = 100;
+    KEY_LINE = /^([A-Za-z_][A-Za-z0-9_-]*):(?: (\S(?:.*\S)?))?$/;
+    SEQUENCE_ITEM = /^( *)- (\S(?:.*\S)?)$/;
+    PLAIN = /^[^\s\-?:,[\]{}#&*!|>'"%@`.+~0-9][^:#\\\t]*$/;
+    UNUSUAL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]/;
+    NOT_A_STRING = /^(?:null|true|false)$/i;
+  }
+});
 
 // ../core/dist/facts.js
-var WIKI_LINK = /(?<!\\)\[\[([^[\]\n]+)\]\]/g;
-var DIRECTIVE = /^<!--\s*kblint-(disable-next-line|disable|enable)\b([^]*?)-->$/;
-var HTML_COMMENT = /<!--[^]*?(?:-->|$)/g;
-var HTML_TAG = /<([a-z][a-z\d-]*)(\s[^<>]*)?>/gi;
-var HTML_ANCHOR_ATTRIBUTE = /\s(id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/gi;
-var SCHEME = /^[a-z][a-z\d+.-]*:/i;
+import path6 from "node:path";
 function locate(filePath, contentRoot) {
-  const relPath = path4.relative(contentRoot, filePath).split(path4.sep).join("/");
-  const inContent = !relPath.startsWith("../") && relPath !== ".." && !path4.isAbsolute(relPath);
+  const relPath = path6.relative(contentRoot, filePath).split(path6.sep).join("/");
+  const inContent = !relPath.startsWith("../") && relPath !== ".." && !path6.isAbsolute(relPath);
   const parts = relPath.split("/");
-  const stem = path4.posix.basename(relPath).replace(/\.md$/i, "");
+  const stem = path6.posix.basename(relPath).replace(/\.md$/i, "");
   const folder = inContent && parts.length > 1 ? parts[0] : "";
   const id = folder ? `${folder}/${stem}` : stem;
   return { relPath, inContent, stem, folder, id };
@@ -26558,7 +25193,13 @@ function extractFacts(tree, source, location, slugger, lines = new LineIndex(sou
   let firstH1;
   const imageReferences = /* @__PURE__ */ new Set();
   const definitionLinks = /* @__PURE__ */ new Map();
-  visit(tree, (node2) => {
+  const walk = (node2) => {
+    visitNode(node2);
+    if ("children" in node2)
+      for (const child of node2.children)
+        walk(child);
+  };
+  const visitNode = (node2) => {
     const range = node2.position;
     switch (node2.type) {
       case "heading": {
@@ -26630,7 +25271,8 @@ function extractFacts(tree, source, location, slugger, lines = new LineIndex(sou
       default:
         break;
     }
-  });
+  };
+  walk(tree);
   for (const identifier of imageReferences) {
     for (const link of definitionLinks.get(identifier) ?? [])
       link.image = true;
@@ -26842,9 +25484,879 @@ function stringList(value2) {
     return [value2];
   return Array.isArray(value2) ? value2.filter((item) => typeof item === "string") : [];
 }
+var WIKI_LINK, DIRECTIVE, HTML_COMMENT, HTML_TAG, HTML_ANCHOR_ATTRIBUTE, SCHEME;
+var init_facts = __esm({
+  "../core/dist/facts.js"() {
+    "use strict";
+    init_dist();
+    init_mdast_util_to_string();
+    init_frontmatter();
+    WIKI_LINK = /(?<!\\)\[\[([^[\]\n]+)\]\]/g;
+    DIRECTIVE = /^<!--\s*kblint-(disable-next-line|disable|enable)\b([^]*?)-->$/;
+    HTML_COMMENT = /<!--[^]*?(?:-->|$)/g;
+    HTML_TAG = /<([a-z][a-z\d-]*)(\s[^<>]*)?>/gi;
+    HTML_ANCHOR_ATTRIBUTE = /\s(id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/gi;
+    SCHEME = /^[a-z][a-z\d+.-]*:/i;
+  }
+});
+
+// ../../node_modules/.pnpm/micromark-util-character@2.1.1/node_modules/micromark-util-character/index.js
+function asciiControl(code2) {
+  return (
+    // Special whitespace codes (which have negative values), C0 and Control
+    // character DEL
+    code2 !== null && (code2 < 32 || code2 === 127)
+  );
+}
+function markdownLineEnding(code2) {
+  return code2 !== null && code2 < -2;
+}
+function markdownLineEndingOrSpace(code2) {
+  return code2 !== null && (code2 < 0 || code2 === 32);
+}
+function markdownSpace(code2) {
+  return code2 === -2 || code2 === -1 || code2 === 32;
+}
+function regexCheck(regex3) {
+  return check;
+  function check(code2) {
+    return code2 !== null && code2 > -1 && regex3.test(String.fromCharCode(code2));
+  }
+}
+var asciiAlpha, asciiAlphanumeric, asciiAtext, asciiDigit, asciiHexDigit, asciiPunctuation, unicodePunctuation, unicodeWhitespace;
+var init_micromark_util_character = __esm({
+  "../../node_modules/.pnpm/micromark-util-character@2.1.1/node_modules/micromark-util-character/index.js"() {
+    asciiAlpha = regexCheck(/[A-Za-z]/);
+    asciiAlphanumeric = regexCheck(/[\dA-Za-z]/);
+    asciiAtext = regexCheck(/[#-'*+\--9=?A-Z^-~]/);
+    asciiDigit = regexCheck(/\d/);
+    asciiHexDigit = regexCheck(/[\dA-Fa-f]/);
+    asciiPunctuation = regexCheck(/[!-/:-@[-`{-~]/);
+    unicodePunctuation = regexCheck(new RegExp("\\p{P}|\\p{S}", "u"));
+    unicodeWhitespace = regexCheck(/\s/);
+  }
+});
+
+// ../../node_modules/.pnpm/micromark-util-classify-character@2.0.1/node_modules/micromark-util-classify-character/index.js
+function classifyCharacter(code2) {
+  if (code2 === null || markdownLineEndingOrSpace(code2) || unicodeWhitespace(code2)) {
+    return 1;
+  }
+  if (unicodePunctuation(code2)) {
+    return 2;
+  }
+}
+var init_micromark_util_classify_character = __esm({
+  "../../node_modules/.pnpm/micromark-util-classify-character@2.0.1/node_modules/micromark-util-classify-character/index.js"() {
+    init_micromark_util_character();
+  }
+});
+
+// ../../node_modules/.pnpm/micromark-util-normalize-identifier@2.0.1/node_modules/micromark-util-normalize-identifier/index.js
+function normalizeIdentifier(value2) {
+  return value2.replace(/[\t\n\r ]+/g, " ").replace(/^ | $/g, "").toLowerCase().toUpperCase();
+}
+var init_micromark_util_normalize_identifier = __esm({
+  "../../node_modules/.pnpm/micromark-util-normalize-identifier@2.0.1/node_modules/micromark-util-normalize-identifier/index.js"() {
+  }
+});
+
+// ../core/dist/fast-parse.js
+function fastParse(source) {
+  if (source.includes("\r") || source.includes("\0"))
+    return void 0;
+  try {
+    return new FastParser(source).parse();
+  } catch (error) {
+    if (error === DECLINE)
+      return void 0;
+    throw error;
+  }
+}
+function decline() {
+  throw DECLINE;
+}
+function listMarker(text3) {
+  let ordered = false;
+  let digits = "";
+  let char;
+  let start = 1;
+  let size;
+  let spaces;
+  const bullet = BULLET.exec(text3);
+  if (bullet) {
+    if (THEMATIC_BREAK.test(text3))
+      return void 0;
+    char = bullet[1];
+    size = 1;
+    spaces = bullet[2].length;
+  } else {
+    const number = ORDERED.exec(text3);
+    if (!number)
+      return void 0;
+    ordered = true;
+    char = number[2];
+    digits = number[1];
+    start = Number(digits);
+    size = number[1].length + 1;
+    spaces = number[3].length;
+  }
+  if (size + spaces === text3.length)
+    decline();
+  if (spaces === 0)
+    return void 0;
+  if (spaces > 4)
+    decline();
+  return { ordered, number: digits, char, start, width: size + spaces };
+}
+function sameList(a, b) {
+  return a.ordered === b.ordered && a.char === b.char;
+}
+function interrupts(text3) {
+  const code2 = text3.charCodeAt(0);
+  if (code2 === 62 || code2 === 60)
+    return "decline";
+  if (/^(?:=+|-+) *$/.test(text3))
+    return "decline";
+  if (TABLE_DELIMITER.test(text3) && text3.includes("-") && (text3.includes("|") || text3.includes(":")))
+    return "decline";
+  if (THEMATIC_BREAK.test(text3))
+    return true;
+  if (ATX.test(text3))
+    return true;
+  const fence2 = FENCE.exec(text3);
+  if (fence2) {
+    if (fence2[1].charCodeAt(0) === 96 && fence2[2].includes("`"))
+      return "decline";
+    return true;
+  }
+  if (FOOTNOTE_DEFINITION.test(text3))
+    return true;
+  const bullet = BULLET.exec(text3);
+  if (bullet) {
+    const spaces = bullet[2].length;
+    if (spaces === 0)
+      return false;
+    if (spaces > 4 || spaces + 1 === text3.length)
+      return "decline";
+    return true;
+  }
+  const number = ORDERED.exec(text3);
+  if (number) {
+    const spaces = number[3].length;
+    if (spaces === 0)
+      return false;
+    if (spaces > 4 || number[1].length + 1 + spaces === text3.length)
+      return "decline";
+    return number[1] === "1";
+  }
+  return false;
+}
+function checkLine(text3) {
+  if (text3.includes("	") || text3.charCodeAt(text3.length - 1) === 32)
+    decline();
+}
+function leadingSpaces(text3) {
+  let i = 0;
+  while (text3.charCodeAt(i) === 32)
+    i++;
+  return i;
+}
+function closingRun(text3, from, size) {
+  let i = text3.indexOf("`", from);
+  while (i !== -1) {
+    let run2 = i;
+    while (text3.charCodeAt(run2) === 96)
+      run2++;
+    if (run2 - i === size)
+      return i;
+    i = text3.indexOf("`", run2);
+  }
+  return -1;
+}
+function parseResource(text3, from) {
+  let i = skipWhitespace(text3, from);
+  if (text3.charCodeAt(i) === 41)
+    return { url: "", title: null, end: i + 1 };
+  if (text3.charCodeAt(i) === 60)
+    decline();
+  const start = i;
+  let balance = 0;
+  for (; i < text3.length; i++) {
+    const code2 = text3.charCodeAt(i);
+    if (code2 === 40) {
+      if (++balance > 32)
+        decline();
+    } else if (code2 === 41) {
+      if (balance === 0)
+        break;
+      balance--;
+    } else if (code2 <= 32 || code2 === 127)
+      break;
+  }
+  if (i === start || balance !== 0)
+    return void 0;
+  const url = text3.slice(start, i);
+  const afterDestination = i;
+  i = skipWhitespace(text3, i);
+  if (text3.charCodeAt(i) === 41)
+    return { url, title: null, end: i + 1 };
+  if (i === afterDestination)
+    return void 0;
+  const quote = text3.charCodeAt(i);
+  if (quote === 40)
+    decline();
+  if (quote !== 34 && quote !== 39)
+    return void 0;
+  const close2 = text3.indexOf(String.fromCharCode(quote), i + 1);
+  if (close2 === -1)
+    return void 0;
+  const title = text3.slice(i + 1, close2);
+  if (title.includes("\n"))
+    decline();
+  const end = skipWhitespace(text3, close2 + 1);
+  if (text3.charCodeAt(end) !== 41)
+    return void 0;
+  return { url, title: title === "" ? null : title, end: end + 1 };
+}
+function skipWhitespace(text3, from) {
+  let i = from;
+  let newlines = 0;
+  for (; ; ) {
+    const code2 = text3.charCodeAt(i);
+    if (code2 === 32)
+      i++;
+    else if (code2 === 10 && newlines++ === 0)
+      i++;
+    else
+      return i;
+  }
+}
+var DECLINE, ROOT, THEMATIC_BREAK, ATX, FENCE, FOOTNOTE_DEFINITION, BULLET, ORDERED, TABLE_DELIMITER, INLINE_OUTSIDE, HTML_OR_AUTOLINK, ENTITY_LIKE, FastParser;
+var init_fast_parse = __esm({
+  "../core/dist/fast-parse.js"() {
+    "use strict";
+    init_mdast_util_to_string();
+    init_micromark_util_classify_character();
+    init_micromark_util_normalize_identifier();
+    DECLINE = /* @__PURE__ */ Symbol("decline");
+    ROOT = { nested: false, inFootnote: false };
+    THEMATIC_BREAK = /^(?:(?:\* *){3,}|(?:- *){3,}|(?:_ *){3,})$/;
+    ATX = /^(#{1,6})(?: |$)/;
+    FENCE = /^(`{3,}|~{3,})(.*)$/;
+    FOOTNOTE_DEFINITION = /^\[\^([^\s[\]\\]{1,999})\]:( *)/;
+    BULLET = /^([-+*])( *)/;
+    ORDERED = /^(\d{1,9})([.)])( *)/;
+    TABLE_DELIMITER = /^[ |:-]+$/;
+    INLINE_OUTSIDE = /[\\<&]|\]:/;
+    HTML_OR_AUTOLINK = /<[A-Za-z/!?]/;
+    ENTITY_LIKE = /&(?:#|[A-Za-z][A-Za-z\d]*;)/;
+    FastParser = class {
+      source;
+      lines = [];
+      /** Footnote labels defined anywhere in the document (normalized as micromark does). */
+      defined = /* @__PURE__ */ new Set();
+      /** Paragraphs and headings whose inline content is parsed once every definition is known. */
+      pending = [];
+      constructor(source) {
+        this.source = source;
+        let offset = 0;
+        let line = 1;
+        for (; ; ) {
+          const end = source.indexOf("\n", offset);
+          const text3 = end === -1 ? source.slice(offset) : source.slice(offset, end);
+          this.lines.push({ text: text3, line, column: 1, offset });
+          if (end === -1)
+            break;
+          offset = end + 1;
+          line++;
+        }
+      }
+      parse() {
+        const children = [];
+        let first = 0;
+        if (this.lines[0]?.text === "---") {
+          const close2 = this.lines.findIndex((line, i) => i > 0 && line.text === "---");
+          if (close2 === -1)
+            decline();
+          const end = this.lines[close2];
+          children.push({
+            type: "yaml",
+            value: this.lines.slice(1, close2).map((line) => line.text).join("\n"),
+            position: { start: { line: 1, column: 1, offset: 0 }, end: this.endOf(end) }
+          });
+          first = close2 + 1;
+        }
+        children.push(...this.flow(this.lines.slice(first), false, ROOT).nodes);
+        for (const { node: node2, lines, nested } of this.pending)
+          node2.children = this.inline(lines, nested);
+        const last = this.lines[this.lines.length - 1];
+        return {
+          type: "root",
+          children,
+          position: { start: { line: 1, column: 1, offset: 0 }, end: this.endOf(last) }
+        };
+      }
+      endOf(line) {
+        return { line: line.line, column: line.column + line.text.length, offset: line.offset + line.text.length };
+      }
+      startOf(line) {
+        return { line: line.line, column: line.column, offset: line.offset };
+      }
+      /**
+       * Block structure of one container's lines (the document, a list item, a
+       * footnote definition). `interrupting`: the container started on a line
+       * that interrupted a paragraph, and micromark keeps applying the interrupt
+       * rules to what starts on that same line (so `- 2) x` there is text).
+       */
+      flow(lines, interrupting, where) {
+        const nodes = [];
+        let blank = false;
+        let blankBetween = false;
+        let i = 0;
+        while (i < lines.length) {
+          const line = lines[i];
+          const text3 = line.text;
+          if (text3 === "") {
+            if (line.lazy)
+              decline();
+            blank = true;
+            i++;
+            continue;
+          }
+          const blankBefore = blank;
+          if (blank && nodes.length)
+            blankBetween = true;
+          blank = false;
+          if (line.lazy || text3.charCodeAt(0) === 32)
+            decline();
+          checkLine(text3);
+          if (THEMATIC_BREAK.test(text3)) {
+            nodes.push({ type: "thematicBreak", position: { start: this.startOf(line), end: this.endOf(line) } });
+            i++;
+            continue;
+          }
+          const atx = ATX.exec(text3);
+          if (atx) {
+            nodes.push(this.heading(line, atx[1].length, where));
+            i++;
+            continue;
+          }
+          const fence2 = FENCE.exec(text3);
+          if (fence2) {
+            const [code2, next2] = this.fenced(lines, i, fence2[1], fence2[2]);
+            nodes.push(code2);
+            i = next2;
+            continue;
+          }
+          const previous2 = nodes[nodes.length - 1];
+          const interrupt = i === 0 ? interrupting : previous2?.type === "paragraph" && !blankBefore;
+          const footnote = FOOTNOTE_DEFINITION.exec(text3);
+          if (footnote) {
+            const [definition2, next2] = this.footnoteDefinition(lines, i, footnote, interrupt);
+            nodes.push(definition2);
+            i = next2;
+            continue;
+          }
+          const marker = listMarker(text3);
+          if (marker && (!interrupt || !marker.ordered || marker.number === "1")) {
+            if (where.inFootnote)
+              decline();
+            const [list3, next2] = this.list(lines, i, marker, interrupt, where);
+            nodes.push(list3);
+            i = next2;
+            continue;
+          }
+          if (text3.charCodeAt(0) === 62 || text3.charCodeAt(0) === 60 || /^=+$/.test(text3) || TABLE_DELIMITER.test(text3)) {
+            decline();
+          }
+          const [paragraph, next] = this.paragraph(lines, i, where);
+          nodes.push(paragraph);
+          i = next;
+        }
+        return { nodes, blankBetween };
+      }
+      paragraph(lines, start, where) {
+        const first = lines[start];
+        const content3 = [first];
+        let i = start + 1;
+        while (i < lines.length) {
+          const line = lines[i];
+          if (line.text === "")
+            break;
+          checkLine(line.text);
+          const indent2 = leadingSpaces(line.text);
+          const rest = line.text.slice(indent2);
+          if (indent2 < 4) {
+            const interrupt = interrupts(rest);
+            if (interrupt === "decline")
+              decline();
+            if (interrupt)
+              break;
+          }
+          content3.push({
+            text: rest,
+            line: line.line,
+            column: line.column + indent2,
+            offset: line.offset + indent2
+          });
+          i++;
+        }
+        const last = content3[content3.length - 1];
+        const node2 = { type: "paragraph", children: [], position: { start: this.startOf(first), end: this.endOf(last) } };
+        this.pending.push({ node: node2, lines: content3, nested: where.nested });
+        return [node2, i];
+      }
+      heading(line, depth, where) {
+        const text3 = line.text;
+        let start = depth;
+        while (text3.charCodeAt(start) === 32)
+          start++;
+        let end = text3.length;
+        let hashes = end;
+        while (hashes > start && text3.charCodeAt(hashes - 1) === 35)
+          hashes--;
+        if (hashes < end && (hashes === start || text3.charCodeAt(hashes - 1) === 32)) {
+          end = hashes;
+          while (end > start && text3.charCodeAt(end - 1) === 32)
+            end--;
+        }
+        const node2 = {
+          type: "heading",
+          depth,
+          children: [],
+          position: { start: this.startOf(line), end: this.endOf(line) }
+        };
+        if (end > start) {
+          this.pending.push({
+            node: node2,
+            lines: [{ text: text3.slice(start, end), line: line.line, column: line.column + start, offset: line.offset + start }],
+            nested: where.nested
+          });
+        }
+        return node2;
+      }
+      fenced(lines, start, fence2, infoRaw) {
+        const marker = fence2.charCodeAt(0);
+        if (marker === 96 && infoRaw.includes("`"))
+          decline();
+        if (infoRaw.includes("\\") || infoRaw.includes("&"))
+          decline();
+        const info = infoRaw.trim();
+        const space = info.indexOf(" ");
+        const lang = info === "" ? null : space === -1 ? info : info.slice(0, space);
+        const meta = space === -1 ? null : info.slice(space + 1).trim() || null;
+        let close2 = start + 1;
+        for (; close2 < lines.length; close2++) {
+          const line = lines[close2];
+          if (line.lazy)
+            decline();
+          const text3 = line.text;
+          const indent2 = leadingSpaces(text3);
+          if (indent2 < 4 && text3.charCodeAt(indent2) === marker) {
+            let run2 = indent2;
+            while (text3.charCodeAt(run2) === marker)
+              run2++;
+            const closes = run2 - indent2 >= fence2.length && /^ *$/.test(text3.slice(run2));
+            if (closes && indent2 === 0 && run2 === text3.length)
+              break;
+            if (closes)
+              decline();
+          }
+        }
+        if (close2 >= lines.length)
+          decline();
+        const first = lines[start];
+        const end = lines[close2];
+        const value2 = lines.slice(start + 1, close2).map((line) => line.text).join("\n");
+        return [{ type: "code", lang, meta, value: value2, position: { start: this.startOf(first), end: this.endOf(end) } }, close2 + 1];
+      }
+      footnoteDefinition(lines, start, match, interrupting) {
+        const line = lines[start];
+        const label = match[1];
+        if (match[2].length > 3 || match[0].length === line.text.length)
+          decline();
+        this.defined.add(normalizeIdentifier(label));
+        const width = match[0].length;
+        const first = { text: line.text.slice(width), line: line.line, column: line.column + width, offset: line.offset + width };
+        const { content: content3, next, trailingBlank } = this.gather(lines, start, first, 4);
+        const flow3 = this.flow(content3, interrupting, { nested: true, inFootnote: true });
+        const last = flow3.nodes[flow3.nodes.length - 1];
+        if (!last?.position)
+          decline();
+        const node2 = {
+          type: "footnoteDefinition",
+          identifier: normalizeIdentifier(label).toLowerCase(),
+          label,
+          children: flow3.nodes,
+          position: { start: this.startOf(line), end: { ...last.position.end } }
+        };
+        return [node2, next - trailingBlank];
+      }
+      list(lines, start, first, interrupting, where) {
+        const items = [];
+        let spread = false;
+        let i = start;
+        let marker = first;
+        for (; ; ) {
+          const line = lines[i];
+          const content3 = {
+            text: line.text.slice(marker.width),
+            line: line.line,
+            column: line.column + marker.width,
+            offset: line.offset + marker.width
+          };
+          const { content: itemLines, next, trailingBlank } = this.gather(lines, i, content3, marker.width);
+          const flow3 = this.flow(itemLines, interrupting && items.length === 0, { nested: true, inFootnote: where.inFootnote });
+          const last = flow3.nodes[flow3.nodes.length - 1];
+          if (!last?.position)
+            decline();
+          items.push({
+            type: "listItem",
+            spread: flow3.blankBetween,
+            checked: null,
+            children: flow3.nodes,
+            position: { start: this.startOf(line), end: { ...last.position.end } }
+          });
+          const following = lines[next];
+          const sibling = following && !following.lazy ? listMarker(following.text) : void 0;
+          if (sibling && sameList(first, sibling)) {
+            if (trailingBlank)
+              spread = true;
+            i = next;
+            marker = sibling;
+            continue;
+          }
+          const firstItem = items[0];
+          const lastItem = items[items.length - 1];
+          const list3 = {
+            type: "list",
+            ordered: first.ordered,
+            start: first.ordered ? first.start : null,
+            spread,
+            children: items,
+            position: { start: { ...firstItem.position.start }, end: { ...lastItem.position.end } }
+          };
+          return [list3, next - trailingBlank];
+        }
+      }
+      /**
+       * The lines of a container that starts at `start`: blank lines, lines
+       * indented at least `width` (with that indentation removed), and lazy
+       * paragraph continuations, which are marked so that only a paragraph may
+       * take them. Trailing blank lines are counted, not included.
+       */
+      gather(lines, start, first, width) {
+        const content3 = [first];
+        let i = start + 1;
+        for (; i < lines.length; i++) {
+          const line = lines[i];
+          const text3 = line.text;
+          if (text3 === "") {
+            content3.push(line);
+            continue;
+          }
+          const indent2 = leadingSpaces(text3);
+          if (indent2 >= width) {
+            content3.push({ text: text3.slice(width), line: line.line, column: line.column + width, offset: line.offset + width, ...line.lazy ? { lazy: true } : {} });
+            continue;
+          }
+          if (content3[content3.length - 1].text === "")
+            break;
+          checkLine(text3);
+          if (indent2 < 4) {
+            const rest = text3.slice(indent2);
+            if (listMarker(rest))
+              break;
+            const interrupt = interrupts(rest);
+            if (interrupt === "decline")
+              decline();
+            if (interrupt)
+              break;
+          }
+          content3.push({ ...line, lazy: true });
+        }
+        let trailingBlank = 0;
+        while (content3.length > 1 && content3[content3.length - 1].text === "") {
+          content3.pop();
+          trailingBlank++;
+        }
+        return { content: content3, next: i, trailingBlank };
+      }
+      // -------------------------------------------------------------------------
+      // Inline
+      inline(lines, nested) {
+        const text3 = lines.map((line) => line.text).join("\n");
+        if (INLINE_OUTSIDE.test(text3)) {
+          if (text3.includes("\\") || text3.includes("]:") || HTML_OR_AUTOLINK.test(text3) || ENTITY_LIKE.test(text3))
+            decline();
+        }
+        const starts = [];
+        let at = 0;
+        for (const line of lines) {
+          starts.push(at);
+          at += line.text.length + 1;
+        }
+        const span = { text: text3, starts, lines, nested };
+        const items = this.scan(span);
+        this.attention(span, items);
+        return this.nodes(span, items);
+      }
+      /** micromark's text tokenizer, for the subset: one pass, label ends resolved as they are met. */
+      scan(span) {
+        const text3 = span.text;
+        const length = text3.length;
+        const items = [];
+        let i = 0;
+        const pushText = (start, end) => {
+          const last = items[items.length - 1];
+          if (last?.kind === "text" && last.end === start)
+            last.end = end;
+          else
+            items.push({ kind: "text", start, end });
+        };
+        while (i < length) {
+          const code2 = text3.charCodeAt(i);
+          if (code2 === 96) {
+            let run2 = i;
+            while (text3.charCodeAt(run2) === 96)
+              run2++;
+            const size = run2 - i;
+            const close2 = closingRun(text3, run2, size);
+            if (close2 === -1) {
+              pushText(i, run2);
+              i = run2;
+              continue;
+            }
+            let value2 = text3.slice(run2, close2);
+            if (value2.includes("\n"))
+              decline();
+            if (value2.length > 2 && value2.charCodeAt(0) === 32 && value2.charCodeAt(value2.length - 1) === 32 && !/^ +$/.test(value2)) {
+              value2 = value2.slice(1, -1);
+            }
+            items.push({ kind: "node", node: { type: "inlineCode", value: value2, position: this.position(span, i, close2 + size) } });
+            i = close2 + size;
+            continue;
+          }
+          if (code2 === 33 && text3.charCodeAt(i + 1) === 91) {
+            if (text3.charCodeAt(i + 2) === 94)
+              decline();
+            items.push({ kind: "label", image: true, start: i, end: i + 2, balanced: false, inactive: false });
+            i += 2;
+            continue;
+          }
+          if (code2 === 91) {
+            if (text3.charCodeAt(i + 1) === 94) {
+              const end = this.footnoteCall(text3, i);
+              if (end !== -1) {
+                const label = text3.slice(i + 2, end - 1);
+                items.push({
+                  kind: "node",
+                  node: {
+                    type: "footnoteReference",
+                    identifier: normalizeIdentifier(label).toLowerCase(),
+                    label,
+                    position: this.position(span, i, end)
+                  }
+                });
+                i = end;
+                continue;
+              }
+            }
+            items.push({ kind: "label", image: false, start: i, end: i + 1, balanced: false, inactive: false });
+            i++;
+            continue;
+          }
+          if (code2 === 93) {
+            i = this.labelEnd(span, items, i, pushText);
+            continue;
+          }
+          if (code2 === 42 || code2 === 95) {
+            let run2 = i;
+            while (text3.charCodeAt(run2) === code2)
+              run2++;
+            const before = classifyCharacter(i === 0 ? null : text3.charCodeAt(i - 1));
+            const after = classifyCharacter(run2 === length ? null : text3.charCodeAt(run2));
+            const open2 = !after || after === 2 && Boolean(before);
+            const close2 = !before || before === 2 && Boolean(after);
+            items.push({
+              kind: "attention",
+              marker: code2,
+              start: i,
+              end: run2,
+              open: code2 === 42 ? open2 : open2 && (Boolean(before) || !close2),
+              close: code2 === 42 ? close2 : close2 && (Boolean(after) || !open2)
+            });
+            i = run2;
+            continue;
+          }
+          let next = i + 1;
+          while (next < length) {
+            const c = text3.charCodeAt(next);
+            if (c === 96 || c === 33 || c === 91 || c === 93 || c === 42 || c === 95)
+              break;
+            next++;
+          }
+          pushText(i, next);
+          i = next;
+        }
+        return items;
+      }
+      /** `[^label]` naming a defined footnote: the end offset, else -1. */
+      footnoteCall(text3, start) {
+        let i = start + 2;
+        for (; i < text3.length; i++) {
+          const code2 = text3.charCodeAt(i);
+          if (code2 === 93)
+            break;
+          if (code2 === 91 || code2 === 32 || code2 === 10 || code2 === 92)
+            return -1;
+        }
+        if (i >= text3.length || i === start + 2 || i - start - 2 > 999)
+          return -1;
+        return this.defined.has(normalizeIdentifier(text3.slice(start + 2, i))) ? i + 1 : -1;
+      }
+      /** A `]`: closes the nearest open label into a link or image when a resource follows. */
+      labelEnd(span, items, at, pushText) {
+        let index2 = items.length;
+        let label;
+        while (index2--) {
+          const item = items[index2];
+          if (item.kind === "label" && !item.balanced) {
+            label = item;
+            break;
+          }
+        }
+        if (!label || label.inactive) {
+          if (label)
+            label.balanced = true;
+          pushText(at, at + 1);
+          return at + 1;
+        }
+        const resource = span.text.charCodeAt(at + 1) === 40 ? parseResource(span.text, at + 2) : void 0;
+        if (!resource) {
+          label.balanced = true;
+          pushText(at, at + 1);
+          return at + 1;
+        }
+        const inner = items.splice(index2);
+        inner.shift();
+        this.attention(span, inner);
+        const children = this.nodes(span, inner);
+        const position2 = this.position(span, label.start, resource.end);
+        if (label.image) {
+          items.push({ kind: "node", node: { type: "image", title: resource.title, url: resource.url, alt: toString(children), position: position2 } });
+        } else {
+          for (const item of items)
+            if (item.kind === "label" && !item.image)
+              item.inactive = true;
+          items.push({ kind: "node", node: { type: "link", title: resource.title, url: resource.url, children, position: position2 } });
+        }
+        return resource.end;
+      }
+      /** Items to mdast nodes; leftover runs and label starts are text, adjacent text merges. */
+      nodes(span, items) {
+        const out = [];
+        let textStart = -1;
+        let textEnd = -1;
+        const flush = () => {
+          if (textStart === -1)
+            return;
+          const node2 = { type: "text", value: span.text.slice(textStart, textEnd), position: this.position(span, textStart, textEnd) };
+          out.push(node2);
+          textStart = -1;
+        };
+        for (const item of items) {
+          if (item.kind === "node") {
+            flush();
+            out.push(item.node);
+            continue;
+          }
+          if (item.start === item.end)
+            continue;
+          if (textStart !== -1 && textEnd === item.start)
+            textEnd = item.end;
+          else {
+            flush();
+            textStart = item.start;
+            textEnd = item.end;
+          }
+        }
+        flush();
+        return out;
+      }
+      /**
+       * micromark's attention resolution: each closing run, left to right, pairs
+       * with the nearest earlier opening run of the same marker (skipping pairs
+       * the rule of three forbids); the emphasis or strong node takes the items
+       * between, whose own runs were resolved already and are text now.
+       */
+      attention(span, items) {
+        for (let closeIndex = 0; closeIndex < items.length; closeIndex++) {
+          const closer = items[closeIndex];
+          if (closer.kind !== "attention" || !closer.close)
+            continue;
+          for (let openIndex = closeIndex - 1; openIndex >= 0; openIndex--) {
+            const opener2 = items[openIndex];
+            if (opener2.kind !== "attention" || !opener2.open || opener2.marker !== closer.marker)
+              continue;
+            const openSize = opener2.end - opener2.start;
+            const closeSize = closer.end - closer.start;
+            if ((opener2.close || closer.open) && closeSize % 3 && !((openSize + closeSize) % 3))
+              continue;
+            const use = openSize > 1 && closeSize > 1 ? 2 : 1;
+            const children = this.nodes(span, items.slice(openIndex + 1, closeIndex));
+            const group = {
+              kind: "node",
+              node: { type: use > 1 ? "strong" : "emphasis", children, position: this.position(span, opener2.end - use, closer.start + use) }
+            };
+            opener2.end -= use;
+            closer.start += use;
+            const replacement = [];
+            if (opener2.end > opener2.start)
+              replacement.push(opener2);
+            replacement.push(group);
+            const closerLeft = closer.end > closer.start;
+            if (closerLeft)
+              replacement.push(closer);
+            items.splice(openIndex, closeIndex - openIndex + 1, ...replacement);
+            closeIndex = openIndex + replacement.length - (closerLeft ? 2 : 1);
+            break;
+          }
+        }
+      }
+      point(span, index2) {
+        const starts = span.starts;
+        let k = starts.length - 1;
+        while (k > 0 && starts[k] > index2)
+          k--;
+        const line = span.lines[k];
+        const delta = index2 - starts[k];
+        return { line: line.line, column: line.column + delta, offset: line.offset + delta };
+      }
+      position(span, start, end) {
+        return { start: this.point(span, start), end: this.endPoint(span, end) };
+      }
+      /**
+       * Where a node ending at `index` ends. Text that ends with a line ending
+       * ends at column 1 of the next line, before the indentation the paragraph
+       * stripped. Inside containers micromark ends it sometimes after the
+       * container's indentation and sometimes before: left to remark.
+       */
+      endPoint(span, index2) {
+        const k = span.starts.indexOf(index2);
+        if (k <= 0)
+          return this.point(span, index2);
+        if (span.nested)
+          decline();
+        const line = span.lines[k];
+        return { line: line.line, column: 1, offset: line.offset - (line.column - 1) };
+      }
+    };
+  }
+});
 
 // ../core/dist/nesting.js
-var MAX_NESTING = 100;
 function findExcessiveNesting(source, limit = MAX_NESTING) {
   let i = 0;
   while (i < source.length) {
@@ -26900,49 +26412,113 @@ function markerEndAt(source, i) {
   const next = source[end];
   return next === void 0 || next === " " || next === "	" || next === "\n" || next === "\r" ? end : -1;
 }
-
-// ../../node_modules/.pnpm/micromark-util-character@2.1.1/node_modules/micromark-util-character/index.js
-var asciiAlpha = regexCheck(/[A-Za-z]/);
-var asciiAlphanumeric = regexCheck(/[\dA-Za-z]/);
-var asciiAtext = regexCheck(/[#-'*+\--9=?A-Z^-~]/);
-function asciiControl(code2) {
-  return (
-    // Special whitespace codes (which have negative values), C0 and Control
-    // character DEL
-    code2 !== null && (code2 < 32 || code2 === 127)
-  );
-}
-var asciiDigit = regexCheck(/\d/);
-var asciiHexDigit = regexCheck(/[\dA-Fa-f]/);
-var asciiPunctuation = regexCheck(/[!-/:-@[-`{-~]/);
-function markdownLineEnding(code2) {
-  return code2 !== null && code2 < -2;
-}
-function markdownLineEndingOrSpace(code2) {
-  return code2 !== null && (code2 < 0 || code2 === 32);
-}
-function markdownSpace(code2) {
-  return code2 === -2 || code2 === -1 || code2 === 32;
-}
-var unicodePunctuation = regexCheck(new RegExp("\\p{P}|\\p{S}", "u"));
-var unicodeWhitespace = regexCheck(/\s/);
-function regexCheck(regex3) {
-  return check;
-  function check(code2) {
-    return code2 !== null && code2 > -1 && regex3.test(String.fromCharCode(code2));
+var MAX_NESTING;
+var init_nesting = __esm({
+  "../core/dist/nesting.js"() {
+    "use strict";
+    MAX_NESTING = 100;
   }
-}
+});
+
+// ../../node_modules/.pnpm/format@0.2.2/node_modules/format/format.js
+var require_format3 = __commonJS({
+  "../../node_modules/.pnpm/format@0.2.2/node_modules/format/format.js"(exports, module) {
+    (function() {
+      var namespace;
+      if (typeof module !== "undefined") {
+        namespace = module.exports = format;
+      } else {
+        namespace = (function() {
+          return this || (1, eval)("this");
+        })();
+      }
+      namespace.format = format;
+      namespace.vsprintf = vsprintf;
+      if (typeof console !== "undefined" && typeof console.log === "function") {
+        namespace.printf = printf;
+      }
+      function printf() {
+        console.log(format.apply(null, arguments));
+      }
+      function vsprintf(fmt, replacements2) {
+        return format.apply(null, [fmt].concat(replacements2));
+      }
+      function format(fmt) {
+        var argIndex = 1, args = [].slice.call(arguments), i = 0, n = fmt.length, result = "", c, escaped = false, arg, tmp, leadingZero = false, precision, nextArg = function() {
+          return args[argIndex++];
+        }, slurpNumber = function() {
+          var digits = "";
+          while (/\d/.test(fmt[i])) {
+            digits += fmt[i++];
+            c = fmt[i];
+          }
+          return digits.length > 0 ? parseInt(digits) : null;
+        };
+        for (; i < n; ++i) {
+          c = fmt[i];
+          if (escaped) {
+            escaped = false;
+            if (c == ".") {
+              leadingZero = false;
+              c = fmt[++i];
+            } else if (c == "0" && fmt[i + 1] == ".") {
+              leadingZero = true;
+              i += 2;
+              c = fmt[i];
+            } else {
+              leadingZero = true;
+            }
+            precision = slurpNumber();
+            switch (c) {
+              case "b":
+                result += parseInt(nextArg(), 10).toString(2);
+                break;
+              case "c":
+                arg = nextArg();
+                if (typeof arg === "string" || arg instanceof String)
+                  result += arg;
+                else
+                  result += String.fromCharCode(parseInt(arg, 10));
+                break;
+              case "d":
+                result += parseInt(nextArg(), 10);
+                break;
+              case "f":
+                tmp = String(parseFloat(nextArg()).toFixed(precision || 6));
+                result += leadingZero ? tmp : tmp.replace(/^0/, "");
+                break;
+              case "j":
+                result += JSON.stringify(nextArg());
+                break;
+              case "o":
+                result += "0" + parseInt(nextArg(), 10).toString(8);
+                break;
+              case "s":
+                result += nextArg();
+                break;
+              case "x":
+                result += "0x" + parseInt(nextArg(), 10).toString(16);
+                break;
+              case "X":
+                result += "0x" + parseInt(nextArg(), 10).toString(16).toUpperCase();
+                break;
+              default:
+                result += c;
+                break;
+            }
+          } else if (c === "%") {
+            escaped = true;
+          } else {
+            result += c;
+          }
+        }
+        return result;
+      }
+    })();
+  }
+});
 
 // ../../node_modules/.pnpm/fault@2.0.1/node_modules/fault/index.js
-var import_format = __toESM(require_format3(), 1);
-var fault = Object.assign(create(Error), {
-  eval: create(EvalError),
-  range: create(RangeError),
-  reference: create(ReferenceError),
-  syntax: create(SyntaxError),
-  type: create(TypeError),
-  uri: create(URIError)
-});
 function create(Constructor) {
   FormattedError.displayName = Constructor.displayName || Constructor.name;
   return FormattedError;
@@ -26951,13 +26527,22 @@ function create(Constructor) {
     return new Constructor(reason);
   }
 }
+var import_format, fault;
+var init_fault = __esm({
+  "../../node_modules/.pnpm/fault@2.0.1/node_modules/fault/index.js"() {
+    import_format = __toESM(require_format3(), 1);
+    fault = Object.assign(create(Error), {
+      eval: create(EvalError),
+      range: create(RangeError),
+      reference: create(ReferenceError),
+      syntax: create(SyntaxError),
+      type: create(TypeError),
+      uri: create(URIError)
+    });
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-extension-frontmatter@2.0.0/node_modules/micromark-extension-frontmatter/lib/to-matters.js
-var own3 = {}.hasOwnProperty;
-var markers = {
-  yaml: "-",
-  toml: "+"
-};
 function toMatters(options) {
   const result = [];
   let index2 = -1;
@@ -26988,6 +26573,17 @@ function matter(option) {
   }
   return result;
 }
+var own3, markers;
+var init_to_matters = __esm({
+  "../../node_modules/.pnpm/micromark-extension-frontmatter@2.0.0/node_modules/micromark-extension-frontmatter/lib/to-matters.js"() {
+    init_fault();
+    own3 = {}.hasOwnProperty;
+    markers = {
+      yaml: "-",
+      toml: "+"
+    };
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-extension-frontmatter@2.0.0/node_modules/micromark-extension-frontmatter/lib/syntax.js
 function frontmatter(options) {
@@ -27037,7 +26633,7 @@ function createConstruct(matter2) {
     tokenize: tokenizeFrontmatter,
     concrete: true
   };
-  function tokenizeFrontmatter(effects, ok3, nok) {
+  function tokenizeFrontmatter(effects, ok2, nok) {
     const self = this;
     return start;
     function start(code2) {
@@ -27119,10 +26715,10 @@ function createConstruct(matter2) {
     }
     function after(code2) {
       effects.exit(frontmatterType);
-      return ok3(code2);
+      return ok2(code2);
     }
   }
-  function tokenizeClosingFence(effects, ok3, nok) {
+  function tokenizeClosingFence(effects, ok2, nok) {
     let bufferIndex2 = 0;
     return closeStart;
     function closeStart(code2) {
@@ -27159,7 +26755,7 @@ function createConstruct(matter2) {
     function closeAfter(code2) {
       if (code2 === null || markdownLineEnding(code2)) {
         effects.exit(fenceType);
-        return ok3(code2);
+        return ok2(code2);
       }
       return nok(code2);
     }
@@ -27174,6 +26770,26 @@ function fence(matter2, prop) {
 function pick(schema, prop) {
   return typeof schema === "string" ? schema : schema[prop];
 }
+var init_syntax = __esm({
+  "../../node_modules/.pnpm/micromark-extension-frontmatter@2.0.0/node_modules/micromark-extension-frontmatter/lib/syntax.js"() {
+    init_micromark_util_character();
+    init_to_matters();
+  }
+});
+
+// ../../node_modules/.pnpm/micromark-extension-frontmatter@2.0.0/node_modules/micromark-extension-frontmatter/index.js
+var init_micromark_extension_frontmatter = __esm({
+  "../../node_modules/.pnpm/micromark-extension-frontmatter@2.0.0/node_modules/micromark-extension-frontmatter/index.js"() {
+    init_syntax();
+    init_to_matters();
+  }
+});
+
+// ../../node_modules/.pnpm/escape-string-regexp@5.0.0/node_modules/escape-string-regexp/index.js
+var init_escape_string_regexp = __esm({
+  "../../node_modules/.pnpm/escape-string-regexp@5.0.0/node_modules/escape-string-regexp/index.js"() {
+  }
+});
 
 // ../../node_modules/.pnpm/mdast-util-frontmatter@2.0.1/node_modules/mdast-util-frontmatter/lib/index.js
 function frontmatterFromMarkdown(options) {
@@ -27199,7 +26815,7 @@ function opener(matter2) {
 function close(token) {
   const data = this.resume();
   const node2 = this.stack[this.stack.length - 1];
-  ok2("value" in node2);
+  ok("value" in node2);
   this.exit(token);
   node2.value = data.replace(/^(\r?\n|\r)|(\r?\n|\r)$/g, "");
 }
@@ -27207,14 +26823,22 @@ function value(token) {
   this.config.enter.data.call(this, token);
   this.config.exit.data.call(this, token);
 }
+var init_lib8 = __esm({
+  "../../node_modules/.pnpm/mdast-util-frontmatter@2.0.1/node_modules/mdast-util-frontmatter/lib/index.js"() {
+    init_default();
+    init_micromark_extension_frontmatter();
+    init_escape_string_regexp();
+  }
+});
 
-// ../../node_modules/.pnpm/micromark-util-normalize-identifier@2.0.1/node_modules/micromark-util-normalize-identifier/index.js
-function normalizeIdentifier(value2) {
-  return value2.replace(/[\t\n\r ]+/g, " ").replace(/^ | $/g, "").toLowerCase().toUpperCase();
-}
+// ../../node_modules/.pnpm/mdast-util-frontmatter@2.0.1/node_modules/mdast-util-frontmatter/index.js
+var init_mdast_util_frontmatter = __esm({
+  "../../node_modules/.pnpm/mdast-util-frontmatter@2.0.1/node_modules/mdast-util-frontmatter/index.js"() {
+    init_lib8();
+  }
+});
 
 // ../../node_modules/.pnpm/mdast-util-gfm-footnote@2.1.0/node_modules/mdast-util-gfm-footnote/lib/index.js
-footnoteReference.peek = footnoteReferencePeek;
 function enterFootnoteCallString() {
   this.buffer();
 }
@@ -27233,7 +26857,7 @@ function enterFootnoteDefinition(token) {
 function exitFootnoteCallString(token) {
   const label = this.resume();
   const node2 = this.stack[this.stack.length - 1];
-  ok2(node2.type === "footnoteReference");
+  ok(node2.type === "footnoteReference");
   node2.identifier = normalizeIdentifier(
     this.sliceSerialize(token)
   ).toLowerCase();
@@ -27245,7 +26869,7 @@ function exitFootnoteCall(token) {
 function exitFootnoteDefinitionLabelString(token) {
   const label = this.resume();
   const node2 = this.stack[this.stack.length - 1];
-  ok2(node2.type === "footnoteDefinition");
+  ok(node2.type === "footnoteDefinition");
   node2.identifier = normalizeIdentifier(
     this.sliceSerialize(token)
   ).toLowerCase();
@@ -27286,2218 +26910,2238 @@ function gfmFootnoteFromMarkdown() {
     }
   };
 }
+var init_lib9 = __esm({
+  "../../node_modules/.pnpm/mdast-util-gfm-footnote@2.1.0/node_modules/mdast-util-gfm-footnote/lib/index.js"() {
+    init_default();
+    init_micromark_util_normalize_identifier();
+    footnoteReference.peek = footnoteReferencePeek;
+  }
+});
 
-// ../../node_modules/.pnpm/micromark-util-classify-character@2.0.1/node_modules/micromark-util-classify-character/index.js
-function classifyCharacter(code2) {
-  if (code2 === null || markdownLineEndingOrSpace(code2) || unicodeWhitespace(code2)) {
-    return 1;
+// ../../node_modules/.pnpm/mdast-util-gfm-footnote@2.1.0/node_modules/mdast-util-gfm-footnote/index.js
+var init_mdast_util_gfm_footnote = __esm({
+  "../../node_modules/.pnpm/mdast-util-gfm-footnote@2.1.0/node_modules/mdast-util-gfm-footnote/index.js"() {
+    init_lib9();
   }
-  if (unicodePunctuation(code2)) {
-    return 2;
-  }
-}
+});
 
 // ../../node_modules/.pnpm/micromark-util-html-tag-name@2.0.1/node_modules/micromark-util-html-tag-name/index.js
-var htmlBlockNames = [
-  "address",
-  "article",
-  "aside",
-  "base",
-  "basefont",
-  "blockquote",
-  "body",
-  "caption",
-  "center",
-  "col",
-  "colgroup",
-  "dd",
-  "details",
-  "dialog",
-  "dir",
-  "div",
-  "dl",
-  "dt",
-  "fieldset",
-  "figcaption",
-  "figure",
-  "footer",
-  "form",
-  "frame",
-  "frameset",
-  "h1",
-  "h2",
-  "h3",
-  "h4",
-  "h5",
-  "h6",
-  "head",
-  "header",
-  "hr",
-  "html",
-  "iframe",
-  "legend",
-  "li",
-  "link",
-  "main",
-  "menu",
-  "menuitem",
-  "nav",
-  "noframes",
-  "ol",
-  "optgroup",
-  "option",
-  "p",
-  "param",
-  "search",
-  "section",
-  "summary",
-  "table",
-  "tbody",
-  "td",
-  "tfoot",
-  "th",
-  "thead",
-  "title",
-  "tr",
-  "track",
-  "ul"
-];
-var htmlRawNames = ["pre", "script", "style", "textarea"];
+var htmlBlockNames, htmlRawNames;
+var init_micromark_util_html_tag_name = __esm({
+  "../../node_modules/.pnpm/micromark-util-html-tag-name@2.0.1/node_modules/micromark-util-html-tag-name/index.js"() {
+    htmlBlockNames = [
+      "address",
+      "article",
+      "aside",
+      "base",
+      "basefont",
+      "blockquote",
+      "body",
+      "caption",
+      "center",
+      "col",
+      "colgroup",
+      "dd",
+      "details",
+      "dialog",
+      "dir",
+      "div",
+      "dl",
+      "dt",
+      "fieldset",
+      "figcaption",
+      "figure",
+      "footer",
+      "form",
+      "frame",
+      "frameset",
+      "h1",
+      "h2",
+      "h3",
+      "h4",
+      "h5",
+      "h6",
+      "head",
+      "header",
+      "hr",
+      "html",
+      "iframe",
+      "legend",
+      "li",
+      "link",
+      "main",
+      "menu",
+      "menuitem",
+      "nav",
+      "noframes",
+      "ol",
+      "optgroup",
+      "option",
+      "p",
+      "param",
+      "search",
+      "section",
+      "summary",
+      "table",
+      "tbody",
+      "td",
+      "tfoot",
+      "th",
+      "thead",
+      "title",
+      "tr",
+      "track",
+      "ul"
+    ];
+    htmlRawNames = ["pre", "script", "style", "textarea"];
+  }
+});
 
 // ../../node_modules/.pnpm/character-entities@2.0.2/node_modules/character-entities/index.js
-var characterEntities = {
-  AElig: "\xC6",
-  AMP: "&",
-  Aacute: "\xC1",
-  Abreve: "\u0102",
-  Acirc: "\xC2",
-  Acy: "\u0410",
-  Afr: "\u{1D504}",
-  Agrave: "\xC0",
-  Alpha: "\u0391",
-  Amacr: "\u0100",
-  And: "\u2A53",
-  Aogon: "\u0104",
-  Aopf: "\u{1D538}",
-  ApplyFunction: "\u2061",
-  Aring: "\xC5",
-  Ascr: "\u{1D49C}",
-  Assign: "\u2254",
-  Atilde: "\xC3",
-  Auml: "\xC4",
-  Backslash: "\u2216",
-  Barv: "\u2AE7",
-  Barwed: "\u2306",
-  Bcy: "\u0411",
-  Because: "\u2235",
-  Bernoullis: "\u212C",
-  Beta: "\u0392",
-  Bfr: "\u{1D505}",
-  Bopf: "\u{1D539}",
-  Breve: "\u02D8",
-  Bscr: "\u212C",
-  Bumpeq: "\u224E",
-  CHcy: "\u0427",
-  COPY: "\xA9",
-  Cacute: "\u0106",
-  Cap: "\u22D2",
-  CapitalDifferentialD: "\u2145",
-  Cayleys: "\u212D",
-  Ccaron: "\u010C",
-  Ccedil: "\xC7",
-  Ccirc: "\u0108",
-  Cconint: "\u2230",
-  Cdot: "\u010A",
-  Cedilla: "\xB8",
-  CenterDot: "\xB7",
-  Cfr: "\u212D",
-  Chi: "\u03A7",
-  CircleDot: "\u2299",
-  CircleMinus: "\u2296",
-  CirclePlus: "\u2295",
-  CircleTimes: "\u2297",
-  ClockwiseContourIntegral: "\u2232",
-  CloseCurlyDoubleQuote: "\u201D",
-  CloseCurlyQuote: "\u2019",
-  Colon: "\u2237",
-  Colone: "\u2A74",
-  Congruent: "\u2261",
-  Conint: "\u222F",
-  ContourIntegral: "\u222E",
-  Copf: "\u2102",
-  Coproduct: "\u2210",
-  CounterClockwiseContourIntegral: "\u2233",
-  Cross: "\u2A2F",
-  Cscr: "\u{1D49E}",
-  Cup: "\u22D3",
-  CupCap: "\u224D",
-  DD: "\u2145",
-  DDotrahd: "\u2911",
-  DJcy: "\u0402",
-  DScy: "\u0405",
-  DZcy: "\u040F",
-  Dagger: "\u2021",
-  Darr: "\u21A1",
-  Dashv: "\u2AE4",
-  Dcaron: "\u010E",
-  Dcy: "\u0414",
-  Del: "\u2207",
-  Delta: "\u0394",
-  Dfr: "\u{1D507}",
-  DiacriticalAcute: "\xB4",
-  DiacriticalDot: "\u02D9",
-  DiacriticalDoubleAcute: "\u02DD",
-  DiacriticalGrave: "`",
-  DiacriticalTilde: "\u02DC",
-  Diamond: "\u22C4",
-  DifferentialD: "\u2146",
-  Dopf: "\u{1D53B}",
-  Dot: "\xA8",
-  DotDot: "\u20DC",
-  DotEqual: "\u2250",
-  DoubleContourIntegral: "\u222F",
-  DoubleDot: "\xA8",
-  DoubleDownArrow: "\u21D3",
-  DoubleLeftArrow: "\u21D0",
-  DoubleLeftRightArrow: "\u21D4",
-  DoubleLeftTee: "\u2AE4",
-  DoubleLongLeftArrow: "\u27F8",
-  DoubleLongLeftRightArrow: "\u27FA",
-  DoubleLongRightArrow: "\u27F9",
-  DoubleRightArrow: "\u21D2",
-  DoubleRightTee: "\u22A8",
-  DoubleUpArrow: "\u21D1",
-  DoubleUpDownArrow: "\u21D5",
-  DoubleVerticalBar: "\u2225",
-  DownArrow: "\u2193",
-  DownArrowBar: "\u2913",
-  DownArrowUpArrow: "\u21F5",
-  DownBreve: "\u0311",
-  DownLeftRightVector: "\u2950",
-  DownLeftTeeVector: "\u295E",
-  DownLeftVector: "\u21BD",
-  DownLeftVectorBar: "\u2956",
-  DownRightTeeVector: "\u295F",
-  DownRightVector: "\u21C1",
-  DownRightVectorBar: "\u2957",
-  DownTee: "\u22A4",
-  DownTeeArrow: "\u21A7",
-  Downarrow: "\u21D3",
-  Dscr: "\u{1D49F}",
-  Dstrok: "\u0110",
-  ENG: "\u014A",
-  ETH: "\xD0",
-  Eacute: "\xC9",
-  Ecaron: "\u011A",
-  Ecirc: "\xCA",
-  Ecy: "\u042D",
-  Edot: "\u0116",
-  Efr: "\u{1D508}",
-  Egrave: "\xC8",
-  Element: "\u2208",
-  Emacr: "\u0112",
-  EmptySmallSquare: "\u25FB",
-  EmptyVerySmallSquare: "\u25AB",
-  Eogon: "\u0118",
-  Eopf: "\u{1D53C}",
-  Epsilon: "\u0395",
-  Equal: "\u2A75",
-  EqualTilde: "\u2242",
-  Equilibrium: "\u21CC",
-  Escr: "\u2130",
-  Esim: "\u2A73",
-  Eta: "\u0397",
-  Euml: "\xCB",
-  Exists: "\u2203",
-  ExponentialE: "\u2147",
-  Fcy: "\u0424",
-  Ffr: "\u{1D509}",
-  FilledSmallSquare: "\u25FC",
-  FilledVerySmallSquare: "\u25AA",
-  Fopf: "\u{1D53D}",
-  ForAll: "\u2200",
-  Fouriertrf: "\u2131",
-  Fscr: "\u2131",
-  GJcy: "\u0403",
-  GT: ">",
-  Gamma: "\u0393",
-  Gammad: "\u03DC",
-  Gbreve: "\u011E",
-  Gcedil: "\u0122",
-  Gcirc: "\u011C",
-  Gcy: "\u0413",
-  Gdot: "\u0120",
-  Gfr: "\u{1D50A}",
-  Gg: "\u22D9",
-  Gopf: "\u{1D53E}",
-  GreaterEqual: "\u2265",
-  GreaterEqualLess: "\u22DB",
-  GreaterFullEqual: "\u2267",
-  GreaterGreater: "\u2AA2",
-  GreaterLess: "\u2277",
-  GreaterSlantEqual: "\u2A7E",
-  GreaterTilde: "\u2273",
-  Gscr: "\u{1D4A2}",
-  Gt: "\u226B",
-  HARDcy: "\u042A",
-  Hacek: "\u02C7",
-  Hat: "^",
-  Hcirc: "\u0124",
-  Hfr: "\u210C",
-  HilbertSpace: "\u210B",
-  Hopf: "\u210D",
-  HorizontalLine: "\u2500",
-  Hscr: "\u210B",
-  Hstrok: "\u0126",
-  HumpDownHump: "\u224E",
-  HumpEqual: "\u224F",
-  IEcy: "\u0415",
-  IJlig: "\u0132",
-  IOcy: "\u0401",
-  Iacute: "\xCD",
-  Icirc: "\xCE",
-  Icy: "\u0418",
-  Idot: "\u0130",
-  Ifr: "\u2111",
-  Igrave: "\xCC",
-  Im: "\u2111",
-  Imacr: "\u012A",
-  ImaginaryI: "\u2148",
-  Implies: "\u21D2",
-  Int: "\u222C",
-  Integral: "\u222B",
-  Intersection: "\u22C2",
-  InvisibleComma: "\u2063",
-  InvisibleTimes: "\u2062",
-  Iogon: "\u012E",
-  Iopf: "\u{1D540}",
-  Iota: "\u0399",
-  Iscr: "\u2110",
-  Itilde: "\u0128",
-  Iukcy: "\u0406",
-  Iuml: "\xCF",
-  Jcirc: "\u0134",
-  Jcy: "\u0419",
-  Jfr: "\u{1D50D}",
-  Jopf: "\u{1D541}",
-  Jscr: "\u{1D4A5}",
-  Jsercy: "\u0408",
-  Jukcy: "\u0404",
-  KHcy: "\u0425",
-  KJcy: "\u040C",
-  Kappa: "\u039A",
-  Kcedil: "\u0136",
-  Kcy: "\u041A",
-  Kfr: "\u{1D50E}",
-  Kopf: "\u{1D542}",
-  Kscr: "\u{1D4A6}",
-  LJcy: "\u0409",
-  LT: "<",
-  Lacute: "\u0139",
-  Lambda: "\u039B",
-  Lang: "\u27EA",
-  Laplacetrf: "\u2112",
-  Larr: "\u219E",
-  Lcaron: "\u013D",
-  Lcedil: "\u013B",
-  Lcy: "\u041B",
-  LeftAngleBracket: "\u27E8",
-  LeftArrow: "\u2190",
-  LeftArrowBar: "\u21E4",
-  LeftArrowRightArrow: "\u21C6",
-  LeftCeiling: "\u2308",
-  LeftDoubleBracket: "\u27E6",
-  LeftDownTeeVector: "\u2961",
-  LeftDownVector: "\u21C3",
-  LeftDownVectorBar: "\u2959",
-  LeftFloor: "\u230A",
-  LeftRightArrow: "\u2194",
-  LeftRightVector: "\u294E",
-  LeftTee: "\u22A3",
-  LeftTeeArrow: "\u21A4",
-  LeftTeeVector: "\u295A",
-  LeftTriangle: "\u22B2",
-  LeftTriangleBar: "\u29CF",
-  LeftTriangleEqual: "\u22B4",
-  LeftUpDownVector: "\u2951",
-  LeftUpTeeVector: "\u2960",
-  LeftUpVector: "\u21BF",
-  LeftUpVectorBar: "\u2958",
-  LeftVector: "\u21BC",
-  LeftVectorBar: "\u2952",
-  Leftarrow: "\u21D0",
-  Leftrightarrow: "\u21D4",
-  LessEqualGreater: "\u22DA",
-  LessFullEqual: "\u2266",
-  LessGreater: "\u2276",
-  LessLess: "\u2AA1",
-  LessSlantEqual: "\u2A7D",
-  LessTilde: "\u2272",
-  Lfr: "\u{1D50F}",
-  Ll: "\u22D8",
-  Lleftarrow: "\u21DA",
-  Lmidot: "\u013F",
-  LongLeftArrow: "\u27F5",
-  LongLeftRightArrow: "\u27F7",
-  LongRightArrow: "\u27F6",
-  Longleftarrow: "\u27F8",
-  Longleftrightarrow: "\u27FA",
-  Longrightarrow: "\u27F9",
-  Lopf: "\u{1D543}",
-  LowerLeftArrow: "\u2199",
-  LowerRightArrow: "\u2198",
-  Lscr: "\u2112",
-  Lsh: "\u21B0",
-  Lstrok: "\u0141",
-  Lt: "\u226A",
-  Map: "\u2905",
-  Mcy: "\u041C",
-  MediumSpace: "\u205F",
-  Mellintrf: "\u2133",
-  Mfr: "\u{1D510}",
-  MinusPlus: "\u2213",
-  Mopf: "\u{1D544}",
-  Mscr: "\u2133",
-  Mu: "\u039C",
-  NJcy: "\u040A",
-  Nacute: "\u0143",
-  Ncaron: "\u0147",
-  Ncedil: "\u0145",
-  Ncy: "\u041D",
-  NegativeMediumSpace: "\u200B",
-  NegativeThickSpace: "\u200B",
-  NegativeThinSpace: "\u200B",
-  NegativeVeryThinSpace: "\u200B",
-  NestedGreaterGreater: "\u226B",
-  NestedLessLess: "\u226A",
-  NewLine: "\n",
-  Nfr: "\u{1D511}",
-  NoBreak: "\u2060",
-  NonBreakingSpace: "\xA0",
-  Nopf: "\u2115",
-  Not: "\u2AEC",
-  NotCongruent: "\u2262",
-  NotCupCap: "\u226D",
-  NotDoubleVerticalBar: "\u2226",
-  NotElement: "\u2209",
-  NotEqual: "\u2260",
-  NotEqualTilde: "\u2242\u0338",
-  NotExists: "\u2204",
-  NotGreater: "\u226F",
-  NotGreaterEqual: "\u2271",
-  NotGreaterFullEqual: "\u2267\u0338",
-  NotGreaterGreater: "\u226B\u0338",
-  NotGreaterLess: "\u2279",
-  NotGreaterSlantEqual: "\u2A7E\u0338",
-  NotGreaterTilde: "\u2275",
-  NotHumpDownHump: "\u224E\u0338",
-  NotHumpEqual: "\u224F\u0338",
-  NotLeftTriangle: "\u22EA",
-  NotLeftTriangleBar: "\u29CF\u0338",
-  NotLeftTriangleEqual: "\u22EC",
-  NotLess: "\u226E",
-  NotLessEqual: "\u2270",
-  NotLessGreater: "\u2278",
-  NotLessLess: "\u226A\u0338",
-  NotLessSlantEqual: "\u2A7D\u0338",
-  NotLessTilde: "\u2274",
-  NotNestedGreaterGreater: "\u2AA2\u0338",
-  NotNestedLessLess: "\u2AA1\u0338",
-  NotPrecedes: "\u2280",
-  NotPrecedesEqual: "\u2AAF\u0338",
-  NotPrecedesSlantEqual: "\u22E0",
-  NotReverseElement: "\u220C",
-  NotRightTriangle: "\u22EB",
-  NotRightTriangleBar: "\u29D0\u0338",
-  NotRightTriangleEqual: "\u22ED",
-  NotSquareSubset: "\u228F\u0338",
-  NotSquareSubsetEqual: "\u22E2",
-  NotSquareSuperset: "\u2290\u0338",
-  NotSquareSupersetEqual: "\u22E3",
-  NotSubset: "\u2282\u20D2",
-  NotSubsetEqual: "\u2288",
-  NotSucceeds: "\u2281",
-  NotSucceedsEqual: "\u2AB0\u0338",
-  NotSucceedsSlantEqual: "\u22E1",
-  NotSucceedsTilde: "\u227F\u0338",
-  NotSuperset: "\u2283\u20D2",
-  NotSupersetEqual: "\u2289",
-  NotTilde: "\u2241",
-  NotTildeEqual: "\u2244",
-  NotTildeFullEqual: "\u2247",
-  NotTildeTilde: "\u2249",
-  NotVerticalBar: "\u2224",
-  Nscr: "\u{1D4A9}",
-  Ntilde: "\xD1",
-  Nu: "\u039D",
-  OElig: "\u0152",
-  Oacute: "\xD3",
-  Ocirc: "\xD4",
-  Ocy: "\u041E",
-  Odblac: "\u0150",
-  Ofr: "\u{1D512}",
-  Ograve: "\xD2",
-  Omacr: "\u014C",
-  Omega: "\u03A9",
-  Omicron: "\u039F",
-  Oopf: "\u{1D546}",
-  OpenCurlyDoubleQuote: "\u201C",
-  OpenCurlyQuote: "\u2018",
-  Or: "\u2A54",
-  Oscr: "\u{1D4AA}",
-  Oslash: "\xD8",
-  Otilde: "\xD5",
-  Otimes: "\u2A37",
-  Ouml: "\xD6",
-  OverBar: "\u203E",
-  OverBrace: "\u23DE",
-  OverBracket: "\u23B4",
-  OverParenthesis: "\u23DC",
-  PartialD: "\u2202",
-  Pcy: "\u041F",
-  Pfr: "\u{1D513}",
-  Phi: "\u03A6",
-  Pi: "\u03A0",
-  PlusMinus: "\xB1",
-  Poincareplane: "\u210C",
-  Popf: "\u2119",
-  Pr: "\u2ABB",
-  Precedes: "\u227A",
-  PrecedesEqual: "\u2AAF",
-  PrecedesSlantEqual: "\u227C",
-  PrecedesTilde: "\u227E",
-  Prime: "\u2033",
-  Product: "\u220F",
-  Proportion: "\u2237",
-  Proportional: "\u221D",
-  Pscr: "\u{1D4AB}",
-  Psi: "\u03A8",
-  QUOT: '"',
-  Qfr: "\u{1D514}",
-  Qopf: "\u211A",
-  Qscr: "\u{1D4AC}",
-  RBarr: "\u2910",
-  REG: "\xAE",
-  Racute: "\u0154",
-  Rang: "\u27EB",
-  Rarr: "\u21A0",
-  Rarrtl: "\u2916",
-  Rcaron: "\u0158",
-  Rcedil: "\u0156",
-  Rcy: "\u0420",
-  Re: "\u211C",
-  ReverseElement: "\u220B",
-  ReverseEquilibrium: "\u21CB",
-  ReverseUpEquilibrium: "\u296F",
-  Rfr: "\u211C",
-  Rho: "\u03A1",
-  RightAngleBracket: "\u27E9",
-  RightArrow: "\u2192",
-  RightArrowBar: "\u21E5",
-  RightArrowLeftArrow: "\u21C4",
-  RightCeiling: "\u2309",
-  RightDoubleBracket: "\u27E7",
-  RightDownTeeVector: "\u295D",
-  RightDownVector: "\u21C2",
-  RightDownVectorBar: "\u2955",
-  RightFloor: "\u230B",
-  RightTee: "\u22A2",
-  RightTeeArrow: "\u21A6",
-  RightTeeVector: "\u295B",
-  RightTriangle: "\u22B3",
-  RightTriangleBar: "\u29D0",
-  RightTriangleEqual: "\u22B5",
-  RightUpDownVector: "\u294F",
-  RightUpTeeVector: "\u295C",
-  RightUpVector: "\u21BE",
-  RightUpVectorBar: "\u2954",
-  RightVector: "\u21C0",
-  RightVectorBar: "\u2953",
-  Rightarrow: "\u21D2",
-  Ropf: "\u211D",
-  RoundImplies: "\u2970",
-  Rrightarrow: "\u21DB",
-  Rscr: "\u211B",
-  Rsh: "\u21B1",
-  RuleDelayed: "\u29F4",
-  SHCHcy: "\u0429",
-  SHcy: "\u0428",
-  SOFTcy: "\u042C",
-  Sacute: "\u015A",
-  Sc: "\u2ABC",
-  Scaron: "\u0160",
-  Scedil: "\u015E",
-  Scirc: "\u015C",
-  Scy: "\u0421",
-  Sfr: "\u{1D516}",
-  ShortDownArrow: "\u2193",
-  ShortLeftArrow: "\u2190",
-  ShortRightArrow: "\u2192",
-  ShortUpArrow: "\u2191",
-  Sigma: "\u03A3",
-  SmallCircle: "\u2218",
-  Sopf: "\u{1D54A}",
-  Sqrt: "\u221A",
-  Square: "\u25A1",
-  SquareIntersection: "\u2293",
-  SquareSubset: "\u228F",
-  SquareSubsetEqual: "\u2291",
-  SquareSuperset: "\u2290",
-  SquareSupersetEqual: "\u2292",
-  SquareUnion: "\u2294",
-  Sscr: "\u{1D4AE}",
-  Star: "\u22C6",
-  Sub: "\u22D0",
-  Subset: "\u22D0",
-  SubsetEqual: "\u2286",
-  Succeeds: "\u227B",
-  SucceedsEqual: "\u2AB0",
-  SucceedsSlantEqual: "\u227D",
-  SucceedsTilde: "\u227F",
-  SuchThat: "\u220B",
-  Sum: "\u2211",
-  Sup: "\u22D1",
-  Superset: "\u2283",
-  SupersetEqual: "\u2287",
-  Supset: "\u22D1",
-  THORN: "\xDE",
-  TRADE: "\u2122",
-  TSHcy: "\u040B",
-  TScy: "\u0426",
-  Tab: "	",
-  Tau: "\u03A4",
-  Tcaron: "\u0164",
-  Tcedil: "\u0162",
-  Tcy: "\u0422",
-  Tfr: "\u{1D517}",
-  Therefore: "\u2234",
-  Theta: "\u0398",
-  ThickSpace: "\u205F\u200A",
-  ThinSpace: "\u2009",
-  Tilde: "\u223C",
-  TildeEqual: "\u2243",
-  TildeFullEqual: "\u2245",
-  TildeTilde: "\u2248",
-  Topf: "\u{1D54B}",
-  TripleDot: "\u20DB",
-  Tscr: "\u{1D4AF}",
-  Tstrok: "\u0166",
-  Uacute: "\xDA",
-  Uarr: "\u219F",
-  Uarrocir: "\u2949",
-  Ubrcy: "\u040E",
-  Ubreve: "\u016C",
-  Ucirc: "\xDB",
-  Ucy: "\u0423",
-  Udblac: "\u0170",
-  Ufr: "\u{1D518}",
-  Ugrave: "\xD9",
-  Umacr: "\u016A",
-  UnderBar: "_",
-  UnderBrace: "\u23DF",
-  UnderBracket: "\u23B5",
-  UnderParenthesis: "\u23DD",
-  Union: "\u22C3",
-  UnionPlus: "\u228E",
-  Uogon: "\u0172",
-  Uopf: "\u{1D54C}",
-  UpArrow: "\u2191",
-  UpArrowBar: "\u2912",
-  UpArrowDownArrow: "\u21C5",
-  UpDownArrow: "\u2195",
-  UpEquilibrium: "\u296E",
-  UpTee: "\u22A5",
-  UpTeeArrow: "\u21A5",
-  Uparrow: "\u21D1",
-  Updownarrow: "\u21D5",
-  UpperLeftArrow: "\u2196",
-  UpperRightArrow: "\u2197",
-  Upsi: "\u03D2",
-  Upsilon: "\u03A5",
-  Uring: "\u016E",
-  Uscr: "\u{1D4B0}",
-  Utilde: "\u0168",
-  Uuml: "\xDC",
-  VDash: "\u22AB",
-  Vbar: "\u2AEB",
-  Vcy: "\u0412",
-  Vdash: "\u22A9",
-  Vdashl: "\u2AE6",
-  Vee: "\u22C1",
-  Verbar: "\u2016",
-  Vert: "\u2016",
-  VerticalBar: "\u2223",
-  VerticalLine: "|",
-  VerticalSeparator: "\u2758",
-  VerticalTilde: "\u2240",
-  VeryThinSpace: "\u200A",
-  Vfr: "\u{1D519}",
-  Vopf: "\u{1D54D}",
-  Vscr: "\u{1D4B1}",
-  Vvdash: "\u22AA",
-  Wcirc: "\u0174",
-  Wedge: "\u22C0",
-  Wfr: "\u{1D51A}",
-  Wopf: "\u{1D54E}",
-  Wscr: "\u{1D4B2}",
-  Xfr: "\u{1D51B}",
-  Xi: "\u039E",
-  Xopf: "\u{1D54F}",
-  Xscr: "\u{1D4B3}",
-  YAcy: "\u042F",
-  YIcy: "\u0407",
-  YUcy: "\u042E",
-  Yacute: "\xDD",
-  Ycirc: "\u0176",
-  Ycy: "\u042B",
-  Yfr: "\u{1D51C}",
-  Yopf: "\u{1D550}",
-  Yscr: "\u{1D4B4}",
-  Yuml: "\u0178",
-  ZHcy: "\u0416",
-  Zacute: "\u0179",
-  Zcaron: "\u017D",
-  Zcy: "\u0417",
-  Zdot: "\u017B",
-  ZeroWidthSpace: "\u200B",
-  Zeta: "\u0396",
-  Zfr: "\u2128",
-  Zopf: "\u2124",
-  Zscr: "\u{1D4B5}",
-  aacute: "\xE1",
-  abreve: "\u0103",
-  ac: "\u223E",
-  acE: "\u223E\u0333",
-  acd: "\u223F",
-  acirc: "\xE2",
-  acute: "\xB4",
-  acy: "\u0430",
-  aelig: "\xE6",
-  af: "\u2061",
-  afr: "\u{1D51E}",
-  agrave: "\xE0",
-  alefsym: "\u2135",
-  aleph: "\u2135",
-  alpha: "\u03B1",
-  amacr: "\u0101",
-  amalg: "\u2A3F",
-  amp: "&",
-  and: "\u2227",
-  andand: "\u2A55",
-  andd: "\u2A5C",
-  andslope: "\u2A58",
-  andv: "\u2A5A",
-  ang: "\u2220",
-  ange: "\u29A4",
-  angle: "\u2220",
-  angmsd: "\u2221",
-  angmsdaa: "\u29A8",
-  angmsdab: "\u29A9",
-  angmsdac: "\u29AA",
-  angmsdad: "\u29AB",
-  angmsdae: "\u29AC",
-  angmsdaf: "\u29AD",
-  angmsdag: "\u29AE",
-  angmsdah: "\u29AF",
-  angrt: "\u221F",
-  angrtvb: "\u22BE",
-  angrtvbd: "\u299D",
-  angsph: "\u2222",
-  angst: "\xC5",
-  angzarr: "\u237C",
-  aogon: "\u0105",
-  aopf: "\u{1D552}",
-  ap: "\u2248",
-  apE: "\u2A70",
-  apacir: "\u2A6F",
-  ape: "\u224A",
-  apid: "\u224B",
-  apos: "'",
-  approx: "\u2248",
-  approxeq: "\u224A",
-  aring: "\xE5",
-  ascr: "\u{1D4B6}",
-  ast: "*",
-  asymp: "\u2248",
-  asympeq: "\u224D",
-  atilde: "\xE3",
-  auml: "\xE4",
-  awconint: "\u2233",
-  awint: "\u2A11",
-  bNot: "\u2AED",
-  backcong: "\u224C",
-  backepsilon: "\u03F6",
-  backprime: "\u2035",
-  backsim: "\u223D",
-  backsimeq: "\u22CD",
-  barvee: "\u22BD",
-  barwed: "\u2305",
-  barwedge: "\u2305",
-  bbrk: "\u23B5",
-  bbrktbrk: "\u23B6",
-  bcong: "\u224C",
-  bcy: "\u0431",
-  bdquo: "\u201E",
-  becaus: "\u2235",
-  because: "\u2235",
-  bemptyv: "\u29B0",
-  bepsi: "\u03F6",
-  bernou: "\u212C",
-  beta: "\u03B2",
-  beth: "\u2136",
-  between: "\u226C",
-  bfr: "\u{1D51F}",
-  bigcap: "\u22C2",
-  bigcirc: "\u25EF",
-  bigcup: "\u22C3",
-  bigodot: "\u2A00",
-  bigoplus: "\u2A01",
-  bigotimes: "\u2A02",
-  bigsqcup: "\u2A06",
-  bigstar: "\u2605",
-  bigtriangledown: "\u25BD",
-  bigtriangleup: "\u25B3",
-  biguplus: "\u2A04",
-  bigvee: "\u22C1",
-  bigwedge: "\u22C0",
-  bkarow: "\u290D",
-  blacklozenge: "\u29EB",
-  blacksquare: "\u25AA",
-  blacktriangle: "\u25B4",
-  blacktriangledown: "\u25BE",
-  blacktriangleleft: "\u25C2",
-  blacktriangleright: "\u25B8",
-  blank: "\u2423",
-  blk12: "\u2592",
-  blk14: "\u2591",
-  blk34: "\u2593",
-  block: "\u2588",
-  bne: "=\u20E5",
-  bnequiv: "\u2261\u20E5",
-  bnot: "\u2310",
-  bopf: "\u{1D553}",
-  bot: "\u22A5",
-  bottom: "\u22A5",
-  bowtie: "\u22C8",
-  boxDL: "\u2557",
-  boxDR: "\u2554",
-  boxDl: "\u2556",
-  boxDr: "\u2553",
-  boxH: "\u2550",
-  boxHD: "\u2566",
-  boxHU: "\u2569",
-  boxHd: "\u2564",
-  boxHu: "\u2567",
-  boxUL: "\u255D",
-  boxUR: "\u255A",
-  boxUl: "\u255C",
-  boxUr: "\u2559",
-  boxV: "\u2551",
-  boxVH: "\u256C",
-  boxVL: "\u2563",
-  boxVR: "\u2560",
-  boxVh: "\u256B",
-  boxVl: "\u2562",
-  boxVr: "\u255F",
-  boxbox: "\u29C9",
-  boxdL: "\u2555",
-  boxdR: "\u2552",
-  boxdl: "\u2510",
-  boxdr: "\u250C",
-  boxh: "\u2500",
-  boxhD: "\u2565",
-  boxhU: "\u2568",
-  boxhd: "\u252C",
-  boxhu: "\u2534",
-  boxminus: "\u229F",
-  boxplus: "\u229E",
-  boxtimes: "\u22A0",
-  boxuL: "\u255B",
-  boxuR: "\u2558",
-  boxul: "\u2518",
-  boxur: "\u2514",
-  boxv: "\u2502",
-  boxvH: "\u256A",
-  boxvL: "\u2561",
-  boxvR: "\u255E",
-  boxvh: "\u253C",
-  boxvl: "\u2524",
-  boxvr: "\u251C",
-  bprime: "\u2035",
-  breve: "\u02D8",
-  brvbar: "\xA6",
-  bscr: "\u{1D4B7}",
-  bsemi: "\u204F",
-  bsim: "\u223D",
-  bsime: "\u22CD",
-  bsol: "\\",
-  bsolb: "\u29C5",
-  bsolhsub: "\u27C8",
-  bull: "\u2022",
-  bullet: "\u2022",
-  bump: "\u224E",
-  bumpE: "\u2AAE",
-  bumpe: "\u224F",
-  bumpeq: "\u224F",
-  cacute: "\u0107",
-  cap: "\u2229",
-  capand: "\u2A44",
-  capbrcup: "\u2A49",
-  capcap: "\u2A4B",
-  capcup: "\u2A47",
-  capdot: "\u2A40",
-  caps: "\u2229\uFE00",
-  caret: "\u2041",
-  caron: "\u02C7",
-  ccaps: "\u2A4D",
-  ccaron: "\u010D",
-  ccedil: "\xE7",
-  ccirc: "\u0109",
-  ccups: "\u2A4C",
-  ccupssm: "\u2A50",
-  cdot: "\u010B",
-  cedil: "\xB8",
-  cemptyv: "\u29B2",
-  cent: "\xA2",
-  centerdot: "\xB7",
-  cfr: "\u{1D520}",
-  chcy: "\u0447",
-  check: "\u2713",
-  checkmark: "\u2713",
-  chi: "\u03C7",
-  cir: "\u25CB",
-  cirE: "\u29C3",
-  circ: "\u02C6",
-  circeq: "\u2257",
-  circlearrowleft: "\u21BA",
-  circlearrowright: "\u21BB",
-  circledR: "\xAE",
-  circledS: "\u24C8",
-  circledast: "\u229B",
-  circledcirc: "\u229A",
-  circleddash: "\u229D",
-  cire: "\u2257",
-  cirfnint: "\u2A10",
-  cirmid: "\u2AEF",
-  cirscir: "\u29C2",
-  clubs: "\u2663",
-  clubsuit: "\u2663",
-  colon: ":",
-  colone: "\u2254",
-  coloneq: "\u2254",
-  comma: ",",
-  commat: "@",
-  comp: "\u2201",
-  compfn: "\u2218",
-  complement: "\u2201",
-  complexes: "\u2102",
-  cong: "\u2245",
-  congdot: "\u2A6D",
-  conint: "\u222E",
-  copf: "\u{1D554}",
-  coprod: "\u2210",
-  copy: "\xA9",
-  copysr: "\u2117",
-  crarr: "\u21B5",
-  cross: "\u2717",
-  cscr: "\u{1D4B8}",
-  csub: "\u2ACF",
-  csube: "\u2AD1",
-  csup: "\u2AD0",
-  csupe: "\u2AD2",
-  ctdot: "\u22EF",
-  cudarrl: "\u2938",
-  cudarrr: "\u2935",
-  cuepr: "\u22DE",
-  cuesc: "\u22DF",
-  cularr: "\u21B6",
-  cularrp: "\u293D",
-  cup: "\u222A",
-  cupbrcap: "\u2A48",
-  cupcap: "\u2A46",
-  cupcup: "\u2A4A",
-  cupdot: "\u228D",
-  cupor: "\u2A45",
-  cups: "\u222A\uFE00",
-  curarr: "\u21B7",
-  curarrm: "\u293C",
-  curlyeqprec: "\u22DE",
-  curlyeqsucc: "\u22DF",
-  curlyvee: "\u22CE",
-  curlywedge: "\u22CF",
-  curren: "\xA4",
-  curvearrowleft: "\u21B6",
-  curvearrowright: "\u21B7",
-  cuvee: "\u22CE",
-  cuwed: "\u22CF",
-  cwconint: "\u2232",
-  cwint: "\u2231",
-  cylcty: "\u232D",
-  dArr: "\u21D3",
-  dHar: "\u2965",
-  dagger: "\u2020",
-  daleth: "\u2138",
-  darr: "\u2193",
-  dash: "\u2010",
-  dashv: "\u22A3",
-  dbkarow: "\u290F",
-  dblac: "\u02DD",
-  dcaron: "\u010F",
-  dcy: "\u0434",
-  dd: "\u2146",
-  ddagger: "\u2021",
-  ddarr: "\u21CA",
-  ddotseq: "\u2A77",
-  deg: "\xB0",
-  delta: "\u03B4",
-  demptyv: "\u29B1",
-  dfisht: "\u297F",
-  dfr: "\u{1D521}",
-  dharl: "\u21C3",
-  dharr: "\u21C2",
-  diam: "\u22C4",
-  diamond: "\u22C4",
-  diamondsuit: "\u2666",
-  diams: "\u2666",
-  die: "\xA8",
-  digamma: "\u03DD",
-  disin: "\u22F2",
-  div: "\xF7",
-  divide: "\xF7",
-  divideontimes: "\u22C7",
-  divonx: "\u22C7",
-  djcy: "\u0452",
-  dlcorn: "\u231E",
-  dlcrop: "\u230D",
-  dollar: "$",
-  dopf: "\u{1D555}",
-  dot: "\u02D9",
-  doteq: "\u2250",
-  doteqdot: "\u2251",
-  dotminus: "\u2238",
-  dotplus: "\u2214",
-  dotsquare: "\u22A1",
-  doublebarwedge: "\u2306",
-  downarrow: "\u2193",
-  downdownarrows: "\u21CA",
-  downharpoonleft: "\u21C3",
-  downharpoonright: "\u21C2",
-  drbkarow: "\u2910",
-  drcorn: "\u231F",
-  drcrop: "\u230C",
-  dscr: "\u{1D4B9}",
-  dscy: "\u0455",
-  dsol: "\u29F6",
-  dstrok: "\u0111",
-  dtdot: "\u22F1",
-  dtri: "\u25BF",
-  dtrif: "\u25BE",
-  duarr: "\u21F5",
-  duhar: "\u296F",
-  dwangle: "\u29A6",
-  dzcy: "\u045F",
-  dzigrarr: "\u27FF",
-  eDDot: "\u2A77",
-  eDot: "\u2251",
-  eacute: "\xE9",
-  easter: "\u2A6E",
-  ecaron: "\u011B",
-  ecir: "\u2256",
-  ecirc: "\xEA",
-  ecolon: "\u2255",
-  ecy: "\u044D",
-  edot: "\u0117",
-  ee: "\u2147",
-  efDot: "\u2252",
-  efr: "\u{1D522}",
-  eg: "\u2A9A",
-  egrave: "\xE8",
-  egs: "\u2A96",
-  egsdot: "\u2A98",
-  el: "\u2A99",
-  elinters: "\u23E7",
-  ell: "\u2113",
-  els: "\u2A95",
-  elsdot: "\u2A97",
-  emacr: "\u0113",
-  empty: "\u2205",
-  emptyset: "\u2205",
-  emptyv: "\u2205",
-  emsp13: "\u2004",
-  emsp14: "\u2005",
-  emsp: "\u2003",
-  eng: "\u014B",
-  ensp: "\u2002",
-  eogon: "\u0119",
-  eopf: "\u{1D556}",
-  epar: "\u22D5",
-  eparsl: "\u29E3",
-  eplus: "\u2A71",
-  epsi: "\u03B5",
-  epsilon: "\u03B5",
-  epsiv: "\u03F5",
-  eqcirc: "\u2256",
-  eqcolon: "\u2255",
-  eqsim: "\u2242",
-  eqslantgtr: "\u2A96",
-  eqslantless: "\u2A95",
-  equals: "=",
-  equest: "\u225F",
-  equiv: "\u2261",
-  equivDD: "\u2A78",
-  eqvparsl: "\u29E5",
-  erDot: "\u2253",
-  erarr: "\u2971",
-  escr: "\u212F",
-  esdot: "\u2250",
-  esim: "\u2242",
-  eta: "\u03B7",
-  eth: "\xF0",
-  euml: "\xEB",
-  euro: "\u20AC",
-  excl: "!",
-  exist: "\u2203",
-  expectation: "\u2130",
-  exponentiale: "\u2147",
-  fallingdotseq: "\u2252",
-  fcy: "\u0444",
-  female: "\u2640",
-  ffilig: "\uFB03",
-  fflig: "\uFB00",
-  ffllig: "\uFB04",
-  ffr: "\u{1D523}",
-  filig: "\uFB01",
-  fjlig: "fj",
-  flat: "\u266D",
-  fllig: "\uFB02",
-  fltns: "\u25B1",
-  fnof: "\u0192",
-  fopf: "\u{1D557}",
-  forall: "\u2200",
-  fork: "\u22D4",
-  forkv: "\u2AD9",
-  fpartint: "\u2A0D",
-  frac12: "\xBD",
-  frac13: "\u2153",
-  frac14: "\xBC",
-  frac15: "\u2155",
-  frac16: "\u2159",
-  frac18: "\u215B",
-  frac23: "\u2154",
-  frac25: "\u2156",
-  frac34: "\xBE",
-  frac35: "\u2157",
-  frac38: "\u215C",
-  frac45: "\u2158",
-  frac56: "\u215A",
-  frac58: "\u215D",
-  frac78: "\u215E",
-  frasl: "\u2044",
-  frown: "\u2322",
-  fscr: "\u{1D4BB}",
-  gE: "\u2267",
-  gEl: "\u2A8C",
-  gacute: "\u01F5",
-  gamma: "\u03B3",
-  gammad: "\u03DD",
-  gap: "\u2A86",
-  gbreve: "\u011F",
-  gcirc: "\u011D",
-  gcy: "\u0433",
-  gdot: "\u0121",
-  ge: "\u2265",
-  gel: "\u22DB",
-  geq: "\u2265",
-  geqq: "\u2267",
-  geqslant: "\u2A7E",
-  ges: "\u2A7E",
-  gescc: "\u2AA9",
-  gesdot: "\u2A80",
-  gesdoto: "\u2A82",
-  gesdotol: "\u2A84",
-  gesl: "\u22DB\uFE00",
-  gesles: "\u2A94",
-  gfr: "\u{1D524}",
-  gg: "\u226B",
-  ggg: "\u22D9",
-  gimel: "\u2137",
-  gjcy: "\u0453",
-  gl: "\u2277",
-  glE: "\u2A92",
-  gla: "\u2AA5",
-  glj: "\u2AA4",
-  gnE: "\u2269",
-  gnap: "\u2A8A",
-  gnapprox: "\u2A8A",
-  gne: "\u2A88",
-  gneq: "\u2A88",
-  gneqq: "\u2269",
-  gnsim: "\u22E7",
-  gopf: "\u{1D558}",
-  grave: "`",
-  gscr: "\u210A",
-  gsim: "\u2273",
-  gsime: "\u2A8E",
-  gsiml: "\u2A90",
-  gt: ">",
-  gtcc: "\u2AA7",
-  gtcir: "\u2A7A",
-  gtdot: "\u22D7",
-  gtlPar: "\u2995",
-  gtquest: "\u2A7C",
-  gtrapprox: "\u2A86",
-  gtrarr: "\u2978",
-  gtrdot: "\u22D7",
-  gtreqless: "\u22DB",
-  gtreqqless: "\u2A8C",
-  gtrless: "\u2277",
-  gtrsim: "\u2273",
-  gvertneqq: "\u2269\uFE00",
-  gvnE: "\u2269\uFE00",
-  hArr: "\u21D4",
-  hairsp: "\u200A",
-  half: "\xBD",
-  hamilt: "\u210B",
-  hardcy: "\u044A",
-  harr: "\u2194",
-  harrcir: "\u2948",
-  harrw: "\u21AD",
-  hbar: "\u210F",
-  hcirc: "\u0125",
-  hearts: "\u2665",
-  heartsuit: "\u2665",
-  hellip: "\u2026",
-  hercon: "\u22B9",
-  hfr: "\u{1D525}",
-  hksearow: "\u2925",
-  hkswarow: "\u2926",
-  hoarr: "\u21FF",
-  homtht: "\u223B",
-  hookleftarrow: "\u21A9",
-  hookrightarrow: "\u21AA",
-  hopf: "\u{1D559}",
-  horbar: "\u2015",
-  hscr: "\u{1D4BD}",
-  hslash: "\u210F",
-  hstrok: "\u0127",
-  hybull: "\u2043",
-  hyphen: "\u2010",
-  iacute: "\xED",
-  ic: "\u2063",
-  icirc: "\xEE",
-  icy: "\u0438",
-  iecy: "\u0435",
-  iexcl: "\xA1",
-  iff: "\u21D4",
-  ifr: "\u{1D526}",
-  igrave: "\xEC",
-  ii: "\u2148",
-  iiiint: "\u2A0C",
-  iiint: "\u222D",
-  iinfin: "\u29DC",
-  iiota: "\u2129",
-  ijlig: "\u0133",
-  imacr: "\u012B",
-  image: "\u2111",
-  imagline: "\u2110",
-  imagpart: "\u2111",
-  imath: "\u0131",
-  imof: "\u22B7",
-  imped: "\u01B5",
-  in: "\u2208",
-  incare: "\u2105",
-  infin: "\u221E",
-  infintie: "\u29DD",
-  inodot: "\u0131",
-  int: "\u222B",
-  intcal: "\u22BA",
-  integers: "\u2124",
-  intercal: "\u22BA",
-  intlarhk: "\u2A17",
-  intprod: "\u2A3C",
-  iocy: "\u0451",
-  iogon: "\u012F",
-  iopf: "\u{1D55A}",
-  iota: "\u03B9",
-  iprod: "\u2A3C",
-  iquest: "\xBF",
-  iscr: "\u{1D4BE}",
-  isin: "\u2208",
-  isinE: "\u22F9",
-  isindot: "\u22F5",
-  isins: "\u22F4",
-  isinsv: "\u22F3",
-  isinv: "\u2208",
-  it: "\u2062",
-  itilde: "\u0129",
-  iukcy: "\u0456",
-  iuml: "\xEF",
-  jcirc: "\u0135",
-  jcy: "\u0439",
-  jfr: "\u{1D527}",
-  jmath: "\u0237",
-  jopf: "\u{1D55B}",
-  jscr: "\u{1D4BF}",
-  jsercy: "\u0458",
-  jukcy: "\u0454",
-  kappa: "\u03BA",
-  kappav: "\u03F0",
-  kcedil: "\u0137",
-  kcy: "\u043A",
-  kfr: "\u{1D528}",
-  kgreen: "\u0138",
-  khcy: "\u0445",
-  kjcy: "\u045C",
-  kopf: "\u{1D55C}",
-  kscr: "\u{1D4C0}",
-  lAarr: "\u21DA",
-  lArr: "\u21D0",
-  lAtail: "\u291B",
-  lBarr: "\u290E",
-  lE: "\u2266",
-  lEg: "\u2A8B",
-  lHar: "\u2962",
-  lacute: "\u013A",
-  laemptyv: "\u29B4",
-  lagran: "\u2112",
-  lambda: "\u03BB",
-  lang: "\u27E8",
-  langd: "\u2991",
-  langle: "\u27E8",
-  lap: "\u2A85",
-  laquo: "\xAB",
-  larr: "\u2190",
-  larrb: "\u21E4",
-  larrbfs: "\u291F",
-  larrfs: "\u291D",
-  larrhk: "\u21A9",
-  larrlp: "\u21AB",
-  larrpl: "\u2939",
-  larrsim: "\u2973",
-  larrtl: "\u21A2",
-  lat: "\u2AAB",
-  latail: "\u2919",
-  late: "\u2AAD",
-  lates: "\u2AAD\uFE00",
-  lbarr: "\u290C",
-  lbbrk: "\u2772",
-  lbrace: "{",
-  lbrack: "[",
-  lbrke: "\u298B",
-  lbrksld: "\u298F",
-  lbrkslu: "\u298D",
-  lcaron: "\u013E",
-  lcedil: "\u013C",
-  lceil: "\u2308",
-  lcub: "{",
-  lcy: "\u043B",
-  ldca: "\u2936",
-  ldquo: "\u201C",
-  ldquor: "\u201E",
-  ldrdhar: "\u2967",
-  ldrushar: "\u294B",
-  ldsh: "\u21B2",
-  le: "\u2264",
-  leftarrow: "\u2190",
-  leftarrowtail: "\u21A2",
-  leftharpoondown: "\u21BD",
-  leftharpoonup: "\u21BC",
-  leftleftarrows: "\u21C7",
-  leftrightarrow: "\u2194",
-  leftrightarrows: "\u21C6",
-  leftrightharpoons: "\u21CB",
-  leftrightsquigarrow: "\u21AD",
-  leftthreetimes: "\u22CB",
-  leg: "\u22DA",
-  leq: "\u2264",
-  leqq: "\u2266",
-  leqslant: "\u2A7D",
-  les: "\u2A7D",
-  lescc: "\u2AA8",
-  lesdot: "\u2A7F",
-  lesdoto: "\u2A81",
-  lesdotor: "\u2A83",
-  lesg: "\u22DA\uFE00",
-  lesges: "\u2A93",
-  lessapprox: "\u2A85",
-  lessdot: "\u22D6",
-  lesseqgtr: "\u22DA",
-  lesseqqgtr: "\u2A8B",
-  lessgtr: "\u2276",
-  lesssim: "\u2272",
-  lfisht: "\u297C",
-  lfloor: "\u230A",
-  lfr: "\u{1D529}",
-  lg: "\u2276",
-  lgE: "\u2A91",
-  lhard: "\u21BD",
-  lharu: "\u21BC",
-  lharul: "\u296A",
-  lhblk: "\u2584",
-  ljcy: "\u0459",
-  ll: "\u226A",
-  llarr: "\u21C7",
-  llcorner: "\u231E",
-  llhard: "\u296B",
-  lltri: "\u25FA",
-  lmidot: "\u0140",
-  lmoust: "\u23B0",
-  lmoustache: "\u23B0",
-  lnE: "\u2268",
-  lnap: "\u2A89",
-  lnapprox: "\u2A89",
-  lne: "\u2A87",
-  lneq: "\u2A87",
-  lneqq: "\u2268",
-  lnsim: "\u22E6",
-  loang: "\u27EC",
-  loarr: "\u21FD",
-  lobrk: "\u27E6",
-  longleftarrow: "\u27F5",
-  longleftrightarrow: "\u27F7",
-  longmapsto: "\u27FC",
-  longrightarrow: "\u27F6",
-  looparrowleft: "\u21AB",
-  looparrowright: "\u21AC",
-  lopar: "\u2985",
-  lopf: "\u{1D55D}",
-  loplus: "\u2A2D",
-  lotimes: "\u2A34",
-  lowast: "\u2217",
-  lowbar: "_",
-  loz: "\u25CA",
-  lozenge: "\u25CA",
-  lozf: "\u29EB",
-  lpar: "(",
-  lparlt: "\u2993",
-  lrarr: "\u21C6",
-  lrcorner: "\u231F",
-  lrhar: "\u21CB",
-  lrhard: "\u296D",
-  lrm: "\u200E",
-  lrtri: "\u22BF",
-  lsaquo: "\u2039",
-  lscr: "\u{1D4C1}",
-  lsh: "\u21B0",
-  lsim: "\u2272",
-  lsime: "\u2A8D",
-  lsimg: "\u2A8F",
-  lsqb: "[",
-  lsquo: "\u2018",
-  lsquor: "\u201A",
-  lstrok: "\u0142",
-  lt: "<",
-  ltcc: "\u2AA6",
-  ltcir: "\u2A79",
-  ltdot: "\u22D6",
-  lthree: "\u22CB",
-  ltimes: "\u22C9",
-  ltlarr: "\u2976",
-  ltquest: "\u2A7B",
-  ltrPar: "\u2996",
-  ltri: "\u25C3",
-  ltrie: "\u22B4",
-  ltrif: "\u25C2",
-  lurdshar: "\u294A",
-  luruhar: "\u2966",
-  lvertneqq: "\u2268\uFE00",
-  lvnE: "\u2268\uFE00",
-  mDDot: "\u223A",
-  macr: "\xAF",
-  male: "\u2642",
-  malt: "\u2720",
-  maltese: "\u2720",
-  map: "\u21A6",
-  mapsto: "\u21A6",
-  mapstodown: "\u21A7",
-  mapstoleft: "\u21A4",
-  mapstoup: "\u21A5",
-  marker: "\u25AE",
-  mcomma: "\u2A29",
-  mcy: "\u043C",
-  mdash: "\u2014",
-  measuredangle: "\u2221",
-  mfr: "\u{1D52A}",
-  mho: "\u2127",
-  micro: "\xB5",
-  mid: "\u2223",
-  midast: "*",
-  midcir: "\u2AF0",
-  middot: "\xB7",
-  minus: "\u2212",
-  minusb: "\u229F",
-  minusd: "\u2238",
-  minusdu: "\u2A2A",
-  mlcp: "\u2ADB",
-  mldr: "\u2026",
-  mnplus: "\u2213",
-  models: "\u22A7",
-  mopf: "\u{1D55E}",
-  mp: "\u2213",
-  mscr: "\u{1D4C2}",
-  mstpos: "\u223E",
-  mu: "\u03BC",
-  multimap: "\u22B8",
-  mumap: "\u22B8",
-  nGg: "\u22D9\u0338",
-  nGt: "\u226B\u20D2",
-  nGtv: "\u226B\u0338",
-  nLeftarrow: "\u21CD",
-  nLeftrightarrow: "\u21CE",
-  nLl: "\u22D8\u0338",
-  nLt: "\u226A\u20D2",
-  nLtv: "\u226A\u0338",
-  nRightarrow: "\u21CF",
-  nVDash: "\u22AF",
-  nVdash: "\u22AE",
-  nabla: "\u2207",
-  nacute: "\u0144",
-  nang: "\u2220\u20D2",
-  nap: "\u2249",
-  napE: "\u2A70\u0338",
-  napid: "\u224B\u0338",
-  napos: "\u0149",
-  napprox: "\u2249",
-  natur: "\u266E",
-  natural: "\u266E",
-  naturals: "\u2115",
-  nbsp: "\xA0",
-  nbump: "\u224E\u0338",
-  nbumpe: "\u224F\u0338",
-  ncap: "\u2A43",
-  ncaron: "\u0148",
-  ncedil: "\u0146",
-  ncong: "\u2247",
-  ncongdot: "\u2A6D\u0338",
-  ncup: "\u2A42",
-  ncy: "\u043D",
-  ndash: "\u2013",
-  ne: "\u2260",
-  neArr: "\u21D7",
-  nearhk: "\u2924",
-  nearr: "\u2197",
-  nearrow: "\u2197",
-  nedot: "\u2250\u0338",
-  nequiv: "\u2262",
-  nesear: "\u2928",
-  nesim: "\u2242\u0338",
-  nexist: "\u2204",
-  nexists: "\u2204",
-  nfr: "\u{1D52B}",
-  ngE: "\u2267\u0338",
-  nge: "\u2271",
-  ngeq: "\u2271",
-  ngeqq: "\u2267\u0338",
-  ngeqslant: "\u2A7E\u0338",
-  nges: "\u2A7E\u0338",
-  ngsim: "\u2275",
-  ngt: "\u226F",
-  ngtr: "\u226F",
-  nhArr: "\u21CE",
-  nharr: "\u21AE",
-  nhpar: "\u2AF2",
-  ni: "\u220B",
-  nis: "\u22FC",
-  nisd: "\u22FA",
-  niv: "\u220B",
-  njcy: "\u045A",
-  nlArr: "\u21CD",
-  nlE: "\u2266\u0338",
-  nlarr: "\u219A",
-  nldr: "\u2025",
-  nle: "\u2270",
-  nleftarrow: "\u219A",
-  nleftrightarrow: "\u21AE",
-  nleq: "\u2270",
-  nleqq: "\u2266\u0338",
-  nleqslant: "\u2A7D\u0338",
-  nles: "\u2A7D\u0338",
-  nless: "\u226E",
-  nlsim: "\u2274",
-  nlt: "\u226E",
-  nltri: "\u22EA",
-  nltrie: "\u22EC",
-  nmid: "\u2224",
-  nopf: "\u{1D55F}",
-  not: "\xAC",
-  notin: "\u2209",
-  notinE: "\u22F9\u0338",
-  notindot: "\u22F5\u0338",
-  notinva: "\u2209",
-  notinvb: "\u22F7",
-  notinvc: "\u22F6",
-  notni: "\u220C",
-  notniva: "\u220C",
-  notnivb: "\u22FE",
-  notnivc: "\u22FD",
-  npar: "\u2226",
-  nparallel: "\u2226",
-  nparsl: "\u2AFD\u20E5",
-  npart: "\u2202\u0338",
-  npolint: "\u2A14",
-  npr: "\u2280",
-  nprcue: "\u22E0",
-  npre: "\u2AAF\u0338",
-  nprec: "\u2280",
-  npreceq: "\u2AAF\u0338",
-  nrArr: "\u21CF",
-  nrarr: "\u219B",
-  nrarrc: "\u2933\u0338",
-  nrarrw: "\u219D\u0338",
-  nrightarrow: "\u219B",
-  nrtri: "\u22EB",
-  nrtrie: "\u22ED",
-  nsc: "\u2281",
-  nsccue: "\u22E1",
-  nsce: "\u2AB0\u0338",
-  nscr: "\u{1D4C3}",
-  nshortmid: "\u2224",
-  nshortparallel: "\u2226",
-  nsim: "\u2241",
-  nsime: "\u2244",
-  nsimeq: "\u2244",
-  nsmid: "\u2224",
-  nspar: "\u2226",
-  nsqsube: "\u22E2",
-  nsqsupe: "\u22E3",
-  nsub: "\u2284",
-  nsubE: "\u2AC5\u0338",
-  nsube: "\u2288",
-  nsubset: "\u2282\u20D2",
-  nsubseteq: "\u2288",
-  nsubseteqq: "\u2AC5\u0338",
-  nsucc: "\u2281",
-  nsucceq: "\u2AB0\u0338",
-  nsup: "\u2285",
-  nsupE: "\u2AC6\u0338",
-  nsupe: "\u2289",
-  nsupset: "\u2283\u20D2",
-  nsupseteq: "\u2289",
-  nsupseteqq: "\u2AC6\u0338",
-  ntgl: "\u2279",
-  ntilde: "\xF1",
-  ntlg: "\u2278",
-  ntriangleleft: "\u22EA",
-  ntrianglelefteq: "\u22EC",
-  ntriangleright: "\u22EB",
-  ntrianglerighteq: "\u22ED",
-  nu: "\u03BD",
-  num: "#",
-  numero: "\u2116",
-  numsp: "\u2007",
-  nvDash: "\u22AD",
-  nvHarr: "\u2904",
-  nvap: "\u224D\u20D2",
-  nvdash: "\u22AC",
-  nvge: "\u2265\u20D2",
-  nvgt: ">\u20D2",
-  nvinfin: "\u29DE",
-  nvlArr: "\u2902",
-  nvle: "\u2264\u20D2",
-  nvlt: "<\u20D2",
-  nvltrie: "\u22B4\u20D2",
-  nvrArr: "\u2903",
-  nvrtrie: "\u22B5\u20D2",
-  nvsim: "\u223C\u20D2",
-  nwArr: "\u21D6",
-  nwarhk: "\u2923",
-  nwarr: "\u2196",
-  nwarrow: "\u2196",
-  nwnear: "\u2927",
-  oS: "\u24C8",
-  oacute: "\xF3",
-  oast: "\u229B",
-  ocir: "\u229A",
-  ocirc: "\xF4",
-  ocy: "\u043E",
-  odash: "\u229D",
-  odblac: "\u0151",
-  odiv: "\u2A38",
-  odot: "\u2299",
-  odsold: "\u29BC",
-  oelig: "\u0153",
-  ofcir: "\u29BF",
-  ofr: "\u{1D52C}",
-  ogon: "\u02DB",
-  ograve: "\xF2",
-  ogt: "\u29C1",
-  ohbar: "\u29B5",
-  ohm: "\u03A9",
-  oint: "\u222E",
-  olarr: "\u21BA",
-  olcir: "\u29BE",
-  olcross: "\u29BB",
-  oline: "\u203E",
-  olt: "\u29C0",
-  omacr: "\u014D",
-  omega: "\u03C9",
-  omicron: "\u03BF",
-  omid: "\u29B6",
-  ominus: "\u2296",
-  oopf: "\u{1D560}",
-  opar: "\u29B7",
-  operp: "\u29B9",
-  oplus: "\u2295",
-  or: "\u2228",
-  orarr: "\u21BB",
-  ord: "\u2A5D",
-  order: "\u2134",
-  orderof: "\u2134",
-  ordf: "\xAA",
-  ordm: "\xBA",
-  origof: "\u22B6",
-  oror: "\u2A56",
-  orslope: "\u2A57",
-  orv: "\u2A5B",
-  oscr: "\u2134",
-  oslash: "\xF8",
-  osol: "\u2298",
-  otilde: "\xF5",
-  otimes: "\u2297",
-  otimesas: "\u2A36",
-  ouml: "\xF6",
-  ovbar: "\u233D",
-  par: "\u2225",
-  para: "\xB6",
-  parallel: "\u2225",
-  parsim: "\u2AF3",
-  parsl: "\u2AFD",
-  part: "\u2202",
-  pcy: "\u043F",
-  percnt: "%",
-  period: ".",
-  permil: "\u2030",
-  perp: "\u22A5",
-  pertenk: "\u2031",
-  pfr: "\u{1D52D}",
-  phi: "\u03C6",
-  phiv: "\u03D5",
-  phmmat: "\u2133",
-  phone: "\u260E",
-  pi: "\u03C0",
-  pitchfork: "\u22D4",
-  piv: "\u03D6",
-  planck: "\u210F",
-  planckh: "\u210E",
-  plankv: "\u210F",
-  plus: "+",
-  plusacir: "\u2A23",
-  plusb: "\u229E",
-  pluscir: "\u2A22",
-  plusdo: "\u2214",
-  plusdu: "\u2A25",
-  pluse: "\u2A72",
-  plusmn: "\xB1",
-  plussim: "\u2A26",
-  plustwo: "\u2A27",
-  pm: "\xB1",
-  pointint: "\u2A15",
-  popf: "\u{1D561}",
-  pound: "\xA3",
-  pr: "\u227A",
-  prE: "\u2AB3",
-  prap: "\u2AB7",
-  prcue: "\u227C",
-  pre: "\u2AAF",
-  prec: "\u227A",
-  precapprox: "\u2AB7",
-  preccurlyeq: "\u227C",
-  preceq: "\u2AAF",
-  precnapprox: "\u2AB9",
-  precneqq: "\u2AB5",
-  precnsim: "\u22E8",
-  precsim: "\u227E",
-  prime: "\u2032",
-  primes: "\u2119",
-  prnE: "\u2AB5",
-  prnap: "\u2AB9",
-  prnsim: "\u22E8",
-  prod: "\u220F",
-  profalar: "\u232E",
-  profline: "\u2312",
-  profsurf: "\u2313",
-  prop: "\u221D",
-  propto: "\u221D",
-  prsim: "\u227E",
-  prurel: "\u22B0",
-  pscr: "\u{1D4C5}",
-  psi: "\u03C8",
-  puncsp: "\u2008",
-  qfr: "\u{1D52E}",
-  qint: "\u2A0C",
-  qopf: "\u{1D562}",
-  qprime: "\u2057",
-  qscr: "\u{1D4C6}",
-  quaternions: "\u210D",
-  quatint: "\u2A16",
-  quest: "?",
-  questeq: "\u225F",
-  quot: '"',
-  rAarr: "\u21DB",
-  rArr: "\u21D2",
-  rAtail: "\u291C",
-  rBarr: "\u290F",
-  rHar: "\u2964",
-  race: "\u223D\u0331",
-  racute: "\u0155",
-  radic: "\u221A",
-  raemptyv: "\u29B3",
-  rang: "\u27E9",
-  rangd: "\u2992",
-  range: "\u29A5",
-  rangle: "\u27E9",
-  raquo: "\xBB",
-  rarr: "\u2192",
-  rarrap: "\u2975",
-  rarrb: "\u21E5",
-  rarrbfs: "\u2920",
-  rarrc: "\u2933",
-  rarrfs: "\u291E",
-  rarrhk: "\u21AA",
-  rarrlp: "\u21AC",
-  rarrpl: "\u2945",
-  rarrsim: "\u2974",
-  rarrtl: "\u21A3",
-  rarrw: "\u219D",
-  ratail: "\u291A",
-  ratio: "\u2236",
-  rationals: "\u211A",
-  rbarr: "\u290D",
-  rbbrk: "\u2773",
-  rbrace: "}",
-  rbrack: "]",
-  rbrke: "\u298C",
-  rbrksld: "\u298E",
-  rbrkslu: "\u2990",
-  rcaron: "\u0159",
-  rcedil: "\u0157",
-  rceil: "\u2309",
-  rcub: "}",
-  rcy: "\u0440",
-  rdca: "\u2937",
-  rdldhar: "\u2969",
-  rdquo: "\u201D",
-  rdquor: "\u201D",
-  rdsh: "\u21B3",
-  real: "\u211C",
-  realine: "\u211B",
-  realpart: "\u211C",
-  reals: "\u211D",
-  rect: "\u25AD",
-  reg: "\xAE",
-  rfisht: "\u297D",
-  rfloor: "\u230B",
-  rfr: "\u{1D52F}",
-  rhard: "\u21C1",
-  rharu: "\u21C0",
-  rharul: "\u296C",
-  rho: "\u03C1",
-  rhov: "\u03F1",
-  rightarrow: "\u2192",
-  rightarrowtail: "\u21A3",
-  rightharpoondown: "\u21C1",
-  rightharpoonup: "\u21C0",
-  rightleftarrows: "\u21C4",
-  rightleftharpoons: "\u21CC",
-  rightrightarrows: "\u21C9",
-  rightsquigarrow: "\u219D",
-  rightthreetimes: "\u22CC",
-  ring: "\u02DA",
-  risingdotseq: "\u2253",
-  rlarr: "\u21C4",
-  rlhar: "\u21CC",
-  rlm: "\u200F",
-  rmoust: "\u23B1",
-  rmoustache: "\u23B1",
-  rnmid: "\u2AEE",
-  roang: "\u27ED",
-  roarr: "\u21FE",
-  robrk: "\u27E7",
-  ropar: "\u2986",
-  ropf: "\u{1D563}",
-  roplus: "\u2A2E",
-  rotimes: "\u2A35",
-  rpar: ")",
-  rpargt: "\u2994",
-  rppolint: "\u2A12",
-  rrarr: "\u21C9",
-  rsaquo: "\u203A",
-  rscr: "\u{1D4C7}",
-  rsh: "\u21B1",
-  rsqb: "]",
-  rsquo: "\u2019",
-  rsquor: "\u2019",
-  rthree: "\u22CC",
-  rtimes: "\u22CA",
-  rtri: "\u25B9",
-  rtrie: "\u22B5",
-  rtrif: "\u25B8",
-  rtriltri: "\u29CE",
-  ruluhar: "\u2968",
-  rx: "\u211E",
-  sacute: "\u015B",
-  sbquo: "\u201A",
-  sc: "\u227B",
-  scE: "\u2AB4",
-  scap: "\u2AB8",
-  scaron: "\u0161",
-  sccue: "\u227D",
-  sce: "\u2AB0",
-  scedil: "\u015F",
-  scirc: "\u015D",
-  scnE: "\u2AB6",
-  scnap: "\u2ABA",
-  scnsim: "\u22E9",
-  scpolint: "\u2A13",
-  scsim: "\u227F",
-  scy: "\u0441",
-  sdot: "\u22C5",
-  sdotb: "\u22A1",
-  sdote: "\u2A66",
-  seArr: "\u21D8",
-  searhk: "\u2925",
-  searr: "\u2198",
-  searrow: "\u2198",
-  sect: "\xA7",
-  semi: ";",
-  seswar: "\u2929",
-  setminus: "\u2216",
-  setmn: "\u2216",
-  sext: "\u2736",
-  sfr: "\u{1D530}",
-  sfrown: "\u2322",
-  sharp: "\u266F",
-  shchcy: "\u0449",
-  shcy: "\u0448",
-  shortmid: "\u2223",
-  shortparallel: "\u2225",
-  shy: "\xAD",
-  sigma: "\u03C3",
-  sigmaf: "\u03C2",
-  sigmav: "\u03C2",
-  sim: "\u223C",
-  simdot: "\u2A6A",
-  sime: "\u2243",
-  simeq: "\u2243",
-  simg: "\u2A9E",
-  simgE: "\u2AA0",
-  siml: "\u2A9D",
-  simlE: "\u2A9F",
-  simne: "\u2246",
-  simplus: "\u2A24",
-  simrarr: "\u2972",
-  slarr: "\u2190",
-  smallsetminus: "\u2216",
-  smashp: "\u2A33",
-  smeparsl: "\u29E4",
-  smid: "\u2223",
-  smile: "\u2323",
-  smt: "\u2AAA",
-  smte: "\u2AAC",
-  smtes: "\u2AAC\uFE00",
-  softcy: "\u044C",
-  sol: "/",
-  solb: "\u29C4",
-  solbar: "\u233F",
-  sopf: "\u{1D564}",
-  spades: "\u2660",
-  spadesuit: "\u2660",
-  spar: "\u2225",
-  sqcap: "\u2293",
-  sqcaps: "\u2293\uFE00",
-  sqcup: "\u2294",
-  sqcups: "\u2294\uFE00",
-  sqsub: "\u228F",
-  sqsube: "\u2291",
-  sqsubset: "\u228F",
-  sqsubseteq: "\u2291",
-  sqsup: "\u2290",
-  sqsupe: "\u2292",
-  sqsupset: "\u2290",
-  sqsupseteq: "\u2292",
-  squ: "\u25A1",
-  square: "\u25A1",
-  squarf: "\u25AA",
-  squf: "\u25AA",
-  srarr: "\u2192",
-  sscr: "\u{1D4C8}",
-  ssetmn: "\u2216",
-  ssmile: "\u2323",
-  sstarf: "\u22C6",
-  star: "\u2606",
-  starf: "\u2605",
-  straightepsilon: "\u03F5",
-  straightphi: "\u03D5",
-  strns: "\xAF",
-  sub: "\u2282",
-  subE: "\u2AC5",
-  subdot: "\u2ABD",
-  sube: "\u2286",
-  subedot: "\u2AC3",
-  submult: "\u2AC1",
-  subnE: "\u2ACB",
-  subne: "\u228A",
-  subplus: "\u2ABF",
-  subrarr: "\u2979",
-  subset: "\u2282",
-  subseteq: "\u2286",
-  subseteqq: "\u2AC5",
-  subsetneq: "\u228A",
-  subsetneqq: "\u2ACB",
-  subsim: "\u2AC7",
-  subsub: "\u2AD5",
-  subsup: "\u2AD3",
-  succ: "\u227B",
-  succapprox: "\u2AB8",
-  succcurlyeq: "\u227D",
-  succeq: "\u2AB0",
-  succnapprox: "\u2ABA",
-  succneqq: "\u2AB6",
-  succnsim: "\u22E9",
-  succsim: "\u227F",
-  sum: "\u2211",
-  sung: "\u266A",
-  sup1: "\xB9",
-  sup2: "\xB2",
-  sup3: "\xB3",
-  sup: "\u2283",
-  supE: "\u2AC6",
-  supdot: "\u2ABE",
-  supdsub: "\u2AD8",
-  supe: "\u2287",
-  supedot: "\u2AC4",
-  suphsol: "\u27C9",
-  suphsub: "\u2AD7",
-  suplarr: "\u297B",
-  supmult: "\u2AC2",
-  supnE: "\u2ACC",
-  supne: "\u228B",
-  supplus: "\u2AC0",
-  supset: "\u2283",
-  supseteq: "\u2287",
-  supseteqq: "\u2AC6",
-  supsetneq: "\u228B",
-  supsetneqq: "\u2ACC",
-  supsim: "\u2AC8",
-  supsub: "\u2AD4",
-  supsup: "\u2AD6",
-  swArr: "\u21D9",
-  swarhk: "\u2926",
-  swarr: "\u2199",
-  swarrow: "\u2199",
-  swnwar: "\u292A",
-  szlig: "\xDF",
-  target: "\u2316",
-  tau: "\u03C4",
-  tbrk: "\u23B4",
-  tcaron: "\u0165",
-  tcedil: "\u0163",
-  tcy: "\u0442",
-  tdot: "\u20DB",
-  telrec: "\u2315",
-  tfr: "\u{1D531}",
-  there4: "\u2234",
-  therefore: "\u2234",
-  theta: "\u03B8",
-  thetasym: "\u03D1",
-  thetav: "\u03D1",
-  thickapprox: "\u2248",
-  thicksim: "\u223C",
-  thinsp: "\u2009",
-  thkap: "\u2248",
-  thksim: "\u223C",
-  thorn: "\xFE",
-  tilde: "\u02DC",
-  times: "\xD7",
-  timesb: "\u22A0",
-  timesbar: "\u2A31",
-  timesd: "\u2A30",
-  tint: "\u222D",
-  toea: "\u2928",
-  top: "\u22A4",
-  topbot: "\u2336",
-  topcir: "\u2AF1",
-  topf: "\u{1D565}",
-  topfork: "\u2ADA",
-  tosa: "\u2929",
-  tprime: "\u2034",
-  trade: "\u2122",
-  triangle: "\u25B5",
-  triangledown: "\u25BF",
-  triangleleft: "\u25C3",
-  trianglelefteq: "\u22B4",
-  triangleq: "\u225C",
-  triangleright: "\u25B9",
-  trianglerighteq: "\u22B5",
-  tridot: "\u25EC",
-  trie: "\u225C",
-  triminus: "\u2A3A",
-  triplus: "\u2A39",
-  trisb: "\u29CD",
-  tritime: "\u2A3B",
-  trpezium: "\u23E2",
-  tscr: "\u{1D4C9}",
-  tscy: "\u0446",
-  tshcy: "\u045B",
-  tstrok: "\u0167",
-  twixt: "\u226C",
-  twoheadleftarrow: "\u219E",
-  twoheadrightarrow: "\u21A0",
-  uArr: "\u21D1",
-  uHar: "\u2963",
-  uacute: "\xFA",
-  uarr: "\u2191",
-  ubrcy: "\u045E",
-  ubreve: "\u016D",
-  ucirc: "\xFB",
-  ucy: "\u0443",
-  udarr: "\u21C5",
-  udblac: "\u0171",
-  udhar: "\u296E",
-  ufisht: "\u297E",
-  ufr: "\u{1D532}",
-  ugrave: "\xF9",
-  uharl: "\u21BF",
-  uharr: "\u21BE",
-  uhblk: "\u2580",
-  ulcorn: "\u231C",
-  ulcorner: "\u231C",
-  ulcrop: "\u230F",
-  ultri: "\u25F8",
-  umacr: "\u016B",
-  uml: "\xA8",
-  uogon: "\u0173",
-  uopf: "\u{1D566}",
-  uparrow: "\u2191",
-  updownarrow: "\u2195",
-  upharpoonleft: "\u21BF",
-  upharpoonright: "\u21BE",
-  uplus: "\u228E",
-  upsi: "\u03C5",
-  upsih: "\u03D2",
-  upsilon: "\u03C5",
-  upuparrows: "\u21C8",
-  urcorn: "\u231D",
-  urcorner: "\u231D",
-  urcrop: "\u230E",
-  uring: "\u016F",
-  urtri: "\u25F9",
-  uscr: "\u{1D4CA}",
-  utdot: "\u22F0",
-  utilde: "\u0169",
-  utri: "\u25B5",
-  utrif: "\u25B4",
-  uuarr: "\u21C8",
-  uuml: "\xFC",
-  uwangle: "\u29A7",
-  vArr: "\u21D5",
-  vBar: "\u2AE8",
-  vBarv: "\u2AE9",
-  vDash: "\u22A8",
-  vangrt: "\u299C",
-  varepsilon: "\u03F5",
-  varkappa: "\u03F0",
-  varnothing: "\u2205",
-  varphi: "\u03D5",
-  varpi: "\u03D6",
-  varpropto: "\u221D",
-  varr: "\u2195",
-  varrho: "\u03F1",
-  varsigma: "\u03C2",
-  varsubsetneq: "\u228A\uFE00",
-  varsubsetneqq: "\u2ACB\uFE00",
-  varsupsetneq: "\u228B\uFE00",
-  varsupsetneqq: "\u2ACC\uFE00",
-  vartheta: "\u03D1",
-  vartriangleleft: "\u22B2",
-  vartriangleright: "\u22B3",
-  vcy: "\u0432",
-  vdash: "\u22A2",
-  vee: "\u2228",
-  veebar: "\u22BB",
-  veeeq: "\u225A",
-  vellip: "\u22EE",
-  verbar: "|",
-  vert: "|",
-  vfr: "\u{1D533}",
-  vltri: "\u22B2",
-  vnsub: "\u2282\u20D2",
-  vnsup: "\u2283\u20D2",
-  vopf: "\u{1D567}",
-  vprop: "\u221D",
-  vrtri: "\u22B3",
-  vscr: "\u{1D4CB}",
-  vsubnE: "\u2ACB\uFE00",
-  vsubne: "\u228A\uFE00",
-  vsupnE: "\u2ACC\uFE00",
-  vsupne: "\u228B\uFE00",
-  vzigzag: "\u299A",
-  wcirc: "\u0175",
-  wedbar: "\u2A5F",
-  wedge: "\u2227",
-  wedgeq: "\u2259",
-  weierp: "\u2118",
-  wfr: "\u{1D534}",
-  wopf: "\u{1D568}",
-  wp: "\u2118",
-  wr: "\u2240",
-  wreath: "\u2240",
-  wscr: "\u{1D4CC}",
-  xcap: "\u22C2",
-  xcirc: "\u25EF",
-  xcup: "\u22C3",
-  xdtri: "\u25BD",
-  xfr: "\u{1D535}",
-  xhArr: "\u27FA",
-  xharr: "\u27F7",
-  xi: "\u03BE",
-  xlArr: "\u27F8",
-  xlarr: "\u27F5",
-  xmap: "\u27FC",
-  xnis: "\u22FB",
-  xodot: "\u2A00",
-  xopf: "\u{1D569}",
-  xoplus: "\u2A01",
-  xotime: "\u2A02",
-  xrArr: "\u27F9",
-  xrarr: "\u27F6",
-  xscr: "\u{1D4CD}",
-  xsqcup: "\u2A06",
-  xuplus: "\u2A04",
-  xutri: "\u25B3",
-  xvee: "\u22C1",
-  xwedge: "\u22C0",
-  yacute: "\xFD",
-  yacy: "\u044F",
-  ycirc: "\u0177",
-  ycy: "\u044B",
-  yen: "\xA5",
-  yfr: "\u{1D536}",
-  yicy: "\u0457",
-  yopf: "\u{1D56A}",
-  yscr: "\u{1D4CE}",
-  yucy: "\u044E",
-  yuml: "\xFF",
-  zacute: "\u017A",
-  zcaron: "\u017E",
-  zcy: "\u0437",
-  zdot: "\u017C",
-  zeetrf: "\u2128",
-  zeta: "\u03B6",
-  zfr: "\u{1D537}",
-  zhcy: "\u0436",
-  zigrarr: "\u21DD",
-  zopf: "\u{1D56B}",
-  zscr: "\u{1D4CF}",
-  zwj: "\u200D",
-  zwnj: "\u200C"
-};
+var characterEntities;
+var init_character_entities = __esm({
+  "../../node_modules/.pnpm/character-entities@2.0.2/node_modules/character-entities/index.js"() {
+    characterEntities = {
+      AElig: "\xC6",
+      AMP: "&",
+      Aacute: "\xC1",
+      Abreve: "\u0102",
+      Acirc: "\xC2",
+      Acy: "\u0410",
+      Afr: "\u{1D504}",
+      Agrave: "\xC0",
+      Alpha: "\u0391",
+      Amacr: "\u0100",
+      And: "\u2A53",
+      Aogon: "\u0104",
+      Aopf: "\u{1D538}",
+      ApplyFunction: "\u2061",
+      Aring: "\xC5",
+      Ascr: "\u{1D49C}",
+      Assign: "\u2254",
+      Atilde: "\xC3",
+      Auml: "\xC4",
+      Backslash: "\u2216",
+      Barv: "\u2AE7",
+      Barwed: "\u2306",
+      Bcy: "\u0411",
+      Because: "\u2235",
+      Bernoullis: "\u212C",
+      Beta: "\u0392",
+      Bfr: "\u{1D505}",
+      Bopf: "\u{1D539}",
+      Breve: "\u02D8",
+      Bscr: "\u212C",
+      Bumpeq: "\u224E",
+      CHcy: "\u0427",
+      COPY: "\xA9",
+      Cacute: "\u0106",
+      Cap: "\u22D2",
+      CapitalDifferentialD: "\u2145",
+      Cayleys: "\u212D",
+      Ccaron: "\u010C",
+      Ccedil: "\xC7",
+      Ccirc: "\u0108",
+      Cconint: "\u2230",
+      Cdot: "\u010A",
+      Cedilla: "\xB8",
+      CenterDot: "\xB7",
+      Cfr: "\u212D",
+      Chi: "\u03A7",
+      CircleDot: "\u2299",
+      CircleMinus: "\u2296",
+      CirclePlus: "\u2295",
+      CircleTimes: "\u2297",
+      ClockwiseContourIntegral: "\u2232",
+      CloseCurlyDoubleQuote: "\u201D",
+      CloseCurlyQuote: "\u2019",
+      Colon: "\u2237",
+      Colone: "\u2A74",
+      Congruent: "\u2261",
+      Conint: "\u222F",
+      ContourIntegral: "\u222E",
+      Copf: "\u2102",
+      Coproduct: "\u2210",
+      CounterClockwiseContourIntegral: "\u2233",
+      Cross: "\u2A2F",
+      Cscr: "\u{1D49E}",
+      Cup: "\u22D3",
+      CupCap: "\u224D",
+      DD: "\u2145",
+      DDotrahd: "\u2911",
+      DJcy: "\u0402",
+      DScy: "\u0405",
+      DZcy: "\u040F",
+      Dagger: "\u2021",
+      Darr: "\u21A1",
+      Dashv: "\u2AE4",
+      Dcaron: "\u010E",
+      Dcy: "\u0414",
+      Del: "\u2207",
+      Delta: "\u0394",
+      Dfr: "\u{1D507}",
+      DiacriticalAcute: "\xB4",
+      DiacriticalDot: "\u02D9",
+      DiacriticalDoubleAcute: "\u02DD",
+      DiacriticalGrave: "`",
+      DiacriticalTilde: "\u02DC",
+      Diamond: "\u22C4",
+      DifferentialD: "\u2146",
+      Dopf: "\u{1D53B}",
+      Dot: "\xA8",
+      DotDot: "\u20DC",
+      DotEqual: "\u2250",
+      DoubleContourIntegral: "\u222F",
+      DoubleDot: "\xA8",
+      DoubleDownArrow: "\u21D3",
+      DoubleLeftArrow: "\u21D0",
+      DoubleLeftRightArrow: "\u21D4",
+      DoubleLeftTee: "\u2AE4",
+      DoubleLongLeftArrow: "\u27F8",
+      DoubleLongLeftRightArrow: "\u27FA",
+      DoubleLongRightArrow: "\u27F9",
+      DoubleRightArrow: "\u21D2",
+      DoubleRightTee: "\u22A8",
+      DoubleUpArrow: "\u21D1",
+      DoubleUpDownArrow: "\u21D5",
+      DoubleVerticalBar: "\u2225",
+      DownArrow: "\u2193",
+      DownArrowBar: "\u2913",
+      DownArrowUpArrow: "\u21F5",
+      DownBreve: "\u0311",
+      DownLeftRightVector: "\u2950",
+      DownLeftTeeVector: "\u295E",
+      DownLeftVector: "\u21BD",
+      DownLeftVectorBar: "\u2956",
+      DownRightTeeVector: "\u295F",
+      DownRightVector: "\u21C1",
+      DownRightVectorBar: "\u2957",
+      DownTee: "\u22A4",
+      DownTeeArrow: "\u21A7",
+      Downarrow: "\u21D3",
+      Dscr: "\u{1D49F}",
+      Dstrok: "\u0110",
+      ENG: "\u014A",
+      ETH: "\xD0",
+      Eacute: "\xC9",
+      Ecaron: "\u011A",
+      Ecirc: "\xCA",
+      Ecy: "\u042D",
+      Edot: "\u0116",
+      Efr: "\u{1D508}",
+      Egrave: "\xC8",
+      Element: "\u2208",
+      Emacr: "\u0112",
+      EmptySmallSquare: "\u25FB",
+      EmptyVerySmallSquare: "\u25AB",
+      Eogon: "\u0118",
+      Eopf: "\u{1D53C}",
+      Epsilon: "\u0395",
+      Equal: "\u2A75",
+      EqualTilde: "\u2242",
+      Equilibrium: "\u21CC",
+      Escr: "\u2130",
+      Esim: "\u2A73",
+      Eta: "\u0397",
+      Euml: "\xCB",
+      Exists: "\u2203",
+      ExponentialE: "\u2147",
+      Fcy: "\u0424",
+      Ffr: "\u{1D509}",
+      FilledSmallSquare: "\u25FC",
+      FilledVerySmallSquare: "\u25AA",
+      Fopf: "\u{1D53D}",
+      ForAll: "\u2200",
+      Fouriertrf: "\u2131",
+      Fscr: "\u2131",
+      GJcy: "\u0403",
+      GT: ">",
+      Gamma: "\u0393",
+      Gammad: "\u03DC",
+      Gbreve: "\u011E",
+      Gcedil: "\u0122",
+      Gcirc: "\u011C",
+      Gcy: "\u0413",
+      Gdot: "\u0120",
+      Gfr: "\u{1D50A}",
+      Gg: "\u22D9",
+      Gopf: "\u{1D53E}",
+      GreaterEqual: "\u2265",
+      GreaterEqualLess: "\u22DB",
+      GreaterFullEqual: "\u2267",
+      GreaterGreater: "\u2AA2",
+      GreaterLess: "\u2277",
+      GreaterSlantEqual: "\u2A7E",
+      GreaterTilde: "\u2273",
+      Gscr: "\u{1D4A2}",
+      Gt: "\u226B",
+      HARDcy: "\u042A",
+      Hacek: "\u02C7",
+      Hat: "^",
+      Hcirc: "\u0124",
+      Hfr: "\u210C",
+      HilbertSpace: "\u210B",
+      Hopf: "\u210D",
+      HorizontalLine: "\u2500",
+      Hscr: "\u210B",
+      Hstrok: "\u0126",
+      HumpDownHump: "\u224E",
+      HumpEqual: "\u224F",
+      IEcy: "\u0415",
+      IJlig: "\u0132",
+      IOcy: "\u0401",
+      Iacute: "\xCD",
+      Icirc: "\xCE",
+      Icy: "\u0418",
+      Idot: "\u0130",
+      Ifr: "\u2111",
+      Igrave: "\xCC",
+      Im: "\u2111",
+      Imacr: "\u012A",
+      ImaginaryI: "\u2148",
+      Implies: "\u21D2",
+      Int: "\u222C",
+      Integral: "\u222B",
+      Intersection: "\u22C2",
+      InvisibleComma: "\u2063",
+      InvisibleTimes: "\u2062",
+      Iogon: "\u012E",
+      Iopf: "\u{1D540}",
+      Iota: "\u0399",
+      Iscr: "\u2110",
+      Itilde: "\u0128",
+      Iukcy: "\u0406",
+      Iuml: "\xCF",
+      Jcirc: "\u0134",
+      Jcy: "\u0419",
+      Jfr: "\u{1D50D}",
+      Jopf: "\u{1D541}",
+      Jscr: "\u{1D4A5}",
+      Jsercy: "\u0408",
+      Jukcy: "\u0404",
+      KHcy: "\u0425",
+      KJcy: "\u040C",
+      Kappa: "\u039A",
+      Kcedil: "\u0136",
+      Kcy: "\u041A",
+      Kfr: "\u{1D50E}",
+      Kopf: "\u{1D542}",
+      Kscr: "\u{1D4A6}",
+      LJcy: "\u0409",
+      LT: "<",
+      Lacute: "\u0139",
+      Lambda: "\u039B",
+      Lang: "\u27EA",
+      Laplacetrf: "\u2112",
+      Larr: "\u219E",
+      Lcaron: "\u013D",
+      Lcedil: "\u013B",
+      Lcy: "\u041B",
+      LeftAngleBracket: "\u27E8",
+      LeftArrow: "\u2190",
+      LeftArrowBar: "\u21E4",
+      LeftArrowRightArrow: "\u21C6",
+      LeftCeiling: "\u2308",
+      LeftDoubleBracket: "\u27E6",
+      LeftDownTeeVector: "\u2961",
+      LeftDownVector: "\u21C3",
+      LeftDownVectorBar: "\u2959",
+      LeftFloor: "\u230A",
+      LeftRightArrow: "\u2194",
+      LeftRightVector: "\u294E",
+      LeftTee: "\u22A3",
+      LeftTeeArrow: "\u21A4",
+      LeftTeeVector: "\u295A",
+      LeftTriangle: "\u22B2",
+      LeftTriangleBar: "\u29CF",
+      LeftTriangleEqual: "\u22B4",
+      LeftUpDownVector: "\u2951",
+      LeftUpTeeVector: "\u2960",
+      LeftUpVector: "\u21BF",
+      LeftUpVectorBar: "\u2958",
+      LeftVector: "\u21BC",
+      LeftVectorBar: "\u2952",
+      Leftarrow: "\u21D0",
+      Leftrightarrow: "\u21D4",
+      LessEqualGreater: "\u22DA",
+      LessFullEqual: "\u2266",
+      LessGreater: "\u2276",
+      LessLess: "\u2AA1",
+      LessSlantEqual: "\u2A7D",
+      LessTilde: "\u2272",
+      Lfr: "\u{1D50F}",
+      Ll: "\u22D8",
+      Lleftarrow: "\u21DA",
+      Lmidot: "\u013F",
+      LongLeftArrow: "\u27F5",
+      LongLeftRightArrow: "\u27F7",
+      LongRightArrow: "\u27F6",
+      Longleftarrow: "\u27F8",
+      Longleftrightarrow: "\u27FA",
+      Longrightarrow: "\u27F9",
+      Lopf: "\u{1D543}",
+      LowerLeftArrow: "\u2199",
+      LowerRightArrow: "\u2198",
+      Lscr: "\u2112",
+      Lsh: "\u21B0",
+      Lstrok: "\u0141",
+      Lt: "\u226A",
+      Map: "\u2905",
+      Mcy: "\u041C",
+      MediumSpace: "\u205F",
+      Mellintrf: "\u2133",
+      Mfr: "\u{1D510}",
+      MinusPlus: "\u2213",
+      Mopf: "\u{1D544}",
+      Mscr: "\u2133",
+      Mu: "\u039C",
+      NJcy: "\u040A",
+      Nacute: "\u0143",
+      Ncaron: "\u0147",
+      Ncedil: "\u0145",
+      Ncy: "\u041D",
+      NegativeMediumSpace: "\u200B",
+      NegativeThickSpace: "\u200B",
+      NegativeThinSpace: "\u200B",
+      NegativeVeryThinSpace: "\u200B",
+      NestedGreaterGreater: "\u226B",
+      NestedLessLess: "\u226A",
+      NewLine: "\n",
+      Nfr: "\u{1D511}",
+      NoBreak: "\u2060",
+      NonBreakingSpace: "\xA0",
+      Nopf: "\u2115",
+      Not: "\u2AEC",
+      NotCongruent: "\u2262",
+      NotCupCap: "\u226D",
+      NotDoubleVerticalBar: "\u2226",
+      NotElement: "\u2209",
+      NotEqual: "\u2260",
+      NotEqualTilde: "\u2242\u0338",
+      NotExists: "\u2204",
+      NotGreater: "\u226F",
+      NotGreaterEqual: "\u2271",
+      NotGreaterFullEqual: "\u2267\u0338",
+      NotGreaterGreater: "\u226B\u0338",
+      NotGreaterLess: "\u2279",
+      NotGreaterSlantEqual: "\u2A7E\u0338",
+      NotGreaterTilde: "\u2275",
+      NotHumpDownHump: "\u224E\u0338",
+      NotHumpEqual: "\u224F\u0338",
+      NotLeftTriangle: "\u22EA",
+      NotLeftTriangleBar: "\u29CF\u0338",
+      NotLeftTriangleEqual: "\u22EC",
+      NotLess: "\u226E",
+      NotLessEqual: "\u2270",
+      NotLessGreater: "\u2278",
+      NotLessLess: "\u226A\u0338",
+      NotLessSlantEqual: "\u2A7D\u0338",
+      NotLessTilde: "\u2274",
+      NotNestedGreaterGreater: "\u2AA2\u0338",
+      NotNestedLessLess: "\u2AA1\u0338",
+      NotPrecedes: "\u2280",
+      NotPrecedesEqual: "\u2AAF\u0338",
+      NotPrecedesSlantEqual: "\u22E0",
+      NotReverseElement: "\u220C",
+      NotRightTriangle: "\u22EB",
+      NotRightTriangleBar: "\u29D0\u0338",
+      NotRightTriangleEqual: "\u22ED",
+      NotSquareSubset: "\u228F\u0338",
+      NotSquareSubsetEqual: "\u22E2",
+      NotSquareSuperset: "\u2290\u0338",
+      NotSquareSupersetEqual: "\u22E3",
+      NotSubset: "\u2282\u20D2",
+      NotSubsetEqual: "\u2288",
+      NotSucceeds: "\u2281",
+      NotSucceedsEqual: "\u2AB0\u0338",
+      NotSucceedsSlantEqual: "\u22E1",
+      NotSucceedsTilde: "\u227F\u0338",
+      NotSuperset: "\u2283\u20D2",
+      NotSupersetEqual: "\u2289",
+      NotTilde: "\u2241",
+      NotTildeEqual: "\u2244",
+      NotTildeFullEqual: "\u2247",
+      NotTildeTilde: "\u2249",
+      NotVerticalBar: "\u2224",
+      Nscr: "\u{1D4A9}",
+      Ntilde: "\xD1",
+      Nu: "\u039D",
+      OElig: "\u0152",
+      Oacute: "\xD3",
+      Ocirc: "\xD4",
+      Ocy: "\u041E",
+      Odblac: "\u0150",
+      Ofr: "\u{1D512}",
+      Ograve: "\xD2",
+      Omacr: "\u014C",
+      Omega: "\u03A9",
+      Omicron: "\u039F",
+      Oopf: "\u{1D546}",
+      OpenCurlyDoubleQuote: "\u201C",
+      OpenCurlyQuote: "\u2018",
+      Or: "\u2A54",
+      Oscr: "\u{1D4AA}",
+      Oslash: "\xD8",
+      Otilde: "\xD5",
+      Otimes: "\u2A37",
+      Ouml: "\xD6",
+      OverBar: "\u203E",
+      OverBrace: "\u23DE",
+      OverBracket: "\u23B4",
+      OverParenthesis: "\u23DC",
+      PartialD: "\u2202",
+      Pcy: "\u041F",
+      Pfr: "\u{1D513}",
+      Phi: "\u03A6",
+      Pi: "\u03A0",
+      PlusMinus: "\xB1",
+      Poincareplane: "\u210C",
+      Popf: "\u2119",
+      Pr: "\u2ABB",
+      Precedes: "\u227A",
+      PrecedesEqual: "\u2AAF",
+      PrecedesSlantEqual: "\u227C",
+      PrecedesTilde: "\u227E",
+      Prime: "\u2033",
+      Product: "\u220F",
+      Proportion: "\u2237",
+      Proportional: "\u221D",
+      Pscr: "\u{1D4AB}",
+      Psi: "\u03A8",
+      QUOT: '"',
+      Qfr: "\u{1D514}",
+      Qopf: "\u211A",
+      Qscr: "\u{1D4AC}",
+      RBarr: "\u2910",
+      REG: "\xAE",
+      Racute: "\u0154",
+      Rang: "\u27EB",
+      Rarr: "\u21A0",
+      Rarrtl: "\u2916",
+      Rcaron: "\u0158",
+      Rcedil: "\u0156",
+      Rcy: "\u0420",
+      Re: "\u211C",
+      ReverseElement: "\u220B",
+      ReverseEquilibrium: "\u21CB",
+      ReverseUpEquilibrium: "\u296F",
+      Rfr: "\u211C",
+      Rho: "\u03A1",
+      RightAngleBracket: "\u27E9",
+      RightArrow: "\u2192",
+      RightArrowBar: "\u21E5",
+      RightArrowLeftArrow: "\u21C4",
+      RightCeiling: "\u2309",
+      RightDoubleBracket: "\u27E7",
+      RightDownTeeVector: "\u295D",
+      RightDownVector: "\u21C2",
+      RightDownVectorBar: "\u2955",
+      RightFloor: "\u230B",
+      RightTee: "\u22A2",
+      RightTeeArrow: "\u21A6",
+      RightTeeVector: "\u295B",
+      RightTriangle: "\u22B3",
+      RightTriangleBar: "\u29D0",
+      RightTriangleEqual: "\u22B5",
+      RightUpDownVector: "\u294F",
+      RightUpTeeVector: "\u295C",
+      RightUpVector: "\u21BE",
+      RightUpVectorBar: "\u2954",
+      RightVector: "\u21C0",
+      RightVectorBar: "\u2953",
+      Rightarrow: "\u21D2",
+      Ropf: "\u211D",
+      RoundImplies: "\u2970",
+      Rrightarrow: "\u21DB",
+      Rscr: "\u211B",
+      Rsh: "\u21B1",
+      RuleDelayed: "\u29F4",
+      SHCHcy: "\u0429",
+      SHcy: "\u0428",
+      SOFTcy: "\u042C",
+      Sacute: "\u015A",
+      Sc: "\u2ABC",
+      Scaron: "\u0160",
+      Scedil: "\u015E",
+      Scirc: "\u015C",
+      Scy: "\u0421",
+      Sfr: "\u{1D516}",
+      ShortDownArrow: "\u2193",
+      ShortLeftArrow: "\u2190",
+      ShortRightArrow: "\u2192",
+      ShortUpArrow: "\u2191",
+      Sigma: "\u03A3",
+      SmallCircle: "\u2218",
+      Sopf: "\u{1D54A}",
+      Sqrt: "\u221A",
+      Square: "\u25A1",
+      SquareIntersection: "\u2293",
+      SquareSubset: "\u228F",
+      SquareSubsetEqual: "\u2291",
+      SquareSuperset: "\u2290",
+      SquareSupersetEqual: "\u2292",
+      SquareUnion: "\u2294",
+      Sscr: "\u{1D4AE}",
+      Star: "\u22C6",
+      Sub: "\u22D0",
+      Subset: "\u22D0",
+      SubsetEqual: "\u2286",
+      Succeeds: "\u227B",
+      SucceedsEqual: "\u2AB0",
+      SucceedsSlantEqual: "\u227D",
+      SucceedsTilde: "\u227F",
+      SuchThat: "\u220B",
+      Sum: "\u2211",
+      Sup: "\u22D1",
+      Superset: "\u2283",
+      SupersetEqual: "\u2287",
+      Supset: "\u22D1",
+      THORN: "\xDE",
+      TRADE: "\u2122",
+      TSHcy: "\u040B",
+      TScy: "\u0426",
+      Tab: "	",
+      Tau: "\u03A4",
+      Tcaron: "\u0164",
+      Tcedil: "\u0162",
+      Tcy: "\u0422",
+      Tfr: "\u{1D517}",
+      Therefore: "\u2234",
+      Theta: "\u0398",
+      ThickSpace: "\u205F\u200A",
+      ThinSpace: "\u2009",
+      Tilde: "\u223C",
+      TildeEqual: "\u2243",
+      TildeFullEqual: "\u2245",
+      TildeTilde: "\u2248",
+      Topf: "\u{1D54B}",
+      TripleDot: "\u20DB",
+      Tscr: "\u{1D4AF}",
+      Tstrok: "\u0166",
+      Uacute: "\xDA",
+      Uarr: "\u219F",
+      Uarrocir: "\u2949",
+      Ubrcy: "\u040E",
+      Ubreve: "\u016C",
+      Ucirc: "\xDB",
+      Ucy: "\u0423",
+      Udblac: "\u0170",
+      Ufr: "\u{1D518}",
+      Ugrave: "\xD9",
+      Umacr: "\u016A",
+      UnderBar: "_",
+      UnderBrace: "\u23DF",
+      UnderBracket: "\u23B5",
+      UnderParenthesis: "\u23DD",
+      Union: "\u22C3",
+      UnionPlus: "\u228E",
+      Uogon: "\u0172",
+      Uopf: "\u{1D54C}",
+      UpArrow: "\u2191",
+      UpArrowBar: "\u2912",
+      UpArrowDownArrow: "\u21C5",
+      UpDownArrow: "\u2195",
+      UpEquilibrium: "\u296E",
+      UpTee: "\u22A5",
+      UpTeeArrow: "\u21A5",
+      Uparrow: "\u21D1",
+      Updownarrow: "\u21D5",
+      UpperLeftArrow: "\u2196",
+      UpperRightArrow: "\u2197",
+      Upsi: "\u03D2",
+      Upsilon: "\u03A5",
+      Uring: "\u016E",
+      Uscr: "\u{1D4B0}",
+      Utilde: "\u0168",
+      Uuml: "\xDC",
+      VDash: "\u22AB",
+      Vbar: "\u2AEB",
+      Vcy: "\u0412",
+      Vdash: "\u22A9",
+      Vdashl: "\u2AE6",
+      Vee: "\u22C1",
+      Verbar: "\u2016",
+      Vert: "\u2016",
+      VerticalBar: "\u2223",
+      VerticalLine: "|",
+      VerticalSeparator: "\u2758",
+      VerticalTilde: "\u2240",
+      VeryThinSpace: "\u200A",
+      Vfr: "\u{1D519}",
+      Vopf: "\u{1D54D}",
+      Vscr: "\u{1D4B1}",
+      Vvdash: "\u22AA",
+      Wcirc: "\u0174",
+      Wedge: "\u22C0",
+      Wfr: "\u{1D51A}",
+      Wopf: "\u{1D54E}",
+      Wscr: "\u{1D4B2}",
+      Xfr: "\u{1D51B}",
+      Xi: "\u039E",
+      Xopf: "\u{1D54F}",
+      Xscr: "\u{1D4B3}",
+      YAcy: "\u042F",
+      YIcy: "\u0407",
+      YUcy: "\u042E",
+      Yacute: "\xDD",
+      Ycirc: "\u0176",
+      Ycy: "\u042B",
+      Yfr: "\u{1D51C}",
+      Yopf: "\u{1D550}",
+      Yscr: "\u{1D4B4}",
+      Yuml: "\u0178",
+      ZHcy: "\u0416",
+      Zacute: "\u0179",
+      Zcaron: "\u017D",
+      Zcy: "\u0417",
+      Zdot: "\u017B",
+      ZeroWidthSpace: "\u200B",
+      Zeta: "\u0396",
+      Zfr: "\u2128",
+      Zopf: "\u2124",
+      Zscr: "\u{1D4B5}",
+      aacute: "\xE1",
+      abreve: "\u0103",
+      ac: "\u223E",
+      acE: "\u223E\u0333",
+      acd: "\u223F",
+      acirc: "\xE2",
+      acute: "\xB4",
+      acy: "\u0430",
+      aelig: "\xE6",
+      af: "\u2061",
+      afr: "\u{1D51E}",
+      agrave: "\xE0",
+      alefsym: "\u2135",
+      aleph: "\u2135",
+      alpha: "\u03B1",
+      amacr: "\u0101",
+      amalg: "\u2A3F",
+      amp: "&",
+      and: "\u2227",
+      andand: "\u2A55",
+      andd: "\u2A5C",
+      andslope: "\u2A58",
+      andv: "\u2A5A",
+      ang: "\u2220",
+      ange: "\u29A4",
+      angle: "\u2220",
+      angmsd: "\u2221",
+      angmsdaa: "\u29A8",
+      angmsdab: "\u29A9",
+      angmsdac: "\u29AA",
+      angmsdad: "\u29AB",
+      angmsdae: "\u29AC",
+      angmsdaf: "\u29AD",
+      angmsdag: "\u29AE",
+      angmsdah: "\u29AF",
+      angrt: "\u221F",
+      angrtvb: "\u22BE",
+      angrtvbd: "\u299D",
+      angsph: "\u2222",
+      angst: "\xC5",
+      angzarr: "\u237C",
+      aogon: "\u0105",
+      aopf: "\u{1D552}",
+      ap: "\u2248",
+      apE: "\u2A70",
+      apacir: "\u2A6F",
+      ape: "\u224A",
+      apid: "\u224B",
+      apos: "'",
+      approx: "\u2248",
+      approxeq: "\u224A",
+      aring: "\xE5",
+      ascr: "\u{1D4B6}",
+      ast: "*",
+      asymp: "\u2248",
+      asympeq: "\u224D",
+      atilde: "\xE3",
+      auml: "\xE4",
+      awconint: "\u2233",
+      awint: "\u2A11",
+      bNot: "\u2AED",
+      backcong: "\u224C",
+      backepsilon: "\u03F6",
+      backprime: "\u2035",
+      backsim: "\u223D",
+      backsimeq: "\u22CD",
+      barvee: "\u22BD",
+      barwed: "\u2305",
+      barwedge: "\u2305",
+      bbrk: "\u23B5",
+      bbrktbrk: "\u23B6",
+      bcong: "\u224C",
+      bcy: "\u0431",
+      bdquo: "\u201E",
+      becaus: "\u2235",
+      because: "\u2235",
+      bemptyv: "\u29B0",
+      bepsi: "\u03F6",
+      bernou: "\u212C",
+      beta: "\u03B2",
+      beth: "\u2136",
+      between: "\u226C",
+      bfr: "\u{1D51F}",
+      bigcap: "\u22C2",
+      bigcirc: "\u25EF",
+      bigcup: "\u22C3",
+      bigodot: "\u2A00",
+      bigoplus: "\u2A01",
+      bigotimes: "\u2A02",
+      bigsqcup: "\u2A06",
+      bigstar: "\u2605",
+      bigtriangledown: "\u25BD",
+      bigtriangleup: "\u25B3",
+      biguplus: "\u2A04",
+      bigvee: "\u22C1",
+      bigwedge: "\u22C0",
+      bkarow: "\u290D",
+      blacklozenge: "\u29EB",
+      blacksquare: "\u25AA",
+      blacktriangle: "\u25B4",
+      blacktriangledown: "\u25BE",
+      blacktriangleleft: "\u25C2",
+      blacktriangleright: "\u25B8",
+      blank: "\u2423",
+      blk12: "\u2592",
+      blk14: "\u2591",
+      blk34: "\u2593",
+      block: "\u2588",
+      bne: "=\u20E5",
+      bnequiv: "\u2261\u20E5",
+      bnot: "\u2310",
+      bopf: "\u{1D553}",
+      bot: "\u22A5",
+      bottom: "\u22A5",
+      bowtie: "\u22C8",
+      boxDL: "\u2557",
+      boxDR: "\u2554",
+      boxDl: "\u2556",
+      boxDr: "\u2553",
+      boxH: "\u2550",
+      boxHD: "\u2566",
+      boxHU: "\u2569",
+      boxHd: "\u2564",
+      boxHu: "\u2567",
+      boxUL: "\u255D",
+      boxUR: "\u255A",
+      boxUl: "\u255C",
+      boxUr: "\u2559",
+      boxV: "\u2551",
+      boxVH: "\u256C",
+      boxVL: "\u2563",
+      boxVR: "\u2560",
+      boxVh: "\u256B",
+      boxVl: "\u2562",
+      boxVr: "\u255F",
+      boxbox: "\u29C9",
+      boxdL: "\u2555",
+      boxdR: "\u2552",
+      boxdl: "\u2510",
+      boxdr: "\u250C",
+      boxh: "\u2500",
+      boxhD: "\u2565",
+      boxhU: "\u2568",
+      boxhd: "\u252C",
+      boxhu: "\u2534",
+      boxminus: "\u229F",
+      boxplus: "\u229E",
+      boxtimes: "\u22A0",
+      boxuL: "\u255B",
+      boxuR: "\u2558",
+      boxul: "\u2518",
+      boxur: "\u2514",
+      boxv: "\u2502",
+      boxvH: "\u256A",
+      boxvL: "\u2561",
+      boxvR: "\u255E",
+      boxvh: "\u253C",
+      boxvl: "\u2524",
+      boxvr: "\u251C",
+      bprime: "\u2035",
+      breve: "\u02D8",
+      brvbar: "\xA6",
+      bscr: "\u{1D4B7}",
+      bsemi: "\u204F",
+      bsim: "\u223D",
+      bsime: "\u22CD",
+      bsol: "\\",
+      bsolb: "\u29C5",
+      bsolhsub: "\u27C8",
+      bull: "\u2022",
+      bullet: "\u2022",
+      bump: "\u224E",
+      bumpE: "\u2AAE",
+      bumpe: "\u224F",
+      bumpeq: "\u224F",
+      cacute: "\u0107",
+      cap: "\u2229",
+      capand: "\u2A44",
+      capbrcup: "\u2A49",
+      capcap: "\u2A4B",
+      capcup: "\u2A47",
+      capdot: "\u2A40",
+      caps: "\u2229\uFE00",
+      caret: "\u2041",
+      caron: "\u02C7",
+      ccaps: "\u2A4D",
+      ccaron: "\u010D",
+      ccedil: "\xE7",
+      ccirc: "\u0109",
+      ccups: "\u2A4C",
+      ccupssm: "\u2A50",
+      cdot: "\u010B",
+      cedil: "\xB8",
+      cemptyv: "\u29B2",
+      cent: "\xA2",
+      centerdot: "\xB7",
+      cfr: "\u{1D520}",
+      chcy: "\u0447",
+      check: "\u2713",
+      checkmark: "\u2713",
+      chi: "\u03C7",
+      cir: "\u25CB",
+      cirE: "\u29C3",
+      circ: "\u02C6",
+      circeq: "\u2257",
+      circlearrowleft: "\u21BA",
+      circlearrowright: "\u21BB",
+      circledR: "\xAE",
+      circledS: "\u24C8",
+      circledast: "\u229B",
+      circledcirc: "\u229A",
+      circleddash: "\u229D",
+      cire: "\u2257",
+      cirfnint: "\u2A10",
+      cirmid: "\u2AEF",
+      cirscir: "\u29C2",
+      clubs: "\u2663",
+      clubsuit: "\u2663",
+      colon: ":",
+      colone: "\u2254",
+      coloneq: "\u2254",
+      comma: ",",
+      commat: "@",
+      comp: "\u2201",
+      compfn: "\u2218",
+      complement: "\u2201",
+      complexes: "\u2102",
+      cong: "\u2245",
+      congdot: "\u2A6D",
+      conint: "\u222E",
+      copf: "\u{1D554}",
+      coprod: "\u2210",
+      copy: "\xA9",
+      copysr: "\u2117",
+      crarr: "\u21B5",
+      cross: "\u2717",
+      cscr: "\u{1D4B8}",
+      csub: "\u2ACF",
+      csube: "\u2AD1",
+      csup: "\u2AD0",
+      csupe: "\u2AD2",
+      ctdot: "\u22EF",
+      cudarrl: "\u2938",
+      cudarrr: "\u2935",
+      cuepr: "\u22DE",
+      cuesc: "\u22DF",
+      cularr: "\u21B6",
+      cularrp: "\u293D",
+      cup: "\u222A",
+      cupbrcap: "\u2A48",
+      cupcap: "\u2A46",
+      cupcup: "\u2A4A",
+      cupdot: "\u228D",
+      cupor: "\u2A45",
+      cups: "\u222A\uFE00",
+      curarr: "\u21B7",
+      curarrm: "\u293C",
+      curlyeqprec: "\u22DE",
+      curlyeqsucc: "\u22DF",
+      curlyvee: "\u22CE",
+      curlywedge: "\u22CF",
+      curren: "\xA4",
+      curvearrowleft: "\u21B6",
+      curvearrowright: "\u21B7",
+      cuvee: "\u22CE",
+      cuwed: "\u22CF",
+      cwconint: "\u2232",
+      cwint: "\u2231",
+      cylcty: "\u232D",
+      dArr: "\u21D3",
+      dHar: "\u2965",
+      dagger: "\u2020",
+      daleth: "\u2138",
+      darr: "\u2193",
+      dash: "\u2010",
+      dashv: "\u22A3",
+      dbkarow: "\u290F",
+      dblac: "\u02DD",
+      dcaron: "\u010F",
+      dcy: "\u0434",
+      dd: "\u2146",
+      ddagger: "\u2021",
+      ddarr: "\u21CA",
+      ddotseq: "\u2A77",
+      deg: "\xB0",
+      delta: "\u03B4",
+      demptyv: "\u29B1",
+      dfisht: "\u297F",
+      dfr: "\u{1D521}",
+      dharl: "\u21C3",
+      dharr: "\u21C2",
+      diam: "\u22C4",
+      diamond: "\u22C4",
+      diamondsuit: "\u2666",
+      diams: "\u2666",
+      die: "\xA8",
+      digamma: "\u03DD",
+      disin: "\u22F2",
+      div: "\xF7",
+      divide: "\xF7",
+      divideontimes: "\u22C7",
+      divonx: "\u22C7",
+      djcy: "\u0452",
+      dlcorn: "\u231E",
+      dlcrop: "\u230D",
+      dollar: "$",
+      dopf: "\u{1D555}",
+      dot: "\u02D9",
+      doteq: "\u2250",
+      doteqdot: "\u2251",
+      dotminus: "\u2238",
+      dotplus: "\u2214",
+      dotsquare: "\u22A1",
+      doublebarwedge: "\u2306",
+      downarrow: "\u2193",
+      downdownarrows: "\u21CA",
+      downharpoonleft: "\u21C3",
+      downharpoonright: "\u21C2",
+      drbkarow: "\u2910",
+      drcorn: "\u231F",
+      drcrop: "\u230C",
+      dscr: "\u{1D4B9}",
+      dscy: "\u0455",
+      dsol: "\u29F6",
+      dstrok: "\u0111",
+      dtdot: "\u22F1",
+      dtri: "\u25BF",
+      dtrif: "\u25BE",
+      duarr: "\u21F5",
+      duhar: "\u296F",
+      dwangle: "\u29A6",
+      dzcy: "\u045F",
+      dzigrarr: "\u27FF",
+      eDDot: "\u2A77",
+      eDot: "\u2251",
+      eacute: "\xE9",
+      easter: "\u2A6E",
+      ecaron: "\u011B",
+      ecir: "\u2256",
+      ecirc: "\xEA",
+      ecolon: "\u2255",
+      ecy: "\u044D",
+      edot: "\u0117",
+      ee: "\u2147",
+      efDot: "\u2252",
+      efr: "\u{1D522}",
+      eg: "\u2A9A",
+      egrave: "\xE8",
+      egs: "\u2A96",
+      egsdot: "\u2A98",
+      el: "\u2A99",
+      elinters: "\u23E7",
+      ell: "\u2113",
+      els: "\u2A95",
+      elsdot: "\u2A97",
+      emacr: "\u0113",
+      empty: "\u2205",
+      emptyset: "\u2205",
+      emptyv: "\u2205",
+      emsp13: "\u2004",
+      emsp14: "\u2005",
+      emsp: "\u2003",
+      eng: "\u014B",
+      ensp: "\u2002",
+      eogon: "\u0119",
+      eopf: "\u{1D556}",
+      epar: "\u22D5",
+      eparsl: "\u29E3",
+      eplus: "\u2A71",
+      epsi: "\u03B5",
+      epsilon: "\u03B5",
+      epsiv: "\u03F5",
+      eqcirc: "\u2256",
+      eqcolon: "\u2255",
+      eqsim: "\u2242",
+      eqslantgtr: "\u2A96",
+      eqslantless: "\u2A95",
+      equals: "=",
+      equest: "\u225F",
+      equiv: "\u2261",
+      equivDD: "\u2A78",
+      eqvparsl: "\u29E5",
+      erDot: "\u2253",
+      erarr: "\u2971",
+      escr: "\u212F",
+      esdot: "\u2250",
+      esim: "\u2242",
+      eta: "\u03B7",
+      eth: "\xF0",
+      euml: "\xEB",
+      euro: "\u20AC",
+      excl: "!",
+      exist: "\u2203",
+      expectation: "\u2130",
+      exponentiale: "\u2147",
+      fallingdotseq: "\u2252",
+      fcy: "\u0444",
+      female: "\u2640",
+      ffilig: "\uFB03",
+      fflig: "\uFB00",
+      ffllig: "\uFB04",
+      ffr: "\u{1D523}",
+      filig: "\uFB01",
+      fjlig: "fj",
+      flat: "\u266D",
+      fllig: "\uFB02",
+      fltns: "\u25B1",
+      fnof: "\u0192",
+      fopf: "\u{1D557}",
+      forall: "\u2200",
+      fork: "\u22D4",
+      forkv: "\u2AD9",
+      fpartint: "\u2A0D",
+      frac12: "\xBD",
+      frac13: "\u2153",
+      frac14: "\xBC",
+      frac15: "\u2155",
+      frac16: "\u2159",
+      frac18: "\u215B",
+      frac23: "\u2154",
+      frac25: "\u2156",
+      frac34: "\xBE",
+      frac35: "\u2157",
+      frac38: "\u215C",
+      frac45: "\u2158",
+      frac56: "\u215A",
+      frac58: "\u215D",
+      frac78: "\u215E",
+      frasl: "\u2044",
+      frown: "\u2322",
+      fscr: "\u{1D4BB}",
+      gE: "\u2267",
+      gEl: "\u2A8C",
+      gacute: "\u01F5",
+      gamma: "\u03B3",
+      gammad: "\u03DD",
+      gap: "\u2A86",
+      gbreve: "\u011F",
+      gcirc: "\u011D",
+      gcy: "\u0433",
+      gdot: "\u0121",
+      ge: "\u2265",
+      gel: "\u22DB",
+      geq: "\u2265",
+      geqq: "\u2267",
+      geqslant: "\u2A7E",
+      ges: "\u2A7E",
+      gescc: "\u2AA9",
+      gesdot: "\u2A80",
+      gesdoto: "\u2A82",
+      gesdotol: "\u2A84",
+      gesl: "\u22DB\uFE00",
+      gesles: "\u2A94",
+      gfr: "\u{1D524}",
+      gg: "\u226B",
+      ggg: "\u22D9",
+      gimel: "\u2137",
+      gjcy: "\u0453",
+      gl: "\u2277",
+      glE: "\u2A92",
+      gla: "\u2AA5",
+      glj: "\u2AA4",
+      gnE: "\u2269",
+      gnap: "\u2A8A",
+      gnapprox: "\u2A8A",
+      gne: "\u2A88",
+      gneq: "\u2A88",
+      gneqq: "\u2269",
+      gnsim: "\u22E7",
+      gopf: "\u{1D558}",
+      grave: "`",
+      gscr: "\u210A",
+      gsim: "\u2273",
+      gsime: "\u2A8E",
+      gsiml: "\u2A90",
+      gt: ">",
+      gtcc: "\u2AA7",
+      gtcir: "\u2A7A",
+      gtdot: "\u22D7",
+      gtlPar: "\u2995",
+      gtquest: "\u2A7C",
+      gtrapprox: "\u2A86",
+      gtrarr: "\u2978",
+      gtrdot: "\u22D7",
+      gtreqless: "\u22DB",
+      gtreqqless: "\u2A8C",
+      gtrless: "\u2277",
+      gtrsim: "\u2273",
+      gvertneqq: "\u2269\uFE00",
+      gvnE: "\u2269\uFE00",
+      hArr: "\u21D4",
+      hairsp: "\u200A",
+      half: "\xBD",
+      hamilt: "\u210B",
+      hardcy: "\u044A",
+      harr: "\u2194",
+      harrcir: "\u2948",
+      harrw: "\u21AD",
+      hbar: "\u210F",
+      hcirc: "\u0125",
+      hearts: "\u2665",
+      heartsuit: "\u2665",
+      hellip: "\u2026",
+      hercon: "\u22B9",
+      hfr: "\u{1D525}",
+      hksearow: "\u2925",
+      hkswarow: "\u2926",
+      hoarr: "\u21FF",
+      homtht: "\u223B",
+      hookleftarrow: "\u21A9",
+      hookrightarrow: "\u21AA",
+      hopf: "\u{1D559}",
+      horbar: "\u2015",
+      hscr: "\u{1D4BD}",
+      hslash: "\u210F",
+      hstrok: "\u0127",
+      hybull: "\u2043",
+      hyphen: "\u2010",
+      iacute: "\xED",
+      ic: "\u2063",
+      icirc: "\xEE",
+      icy: "\u0438",
+      iecy: "\u0435",
+      iexcl: "\xA1",
+      iff: "\u21D4",
+      ifr: "\u{1D526}",
+      igrave: "\xEC",
+      ii: "\u2148",
+      iiiint: "\u2A0C",
+      iiint: "\u222D",
+      iinfin: "\u29DC",
+      iiota: "\u2129",
+      ijlig: "\u0133",
+      imacr: "\u012B",
+      image: "\u2111",
+      imagline: "\u2110",
+      imagpart: "\u2111",
+      imath: "\u0131",
+      imof: "\u22B7",
+      imped: "\u01B5",
+      in: "\u2208",
+      incare: "\u2105",
+      infin: "\u221E",
+      infintie: "\u29DD",
+      inodot: "\u0131",
+      int: "\u222B",
+      intcal: "\u22BA",
+      integers: "\u2124",
+      intercal: "\u22BA",
+      intlarhk: "\u2A17",
+      intprod: "\u2A3C",
+      iocy: "\u0451",
+      iogon: "\u012F",
+      iopf: "\u{1D55A}",
+      iota: "\u03B9",
+      iprod: "\u2A3C",
+      iquest: "\xBF",
+      iscr: "\u{1D4BE}",
+      isin: "\u2208",
+      isinE: "\u22F9",
+      isindot: "\u22F5",
+      isins: "\u22F4",
+      isinsv: "\u22F3",
+      isinv: "\u2208",
+      it: "\u2062",
+      itilde: "\u0129",
+      iukcy: "\u0456",
+      iuml: "\xEF",
+      jcirc: "\u0135",
+      jcy: "\u0439",
+      jfr: "\u{1D527}",
+      jmath: "\u0237",
+      jopf: "\u{1D55B}",
+      jscr: "\u{1D4BF}",
+      jsercy: "\u0458",
+      jukcy: "\u0454",
+      kappa: "\u03BA",
+      kappav: "\u03F0",
+      kcedil: "\u0137",
+      kcy: "\u043A",
+      kfr: "\u{1D528}",
+      kgreen: "\u0138",
+      khcy: "\u0445",
+      kjcy: "\u045C",
+      kopf: "\u{1D55C}",
+      kscr: "\u{1D4C0}",
+      lAarr: "\u21DA",
+      lArr: "\u21D0",
+      lAtail: "\u291B",
+      lBarr: "\u290E",
+      lE: "\u2266",
+      lEg: "\u2A8B",
+      lHar: "\u2962",
+      lacute: "\u013A",
+      laemptyv: "\u29B4",
+      lagran: "\u2112",
+      lambda: "\u03BB",
+      lang: "\u27E8",
+      langd: "\u2991",
+      langle: "\u27E8",
+      lap: "\u2A85",
+      laquo: "\xAB",
+      larr: "\u2190",
+      larrb: "\u21E4",
+      larrbfs: "\u291F",
+      larrfs: "\u291D",
+      larrhk: "\u21A9",
+      larrlp: "\u21AB",
+      larrpl: "\u2939",
+      larrsim: "\u2973",
+      larrtl: "\u21A2",
+      lat: "\u2AAB",
+      latail: "\u2919",
+      late: "\u2AAD",
+      lates: "\u2AAD\uFE00",
+      lbarr: "\u290C",
+      lbbrk: "\u2772",
+      lbrace: "{",
+      lbrack: "[",
+      lbrke: "\u298B",
+      lbrksld: "\u298F",
+      lbrkslu: "\u298D",
+      lcaron: "\u013E",
+      lcedil: "\u013C",
+      lceil: "\u2308",
+      lcub: "{",
+      lcy: "\u043B",
+      ldca: "\u2936",
+      ldquo: "\u201C",
+      ldquor: "\u201E",
+      ldrdhar: "\u2967",
+      ldrushar: "\u294B",
+      ldsh: "\u21B2",
+      le: "\u2264",
+      leftarrow: "\u2190",
+      leftarrowtail: "\u21A2",
+      leftharpoondown: "\u21BD",
+      leftharpoonup: "\u21BC",
+      leftleftarrows: "\u21C7",
+      leftrightarrow: "\u2194",
+      leftrightarrows: "\u21C6",
+      leftrightharpoons: "\u21CB",
+      leftrightsquigarrow: "\u21AD",
+      leftthreetimes: "\u22CB",
+      leg: "\u22DA",
+      leq: "\u2264",
+      leqq: "\u2266",
+      leqslant: "\u2A7D",
+      les: "\u2A7D",
+      lescc: "\u2AA8",
+      lesdot: "\u2A7F",
+      lesdoto: "\u2A81",
+      lesdotor: "\u2A83",
+      lesg: "\u22DA\uFE00",
+      lesges: "\u2A93",
+      lessapprox: "\u2A85",
+      lessdot: "\u22D6",
+      lesseqgtr: "\u22DA",
+      lesseqqgtr: "\u2A8B",
+      lessgtr: "\u2276",
+      lesssim: "\u2272",
+      lfisht: "\u297C",
+      lfloor: "\u230A",
+      lfr: "\u{1D529}",
+      lg: "\u2276",
+      lgE: "\u2A91",
+      lhard: "\u21BD",
+      lharu: "\u21BC",
+      lharul: "\u296A",
+      lhblk: "\u2584",
+      ljcy: "\u0459",
+      ll: "\u226A",
+      llarr: "\u21C7",
+      llcorner: "\u231E",
+      llhard: "\u296B",
+      lltri: "\u25FA",
+      lmidot: "\u0140",
+      lmoust: "\u23B0",
+      lmoustache: "\u23B0",
+      lnE: "\u2268",
+      lnap: "\u2A89",
+      lnapprox: "\u2A89",
+      lne: "\u2A87",
+      lneq: "\u2A87",
+      lneqq: "\u2268",
+      lnsim: "\u22E6",
+      loang: "\u27EC",
+      loarr: "\u21FD",
+      lobrk: "\u27E6",
+      longleftarrow: "\u27F5",
+      longleftrightarrow: "\u27F7",
+      longmapsto: "\u27FC",
+      longrightarrow: "\u27F6",
+      looparrowleft: "\u21AB",
+      looparrowright: "\u21AC",
+      lopar: "\u2985",
+      lopf: "\u{1D55D}",
+      loplus: "\u2A2D",
+      lotimes: "\u2A34",
+      lowast: "\u2217",
+      lowbar: "_",
+      loz: "\u25CA",
+      lozenge: "\u25CA",
+      lozf: "\u29EB",
+      lpar: "(",
+      lparlt: "\u2993",
+      lrarr: "\u21C6",
+      lrcorner: "\u231F",
+      lrhar: "\u21CB",
+      lrhard: "\u296D",
+      lrm: "\u200E",
+      lrtri: "\u22BF",
+      lsaquo: "\u2039",
+      lscr: "\u{1D4C1}",
+      lsh: "\u21B0",
+      lsim: "\u2272",
+      lsime: "\u2A8D",
+      lsimg: "\u2A8F",
+      lsqb: "[",
+      lsquo: "\u2018",
+      lsquor: "\u201A",
+      lstrok: "\u0142",
+      lt: "<",
+      ltcc: "\u2AA6",
+      ltcir: "\u2A79",
+      ltdot: "\u22D6",
+      lthree: "\u22CB",
+      ltimes: "\u22C9",
+      ltlarr: "\u2976",
+      ltquest: "\u2A7B",
+      ltrPar: "\u2996",
+      ltri: "\u25C3",
+      ltrie: "\u22B4",
+      ltrif: "\u25C2",
+      lurdshar: "\u294A",
+      luruhar: "\u2966",
+      lvertneqq: "\u2268\uFE00",
+      lvnE: "\u2268\uFE00",
+      mDDot: "\u223A",
+      macr: "\xAF",
+      male: "\u2642",
+      malt: "\u2720",
+      maltese: "\u2720",
+      map: "\u21A6",
+      mapsto: "\u21A6",
+      mapstodown: "\u21A7",
+      mapstoleft: "\u21A4",
+      mapstoup: "\u21A5",
+      marker: "\u25AE",
+      mcomma: "\u2A29",
+      mcy: "\u043C",
+      mdash: "\u2014",
+      measuredangle: "\u2221",
+      mfr: "\u{1D52A}",
+      mho: "\u2127",
+      micro: "\xB5",
+      mid: "\u2223",
+      midast: "*",
+      midcir: "\u2AF0",
+      middot: "\xB7",
+      minus: "\u2212",
+      minusb: "\u229F",
+      minusd: "\u2238",
+      minusdu: "\u2A2A",
+      mlcp: "\u2ADB",
+      mldr: "\u2026",
+      mnplus: "\u2213",
+      models: "\u22A7",
+      mopf: "\u{1D55E}",
+      mp: "\u2213",
+      mscr: "\u{1D4C2}",
+      mstpos: "\u223E",
+      mu: "\u03BC",
+      multimap: "\u22B8",
+      mumap: "\u22B8",
+      nGg: "\u22D9\u0338",
+      nGt: "\u226B\u20D2",
+      nGtv: "\u226B\u0338",
+      nLeftarrow: "\u21CD",
+      nLeftrightarrow: "\u21CE",
+      nLl: "\u22D8\u0338",
+      nLt: "\u226A\u20D2",
+      nLtv: "\u226A\u0338",
+      nRightarrow: "\u21CF",
+      nVDash: "\u22AF",
+      nVdash: "\u22AE",
+      nabla: "\u2207",
+      nacute: "\u0144",
+      nang: "\u2220\u20D2",
+      nap: "\u2249",
+      napE: "\u2A70\u0338",
+      napid: "\u224B\u0338",
+      napos: "\u0149",
+      napprox: "\u2249",
+      natur: "\u266E",
+      natural: "\u266E",
+      naturals: "\u2115",
+      nbsp: "\xA0",
+      nbump: "\u224E\u0338",
+      nbumpe: "\u224F\u0338",
+      ncap: "\u2A43",
+      ncaron: "\u0148",
+      ncedil: "\u0146",
+      ncong: "\u2247",
+      ncongdot: "\u2A6D\u0338",
+      ncup: "\u2A42",
+      ncy: "\u043D",
+      ndash: "\u2013",
+      ne: "\u2260",
+      neArr: "\u21D7",
+      nearhk: "\u2924",
+      nearr: "\u2197",
+      nearrow: "\u2197",
+      nedot: "\u2250\u0338",
+      nequiv: "\u2262",
+      nesear: "\u2928",
+      nesim: "\u2242\u0338",
+      nexist: "\u2204",
+      nexists: "\u2204",
+      nfr: "\u{1D52B}",
+      ngE: "\u2267\u0338",
+      nge: "\u2271",
+      ngeq: "\u2271",
+      ngeqq: "\u2267\u0338",
+      ngeqslant: "\u2A7E\u0338",
+      nges: "\u2A7E\u0338",
+      ngsim: "\u2275",
+      ngt: "\u226F",
+      ngtr: "\u226F",
+      nhArr: "\u21CE",
+      nharr: "\u21AE",
+      nhpar: "\u2AF2",
+      ni: "\u220B",
+      nis: "\u22FC",
+      nisd: "\u22FA",
+      niv: "\u220B",
+      njcy: "\u045A",
+      nlArr: "\u21CD",
+      nlE: "\u2266\u0338",
+      nlarr: "\u219A",
+      nldr: "\u2025",
+      nle: "\u2270",
+      nleftarrow: "\u219A",
+      nleftrightarrow: "\u21AE",
+      nleq: "\u2270",
+      nleqq: "\u2266\u0338",
+      nleqslant: "\u2A7D\u0338",
+      nles: "\u2A7D\u0338",
+      nless: "\u226E",
+      nlsim: "\u2274",
+      nlt: "\u226E",
+      nltri: "\u22EA",
+      nltrie: "\u22EC",
+      nmid: "\u2224",
+      nopf: "\u{1D55F}",
+      not: "\xAC",
+      notin: "\u2209",
+      notinE: "\u22F9\u0338",
+      notindot: "\u22F5\u0338",
+      notinva: "\u2209",
+      notinvb: "\u22F7",
+      notinvc: "\u22F6",
+      notni: "\u220C",
+      notniva: "\u220C",
+      notnivb: "\u22FE",
+      notnivc: "\u22FD",
+      npar: "\u2226",
+      nparallel: "\u2226",
+      nparsl: "\u2AFD\u20E5",
+      npart: "\u2202\u0338",
+      npolint: "\u2A14",
+      npr: "\u2280",
+      nprcue: "\u22E0",
+      npre: "\u2AAF\u0338",
+      nprec: "\u2280",
+      npreceq: "\u2AAF\u0338",
+      nrArr: "\u21CF",
+      nrarr: "\u219B",
+      nrarrc: "\u2933\u0338",
+      nrarrw: "\u219D\u0338",
+      nrightarrow: "\u219B",
+      nrtri: "\u22EB",
+      nrtrie: "\u22ED",
+      nsc: "\u2281",
+      nsccue: "\u22E1",
+      nsce: "\u2AB0\u0338",
+      nscr: "\u{1D4C3}",
+      nshortmid: "\u2224",
+      nshortparallel: "\u2226",
+      nsim: "\u2241",
+      nsime: "\u2244",
+      nsimeq: "\u2244",
+      nsmid: "\u2224",
+      nspar: "\u2226",
+      nsqsube: "\u22E2",
+      nsqsupe: "\u22E3",
+      nsub: "\u2284",
+      nsubE: "\u2AC5\u0338",
+      nsube: "\u2288",
+      nsubset: "\u2282\u20D2",
+      nsubseteq: "\u2288",
+      nsubseteqq: "\u2AC5\u0338",
+      nsucc: "\u2281",
+      nsucceq: "\u2AB0\u0338",
+      nsup: "\u2285",
+      nsupE: "\u2AC6\u0338",
+      nsupe: "\u2289",
+      nsupset: "\u2283\u20D2",
+      nsupseteq: "\u2289",
+      nsupseteqq: "\u2AC6\u0338",
+      ntgl: "\u2279",
+      ntilde: "\xF1",
+      ntlg: "\u2278",
+      ntriangleleft: "\u22EA",
+      ntrianglelefteq: "\u22EC",
+      ntriangleright: "\u22EB",
+      ntrianglerighteq: "\u22ED",
+      nu: "\u03BD",
+      num: "#",
+      numero: "\u2116",
+      numsp: "\u2007",
+      nvDash: "\u22AD",
+      nvHarr: "\u2904",
+      nvap: "\u224D\u20D2",
+      nvdash: "\u22AC",
+      nvge: "\u2265\u20D2",
+      nvgt: ">\u20D2",
+      nvinfin: "\u29DE",
+      nvlArr: "\u2902",
+      nvle: "\u2264\u20D2",
+      nvlt: "<\u20D2",
+      nvltrie: "\u22B4\u20D2",
+      nvrArr: "\u2903",
+      nvrtrie: "\u22B5\u20D2",
+      nvsim: "\u223C\u20D2",
+      nwArr: "\u21D6",
+      nwarhk: "\u2923",
+      nwarr: "\u2196",
+      nwarrow: "\u2196",
+      nwnear: "\u2927",
+      oS: "\u24C8",
+      oacute: "\xF3",
+      oast: "\u229B",
+      ocir: "\u229A",
+      ocirc: "\xF4",
+      ocy: "\u043E",
+      odash: "\u229D",
+      odblac: "\u0151",
+      odiv: "\u2A38",
+      odot: "\u2299",
+      odsold: "\u29BC",
+      oelig: "\u0153",
+      ofcir: "\u29BF",
+      ofr: "\u{1D52C}",
+      ogon: "\u02DB",
+      ograve: "\xF2",
+      ogt: "\u29C1",
+      ohbar: "\u29B5",
+      ohm: "\u03A9",
+      oint: "\u222E",
+      olarr: "\u21BA",
+      olcir: "\u29BE",
+      olcross: "\u29BB",
+      oline: "\u203E",
+      olt: "\u29C0",
+      omacr: "\u014D",
+      omega: "\u03C9",
+      omicron: "\u03BF",
+      omid: "\u29B6",
+      ominus: "\u2296",
+      oopf: "\u{1D560}",
+      opar: "\u29B7",
+      operp: "\u29B9",
+      oplus: "\u2295",
+      or: "\u2228",
+      orarr: "\u21BB",
+      ord: "\u2A5D",
+      order: "\u2134",
+      orderof: "\u2134",
+      ordf: "\xAA",
+      ordm: "\xBA",
+      origof: "\u22B6",
+      oror: "\u2A56",
+      orslope: "\u2A57",
+      orv: "\u2A5B",
+      oscr: "\u2134",
+      oslash: "\xF8",
+      osol: "\u2298",
+      otilde: "\xF5",
+      otimes: "\u2297",
+      otimesas: "\u2A36",
+      ouml: "\xF6",
+      ovbar: "\u233D",
+      par: "\u2225",
+      para: "\xB6",
+      parallel: "\u2225",
+      parsim: "\u2AF3",
+      parsl: "\u2AFD",
+      part: "\u2202",
+      pcy: "\u043F",
+      percnt: "%",
+      period: ".",
+      permil: "\u2030",
+      perp: "\u22A5",
+      pertenk: "\u2031",
+      pfr: "\u{1D52D}",
+      phi: "\u03C6",
+      phiv: "\u03D5",
+      phmmat: "\u2133",
+      phone: "\u260E",
+      pi: "\u03C0",
+      pitchfork: "\u22D4",
+      piv: "\u03D6",
+      planck: "\u210F",
+      planckh: "\u210E",
+      plankv: "\u210F",
+      plus: "+",
+      plusacir: "\u2A23",
+      plusb: "\u229E",
+      pluscir: "\u2A22",
+      plusdo: "\u2214",
+      plusdu: "\u2A25",
+      pluse: "\u2A72",
+      plusmn: "\xB1",
+      plussim: "\u2A26",
+      plustwo: "\u2A27",
+      pm: "\xB1",
+      pointint: "\u2A15",
+      popf: "\u{1D561}",
+      pound: "\xA3",
+      pr: "\u227A",
+      prE: "\u2AB3",
+      prap: "\u2AB7",
+      prcue: "\u227C",
+      pre: "\u2AAF",
+      prec: "\u227A",
+      precapprox: "\u2AB7",
+      preccurlyeq: "\u227C",
+      preceq: "\u2AAF",
+      precnapprox: "\u2AB9",
+      precneqq: "\u2AB5",
+      precnsim: "\u22E8",
+      precsim: "\u227E",
+      prime: "\u2032",
+      primes: "\u2119",
+      prnE: "\u2AB5",
+      prnap: "\u2AB9",
+      prnsim: "\u22E8",
+      prod: "\u220F",
+      profalar: "\u232E",
+      profline: "\u2312",
+      profsurf: "\u2313",
+      prop: "\u221D",
+      propto: "\u221D",
+      prsim: "\u227E",
+      prurel: "\u22B0",
+      pscr: "\u{1D4C5}",
+      psi: "\u03C8",
+      puncsp: "\u2008",
+      qfr: "\u{1D52E}",
+      qint: "\u2A0C",
+      qopf: "\u{1D562}",
+      qprime: "\u2057",
+      qscr: "\u{1D4C6}",
+      quaternions: "\u210D",
+      quatint: "\u2A16",
+      quest: "?",
+      questeq: "\u225F",
+      quot: '"',
+      rAarr: "\u21DB",
+      rArr: "\u21D2",
+      rAtail: "\u291C",
+      rBarr: "\u290F",
+      rHar: "\u2964",
+      race: "\u223D\u0331",
+      racute: "\u0155",
+      radic: "\u221A",
+      raemptyv: "\u29B3",
+      rang: "\u27E9",
+      rangd: "\u2992",
+      range: "\u29A5",
+      rangle: "\u27E9",
+      raquo: "\xBB",
+      rarr: "\u2192",
+      rarrap: "\u2975",
+      rarrb: "\u21E5",
+      rarrbfs: "\u2920",
+      rarrc: "\u2933",
+      rarrfs: "\u291E",
+      rarrhk: "\u21AA",
+      rarrlp: "\u21AC",
+      rarrpl: "\u2945",
+      rarrsim: "\u2974",
+      rarrtl: "\u21A3",
+      rarrw: "\u219D",
+      ratail: "\u291A",
+      ratio: "\u2236",
+      rationals: "\u211A",
+      rbarr: "\u290D",
+      rbbrk: "\u2773",
+      rbrace: "}",
+      rbrack: "]",
+      rbrke: "\u298C",
+      rbrksld: "\u298E",
+      rbrkslu: "\u2990",
+      rcaron: "\u0159",
+      rcedil: "\u0157",
+      rceil: "\u2309",
+      rcub: "}",
+      rcy: "\u0440",
+      rdca: "\u2937",
+      rdldhar: "\u2969",
+      rdquo: "\u201D",
+      rdquor: "\u201D",
+      rdsh: "\u21B3",
+      real: "\u211C",
+      realine: "\u211B",
+      realpart: "\u211C",
+      reals: "\u211D",
+      rect: "\u25AD",
+      reg: "\xAE",
+      rfisht: "\u297D",
+      rfloor: "\u230B",
+      rfr: "\u{1D52F}",
+      rhard: "\u21C1",
+      rharu: "\u21C0",
+      rharul: "\u296C",
+      rho: "\u03C1",
+      rhov: "\u03F1",
+      rightarrow: "\u2192",
+      rightarrowtail: "\u21A3",
+      rightharpoondown: "\u21C1",
+      rightharpoonup: "\u21C0",
+      rightleftarrows: "\u21C4",
+      rightleftharpoons: "\u21CC",
+      rightrightarrows: "\u21C9",
+      rightsquigarrow: "\u219D",
+      rightthreetimes: "\u22CC",
+      ring: "\u02DA",
+      risingdotseq: "\u2253",
+      rlarr: "\u21C4",
+      rlhar: "\u21CC",
+      rlm: "\u200F",
+      rmoust: "\u23B1",
+      rmoustache: "\u23B1",
+      rnmid: "\u2AEE",
+      roang: "\u27ED",
+      roarr: "\u21FE",
+      robrk: "\u27E7",
+      ropar: "\u2986",
+      ropf: "\u{1D563}",
+      roplus: "\u2A2E",
+      rotimes: "\u2A35",
+      rpar: ")",
+      rpargt: "\u2994",
+      rppolint: "\u2A12",
+      rrarr: "\u21C9",
+      rsaquo: "\u203A",
+      rscr: "\u{1D4C7}",
+      rsh: "\u21B1",
+      rsqb: "]",
+      rsquo: "\u2019",
+      rsquor: "\u2019",
+      rthree: "\u22CC",
+      rtimes: "\u22CA",
+      rtri: "\u25B9",
+      rtrie: "\u22B5",
+      rtrif: "\u25B8",
+      rtriltri: "\u29CE",
+      ruluhar: "\u2968",
+      rx: "\u211E",
+      sacute: "\u015B",
+      sbquo: "\u201A",
+      sc: "\u227B",
+      scE: "\u2AB4",
+      scap: "\u2AB8",
+      scaron: "\u0161",
+      sccue: "\u227D",
+      sce: "\u2AB0",
+      scedil: "\u015F",
+      scirc: "\u015D",
+      scnE: "\u2AB6",
+      scnap: "\u2ABA",
+      scnsim: "\u22E9",
+      scpolint: "\u2A13",
+      scsim: "\u227F",
+      scy: "\u0441",
+      sdot: "\u22C5",
+      sdotb: "\u22A1",
+      sdote: "\u2A66",
+      seArr: "\u21D8",
+      searhk: "\u2925",
+      searr: "\u2198",
+      searrow: "\u2198",
+      sect: "\xA7",
+      semi: ";",
+      seswar: "\u2929",
+      setminus: "\u2216",
+      setmn: "\u2216",
+      sext: "\u2736",
+      sfr: "\u{1D530}",
+      sfrown: "\u2322",
+      sharp: "\u266F",
+      shchcy: "\u0449",
+      shcy: "\u0448",
+      shortmid: "\u2223",
+      shortparallel: "\u2225",
+      shy: "\xAD",
+      sigma: "\u03C3",
+      sigmaf: "\u03C2",
+      sigmav: "\u03C2",
+      sim: "\u223C",
+      simdot: "\u2A6A",
+      sime: "\u2243",
+      simeq: "\u2243",
+      simg: "\u2A9E",
+      simgE: "\u2AA0",
+      siml: "\u2A9D",
+      simlE: "\u2A9F",
+      simne: "\u2246",
+      simplus: "\u2A24",
+      simrarr: "\u2972",
+      slarr: "\u2190",
+      smallsetminus: "\u2216",
+      smashp: "\u2A33",
+      smeparsl: "\u29E4",
+      smid: "\u2223",
+      smile: "\u2323",
+      smt: "\u2AAA",
+      smte: "\u2AAC",
+      smtes: "\u2AAC\uFE00",
+      softcy: "\u044C",
+      sol: "/",
+      solb: "\u29C4",
+      solbar: "\u233F",
+      sopf: "\u{1D564}",
+      spades: "\u2660",
+      spadesuit: "\u2660",
+      spar: "\u2225",
+      sqcap: "\u2293",
+      sqcaps: "\u2293\uFE00",
+      sqcup: "\u2294",
+      sqcups: "\u2294\uFE00",
+      sqsub: "\u228F",
+      sqsube: "\u2291",
+      sqsubset: "\u228F",
+      sqsubseteq: "\u2291",
+      sqsup: "\u2290",
+      sqsupe: "\u2292",
+      sqsupset: "\u2290",
+      sqsupseteq: "\u2292",
+      squ: "\u25A1",
+      square: "\u25A1",
+      squarf: "\u25AA",
+      squf: "\u25AA",
+      srarr: "\u2192",
+      sscr: "\u{1D4C8}",
+      ssetmn: "\u2216",
+      ssmile: "\u2323",
+      sstarf: "\u22C6",
+      star: "\u2606",
+      starf: "\u2605",
+      straightepsilon: "\u03F5",
+      straightphi: "\u03D5",
+      strns: "\xAF",
+      sub: "\u2282",
+      subE: "\u2AC5",
+      subdot: "\u2ABD",
+      sube: "\u2286",
+      subedot: "\u2AC3",
+      submult: "\u2AC1",
+      subnE: "\u2ACB",
+      subne: "\u228A",
+      subplus: "\u2ABF",
+      subrarr: "\u2979",
+      subset: "\u2282",
+      subseteq: "\u2286",
+      subseteqq: "\u2AC5",
+      subsetneq: "\u228A",
+      subsetneqq: "\u2ACB",
+      subsim: "\u2AC7",
+      subsub: "\u2AD5",
+      subsup: "\u2AD3",
+      succ: "\u227B",
+      succapprox: "\u2AB8",
+      succcurlyeq: "\u227D",
+      succeq: "\u2AB0",
+      succnapprox: "\u2ABA",
+      succneqq: "\u2AB6",
+      succnsim: "\u22E9",
+      succsim: "\u227F",
+      sum: "\u2211",
+      sung: "\u266A",
+      sup1: "\xB9",
+      sup2: "\xB2",
+      sup3: "\xB3",
+      sup: "\u2283",
+      supE: "\u2AC6",
+      supdot: "\u2ABE",
+      supdsub: "\u2AD8",
+      supe: "\u2287",
+      supedot: "\u2AC4",
+      suphsol: "\u27C9",
+      suphsub: "\u2AD7",
+      suplarr: "\u297B",
+      supmult: "\u2AC2",
+      supnE: "\u2ACC",
+      supne: "\u228B",
+      supplus: "\u2AC0",
+      supset: "\u2283",
+      supseteq: "\u2287",
+      supseteqq: "\u2AC6",
+      supsetneq: "\u228B",
+      supsetneqq: "\u2ACC",
+      supsim: "\u2AC8",
+      supsub: "\u2AD4",
+      supsup: "\u2AD6",
+      swArr: "\u21D9",
+      swarhk: "\u2926",
+      swarr: "\u2199",
+      swarrow: "\u2199",
+      swnwar: "\u292A",
+      szlig: "\xDF",
+      target: "\u2316",
+      tau: "\u03C4",
+      tbrk: "\u23B4",
+      tcaron: "\u0165",
+      tcedil: "\u0163",
+      tcy: "\u0442",
+      tdot: "\u20DB",
+      telrec: "\u2315",
+      tfr: "\u{1D531}",
+      there4: "\u2234",
+      therefore: "\u2234",
+      theta: "\u03B8",
+      thetasym: "\u03D1",
+      thetav: "\u03D1",
+      thickapprox: "\u2248",
+      thicksim: "\u223C",
+      thinsp: "\u2009",
+      thkap: "\u2248",
+      thksim: "\u223C",
+      thorn: "\xFE",
+      tilde: "\u02DC",
+      times: "\xD7",
+      timesb: "\u22A0",
+      timesbar: "\u2A31",
+      timesd: "\u2A30",
+      tint: "\u222D",
+      toea: "\u2928",
+      top: "\u22A4",
+      topbot: "\u2336",
+      topcir: "\u2AF1",
+      topf: "\u{1D565}",
+      topfork: "\u2ADA",
+      tosa: "\u2929",
+      tprime: "\u2034",
+      trade: "\u2122",
+      triangle: "\u25B5",
+      triangledown: "\u25BF",
+      triangleleft: "\u25C3",
+      trianglelefteq: "\u22B4",
+      triangleq: "\u225C",
+      triangleright: "\u25B9",
+      trianglerighteq: "\u22B5",
+      tridot: "\u25EC",
+      trie: "\u225C",
+      triminus: "\u2A3A",
+      triplus: "\u2A39",
+      trisb: "\u29CD",
+      tritime: "\u2A3B",
+      trpezium: "\u23E2",
+      tscr: "\u{1D4C9}",
+      tscy: "\u0446",
+      tshcy: "\u045B",
+      tstrok: "\u0167",
+      twixt: "\u226C",
+      twoheadleftarrow: "\u219E",
+      twoheadrightarrow: "\u21A0",
+      uArr: "\u21D1",
+      uHar: "\u2963",
+      uacute: "\xFA",
+      uarr: "\u2191",
+      ubrcy: "\u045E",
+      ubreve: "\u016D",
+      ucirc: "\xFB",
+      ucy: "\u0443",
+      udarr: "\u21C5",
+      udblac: "\u0171",
+      udhar: "\u296E",
+      ufisht: "\u297E",
+      ufr: "\u{1D532}",
+      ugrave: "\xF9",
+      uharl: "\u21BF",
+      uharr: "\u21BE",
+      uhblk: "\u2580",
+      ulcorn: "\u231C",
+      ulcorner: "\u231C",
+      ulcrop: "\u230F",
+      ultri: "\u25F8",
+      umacr: "\u016B",
+      uml: "\xA8",
+      uogon: "\u0173",
+      uopf: "\u{1D566}",
+      uparrow: "\u2191",
+      updownarrow: "\u2195",
+      upharpoonleft: "\u21BF",
+      upharpoonright: "\u21BE",
+      uplus: "\u228E",
+      upsi: "\u03C5",
+      upsih: "\u03D2",
+      upsilon: "\u03C5",
+      upuparrows: "\u21C8",
+      urcorn: "\u231D",
+      urcorner: "\u231D",
+      urcrop: "\u230E",
+      uring: "\u016F",
+      urtri: "\u25F9",
+      uscr: "\u{1D4CA}",
+      utdot: "\u22F0",
+      utilde: "\u0169",
+      utri: "\u25B5",
+      utrif: "\u25B4",
+      uuarr: "\u21C8",
+      uuml: "\xFC",
+      uwangle: "\u29A7",
+      vArr: "\u21D5",
+      vBar: "\u2AE8",
+      vBarv: "\u2AE9",
+      vDash: "\u22A8",
+      vangrt: "\u299C",
+      varepsilon: "\u03F5",
+      varkappa: "\u03F0",
+      varnothing: "\u2205",
+      varphi: "\u03D5",
+      varpi: "\u03D6",
+      varpropto: "\u221D",
+      varr: "\u2195",
+      varrho: "\u03F1",
+      varsigma: "\u03C2",
+      varsubsetneq: "\u228A\uFE00",
+      varsubsetneqq: "\u2ACB\uFE00",
+      varsupsetneq: "\u228B\uFE00",
+      varsupsetneqq: "\u2ACC\uFE00",
+      vartheta: "\u03D1",
+      vartriangleleft: "\u22B2",
+      vartriangleright: "\u22B3",
+      vcy: "\u0432",
+      vdash: "\u22A2",
+      vee: "\u2228",
+      veebar: "\u22BB",
+      veeeq: "\u225A",
+      vellip: "\u22EE",
+      verbar: "|",
+      vert: "|",
+      vfr: "\u{1D533}",
+      vltri: "\u22B2",
+      vnsub: "\u2282\u20D2",
+      vnsup: "\u2283\u20D2",
+      vopf: "\u{1D567}",
+      vprop: "\u221D",
+      vrtri: "\u22B3",
+      vscr: "\u{1D4CB}",
+      vsubnE: "\u2ACB\uFE00",
+      vsubne: "\u228A\uFE00",
+      vsupnE: "\u2ACC\uFE00",
+      vsupne: "\u228B\uFE00",
+      vzigzag: "\u299A",
+      wcirc: "\u0175",
+      wedbar: "\u2A5F",
+      wedge: "\u2227",
+      wedgeq: "\u2259",
+      weierp: "\u2118",
+      wfr: "\u{1D534}",
+      wopf: "\u{1D568}",
+      wp: "\u2118",
+      wr: "\u2240",
+      wreath: "\u2240",
+      wscr: "\u{1D4CC}",
+      xcap: "\u22C2",
+      xcirc: "\u25EF",
+      xcup: "\u22C3",
+      xdtri: "\u25BD",
+      xfr: "\u{1D535}",
+      xhArr: "\u27FA",
+      xharr: "\u27F7",
+      xi: "\u03BE",
+      xlArr: "\u27F8",
+      xlarr: "\u27F5",
+      xmap: "\u27FC",
+      xnis: "\u22FB",
+      xodot: "\u2A00",
+      xopf: "\u{1D569}",
+      xoplus: "\u2A01",
+      xotime: "\u2A02",
+      xrArr: "\u27F9",
+      xrarr: "\u27F6",
+      xscr: "\u{1D4CD}",
+      xsqcup: "\u2A06",
+      xuplus: "\u2A04",
+      xutri: "\u25B3",
+      xvee: "\u22C1",
+      xwedge: "\u22C0",
+      yacute: "\xFD",
+      yacy: "\u044F",
+      ycirc: "\u0177",
+      ycy: "\u044B",
+      yen: "\xA5",
+      yfr: "\u{1D536}",
+      yicy: "\u0457",
+      yopf: "\u{1D56A}",
+      yscr: "\u{1D4CE}",
+      yucy: "\u044E",
+      yuml: "\xFF",
+      zacute: "\u017A",
+      zcaron: "\u017E",
+      zcy: "\u0437",
+      zdot: "\u017C",
+      zeetrf: "\u2128",
+      zeta: "\u03B6",
+      zfr: "\u{1D537}",
+      zhcy: "\u0436",
+      zigrarr: "\u21DD",
+      zopf: "\u{1D56B}",
+      zscr: "\u{1D4CF}",
+      zwj: "\u200D",
+      zwnj: "\u200C"
+    };
+  }
+});
 
 // ../../node_modules/.pnpm/decode-named-character-reference@1.3.0/node_modules/decode-named-character-reference/index.js
-var own4 = {}.hasOwnProperty;
 function decodeNamedCharacterReference(value2) {
   return own4.call(characterEntities, value2) ? characterEntities[value2] : false;
 }
+var own4;
+var init_decode_named_character_reference = __esm({
+  "../../node_modules/.pnpm/decode-named-character-reference@1.3.0/node_modules/decode-named-character-reference/index.js"() {
+    init_character_entities();
+    own4 = {}.hasOwnProperty;
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-util-decode-numeric-character-reference@2.0.2/node_modules/micromark-util-decode-numeric-character-reference/index.js
 function decodeNumericCharacterReference(value2, base) {
@@ -29516,9 +29160,12 @@ function decodeNumericCharacterReference(value2, base) {
   }
   return String.fromCodePoint(code2);
 }
+var init_micromark_util_decode_numeric_character_reference = __esm({
+  "../../node_modules/.pnpm/micromark-util-decode-numeric-character-reference@2.0.2/node_modules/micromark-util-decode-numeric-character-reference/index.js"() {
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-util-decode-string@2.0.1/node_modules/micromark-util-decode-string/index.js
-var characterEscapeOrReference = /\\([!-/:-@[-`{-~])|&(#(?:\d{1,7}|x[\da-f]{1,6})|[\da-z]{1,31});/gi;
 function decodeString(value2) {
   return value2.replace(characterEscapeOrReference, decode2);
 }
@@ -29534,6 +29181,14 @@ function decode2($0, $1, $2) {
   }
   return decodeNamedCharacterReference($2) || $0;
 }
+var characterEscapeOrReference;
+var init_micromark_util_decode_string = __esm({
+  "../../node_modules/.pnpm/micromark-util-decode-string@2.0.1/node_modules/micromark-util-decode-string/index.js"() {
+    init_decode_named_character_reference();
+    init_micromark_util_decode_numeric_character_reference();
+    characterEscapeOrReference = /\\([!-/:-@[-`{-~])|&(#(?:\d{1,7}|x[\da-f]{1,6})|[\da-z]{1,31});/gi;
+  }
+});
 
 // ../../node_modules/.pnpm/mdast-util-gfm-table@2.0.1/node_modules/mdast-util-gfm-table/lib/index.js
 function gfmTableFromMarkdown() {
@@ -29555,7 +29210,7 @@ function gfmTableFromMarkdown() {
 }
 function enterTable(token) {
   const align = token._align;
-  ok2(align, "expected `_align` on table");
+  ok(align, "expected `_align` on table");
   this.enter(
     {
       type: "table",
@@ -29588,13 +29243,25 @@ function exitCodeText(token) {
     value2 = value2.replace(/\\([\\|])/g, replace);
   }
   const node2 = this.stack[this.stack.length - 1];
-  ok2(node2.type === "inlineCode");
+  ok(node2.type === "inlineCode");
   node2.value = value2;
   this.exit(token);
 }
 function replace($0, $1) {
   return $1 === "|" ? $1 : $0;
 }
+var init_lib10 = __esm({
+  "../../node_modules/.pnpm/mdast-util-gfm-table@2.0.1/node_modules/mdast-util-gfm-table/lib/index.js"() {
+    init_default();
+  }
+});
+
+// ../../node_modules/.pnpm/mdast-util-gfm-table@2.0.1/node_modules/mdast-util-gfm-table/index.js
+var init_mdast_util_gfm_table = __esm({
+  "../../node_modules/.pnpm/mdast-util-gfm-table@2.0.1/node_modules/mdast-util-gfm-table/index.js"() {
+    init_lib10();
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-util-chunked@2.0.1/node_modules/micromark-util-chunked/index.js
 function splice(list3, start, remove, items) {
@@ -29629,6 +29296,10 @@ function push(list3, items) {
   }
   return items;
 }
+var init_micromark_util_chunked = __esm({
+  "../../node_modules/.pnpm/micromark-util-chunked@2.0.1/node_modules/micromark-util-chunked/index.js"() {
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-util-resolve-all@2.0.1/node_modules/micromark-util-resolve-all/index.js
 function resolveAll(constructs2, events, context) {
@@ -29643,13 +29314,12 @@ function resolveAll(constructs2, events, context) {
   }
   return events;
 }
+var init_micromark_util_resolve_all = __esm({
+  "../../node_modules/.pnpm/micromark-util-resolve-all@2.0.1/node_modules/micromark-util-resolve-all/index.js"() {
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/attention.js
-var attention = {
-  name: "attention",
-  resolveAll: resolveAllAttention,
-  tokenize: tokenizeAttention
-};
 function resolveAllAttention(events, context) {
   let index2 = -1;
   let nextEvents;
@@ -29736,7 +29406,7 @@ function resolveAllAttention(events, context) {
   }
   return events;
 }
-function tokenizeAttention(effects, ok3) {
+function tokenizeAttention(effects, ok2) {
   const attentionMarkers2 = this.parser.constructs.attentionMarkers.null;
   const previous2 = this.previous;
   const before = classifyCharacter(previous2);
@@ -29758,7 +29428,7 @@ function tokenizeAttention(effects, ok3) {
     const close2 = !before || before === 2 && after || attentionMarkers2.includes(previous2) && previous2 !== 42 && previous2 !== 95;
     token._open = Boolean(marker === 42 ? open2 : open2 && (before || !close2));
     token._close = Boolean(marker === 42 ? close2 : close2 && (after || !open2));
-    return ok3(code2);
+    return ok2(code2);
   }
 }
 function movePoint(point3, offset) {
@@ -29766,13 +29436,22 @@ function movePoint(point3, offset) {
   point3.offset += offset;
   point3._bufferIndex += offset;
 }
+var attention;
+var init_attention = __esm({
+  "../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/attention.js"() {
+    init_micromark_util_chunked();
+    init_micromark_util_classify_character();
+    init_micromark_util_resolve_all();
+    attention = {
+      name: "attention",
+      resolveAll: resolveAllAttention,
+      tokenize: tokenizeAttention
+    };
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/autolink.js
-var autolink = {
-  name: "autolink",
-  tokenize: tokenizeAutolink
-};
-function tokenizeAutolink(effects, ok3, nok) {
+function tokenizeAutolink(effects, ok2, nok) {
   let size = 0;
   return start;
   function start(code2) {
@@ -29820,7 +29499,7 @@ function tokenizeAutolink(effects, ok3, nok) {
       effects.consume(code2);
       effects.exit("autolinkMarker");
       effects.exit("autolink");
-      return ok3;
+      return ok2;
     }
     if (code2 === null || code2 === 32 || code2 === 60 || asciiControl(code2)) {
       return nok(code2);
@@ -29854,7 +29533,7 @@ function tokenizeAutolink(effects, ok3, nok) {
       effects.consume(code2);
       effects.exit("autolinkMarker");
       effects.exit("autolink");
-      return ok3;
+      return ok2;
     }
     return emailValue(code2);
   }
@@ -29867,9 +29546,19 @@ function tokenizeAutolink(effects, ok3, nok) {
     return nok(code2);
   }
 }
+var autolink;
+var init_autolink = __esm({
+  "../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/autolink.js"() {
+    init_micromark_util_character();
+    autolink = {
+      name: "autolink",
+      tokenize: tokenizeAutolink
+    };
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-factory-space@2.1.0/node_modules/micromark-factory-space/index.js
-function factorySpace(effects, ok3, type, max) {
+function factorySpace(effects, ok2, type, max) {
   const limit = max ? max - 1 : Infinity;
   let size = 0;
   return start;
@@ -29878,7 +29567,7 @@ function factorySpace(effects, ok3, type, max) {
       effects.enter(type);
       return prefix(code2);
     }
-    return ok3(code2);
+    return ok2(code2);
   }
   function prefix(code2) {
     if (markdownSpace(code2) && size++ < limit) {
@@ -29886,10 +29575,10 @@ function factorySpace(effects, ok3, type, max) {
       return prefix;
     }
     effects.exit(type);
-    return ok3(code2);
+    return ok2(code2);
   }
 }
-function factorySpaceMinMax(effects, ok3, nok, type, min, max) {
+function factorySpaceMinMax(effects, ok2, nok, type, min, max) {
   let size = 0;
   return start;
   function start(code2) {
@@ -29909,35 +29598,39 @@ function factorySpaceMinMax(effects, ok3, nok, type, min, max) {
     return after(code2);
   }
   function after(code2) {
-    return size >= min ? ok3(code2) : nok(code2);
+    return size >= min ? ok2(code2) : nok(code2);
   }
 }
+var init_micromark_factory_space = __esm({
+  "../../node_modules/.pnpm/micromark-factory-space@2.1.0/node_modules/micromark-factory-space/index.js"() {
+    init_micromark_util_character();
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/blank-line.js
-var blankLine = {
-  partial: true,
-  tokenize: tokenizeBlankLine
-};
-function tokenizeBlankLine(effects, ok3, nok) {
+function tokenizeBlankLine(effects, ok2, nok) {
   return start;
   function start(code2) {
     return markdownSpace(code2) ? factorySpace(effects, after, "linePrefix")(code2) : after(code2);
   }
   function after(code2) {
-    return code2 === null || markdownLineEnding(code2) ? ok3(code2) : nok(code2);
+    return code2 === null || markdownLineEnding(code2) ? ok2(code2) : nok(code2);
   }
 }
+var blankLine;
+var init_blank_line = __esm({
+  "../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/blank-line.js"() {
+    init_micromark_factory_space();
+    init_micromark_util_character();
+    blankLine = {
+      partial: true,
+      tokenize: tokenizeBlankLine
+    };
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/block-quote.js
-var blockQuote = {
-  continuation: {
-    tokenize: tokenizeBlockQuoteContinuation
-  },
-  exit: exit2,
-  name: "blockQuote",
-  tokenize: tokenizeBlockQuoteStart
-};
-function tokenizeBlockQuoteStart(effects, ok3, nok) {
+function tokenizeBlockQuoteStart(effects, ok2, nok) {
   const self = this;
   return start;
   function start(code2) {
@@ -29963,13 +29656,13 @@ function tokenizeBlockQuoteStart(effects, ok3, nok) {
       effects.consume(code2);
       effects.exit("blockQuotePrefixWhitespace");
       effects.exit("blockQuotePrefix");
-      return ok3;
+      return ok2;
     }
     effects.exit("blockQuotePrefix");
-    return ok3(code2);
+    return ok2(code2);
   }
 }
-function tokenizeBlockQuoteContinuation(effects, ok3, nok) {
+function tokenizeBlockQuoteContinuation(effects, ok2, nok) {
   const self = this;
   return contStart;
   function contStart(code2) {
@@ -29979,19 +29672,30 @@ function tokenizeBlockQuoteContinuation(effects, ok3, nok) {
     return contBefore(code2);
   }
   function contBefore(code2) {
-    return effects.attempt(blockQuote, ok3, nok)(code2);
+    return effects.attempt(blockQuote, ok2, nok)(code2);
   }
 }
 function exit2(effects) {
   effects.exit("blockQuote");
 }
+var blockQuote;
+var init_block_quote = __esm({
+  "../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/block-quote.js"() {
+    init_micromark_factory_space();
+    init_micromark_util_character();
+    blockQuote = {
+      continuation: {
+        tokenize: tokenizeBlockQuoteContinuation
+      },
+      exit: exit2,
+      name: "blockQuote",
+      tokenize: tokenizeBlockQuoteStart
+    };
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/character-escape.js
-var characterEscape = {
-  name: "characterEscape",
-  tokenize: tokenizeCharacterEscape
-};
-function tokenizeCharacterEscape(effects, ok3, nok) {
+function tokenizeCharacterEscape(effects, ok2, nok) {
   return start;
   function start(code2) {
     effects.enter("characterEscape");
@@ -30006,18 +29710,24 @@ function tokenizeCharacterEscape(effects, ok3, nok) {
       effects.consume(code2);
       effects.exit("characterEscapeValue");
       effects.exit("characterEscape");
-      return ok3;
+      return ok2;
     }
     return nok(code2);
   }
 }
+var characterEscape;
+var init_character_escape = __esm({
+  "../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/character-escape.js"() {
+    init_micromark_util_character();
+    characterEscape = {
+      name: "characterEscape",
+      tokenize: tokenizeCharacterEscape
+    };
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/character-reference.js
-var characterReference = {
-  name: "characterReference",
-  tokenize: tokenizeCharacterReference
-};
-function tokenizeCharacterReference(effects, ok3, nok) {
+function tokenizeCharacterReference(effects, ok2, nok) {
   const self = this;
   let size = 0;
   let max;
@@ -30067,7 +29777,7 @@ function tokenizeCharacterReference(effects, ok3, nok) {
       effects.consume(code2);
       effects.exit("characterReferenceMarker");
       effects.exit("characterReference");
-      return ok3;
+      return ok2;
     }
     if (test(code2) && size++ < max) {
       effects.consume(code2);
@@ -30076,13 +29786,20 @@ function tokenizeCharacterReference(effects, ok3, nok) {
     return nok(code2);
   }
 }
+var characterReference;
+var init_character_reference = __esm({
+  "../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/character-reference.js"() {
+    init_decode_named_character_reference();
+    init_micromark_util_character();
+    characterReference = {
+      name: "characterReference",
+      tokenize: tokenizeCharacterReference
+    };
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/partial-non-lazy-continuation.js
-var nonLazyContinuation = {
-  partial: true,
-  tokenize: tokenizeNonLazyContinuation
-};
-function tokenizeNonLazyContinuation(effects, ok3, nok) {
+function tokenizeNonLazyContinuation(effects, ok2, nok) {
   const self = this;
   return start;
   function start(code2) {
@@ -30095,17 +29812,21 @@ function tokenizeNonLazyContinuation(effects, ok3, nok) {
     return after;
   }
   function after(code2) {
-    return self.parser.lazy[self.now().line] ? nok(code2) : ok3(code2);
+    return self.parser.lazy[self.now().line] ? nok(code2) : ok2(code2);
   }
 }
+var nonLazyContinuation;
+var init_partial_non_lazy_continuation = __esm({
+  "../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/partial-non-lazy-continuation.js"() {
+    nonLazyContinuation = {
+      partial: true,
+      tokenize: tokenizeNonLazyContinuation
+    };
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/code-fenced.js
-var codeFenced = {
-  concrete: true,
-  name: "codeFenced",
-  tokenize: tokenizeCodeFenced
-};
-function tokenizeCodeFenced(effects, ok3, nok) {
+function tokenizeCodeFenced(effects, ok2, nok) {
   const self = this;
   const closeStart = {
     partial: true,
@@ -30142,7 +29863,7 @@ function tokenizeCodeFenced(effects, ok3, nok) {
   function infoBefore(code2) {
     if (code2 === null || markdownLineEnding(code2)) {
       effects.exit("codeFencedFence");
-      return self.interrupt ? ok3(code2) : effects.check(nonLazyContinuation, atNonLazyBreak, after)(code2);
+      return self.interrupt ? ok2(code2) : effects.check(nonLazyContinuation, atNonLazyBreak, after)(code2);
     }
     effects.enter("codeFencedFenceInfo");
     effects.enter("chunkString", {
@@ -30218,9 +29939,9 @@ function tokenizeCodeFenced(effects, ok3, nok) {
   }
   function after(code2) {
     effects.exit("codeFenced");
-    return ok3(code2);
+    return ok2(code2);
   }
-  function tokenizeCloseStart(effects2, ok4, nok2) {
+  function tokenizeCloseStart(effects2, ok3, nok2) {
     let size = 0;
     return startBefore;
     function startBefore(code2) {
@@ -30255,23 +29976,28 @@ function tokenizeCodeFenced(effects, ok3, nok) {
     function sequenceCloseAfter(code2) {
       if (code2 === null || markdownLineEnding(code2)) {
         effects2.exit("codeFencedFence");
-        return ok4(code2);
+        return ok3(code2);
       }
       return nok2(code2);
     }
   }
 }
+var codeFenced;
+var init_code_fenced = __esm({
+  "../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/code-fenced.js"() {
+    init_micromark_factory_space();
+    init_micromark_util_character();
+    init_partial_non_lazy_continuation();
+    codeFenced = {
+      concrete: true,
+      name: "codeFenced",
+      tokenize: tokenizeCodeFenced
+    };
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/code-indented.js
-var codeIndented = {
-  name: "codeIndented",
-  tokenize: tokenizeCodeIndented
-};
-var furtherStart = {
-  partial: true,
-  tokenize: tokenizeFurtherStart
-};
-function tokenizeCodeIndented(effects, ok3, nok) {
+function tokenizeCodeIndented(effects, ok2, nok) {
   return start;
   function start(code2) {
     effects.enter("codeIndented");
@@ -30297,10 +30023,10 @@ function tokenizeCodeIndented(effects, ok3, nok) {
   }
   function after(code2) {
     effects.exit("codeIndented");
-    return ok3(code2);
+    return ok2(code2);
   }
 }
-function tokenizeFurtherStart(effects, ok3, nok) {
+function tokenizeFurtherStart(effects, ok2, nok) {
   const self = this;
   return furtherStart2;
   function furtherStart2(code2) {
@@ -30313,20 +30039,29 @@ function tokenizeFurtherStart(effects, ok3, nok) {
       effects.exit("lineEnding");
       return furtherStart2;
     }
-    return factorySpaceMinMax(effects, ok3, onNotEnoughPrefix, "linePrefix", 4, 4)(code2);
+    return factorySpaceMinMax(effects, ok2, onNotEnoughPrefix, "linePrefix", 4, 4)(code2);
   }
   function onNotEnoughPrefix(code2) {
     return markdownLineEnding(code2) ? furtherStart2(code2) : nok(code2);
   }
 }
+var codeIndented, furtherStart;
+var init_code_indented = __esm({
+  "../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/code-indented.js"() {
+    init_micromark_factory_space();
+    init_micromark_util_character();
+    codeIndented = {
+      name: "codeIndented",
+      tokenize: tokenizeCodeIndented
+    };
+    furtherStart = {
+      partial: true,
+      tokenize: tokenizeFurtherStart
+    };
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/code-text.js
-var codeText = {
-  name: "codeText",
-  previous,
-  resolve: resolveCodeText,
-  tokenize: tokenizeCodeText
-};
 function resolveCodeText(events) {
   let tailExitIndex = events.length - 4;
   let headEnterIndex = 3;
@@ -30367,7 +30102,7 @@ function resolveCodeText(events) {
 function previous(code2) {
   return code2 !== 96 || this.events[this.events.length - 1][1].type === "characterEscape";
 }
-function tokenizeCodeText(effects, ok3, nok) {
+function tokenizeCodeText(effects, ok2, nok) {
   const self = this;
   let sizeOpen = 0;
   let size;
@@ -30428,194 +30163,26 @@ function tokenizeCodeText(effects, ok3, nok) {
     if (size === sizeOpen) {
       effects.exit("codeTextSequence");
       effects.exit("codeText");
-      return ok3(code2);
+      return ok2(code2);
     }
     token.type = "codeTextData";
     return data(code2);
   }
 }
+var codeText;
+var init_code_text = __esm({
+  "../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/code-text.js"() {
+    init_micromark_util_character();
+    codeText = {
+      name: "codeText",
+      previous,
+      resolve: resolveCodeText,
+      tokenize: tokenizeCodeText
+    };
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-util-subtokenize@2.1.0/node_modules/micromark-util-subtokenize/lib/splice-buffer.js
-var SpliceBuffer = class {
-  /**
-   * @param {ReadonlyArray<T> | null | undefined} [initial]
-   *   Initial items (optional).
-   * @returns
-   *   Splice buffer.
-   */
-  constructor(initial) {
-    this.left = initial ? [...initial] : [];
-    this.right = [];
-  }
-  /**
-   * Array access;
-   * does not move the cursor.
-   *
-   * @param {number} index
-   *   Index.
-   * @return {T}
-   *   Item.
-   */
-  get(index2) {
-    if (index2 < 0 || index2 >= this.left.length + this.right.length) {
-      throw new RangeError("Cannot access index `" + index2 + "` in a splice buffer of size `" + (this.left.length + this.right.length) + "`");
-    }
-    if (index2 < this.left.length) return this.left[index2];
-    return this.right[this.right.length - index2 + this.left.length - 1];
-  }
-  /**
-   * The length of the splice buffer, one greater than the largest index in the
-   * array.
-   */
-  get length() {
-    return this.left.length + this.right.length;
-  }
-  /**
-   * Remove and return `list[0]`;
-   * moves the cursor to `0`.
-   *
-   * @returns {T | undefined}
-   *   Item, optional.
-   */
-  shift() {
-    this.setCursor(0);
-    return this.right.pop();
-  }
-  /**
-   * Slice the buffer to get an array;
-   * does not move the cursor.
-   *
-   * @param {number} start
-   *   Start.
-   * @param {number | null | undefined} [end]
-   *   End (optional).
-   * @returns {Array<T>}
-   *   Array of items.
-   */
-  slice(start, end) {
-    const stop = end === null || end === void 0 ? Number.POSITIVE_INFINITY : end;
-    if (stop < this.left.length) {
-      return this.left.slice(start, stop);
-    }
-    if (start > this.left.length) {
-      return this.right.slice(this.right.length - stop + this.left.length, this.right.length - start + this.left.length).reverse();
-    }
-    return this.left.slice(start).concat(this.right.slice(this.right.length - stop + this.left.length).reverse());
-  }
-  /**
-   * Mimics the behavior of Array.prototype.splice() except for the change of
-   * interface necessary to avoid segfaults when patching in very large arrays.
-   *
-   * This operation moves cursor is moved to `start` and results in the cursor
-   * placed after any inserted items.
-   *
-   * @param {number} start
-   *   Start;
-   *   zero-based index at which to start changing the array;
-   *   negative numbers count backwards from the end of the array and values
-   *   that are out-of bounds are clamped to the appropriate end of the array.
-   * @param {number | null | undefined} [deleteCount=0]
-   *   Delete count (default: `0`);
-   *   maximum number of elements to delete, starting from start.
-   * @param {Array<T> | null | undefined} [items=[]]
-   *   Items to include in place of the deleted items (default: `[]`).
-   * @return {Array<T>}
-   *   Any removed items.
-   */
-  splice(start, deleteCount, items) {
-    const count = deleteCount || 0;
-    this.setCursor(Math.trunc(start));
-    const removed = this.right.splice(this.right.length - count, Number.POSITIVE_INFINITY);
-    if (items) chunkedPush(this.left, items);
-    return removed.reverse();
-  }
-  /**
-   * Remove and return the highest-numbered item in the array, so
-   * `list[list.length - 1]`;
-   * Moves the cursor to `length`.
-   *
-   * @returns {T | undefined}
-   *   Item, optional.
-   */
-  pop() {
-    this.setCursor(Number.POSITIVE_INFINITY);
-    return this.left.pop();
-  }
-  /**
-   * Inserts a single item to the high-numbered side of the array;
-   * moves the cursor to `length`.
-   *
-   * @param {T} item
-   *   Item.
-   * @returns {undefined}
-   *   Nothing.
-   */
-  push(item) {
-    this.setCursor(Number.POSITIVE_INFINITY);
-    this.left.push(item);
-  }
-  /**
-   * Inserts many items to the high-numbered side of the array.
-   * Moves the cursor to `length`.
-   *
-   * @param {Array<T>} items
-   *   Items.
-   * @returns {undefined}
-   *   Nothing.
-   */
-  pushMany(items) {
-    this.setCursor(Number.POSITIVE_INFINITY);
-    chunkedPush(this.left, items);
-  }
-  /**
-   * Inserts a single item to the low-numbered side of the array;
-   * Moves the cursor to `0`.
-   *
-   * @param {T} item
-   *   Item.
-   * @returns {undefined}
-   *   Nothing.
-   */
-  unshift(item) {
-    this.setCursor(0);
-    this.right.push(item);
-  }
-  /**
-   * Inserts many items to the low-numbered side of the array;
-   * moves the cursor to `0`.
-   *
-   * @param {Array<T>} items
-   *   Items.
-   * @returns {undefined}
-   *   Nothing.
-   */
-  unshiftMany(items) {
-    this.setCursor(0);
-    chunkedPush(this.right, items.reverse());
-  }
-  /**
-   * Move the cursor to a specific position in the array. Requires
-   * time proportional to the distance moved.
-   *
-   * If `n < 0`, the cursor will end up at the beginning.
-   * If `n > length`, the cursor will end up at the end.
-   *
-   * @param {number} n
-   *   Position.
-   * @return {undefined}
-   *   Nothing.
-   */
-  setCursor(n) {
-    if (n === this.left.length || n > this.left.length && this.right.length === 0 || n < 0 && this.left.length === 0) return;
-    if (n < this.left.length) {
-      const removed = this.left.splice(n, Number.POSITIVE_INFINITY);
-      chunkedPush(this.right, removed.reverse());
-    } else {
-      const removed = this.right.splice(this.left.length + this.right.length - n, Number.POSITIVE_INFINITY);
-      chunkedPush(this.left, removed.reverse());
-    }
-  }
-};
 function chunkedPush(list3, right) {
   let chunkStart = 0;
   if (right.length < 1e4) {
@@ -30627,6 +30194,191 @@ function chunkedPush(list3, right) {
     }
   }
 }
+var SpliceBuffer;
+var init_splice_buffer = __esm({
+  "../../node_modules/.pnpm/micromark-util-subtokenize@2.1.0/node_modules/micromark-util-subtokenize/lib/splice-buffer.js"() {
+    SpliceBuffer = class {
+      /**
+       * @param {ReadonlyArray<T> | null | undefined} [initial]
+       *   Initial items (optional).
+       * @returns
+       *   Splice buffer.
+       */
+      constructor(initial) {
+        this.left = initial ? [...initial] : [];
+        this.right = [];
+      }
+      /**
+       * Array access;
+       * does not move the cursor.
+       *
+       * @param {number} index
+       *   Index.
+       * @return {T}
+       *   Item.
+       */
+      get(index2) {
+        if (index2 < 0 || index2 >= this.left.length + this.right.length) {
+          throw new RangeError("Cannot access index `" + index2 + "` in a splice buffer of size `" + (this.left.length + this.right.length) + "`");
+        }
+        if (index2 < this.left.length) return this.left[index2];
+        return this.right[this.right.length - index2 + this.left.length - 1];
+      }
+      /**
+       * The length of the splice buffer, one greater than the largest index in the
+       * array.
+       */
+      get length() {
+        return this.left.length + this.right.length;
+      }
+      /**
+       * Remove and return `list[0]`;
+       * moves the cursor to `0`.
+       *
+       * @returns {T | undefined}
+       *   Item, optional.
+       */
+      shift() {
+        this.setCursor(0);
+        return this.right.pop();
+      }
+      /**
+       * Slice the buffer to get an array;
+       * does not move the cursor.
+       *
+       * @param {number} start
+       *   Start.
+       * @param {number | null | undefined} [end]
+       *   End (optional).
+       * @returns {Array<T>}
+       *   Array of items.
+       */
+      slice(start, end) {
+        const stop = end === null || end === void 0 ? Number.POSITIVE_INFINITY : end;
+        if (stop < this.left.length) {
+          return this.left.slice(start, stop);
+        }
+        if (start > this.left.length) {
+          return this.right.slice(this.right.length - stop + this.left.length, this.right.length - start + this.left.length).reverse();
+        }
+        return this.left.slice(start).concat(this.right.slice(this.right.length - stop + this.left.length).reverse());
+      }
+      /**
+       * Mimics the behavior of Array.prototype.splice() except for the change of
+       * interface necessary to avoid segfaults when patching in very large arrays.
+       *
+       * This operation moves cursor is moved to `start` and results in the cursor
+       * placed after any inserted items.
+       *
+       * @param {number} start
+       *   Start;
+       *   zero-based index at which to start changing the array;
+       *   negative numbers count backwards from the end of the array and values
+       *   that are out-of bounds are clamped to the appropriate end of the array.
+       * @param {number | null | undefined} [deleteCount=0]
+       *   Delete count (default: `0`);
+       *   maximum number of elements to delete, starting from start.
+       * @param {Array<T> | null | undefined} [items=[]]
+       *   Items to include in place of the deleted items (default: `[]`).
+       * @return {Array<T>}
+       *   Any removed items.
+       */
+      splice(start, deleteCount, items) {
+        const count = deleteCount || 0;
+        this.setCursor(Math.trunc(start));
+        const removed = this.right.splice(this.right.length - count, Number.POSITIVE_INFINITY);
+        if (items) chunkedPush(this.left, items);
+        return removed.reverse();
+      }
+      /**
+       * Remove and return the highest-numbered item in the array, so
+       * `list[list.length - 1]`;
+       * Moves the cursor to `length`.
+       *
+       * @returns {T | undefined}
+       *   Item, optional.
+       */
+      pop() {
+        this.setCursor(Number.POSITIVE_INFINITY);
+        return this.left.pop();
+      }
+      /**
+       * Inserts a single item to the high-numbered side of the array;
+       * moves the cursor to `length`.
+       *
+       * @param {T} item
+       *   Item.
+       * @returns {undefined}
+       *   Nothing.
+       */
+      push(item) {
+        this.setCursor(Number.POSITIVE_INFINITY);
+        this.left.push(item);
+      }
+      /**
+       * Inserts many items to the high-numbered side of the array.
+       * Moves the cursor to `length`.
+       *
+       * @param {Array<T>} items
+       *   Items.
+       * @returns {undefined}
+       *   Nothing.
+       */
+      pushMany(items) {
+        this.setCursor(Number.POSITIVE_INFINITY);
+        chunkedPush(this.left, items);
+      }
+      /**
+       * Inserts a single item to the low-numbered side of the array;
+       * Moves the cursor to `0`.
+       *
+       * @param {T} item
+       *   Item.
+       * @returns {undefined}
+       *   Nothing.
+       */
+      unshift(item) {
+        this.setCursor(0);
+        this.right.push(item);
+      }
+      /**
+       * Inserts many items to the low-numbered side of the array;
+       * moves the cursor to `0`.
+       *
+       * @param {Array<T>} items
+       *   Items.
+       * @returns {undefined}
+       *   Nothing.
+       */
+      unshiftMany(items) {
+        this.setCursor(0);
+        chunkedPush(this.right, items.reverse());
+      }
+      /**
+       * Move the cursor to a specific position in the array. Requires
+       * time proportional to the distance moved.
+       *
+       * If `n < 0`, the cursor will end up at the beginning.
+       * If `n > length`, the cursor will end up at the end.
+       *
+       * @param {number} n
+       *   Position.
+       * @return {undefined}
+       *   Nothing.
+       */
+      setCursor(n) {
+        if (n === this.left.length || n > this.left.length && this.right.length === 0 || n < 0 && this.left.length === 0) return;
+        if (n < this.left.length) {
+          const removed = this.left.splice(n, Number.POSITIVE_INFINITY);
+          chunkedPush(this.right, removed.reverse());
+        } else {
+          const removed = this.right.splice(this.left.length + this.right.length - n, Number.POSITIVE_INFINITY);
+          chunkedPush(this.left, removed.reverse());
+        }
+      }
+    };
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-util-subtokenize@2.1.0/node_modules/micromark-util-subtokenize/index.js
 function subtokenize(eventsArray) {
@@ -30780,21 +30532,19 @@ function subcontent(events, eventIndex) {
   }
   return gaps;
 }
+var init_micromark_util_subtokenize = __esm({
+  "../../node_modules/.pnpm/micromark-util-subtokenize@2.1.0/node_modules/micromark-util-subtokenize/index.js"() {
+    init_micromark_util_chunked();
+    init_splice_buffer();
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/content.js
-var content = {
-  resolve: resolveContent,
-  tokenize: tokenizeContent
-};
-var continuationConstruct = {
-  partial: true,
-  tokenize: tokenizeContinuation
-};
 function resolveContent(events) {
   subtokenize(events);
   return events;
 }
-function tokenizeContent(effects, ok3) {
+function tokenizeContent(effects, ok2) {
   let previous2;
   return chunkStart;
   function chunkStart(code2) {
@@ -30817,7 +30567,7 @@ function tokenizeContent(effects, ok3) {
   function contentEnd(code2) {
     effects.exit("chunkContent");
     effects.exit("content");
-    return ok3(code2);
+    return ok2(code2);
   }
   function contentContinue(code2) {
     effects.consume(code2);
@@ -30830,7 +30580,7 @@ function tokenizeContent(effects, ok3) {
     return chunkInside;
   }
 }
-function tokenizeContinuation(effects, ok3, nok) {
+function tokenizeContinuation(effects, ok2, nok) {
   const self = this;
   return startLookahead;
   function startLookahead(code2) {
@@ -30846,14 +30596,30 @@ function tokenizeContinuation(effects, ok3, nok) {
     }
     const tail = self.events[self.events.length - 1];
     if (!self.parser.constructs.disable.null.includes("codeIndented") && tail && tail[1].type === "linePrefix" && tail[2].sliceSerialize(tail[1], true).length >= 4) {
-      return ok3(code2);
+      return ok2(code2);
     }
-    return effects.interrupt(self.parser.constructs.flow, nok, ok3)(code2);
+    return effects.interrupt(self.parser.constructs.flow, nok, ok2)(code2);
   }
 }
+var content, continuationConstruct;
+var init_content = __esm({
+  "../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/content.js"() {
+    init_micromark_factory_space();
+    init_micromark_util_character();
+    init_micromark_util_subtokenize();
+    content = {
+      resolve: resolveContent,
+      tokenize: tokenizeContent
+    };
+    continuationConstruct = {
+      partial: true,
+      tokenize: tokenizeContinuation
+    };
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-factory-destination@2.0.1/node_modules/micromark-factory-destination/index.js
-function factoryDestination(effects, ok3, nok, type, literalType, literalMarkerType, rawType, stringType, max) {
+function factoryDestination(effects, ok2, nok, type, literalType, literalMarkerType, rawType, stringType, max) {
   const limit = max || Number.POSITIVE_INFINITY;
   let balance = 0;
   return start;
@@ -30884,7 +30650,7 @@ function factoryDestination(effects, ok3, nok, type, literalType, literalMarkerT
       effects.exit(literalMarkerType);
       effects.exit(literalType);
       effects.exit(type);
-      return ok3;
+      return ok2;
     }
     effects.enter(stringType);
     effects.enter("chunkString", {
@@ -30917,7 +30683,7 @@ function factoryDestination(effects, ok3, nok, type, literalType, literalMarkerT
       effects.exit(stringType);
       effects.exit(rawType);
       effects.exit(type);
-      return ok3(code2);
+      return ok2(code2);
     }
     if (balance < limit && code2 === 40) {
       effects.consume(code2);
@@ -30943,9 +30709,14 @@ function factoryDestination(effects, ok3, nok, type, literalType, literalMarkerT
     return raw(code2);
   }
 }
+var init_micromark_factory_destination = __esm({
+  "../../node_modules/.pnpm/micromark-factory-destination@2.0.1/node_modules/micromark-factory-destination/index.js"() {
+    init_micromark_util_character();
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-factory-label@2.0.1/node_modules/micromark-factory-label/index.js
-function factoryLabel(effects, ok3, nok, type, markerType, stringType) {
+function factoryLabel(effects, ok2, nok, type, markerType, stringType) {
   const self = this;
   let size = 0;
   let seen;
@@ -30973,7 +30744,7 @@ function factoryLabel(effects, ok3, nok, type, markerType, stringType) {
       effects.consume(code2);
       effects.exit(markerType);
       effects.exit(type);
-      return ok3;
+      return ok2;
     }
     if (markdownLineEnding(code2)) {
       effects.enter("lineEnding");
@@ -31004,9 +30775,14 @@ function factoryLabel(effects, ok3, nok, type, markerType, stringType) {
     return labelInside(code2);
   }
 }
+var init_micromark_factory_label = __esm({
+  "../../node_modules/.pnpm/micromark-factory-label@2.0.1/node_modules/micromark-factory-label/index.js"() {
+    init_micromark_util_character();
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-factory-title@2.0.1/node_modules/micromark-factory-title/index.js
-function factoryTitle(effects, ok3, nok, type, markerType, stringType) {
+function factoryTitle(effects, ok2, nok, type, markerType, stringType) {
   let marker;
   return start;
   function start(code2) {
@@ -31026,7 +30802,7 @@ function factoryTitle(effects, ok3, nok, type, markerType, stringType) {
       effects.consume(code2);
       effects.exit(markerType);
       effects.exit(type);
-      return ok3;
+      return ok2;
     }
     effects.enter(stringType);
     return atBreak(code2);
@@ -31066,9 +30842,15 @@ function factoryTitle(effects, ok3, nok, type, markerType, stringType) {
     return inside(code2);
   }
 }
+var init_micromark_factory_title = __esm({
+  "../../node_modules/.pnpm/micromark-factory-title@2.0.1/node_modules/micromark-factory-title/index.js"() {
+    init_micromark_factory_space();
+    init_micromark_util_character();
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-factory-whitespace@2.0.1/node_modules/micromark-factory-whitespace/index.js
-function factoryWhitespace(effects, ok3) {
+function factoryWhitespace(effects, ok2) {
   let seen;
   return start;
   function start(code2) {
@@ -31082,20 +30864,18 @@ function factoryWhitespace(effects, ok3) {
     if (markdownSpace(code2)) {
       return factorySpace(effects, start, seen ? "linePrefix" : "lineSuffix")(code2);
     }
-    return ok3(code2);
+    return ok2(code2);
   }
 }
+var init_micromark_factory_whitespace = __esm({
+  "../../node_modules/.pnpm/micromark-factory-whitespace@2.0.1/node_modules/micromark-factory-whitespace/index.js"() {
+    init_micromark_factory_space();
+    init_micromark_util_character();
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/definition.js
-var definition = {
-  name: "definition",
-  tokenize: tokenizeDefinition
-};
-var titleBefore = {
-  partial: true,
-  tokenize: tokenizeTitleBefore
-};
-function tokenizeDefinition(effects, ok3, nok) {
+function tokenizeDefinition(effects, ok2, nok) {
   const self = this;
   let identifier;
   return start;
@@ -31151,12 +30931,12 @@ function tokenizeDefinition(effects, ok3, nok) {
     if (code2 === null || markdownLineEnding(code2)) {
       effects.exit("definition");
       self.parser.defined.push(identifier);
-      return ok3(code2);
+      return ok2(code2);
     }
     return nok(code2);
   }
 }
-function tokenizeTitleBefore(effects, ok3, nok) {
+function tokenizeTitleBefore(effects, ok2, nok) {
   return titleBefore2;
   function titleBefore2(code2) {
     return markdownLineEndingOrSpace(code2) ? factoryWhitespace(effects, beforeMarker)(code2) : nok(code2);
@@ -31168,16 +30948,32 @@ function tokenizeTitleBefore(effects, ok3, nok) {
     return markdownSpace(code2) ? factorySpace(effects, titleAfterOptionalWhitespace, "whitespace")(code2) : titleAfterOptionalWhitespace(code2);
   }
   function titleAfterOptionalWhitespace(code2) {
-    return code2 === null || markdownLineEnding(code2) ? ok3(code2) : nok(code2);
+    return code2 === null || markdownLineEnding(code2) ? ok2(code2) : nok(code2);
   }
 }
+var definition, titleBefore;
+var init_definition = __esm({
+  "../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/definition.js"() {
+    init_micromark_factory_destination();
+    init_micromark_factory_label();
+    init_micromark_factory_space();
+    init_micromark_factory_title();
+    init_micromark_factory_whitespace();
+    init_micromark_util_character();
+    init_micromark_util_normalize_identifier();
+    definition = {
+      name: "definition",
+      tokenize: tokenizeDefinition
+    };
+    titleBefore = {
+      partial: true,
+      tokenize: tokenizeTitleBefore
+    };
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/hard-break-escape.js
-var hardBreakEscape = {
-  name: "hardBreakEscape",
-  tokenize: tokenizeHardBreakEscape
-};
-function tokenizeHardBreakEscape(effects, ok3, nok) {
+function tokenizeHardBreakEscape(effects, ok2, nok) {
   return start;
   function start(code2) {
     effects.enter("hardBreakEscape");
@@ -31187,18 +30983,23 @@ function tokenizeHardBreakEscape(effects, ok3, nok) {
   function after(code2) {
     if (markdownLineEnding(code2)) {
       effects.exit("hardBreakEscape");
-      return ok3(code2);
+      return ok2(code2);
     }
     return nok(code2);
   }
 }
+var hardBreakEscape;
+var init_hard_break_escape = __esm({
+  "../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/hard-break-escape.js"() {
+    init_micromark_util_character();
+    hardBreakEscape = {
+      name: "hardBreakEscape",
+      tokenize: tokenizeHardBreakEscape
+    };
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/heading-atx.js
-var headingAtx = {
-  name: "headingAtx",
-  resolve: resolveHeadingAtx,
-  tokenize: tokenizeHeadingAtx
-};
 function resolveHeadingAtx(events, context) {
   let contentEnd = events.length - 2;
   let contentStart = 3;
@@ -31227,7 +31028,7 @@ function resolveHeadingAtx(events, context) {
   }
   return events;
 }
-function tokenizeHeadingAtx(effects, ok3, nok) {
+function tokenizeHeadingAtx(effects, ok2, nok) {
   let size = 0;
   return start;
   function start(code2) {
@@ -31256,7 +31057,7 @@ function tokenizeHeadingAtx(effects, ok3, nok) {
     }
     if (code2 === null || markdownLineEnding(code2)) {
       effects.exit("atxHeading");
-      return ok3(code2);
+      return ok2(code2);
     }
     if (markdownSpace(code2)) {
       return factorySpace(effects, atBreak, "whitespace")(code2);
@@ -31281,18 +31082,21 @@ function tokenizeHeadingAtx(effects, ok3, nok) {
     return data;
   }
 }
+var headingAtx;
+var init_heading_atx = __esm({
+  "../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/heading-atx.js"() {
+    init_micromark_factory_space();
+    init_micromark_util_character();
+    init_micromark_util_chunked();
+    headingAtx = {
+      name: "headingAtx",
+      resolve: resolveHeadingAtx,
+      tokenize: tokenizeHeadingAtx
+    };
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/html-flow.js
-var htmlFlow = {
-  concrete: true,
-  name: "htmlFlow",
-  resolveTo: resolveToHtmlFlow,
-  tokenize: tokenizeHtmlFlow
-};
-var blankLineBefore = {
-  partial: true,
-  tokenize: tokenizeBlankLineBefore
-};
 function resolveToHtmlFlow(events) {
   let index2 = events.length;
   while (index2--) {
@@ -31307,7 +31111,7 @@ function resolveToHtmlFlow(events) {
   }
   return events;
 }
-function tokenizeHtmlFlow(effects, ok3, nok) {
+function tokenizeHtmlFlow(effects, ok2, nok) {
   const self = this;
   let marker;
   let closingTag;
@@ -31337,7 +31141,7 @@ function tokenizeHtmlFlow(effects, ok3, nok) {
     if (code2 === 63) {
       effects.consume(code2);
       marker = 3;
-      return self.interrupt ? ok3 : continuationDeclarationInside;
+      return self.interrupt ? ok2 : continuationDeclarationInside;
     }
     if (asciiAlpha(code2)) {
       effects.consume(code2);
@@ -31361,14 +31165,14 @@ function tokenizeHtmlFlow(effects, ok3, nok) {
     if (asciiAlpha(code2)) {
       effects.consume(code2);
       marker = 4;
-      return self.interrupt ? ok3 : continuationDeclarationInside;
+      return self.interrupt ? ok2 : continuationDeclarationInside;
     }
     return nok(code2);
   }
   function commentOpenInside(code2) {
     if (code2 === 45) {
       effects.consume(code2);
-      return self.interrupt ? ok3 : continuationDeclarationInside;
+      return self.interrupt ? ok2 : continuationDeclarationInside;
     }
     return nok(code2);
   }
@@ -31377,7 +31181,7 @@ function tokenizeHtmlFlow(effects, ok3, nok) {
     if (code2 === value2.charCodeAt(index2++)) {
       effects.consume(code2);
       if (index2 === value2.length) {
-        return self.interrupt ? ok3 : continuation;
+        return self.interrupt ? ok2 : continuation;
       }
       return cdataOpenInside;
     }
@@ -31397,7 +31201,7 @@ function tokenizeHtmlFlow(effects, ok3, nok) {
       const name = buffer.toLowerCase();
       if (!slash && !closingTag && htmlRawNames.includes(name)) {
         marker = 1;
-        return self.interrupt ? ok3(code2) : continuation(code2);
+        return self.interrupt ? ok2(code2) : continuation(code2);
       }
       if (htmlBlockNames.includes(buffer.toLowerCase())) {
         marker = 6;
@@ -31405,7 +31209,7 @@ function tokenizeHtmlFlow(effects, ok3, nok) {
           effects.consume(code2);
           return basicSelfClosing;
         }
-        return self.interrupt ? ok3(code2) : continuation(code2);
+        return self.interrupt ? ok2(code2) : continuation(code2);
       }
       marker = 7;
       return self.interrupt && !self.parser.lazy[self.now().line] ? nok(code2) : closingTag ? completeClosingTagAfter(code2) : completeAttributeNameBefore(code2);
@@ -31420,7 +31224,7 @@ function tokenizeHtmlFlow(effects, ok3, nok) {
   function basicSelfClosing(code2) {
     if (code2 === 62) {
       effects.consume(code2);
-      return self.interrupt ? ok3 : continuation;
+      return self.interrupt ? ok2 : continuation;
     }
     return nok(code2);
   }
@@ -31628,25 +31432,40 @@ function tokenizeHtmlFlow(effects, ok3, nok) {
   }
   function continuationAfter(code2) {
     effects.exit("htmlFlow");
-    return ok3(code2);
+    return ok2(code2);
   }
 }
-function tokenizeBlankLineBefore(effects, ok3, nok) {
+function tokenizeBlankLineBefore(effects, ok2, nok) {
   return start;
   function start(code2) {
     effects.enter("lineEnding");
     effects.consume(code2);
     effects.exit("lineEnding");
-    return effects.attempt(blankLine, ok3, nok);
+    return effects.attempt(blankLine, ok2, nok);
   }
 }
+var htmlFlow, blankLineBefore;
+var init_html_flow = __esm({
+  "../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/html-flow.js"() {
+    init_micromark_util_character();
+    init_micromark_util_html_tag_name();
+    init_blank_line();
+    init_partial_non_lazy_continuation();
+    htmlFlow = {
+      concrete: true,
+      name: "htmlFlow",
+      resolveTo: resolveToHtmlFlow,
+      tokenize: tokenizeHtmlFlow
+    };
+    blankLineBefore = {
+      partial: true,
+      tokenize: tokenizeBlankLineBefore
+    };
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/html-text.js
-var htmlText = {
-  name: "htmlText",
-  tokenize: tokenizeHtmlText
-};
-function tokenizeHtmlText(effects, ok3, nok) {
+function tokenizeHtmlText(effects, ok2, nok) {
   const self = this;
   let marker;
   let index2;
@@ -31927,7 +31746,7 @@ function tokenizeHtmlText(effects, ok3, nok) {
       effects.consume(code2);
       effects.exit("htmlTextData");
       effects.exit("htmlText");
-      return ok3;
+      return ok2;
     }
     return nok(code2);
   }
@@ -31946,23 +31765,19 @@ function tokenizeHtmlText(effects, ok3, nok) {
     return returnState(code2);
   }
 }
+var htmlText;
+var init_html_text = __esm({
+  "../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/html-text.js"() {
+    init_micromark_factory_space();
+    init_micromark_util_character();
+    htmlText = {
+      name: "htmlText",
+      tokenize: tokenizeHtmlText
+    };
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/label-end.js
-var labelEnd = {
-  name: "labelEnd",
-  resolveAll: resolveAllLabelEnd,
-  resolveTo: resolveToLabelEnd,
-  tokenize: tokenizeLabelEnd
-};
-var resourceConstruct = {
-  tokenize: tokenizeResource
-};
-var referenceFullConstruct = {
-  tokenize: tokenizeReferenceFull
-};
-var referenceCollapsedConstruct = {
-  tokenize: tokenizeReferenceCollapsed
-};
 function resolveAllLabelEnd(events) {
   let index2 = -1;
   const newEvents = [];
@@ -32044,7 +31859,7 @@ function resolveToLabelEnd(events, context) {
   splice(events, open2, events.length, media);
   return events;
 }
-function tokenizeLabelEnd(effects, ok3, nok) {
+function tokenizeLabelEnd(effects, ok2, nok) {
   const self = this;
   const labelStarts = self._labelStarts;
   let labelStart;
@@ -32088,14 +31903,14 @@ function tokenizeLabelEnd(effects, ok3, nok) {
   }
   function labelEndOk(code2) {
     labelStarts.pop();
-    return ok3(code2);
+    return ok2(code2);
   }
   function labelEndNok(code2) {
     labelStart._balanced = true;
     return nok(code2);
   }
 }
-function tokenizeResource(effects, ok3, nok) {
+function tokenizeResource(effects, ok2, nok) {
   return resourceStart;
   function resourceStart(code2) {
     effects.enter("resource");
@@ -32134,25 +31949,25 @@ function tokenizeResource(effects, ok3, nok) {
       effects.consume(code2);
       effects.exit("resourceMarker");
       effects.exit("resource");
-      return ok3;
+      return ok2;
     }
     return nok(code2);
   }
 }
-function tokenizeReferenceFull(effects, ok3, nok) {
+function tokenizeReferenceFull(effects, ok2, nok) {
   const self = this;
   return referenceFull;
   function referenceFull(code2) {
     return factoryLabel.call(self, effects, referenceFullAfter, referenceFullMissing, "reference", "referenceMarker", "referenceString")(code2);
   }
   function referenceFullAfter(code2) {
-    return self.parser.defined.includes(normalizeIdentifier(self.sliceSerialize(self.events[self.events.length - 1][1]).slice(1, -1))) ? ok3(code2) : nok(code2);
+    return self.parser.defined.includes(normalizeIdentifier(self.sliceSerialize(self.events[self.events.length - 1][1]).slice(1, -1))) ? ok2(code2) : nok(code2);
   }
   function referenceFullMissing(code2) {
     return nok(code2);
   }
 }
-function tokenizeReferenceCollapsed(effects, ok3, nok) {
+function tokenizeReferenceCollapsed(effects, ok2, nok) {
   return referenceCollapsedStart;
   function referenceCollapsedStart(code2) {
     effects.enter("reference");
@@ -32167,19 +31982,42 @@ function tokenizeReferenceCollapsed(effects, ok3, nok) {
       effects.consume(code2);
       effects.exit("referenceMarker");
       effects.exit("reference");
-      return ok3;
+      return ok2;
     }
     return nok(code2);
   }
 }
+var labelEnd, resourceConstruct, referenceFullConstruct, referenceCollapsedConstruct;
+var init_label_end = __esm({
+  "../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/label-end.js"() {
+    init_micromark_factory_destination();
+    init_micromark_factory_label();
+    init_micromark_factory_title();
+    init_micromark_factory_whitespace();
+    init_micromark_util_character();
+    init_micromark_util_chunked();
+    init_micromark_util_normalize_identifier();
+    init_micromark_util_resolve_all();
+    labelEnd = {
+      name: "labelEnd",
+      resolveAll: resolveAllLabelEnd,
+      resolveTo: resolveToLabelEnd,
+      tokenize: tokenizeLabelEnd
+    };
+    resourceConstruct = {
+      tokenize: tokenizeResource
+    };
+    referenceFullConstruct = {
+      tokenize: tokenizeReferenceFull
+    };
+    referenceCollapsedConstruct = {
+      tokenize: tokenizeReferenceCollapsed
+    };
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/label-start-image.js
-var labelStartImage = {
-  name: "labelStartImage",
-  resolveAll: labelEnd.resolveAll,
-  tokenize: tokenizeLabelStartImage
-};
-function tokenizeLabelStartImage(effects, ok3, nok) {
+function tokenizeLabelStartImage(effects, ok2, nok) {
   const self = this;
   let labelImage;
   return start;
@@ -32206,17 +32044,23 @@ function tokenizeLabelStartImage(effects, ok3, nok) {
     }
     self._labelStarts = self._labelStarts || [];
     self._labelStarts.push(labelImage);
-    return ok3(code2);
+    return ok2(code2);
   }
 }
+var labelStartImage;
+var init_label_start_image = __esm({
+  "../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/label-start-image.js"() {
+    init_label_end();
+    labelStartImage = {
+      name: "labelStartImage",
+      resolveAll: labelEnd.resolveAll,
+      tokenize: tokenizeLabelStartImage
+    };
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/label-start-link.js
-var labelStartLink = {
-  name: "labelStartLink",
-  resolveAll: labelEnd.resolveAll,
-  tokenize: tokenizeLabelStartLink
-};
-function tokenizeLabelStartLink(effects, ok3, nok) {
+function tokenizeLabelStartLink(effects, ok2, nok) {
   const self = this;
   let labelLink;
   return start;
@@ -32234,31 +32078,44 @@ function tokenizeLabelStartLink(effects, ok3, nok) {
     }
     self._labelStarts = self._labelStarts || [];
     self._labelStarts.push(labelLink);
-    return ok3(code2);
+    return ok2(code2);
   }
 }
+var labelStartLink;
+var init_label_start_link = __esm({
+  "../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/label-start-link.js"() {
+    init_label_end();
+    labelStartLink = {
+      name: "labelStartLink",
+      resolveAll: labelEnd.resolveAll,
+      tokenize: tokenizeLabelStartLink
+    };
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/line-ending.js
-var lineEnding = {
-  name: "lineEnding",
-  tokenize: tokenizeLineEnding
-};
-function tokenizeLineEnding(effects, ok3) {
+function tokenizeLineEnding(effects, ok2) {
   return start;
   function start(code2) {
     effects.enter("lineEnding");
     effects.consume(code2);
     effects.exit("lineEnding");
-    return factorySpace(effects, ok3, "linePrefix");
+    return factorySpace(effects, ok2, "linePrefix");
   }
 }
+var lineEnding;
+var init_line_ending = __esm({
+  "../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/line-ending.js"() {
+    init_micromark_factory_space();
+    lineEnding = {
+      name: "lineEnding",
+      tokenize: tokenizeLineEnding
+    };
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/thematic-break.js
-var thematicBreak = {
-  name: "thematicBreak",
-  tokenize: tokenizeThematicBreak
-};
-function tokenizeThematicBreak(effects, ok3, nok) {
+function tokenizeThematicBreak(effects, ok2, nok) {
   let size = 0;
   let marker;
   return start;
@@ -32277,7 +32134,7 @@ function tokenizeThematicBreak(effects, ok3, nok) {
     }
     if (size >= 3 && (code2 === null || markdownLineEnding(code2))) {
       effects.exit("thematicBreak");
-      return ok3(code2);
+      return ok2(code2);
     }
     return nok(code2);
   }
@@ -32291,25 +32148,20 @@ function tokenizeThematicBreak(effects, ok3, nok) {
     return markdownSpace(code2) ? factorySpace(effects, atBreak, "whitespace")(code2) : atBreak(code2);
   }
 }
+var thematicBreak;
+var init_thematic_break = __esm({
+  "../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/thematic-break.js"() {
+    init_micromark_factory_space();
+    init_micromark_util_character();
+    thematicBreak = {
+      name: "thematicBreak",
+      tokenize: tokenizeThematicBreak
+    };
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/list.js
-var list = {
-  continuation: {
-    tokenize: tokenizeListContinuation
-  },
-  exit: tokenizeListEnd,
-  name: "list",
-  tokenize: tokenizeListStart
-};
-var listItemPrefixWhitespaceConstruct = {
-  partial: true,
-  tokenize: tokenizeListItemPrefixWhitespace
-};
-var indentConstruct = {
-  partial: true,
-  tokenize: tokenizeIndent
-};
-function tokenizeListStart(effects, ok3, nok) {
+function tokenizeListStart(effects, ok2, nok) {
   const self = this;
   const tail = self.events[self.events.length - 1];
   let initialSize = tail && tail[1].type === "linePrefix" ? tail[2].sliceSerialize(tail[1], true).length : 0;
@@ -32375,16 +32227,16 @@ function tokenizeListStart(effects, ok3, nok) {
   }
   function endOfPrefix(code2) {
     self.containerState.size = initialSize + self.sliceSerialize(effects.exit("listItemPrefix"), true).length;
-    return ok3(code2);
+    return ok2(code2);
   }
 }
-function tokenizeListContinuation(effects, ok3, nok) {
+function tokenizeListContinuation(effects, ok2, nok) {
   const self = this;
   self.containerState._closeFlow = void 0;
   return effects.check(blankLine, onBlank, notBlank);
   function onBlank(code2) {
     self.containerState.furtherBlankLines = self.containerState.furtherBlankLines || self.containerState.initialBlankLine;
-    return factorySpace(effects, ok3, "listItemIndent", self.containerState.size + 1)(code2);
+    return factorySpace(effects, ok2, "listItemIndent", self.containerState.size + 1)(code2);
   }
   function notBlank(code2) {
     if (self.containerState.furtherBlankLines || !markdownSpace(code2)) {
@@ -32394,110 +32246,60 @@ function tokenizeListContinuation(effects, ok3, nok) {
     }
     self.containerState.furtherBlankLines = void 0;
     self.containerState.initialBlankLine = void 0;
-    return effects.attempt(indentConstruct, ok3, notInCurrentItem)(code2);
+    return effects.attempt(indentConstruct, ok2, notInCurrentItem)(code2);
   }
   function notInCurrentItem(code2) {
     self.containerState._closeFlow = true;
     self.interrupt = void 0;
-    return factorySpace(effects, effects.attempt(list, ok3, nok), "linePrefix", self.parser.constructs.disable.null.includes("codeIndented") ? void 0 : 4)(code2);
+    return factorySpace(effects, effects.attempt(list2, ok2, nok), "linePrefix", self.parser.constructs.disable.null.includes("codeIndented") ? void 0 : 4)(code2);
   }
 }
-function tokenizeIndent(effects, ok3, nok) {
+function tokenizeIndent(effects, ok2, nok) {
   const self = this;
   return factorySpace(effects, afterPrefix, "listItemIndent", self.containerState.size + 1);
   function afterPrefix(code2) {
     const tail = self.events[self.events.length - 1];
-    return tail && tail[1].type === "listItemIndent" && tail[2].sliceSerialize(tail[1], true).length === self.containerState.size ? ok3(code2) : nok(code2);
+    return tail && tail[1].type === "listItemIndent" && tail[2].sliceSerialize(tail[1], true).length === self.containerState.size ? ok2(code2) : nok(code2);
   }
 }
 function tokenizeListEnd(effects) {
   effects.exit(this.containerState.type);
 }
-function tokenizeListItemPrefixWhitespace(effects, ok3, nok) {
+function tokenizeListItemPrefixWhitespace(effects, ok2, nok) {
   const self = this;
   return factorySpace(effects, afterPrefix, "listItemPrefixWhitespace", self.parser.constructs.disable.null.includes("codeIndented") ? void 0 : 4 + 1);
   function afterPrefix(code2) {
     const tail = self.events[self.events.length - 1];
-    return !markdownSpace(code2) && tail && tail[1].type === "listItemPrefixWhitespace" ? ok3(code2) : nok(code2);
+    return !markdownSpace(code2) && tail && tail[1].type === "listItemPrefixWhitespace" ? ok2(code2) : nok(code2);
   }
 }
+var list2, listItemPrefixWhitespaceConstruct, indentConstruct;
+var init_list = __esm({
+  "../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/list.js"() {
+    init_micromark_factory_space();
+    init_micromark_util_character();
+    init_blank_line();
+    init_thematic_break();
+    list2 = {
+      continuation: {
+        tokenize: tokenizeListContinuation
+      },
+      exit: tokenizeListEnd,
+      name: "list",
+      tokenize: tokenizeListStart
+    };
+    listItemPrefixWhitespaceConstruct = {
+      partial: true,
+      tokenize: tokenizeListItemPrefixWhitespace
+    };
+    indentConstruct = {
+      partial: true,
+      tokenize: tokenizeIndent
+    };
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-util-edit-map@1.0.0_patch_hash=ca89e1fa447393d5b1c2934858d6a6f6ca072e9caea6be31dd1a15c363c48318/node_modules/micromark-util-edit-map/index.js
-var EditMap = class {
-  /**
-   * Create a new edit map.
-   *
-   * @returns
-   *   New instance.
-   */
-  constructor() {
-    this.index = /* @__PURE__ */ new Map();
-    this.map = [];
-  }
-  /**
-   * Create an edit: a remove and/or add at a certain place.
-   *
-   * @param {number} index
-   *   Index at which to apply the edit.
-   * @param {number} remove
-   *   Count of items to remove at the index.
-   * @param {Array<Event>} add
-   *   Items to add at the index.
-   * @returns {undefined}
-   *   Nothing.
-   */
-  add(index2, remove, add) {
-    addImplementation(this, index2, remove, add, false);
-  }
-  /**
-   * Create an edit: but insert `add` before existing additions, instead of
-   * after them.
-   *
-   * @param {number} index
-   *   Index at which to apply the edit.
-   * @param {number} remove
-   *   Count of items to remove at the index.
-   * @param {Array<Event>} add
-   *   Items to add at the index.
-   * @returns {undefined}
-   *   Nothing.
-   */
-  addBefore(index2, remove, add) {
-    addImplementation(this, index2, remove, add, true);
-  }
-  /**
-   * Done, change the events.
-   *
-   * @param {Array<Event>} events
-   *   List of events to apply the edits to.
-   * @returns {undefined}
-   *   Nothing.
-   */
-  consume(events) {
-    this.map.sort(function(a, b) {
-      return a[0] - b[0];
-    });
-    if (this.map.length === 0) {
-      return;
-    }
-    let index2 = this.map.length;
-    const vecs = [];
-    while (index2 > 0) {
-      index2 -= 1;
-      vecs.push(events.slice(this.map[index2][0] + this.map[index2][1]), this.map[index2][2]);
-      events.length = this.map[index2][0];
-    }
-    let slice = vecs.pop();
-    while (slice) {
-      for (const element of slice) {
-        events.push(element);
-      }
-      slice = vecs.pop();
-    }
-    this.map.length = 0;
-    this.index.clear();
-  }
-};
 function addImplementation(editMap, at, remove, add, before) {
   if (remove === 0 && add.length === 0) {
     return;
@@ -32517,13 +32319,88 @@ function addImplementation(editMap, at, remove, add, before) {
   editMap.map.push(change);
   editMap.index.set(at, change);
 }
+var EditMap;
+var init_micromark_util_edit_map = __esm({
+  "../../node_modules/.pnpm/micromark-util-edit-map@1.0.0_patch_hash=ca89e1fa447393d5b1c2934858d6a6f6ca072e9caea6be31dd1a15c363c48318/node_modules/micromark-util-edit-map/index.js"() {
+    EditMap = class {
+      /**
+       * Create a new edit map.
+       *
+       * @returns
+       *   New instance.
+       */
+      constructor() {
+        this.index = /* @__PURE__ */ new Map();
+        this.map = [];
+      }
+      /**
+       * Create an edit: a remove and/or add at a certain place.
+       *
+       * @param {number} index
+       *   Index at which to apply the edit.
+       * @param {number} remove
+       *   Count of items to remove at the index.
+       * @param {Array<Event>} add
+       *   Items to add at the index.
+       * @returns {undefined}
+       *   Nothing.
+       */
+      add(index2, remove, add) {
+        addImplementation(this, index2, remove, add, false);
+      }
+      /**
+       * Create an edit: but insert `add` before existing additions, instead of
+       * after them.
+       *
+       * @param {number} index
+       *   Index at which to apply the edit.
+       * @param {number} remove
+       *   Count of items to remove at the index.
+       * @param {Array<Event>} add
+       *   Items to add at the index.
+       * @returns {undefined}
+       *   Nothing.
+       */
+      addBefore(index2, remove, add) {
+        addImplementation(this, index2, remove, add, true);
+      }
+      /**
+       * Done, change the events.
+       *
+       * @param {Array<Event>} events
+       *   List of events to apply the edits to.
+       * @returns {undefined}
+       *   Nothing.
+       */
+      consume(events) {
+        this.map.sort(function(a, b) {
+          return a[0] - b[0];
+        });
+        if (this.map.length === 0) {
+          return;
+        }
+        let index2 = this.map.length;
+        const vecs = [];
+        while (index2 > 0) {
+          index2 -= 1;
+          vecs.push(events.slice(this.map[index2][0] + this.map[index2][1]), this.map[index2][2]);
+          events.length = this.map[index2][0];
+        }
+        let slice = vecs.pop();
+        while (slice) {
+          for (const element of slice) {
+            events.push(element);
+          }
+          slice = vecs.pop();
+        }
+        this.map.length = 0;
+        this.index.clear();
+      }
+    };
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/setext-underline.js
-var setextUnderline = {
-  name: "setextUnderline",
-  resolveTo: resolveToSetextUnderline,
-  tokenize: tokenizeSetextUnderline
-};
 function resolveToSetextUnderline(events, context) {
   const editMap = new EditMap();
   let index2 = events.length;
@@ -32571,7 +32448,7 @@ function resolveToSetextUnderline(events, context) {
   editMap.consume(events);
   return events;
 }
-function tokenizeSetextUnderline(effects, ok3, nok) {
+function tokenizeSetextUnderline(effects, ok2, nok) {
   const self = this;
   let marker;
   return start;
@@ -32606,17 +32483,54 @@ function tokenizeSetextUnderline(effects, ok3, nok) {
   function after(code2) {
     if (code2 === null || markdownLineEnding(code2)) {
       effects.exit("setextHeadingLine");
-      return ok3(code2);
+      return ok2(code2);
     }
     return nok(code2);
   }
 }
+var setextUnderline;
+var init_setext_underline = __esm({
+  "../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/lib/setext-underline.js"() {
+    init_micromark_factory_space();
+    init_micromark_util_character();
+    init_micromark_util_edit_map();
+    setextUnderline = {
+      name: "setextUnderline",
+      resolveTo: resolveToSetextUnderline,
+      tokenize: tokenizeSetextUnderline
+    };
+  }
+});
+
+// ../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/index.js
+var init_micromark_core_commonmark = __esm({
+  "../../node_modules/.pnpm/micromark-core-commonmark@2.0.4/node_modules/micromark-core-commonmark/index.js"() {
+    init_attention();
+    init_autolink();
+    init_blank_line();
+    init_block_quote();
+    init_character_escape();
+    init_character_reference();
+    init_code_fenced();
+    init_code_indented();
+    init_code_text();
+    init_content();
+    init_definition();
+    init_hard_break_escape();
+    init_heading_atx();
+    init_html_flow();
+    init_html_text();
+    init_label_end();
+    init_label_start_image();
+    init_label_start_link();
+    init_line_ending();
+    init_list();
+    init_setext_underline();
+    init_thematic_break();
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-extension-gfm-footnote@2.1.0_patch_hash=449934b352d37a5392392346d3b534a0d7a11f51c089e4b4320bafbd4c1d3f27/node_modules/micromark-extension-gfm-footnote/lib/syntax.js
-var indent = {
-  tokenize: tokenizeIndent2,
-  partial: true
-};
 function gfmFootnote() {
   return {
     document: {
@@ -32643,7 +32557,7 @@ function gfmFootnote() {
     }
   };
 }
-function tokenizePotentialGfmFootnoteCall(effects, ok3, nok) {
+function tokenizePotentialGfmFootnoteCall(effects, ok2, nok) {
   const self = this;
   let index2 = self.events.length;
   const defined = self.parser.gfmFootnoteIds || (self.parser.gfmFootnoteIds = /* @__PURE__ */ new Set());
@@ -32673,7 +32587,7 @@ function tokenizePotentialGfmFootnoteCall(effects, ok3, nok) {
     effects.enter("gfmFootnoteCallLabelMarker");
     effects.consume(code2);
     effects.exit("gfmFootnoteCallLabelMarker");
-    return ok3(code2);
+    return ok2(code2);
   }
 }
 function resolveToPotentialGfmFootnoteCall(events, context) {
@@ -32735,7 +32649,7 @@ function resolveToPotentialGfmFootnoteCall(events, context) {
   events.splice(index2, events.length - index2 + 1, ...replacement);
   return events;
 }
-function tokenizeGfmFootnoteCall(effects, ok3, nok) {
+function tokenizeGfmFootnoteCall(effects, ok2, nok) {
   const self = this;
   const defined = self.parser.gfmFootnoteIds || (self.parser.gfmFootnoteIds = /* @__PURE__ */ new Set());
   let size = 0;
@@ -32777,7 +32691,7 @@ function tokenizeGfmFootnoteCall(effects, ok3, nok) {
       effects.consume(code2);
       effects.exit("gfmFootnoteCallLabelMarker");
       effects.exit("gfmFootnoteCall");
-      return ok3;
+      return ok2;
     }
     if (!markdownLineEndingOrSpace(code2)) {
       data = true;
@@ -32795,7 +32709,7 @@ function tokenizeGfmFootnoteCall(effects, ok3, nok) {
     return callData(code2);
   }
 }
-function tokenizeDefinitionStart(effects, ok3, nok) {
+function tokenizeDefinitionStart(effects, ok2, nok) {
   const self = this;
   const defined = self.parser.gfmFootnoteIds || (self.parser.gfmFootnoteIds = /* @__PURE__ */ new Set());
   let identifier;
@@ -32869,95 +32783,45 @@ function tokenizeDefinitionStart(effects, ok3, nok) {
     return nok(code2);
   }
   function whitespaceAfter(code2) {
-    return ok3(code2);
+    return ok2(code2);
   }
 }
-function tokenizeDefinitionContinuation(effects, ok3, nok) {
-  return effects.check(blankLine, ok3, effects.attempt(indent, ok3, nok));
+function tokenizeDefinitionContinuation(effects, ok2, nok) {
+  return effects.check(blankLine, ok2, effects.attempt(indent, ok2, nok));
 }
 function gfmFootnoteDefinitionEnd(effects) {
   effects.exit("gfmFootnoteDefinition");
 }
-function tokenizeIndent2(effects, ok3, nok) {
+function tokenizeIndent2(effects, ok2, nok) {
   const self = this;
   return factorySpace(effects, afterPrefix, "gfmFootnoteDefinitionIndent", 4 + 1);
   function afterPrefix(code2) {
     const tail = self.events[self.events.length - 1];
-    return tail && tail[1].type === "gfmFootnoteDefinitionIndent" && tail[2].sliceSerialize(tail[1], true).length === 4 ? ok3(code2) : nok(code2);
+    return tail && tail[1].type === "gfmFootnoteDefinitionIndent" && tail[2].sliceSerialize(tail[1], true).length === 4 ? ok2(code2) : nok(code2);
   }
 }
+var indent;
+var init_syntax2 = __esm({
+  "../../node_modules/.pnpm/micromark-extension-gfm-footnote@2.1.0_patch_hash=449934b352d37a5392392346d3b534a0d7a11f51c089e4b4320bafbd4c1d3f27/node_modules/micromark-extension-gfm-footnote/lib/syntax.js"() {
+    init_micromark_core_commonmark();
+    init_micromark_factory_space();
+    init_micromark_util_character();
+    init_micromark_util_normalize_identifier();
+    indent = {
+      tokenize: tokenizeIndent2,
+      partial: true
+    };
+  }
+});
+
+// ../../node_modules/.pnpm/micromark-extension-gfm-footnote@2.1.0_patch_hash=449934b352d37a5392392346d3b534a0d7a11f51c089e4b4320bafbd4c1d3f27/node_modules/micromark-extension-gfm-footnote/index.js
+var init_micromark_extension_gfm_footnote = __esm({
+  "../../node_modules/.pnpm/micromark-extension-gfm-footnote@2.1.0_patch_hash=449934b352d37a5392392346d3b534a0d7a11f51c089e4b4320bafbd4c1d3f27/node_modules/micromark-extension-gfm-footnote/index.js"() {
+    init_syntax2();
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-extension-gfm-table@2.1.2/node_modules/micromark-extension-gfm-table/lib/edit-map.js
-var EditMap2 = class {
-  /**
-   * Create a new edit map.
-   */
-  constructor() {
-    this.map = [];
-    this.index = /* @__PURE__ */ new Map();
-  }
-  /**
-   * Create an edit: a remove and/or add at a certain place.
-   *
-   * @param {number} index
-   *   Index at which to apply the edit.
-   * @param {number} remove
-   *   Count of items to remove at the index.
-   * @param {Array<Event>} add
-   *   Items to add at the index.
-   * @returns {undefined}
-   *   Nothing.
-   */
-  add(index2, remove, add) {
-    addImplementation2(this, index2, remove, add);
-  }
-  // To do: add this when moving to `micromark`.
-  // /**
-  //  * Create an edit: but insert `add` before existing additions.
-  //  *
-  //  * @param {number} index
-  //  * @param {number} remove
-  //  * @param {Array<Event>} add
-  //  * @returns {undefined}
-  //  */
-  // addBefore(index, remove, add) {
-  //   addImplementation(this, index, remove, add, true)
-  // }
-  /**
-   * Done, change the events.
-   *
-   * @param {Array<Event>} events
-   *   List of events to apply the edits to.
-   * @returns {undefined}
-   *   Nothing.
-   */
-  consume(events) {
-    this.map.sort(function(a, b) {
-      return a[0] - b[0];
-    });
-    if (this.map.length === 0) {
-      return;
-    }
-    let index2 = this.map.length;
-    const vecs = [];
-    while (index2 > 0) {
-      index2 -= 1;
-      vecs.push(events.slice(this.map[index2][0] + this.map[index2][1]), this.map[index2][2]);
-      events.length = this.map[index2][0];
-    }
-    vecs.push(events.slice());
-    events.length = 0;
-    let slice = vecs.pop();
-    while (slice) {
-      for (const element of slice) {
-        events.push(element);
-      }
-      slice = vecs.pop();
-    }
-    this.map.length = 0;
-    this.index.clear();
-  }
-};
 function addImplementation2(editMap, at, remove, add) {
   if (remove === 0 && add.length === 0) {
     return;
@@ -32972,6 +32836,81 @@ function addImplementation2(editMap, at, remove, add) {
   editMap.map.push(change);
   editMap.index.set(at, change);
 }
+var EditMap2;
+var init_edit_map = __esm({
+  "../../node_modules/.pnpm/micromark-extension-gfm-table@2.1.2/node_modules/micromark-extension-gfm-table/lib/edit-map.js"() {
+    EditMap2 = class {
+      /**
+       * Create a new edit map.
+       */
+      constructor() {
+        this.map = [];
+        this.index = /* @__PURE__ */ new Map();
+      }
+      /**
+       * Create an edit: a remove and/or add at a certain place.
+       *
+       * @param {number} index
+       *   Index at which to apply the edit.
+       * @param {number} remove
+       *   Count of items to remove at the index.
+       * @param {Array<Event>} add
+       *   Items to add at the index.
+       * @returns {undefined}
+       *   Nothing.
+       */
+      add(index2, remove, add) {
+        addImplementation2(this, index2, remove, add);
+      }
+      // To do: add this when moving to `micromark`.
+      // /**
+      //  * Create an edit: but insert `add` before existing additions.
+      //  *
+      //  * @param {number} index
+      //  * @param {number} remove
+      //  * @param {Array<Event>} add
+      //  * @returns {undefined}
+      //  */
+      // addBefore(index, remove, add) {
+      //   addImplementation(this, index, remove, add, true)
+      // }
+      /**
+       * Done, change the events.
+       *
+       * @param {Array<Event>} events
+       *   List of events to apply the edits to.
+       * @returns {undefined}
+       *   Nothing.
+       */
+      consume(events) {
+        this.map.sort(function(a, b) {
+          return a[0] - b[0];
+        });
+        if (this.map.length === 0) {
+          return;
+        }
+        let index2 = this.map.length;
+        const vecs = [];
+        while (index2 > 0) {
+          index2 -= 1;
+          vecs.push(events.slice(this.map[index2][0] + this.map[index2][1]), this.map[index2][2]);
+          events.length = this.map[index2][0];
+        }
+        vecs.push(events.slice());
+        events.length = 0;
+        let slice = vecs.pop();
+        while (slice) {
+          for (const element of slice) {
+            events.push(element);
+          }
+          slice = vecs.pop();
+        }
+        this.map.length = 0;
+        this.index.clear();
+      }
+    };
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-extension-gfm-table@2.1.2/node_modules/micromark-extension-gfm-table/lib/infer.js
 function gfmTableAlign(events, index2) {
@@ -32999,6 +32938,10 @@ function gfmTableAlign(events, index2) {
   }
   return align;
 }
+var init_infer = __esm({
+  "../../node_modules/.pnpm/micromark-extension-gfm-table@2.1.2/node_modules/micromark-extension-gfm-table/lib/infer.js"() {
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-extension-gfm-table@2.1.2/node_modules/micromark-extension-gfm-table/lib/syntax.js
 function gfmTable() {
@@ -33012,7 +32955,7 @@ function gfmTable() {
     }
   };
 }
-function tokenizeTable(effects, ok3, nok) {
+function tokenizeTable(effects, ok2, nok) {
   const self = this;
   let size = 0;
   let sizeB = 0;
@@ -33188,7 +33131,7 @@ function tokenizeTable(effects, ok3, nok) {
       }
       effects.exit("tableDelimiterRow");
       effects.exit("tableHead");
-      return ok3(code2);
+      return ok2(code2);
     }
     return headDelimiterNok(code2);
   }
@@ -33208,7 +33151,7 @@ function tokenizeTable(effects, ok3, nok) {
     }
     if (code2 === null || markdownLineEnding(code2)) {
       effects.exit("tableRow");
-      return ok3(code2);
+      return ok2(code2);
     }
     if (markdownSpace(code2)) {
       return factorySpace(effects, bodyRowBreak, "whitespace")(code2);
@@ -33390,9 +33333,23 @@ function getPoint(events, index2) {
   const side = event[0] === "enter" ? "start" : "end";
   return event[1][side];
 }
+var init_syntax3 = __esm({
+  "../../node_modules/.pnpm/micromark-extension-gfm-table@2.1.2/node_modules/micromark-extension-gfm-table/lib/syntax.js"() {
+    init_micromark_factory_space();
+    init_micromark_util_character();
+    init_edit_map();
+    init_infer();
+  }
+});
+
+// ../../node_modules/.pnpm/micromark-extension-gfm-table@2.1.2/node_modules/micromark-extension-gfm-table/index.js
+var init_micromark_extension_gfm_table = __esm({
+  "../../node_modules/.pnpm/micromark-extension-gfm-table@2.1.2/node_modules/micromark-extension-gfm-table/index.js"() {
+    init_syntax3();
+  }
+});
 
 // ../../node_modules/.pnpm/micromark-util-combine-extensions@2.0.1/node_modules/micromark-util-combine-extensions/index.js
-var hasOwnProperty = {}.hasOwnProperty;
 function combineExtensions(extensions) {
   const all2 = {};
   let index2 = -1;
@@ -33430,11 +33387,15 @@ function constructs(existing, list3) {
   }
   splice(existing, 0, 0, before);
 }
+var hasOwnProperty;
+var init_micromark_util_combine_extensions = __esm({
+  "../../node_modules/.pnpm/micromark-util-combine-extensions@2.0.1/node_modules/micromark-util-combine-extensions/index.js"() {
+    init_micromark_util_chunked();
+    hasOwnProperty = {}.hasOwnProperty;
+  }
+});
 
 // ../../node_modules/.pnpm/micromark@4.0.3/node_modules/micromark/lib/initialize/content.js
-var content2 = {
-  tokenize: initializeContent
-};
 function initializeContent(effects) {
   const contentStart = effects.attempt(this.parser.constructs.contentInitial, afterContentStartConstruct, paragraphInitial);
   let previous2;
@@ -33480,14 +33441,18 @@ function initializeContent(effects) {
     return data;
   }
 }
+var content2;
+var init_content2 = __esm({
+  "../../node_modules/.pnpm/micromark@4.0.3/node_modules/micromark/lib/initialize/content.js"() {
+    init_micromark_factory_space();
+    init_micromark_util_character();
+    content2 = {
+      tokenize: initializeContent
+    };
+  }
+});
 
 // ../../node_modules/.pnpm/micromark@4.0.3/node_modules/micromark/lib/initialize/document.js
-var document = {
-  tokenize: initializeDocument
-};
-var containerConstruct = {
-  tokenize: tokenizeContainer
-};
 function initializeDocument(effects) {
   const self = this;
   const stack = [];
@@ -33671,14 +33636,25 @@ function initializeDocument(effects) {
     self.containerState._closeFlow = void 0;
   }
 }
-function tokenizeContainer(effects, ok3, nok) {
-  return factorySpace(effects, effects.attempt(this.parser.constructs.document, ok3, nok), "linePrefix", this.parser.constructs.disable.null.includes("codeIndented") ? void 0 : 4);
+function tokenizeContainer(effects, ok2, nok) {
+  return factorySpace(effects, effects.attempt(this.parser.constructs.document, ok2, nok), "linePrefix", this.parser.constructs.disable.null.includes("codeIndented") ? void 0 : 4);
 }
+var document, containerConstruct;
+var init_document = __esm({
+  "../../node_modules/.pnpm/micromark@4.0.3/node_modules/micromark/lib/initialize/document.js"() {
+    init_micromark_factory_space();
+    init_micromark_util_character();
+    init_micromark_util_edit_map();
+    document = {
+      tokenize: initializeDocument
+    };
+    containerConstruct = {
+      tokenize: tokenizeContainer
+    };
+  }
+});
 
 // ../../node_modules/.pnpm/micromark@4.0.3/node_modules/micromark/lib/initialize/flow.js
-var flow = {
-  tokenize: initializeFlow
-};
 function initializeFlow(effects) {
   const self = this;
   const initial = effects.attempt(
@@ -33712,13 +33688,18 @@ function initializeFlow(effects) {
     return initial;
   }
 }
+var flow;
+var init_flow = __esm({
+  "../../node_modules/.pnpm/micromark@4.0.3/node_modules/micromark/lib/initialize/flow.js"() {
+    init_micromark_core_commonmark();
+    init_micromark_factory_space();
+    flow = {
+      tokenize: initializeFlow
+    };
+  }
+});
 
 // ../../node_modules/.pnpm/micromark@4.0.3/node_modules/micromark/lib/initialize/text.js
-var resolver = {
-  resolveAll: createResolver()
-};
-var string = initializeFactory("string");
-var text = initializeFactory("text");
 function initializeFactory(field) {
   return {
     resolveAll: createResolver(field === "text" ? resolveAllLineSuffixes : void 0),
@@ -33854,6 +33835,17 @@ function resolveAllLineSuffixes(events, context) {
   editMap.consume(events);
   return events;
 }
+var resolver, string, text;
+var init_text = __esm({
+  "../../node_modules/.pnpm/micromark@4.0.3/node_modules/micromark/lib/initialize/text.js"() {
+    init_micromark_util_edit_map();
+    resolver = {
+      resolveAll: createResolver()
+    };
+    string = initializeFactory("string");
+    text = initializeFactory("text");
+  }
+});
 
 // ../../node_modules/.pnpm/micromark@4.0.3/node_modules/micromark/lib/constructs.js
 var constructs_exports = {};
@@ -33868,67 +33860,74 @@ __export(constructs_exports, {
   string: () => string2,
   text: () => text2
 });
-var document2 = {
-  [42]: list,
-  [43]: list,
-  [45]: list,
-  [48]: list,
-  [49]: list,
-  [50]: list,
-  [51]: list,
-  [52]: list,
-  [53]: list,
-  [54]: list,
-  [55]: list,
-  [56]: list,
-  [57]: list,
-  [62]: blockQuote
-};
-var contentInitial = {
-  [91]: definition
-};
-var flowInitial = {
-  [-2]: codeIndented,
-  [-1]: codeIndented,
-  [32]: codeIndented
-};
-var flow2 = {
-  [35]: headingAtx,
-  [42]: thematicBreak,
-  [45]: [setextUnderline, thematicBreak],
-  [60]: htmlFlow,
-  [61]: setextUnderline,
-  [95]: thematicBreak,
-  [96]: codeFenced,
-  [126]: codeFenced
-};
-var string2 = {
-  [38]: characterReference,
-  [92]: characterEscape
-};
-var text2 = {
-  [-5]: lineEnding,
-  [-4]: lineEnding,
-  [-3]: lineEnding,
-  [33]: labelStartImage,
-  [38]: characterReference,
-  [42]: attention,
-  [60]: [autolink, htmlText],
-  [91]: labelStartLink,
-  [92]: [hardBreakEscape, characterEscape],
-  [93]: labelEnd,
-  [95]: attention,
-  [96]: codeText
-};
-var insideSpan = {
-  null: [attention, resolver]
-};
-var attentionMarkers = {
-  null: [42, 95]
-};
-var disable = {
-  null: []
-};
+var document2, contentInitial, flowInitial, flow2, string2, text2, insideSpan, attentionMarkers, disable;
+var init_constructs = __esm({
+  "../../node_modules/.pnpm/micromark@4.0.3/node_modules/micromark/lib/constructs.js"() {
+    init_micromark_core_commonmark();
+    init_text();
+    document2 = {
+      [42]: list2,
+      [43]: list2,
+      [45]: list2,
+      [48]: list2,
+      [49]: list2,
+      [50]: list2,
+      [51]: list2,
+      [52]: list2,
+      [53]: list2,
+      [54]: list2,
+      [55]: list2,
+      [56]: list2,
+      [57]: list2,
+      [62]: blockQuote
+    };
+    contentInitial = {
+      [91]: definition
+    };
+    flowInitial = {
+      [-2]: codeIndented,
+      [-1]: codeIndented,
+      [32]: codeIndented
+    };
+    flow2 = {
+      [35]: headingAtx,
+      [42]: thematicBreak,
+      [45]: [setextUnderline, thematicBreak],
+      [60]: htmlFlow,
+      [61]: setextUnderline,
+      [95]: thematicBreak,
+      [96]: codeFenced,
+      [126]: codeFenced
+    };
+    string2 = {
+      [38]: characterReference,
+      [92]: characterEscape
+    };
+    text2 = {
+      [-5]: lineEnding,
+      [-4]: lineEnding,
+      [-3]: lineEnding,
+      [33]: labelStartImage,
+      [38]: characterReference,
+      [42]: attention,
+      [60]: [autolink, htmlText],
+      [91]: labelStartLink,
+      [92]: [hardBreakEscape, characterEscape],
+      [93]: labelEnd,
+      [95]: attention,
+      [96]: codeText
+    };
+    insideSpan = {
+      null: [attention, resolver]
+    };
+    attentionMarkers = {
+      null: [42, 95]
+    };
+    disable = {
+      null: []
+    };
+  }
+});
 
 // ../../node_modules/.pnpm/micromark@4.0.3/node_modules/micromark/lib/create-tokenizer.js
 function createTokenizer(parser, initialize, from) {
@@ -33974,7 +33973,7 @@ function createTokenizer(parser, initialize, from) {
   return context;
   function write(slice) {
     chunks = push(chunks, slice);
-    main();
+    main2();
     if (chunks[chunks.length - 1] !== null) {
       return [];
     }
@@ -34008,7 +34007,7 @@ function createTokenizer(parser, initialize, from) {
     columnStart[value2.line] = value2.column;
     accountForPotentialSkip();
   }
-  function main() {
+  function main2() {
     while (point3._index < chunks.length) {
       const chunk = chunks[point3._index];
       if (typeof chunk === "string") {
@@ -34130,12 +34129,12 @@ function createTokenizer(parser, initialize, from) {
             // This allows a “live binding”, which is needed for `interrupt`.
             fields ? Object.assign(Object.create(context), fields) : context,
             effects,
-            ok3,
+            ok2,
             nok
           )(code2);
         }
       }
-      function ok3(code2) {
+      function ok2(code2) {
         consumed = true;
         onreturn(currentConstruct, info);
         return returnState;
@@ -34255,6 +34254,13 @@ function serializeChunks(chunks, expandTabs) {
   }
   return result.join("");
 }
+var init_create_tokenizer = __esm({
+  "../../node_modules/.pnpm/micromark@4.0.3/node_modules/micromark/lib/create-tokenizer.js"() {
+    init_micromark_util_character();
+    init_micromark_util_chunked();
+    init_micromark_util_resolve_all();
+  }
+});
 
 // ../../node_modules/.pnpm/micromark@4.0.3/node_modules/micromark/lib/parse.js
 function parse(options) {
@@ -34281,6 +34287,17 @@ function parse(options) {
     }
   }
 }
+var init_parse = __esm({
+  "../../node_modules/.pnpm/micromark@4.0.3/node_modules/micromark/lib/parse.js"() {
+    init_micromark_util_combine_extensions();
+    init_content2();
+    init_document();
+    init_flow();
+    init_text();
+    init_constructs();
+    init_create_tokenizer();
+  }
+});
 
 // ../../node_modules/.pnpm/micromark@4.0.3/node_modules/micromark/lib/postprocess.js
 function postprocess(events) {
@@ -34288,9 +34305,13 @@ function postprocess(events) {
   }
   return events;
 }
+var init_postprocess = __esm({
+  "../../node_modules/.pnpm/micromark@4.0.3/node_modules/micromark/lib/postprocess.js"() {
+    init_micromark_util_subtokenize();
+  }
+});
 
 // ../../node_modules/.pnpm/micromark@4.0.3/node_modules/micromark/lib/preprocess.js
-var search = /[\0\t\n\r]/g;
 function preprocess() {
   let column = 1;
   let buffer = "";
@@ -34368,9 +34389,23 @@ function preprocess() {
     return chunks;
   }
 }
+var search;
+var init_preprocess = __esm({
+  "../../node_modules/.pnpm/micromark@4.0.3/node_modules/micromark/lib/preprocess.js"() {
+    search = /[\0\t\n\r]/g;
+  }
+});
+
+// ../../node_modules/.pnpm/micromark@4.0.3/node_modules/micromark/index.js
+var init_micromark = __esm({
+  "../../node_modules/.pnpm/micromark@4.0.3/node_modules/micromark/index.js"() {
+    init_parse();
+    init_postprocess();
+    init_preprocess();
+  }
+});
 
 // ../../node_modules/.pnpm/mdast-util-from-markdown@2.1.0/node_modules/mdast-util-from-markdown/lib/index.js
-var own5 = {}.hasOwnProperty;
 function fromMarkdown(value2, encoding, options) {
   if (encoding && typeof encoding === "object") {
     options = encoding;
@@ -35138,6 +35173,26 @@ function defaultOnError(left, right) {
     end: right.end
   }) + ") is still open");
 }
+var own5;
+var init_lib11 = __esm({
+  "../../node_modules/.pnpm/mdast-util-from-markdown@2.1.0/node_modules/mdast-util-from-markdown/lib/index.js"() {
+    init_mdast_util_to_string();
+    init_micromark();
+    init_micromark_util_decode_numeric_character_reference();
+    init_micromark_util_decode_string();
+    init_micromark_util_normalize_identifier();
+    init_decode_named_character_reference();
+    init_unist_util_stringify_position();
+    own5 = {}.hasOwnProperty;
+  }
+});
+
+// ../../node_modules/.pnpm/mdast-util-from-markdown@2.1.0/node_modules/mdast-util-from-markdown/index.js
+var init_mdast_util_from_markdown = __esm({
+  "../../node_modules/.pnpm/mdast-util-from-markdown@2.1.0/node_modules/mdast-util-from-markdown/index.js"() {
+    init_lib11();
+  }
+});
 
 // ../../node_modules/.pnpm/remark-parse@11.0.0/node_modules/remark-parse/lib/index.js
 function remarkParse(options) {
@@ -35155,6 +35210,18 @@ function remarkParse(options) {
     });
   }
 }
+var init_lib12 = __esm({
+  "../../node_modules/.pnpm/remark-parse@11.0.0/node_modules/remark-parse/lib/index.js"() {
+    init_mdast_util_from_markdown();
+  }
+});
+
+// ../../node_modules/.pnpm/remark-parse@11.0.0/node_modules/remark-parse/index.js
+var init_remark_parse = __esm({
+  "../../node_modules/.pnpm/remark-parse@11.0.0/node_modules/remark-parse/index.js"() {
+    init_lib12();
+  }
+});
 
 // ../core/dist/syntax.js
 function kblintSyntax() {
@@ -35165,134 +35232,28 @@ function kblintSyntax() {
 function createParser() {
   return unified().use(remarkParse).use(kblintSyntax);
 }
+var init_syntax4 = __esm({
+  "../core/dist/syntax.js"() {
+    "use strict";
+    init_mdast_util_frontmatter();
+    init_mdast_util_gfm_footnote();
+    init_mdast_util_gfm_table();
+    init_micromark_extension_frontmatter();
+    init_micromark_extension_gfm_footnote();
+    init_micromark_extension_gfm_table();
+    init_remark_parse();
+    init_unified();
+  }
+});
 
 // ../core/dist/engine.js
-var UNREADABLE_RULE = "unreadable-file";
-var INTERNAL_ERROR_RULE = "internal-error";
-var MAX_FILE_BYTES = 4 * 1024 * 1024;
-var EMPTY_RANGE = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
-var Engine = class {
-  config;
-  rules;
-  parser = createParser();
-  fileProcessor;
-  indexProcessor;
-  slugger;
-  transformTree;
-  constructor(config, rules, options = {}) {
-    this.config = config;
-    this.rules = rules;
-    this.slugger = options.slugger ?? githubSlugger;
-    this.transformTree = options.transformTree;
-    const fileProcessor = unified();
-    const indexProcessor = unified();
-    for (const rule of rules) {
-      const setting = config.rules.get(rule.meta.id);
-      if (!setting || setting.severity === "off")
-        continue;
-      const target = rule.meta.scope === "file" ? fileProcessor : indexProcessor;
-      target.use(rule, [setting.severity, setting.options]);
-    }
-    this.fileProcessor = fileProcessor.freeze();
-    this.indexProcessor = indexProcessor.freeze();
-  }
-  /**
-   * Reads one file into facts and, when `lint` is set, runs the `file` rules
-   * on its tree. The tree is dropped on return: nothing holds every tree.
-   */
-  analyze(filePath, content3, lint2) {
-    const size = typeof content3 === "string" ? content3.length : content3.byteLength;
-    if (size > MAX_FILE_BYTES) {
-      const megabytes = (n) => `${(n / 1024 / 1024).toFixed(1)} MB`;
-      return this.unreadable(filePath, `Unexpected file of ${megabytes(size)}, expected at most ${megabytes(MAX_FILE_BYTES)}: the file is not parsed (split the article)`, EMPTY_RANGE, lint2);
-    }
-    const decoded = typeof content3 === "string" ? { text: content3 } : decode3(content3);
-    if ("problem" in decoded) {
-      return this.unreadable(filePath, decoded.problem, decoded.range, lint2);
-    }
-    const source = decoded.text.charCodeAt(0) === 65279 ? decoded.text.slice(1) : decoded.text;
-    const lines = new LineIndex(source);
-    const tooDeep = findExcessiveNesting(source);
-    if (tooDeep) {
-      const at = lines.point(tooDeep.offset);
-      return this.unreadable(filePath, `Unexpected lists or block quotes nested more than ${MAX_NESTING} levels deep, expected at most ${MAX_NESTING}: the file is not parsed`, { start: { line: at.line, column: at.column }, end: { line: at.line, column: at.column + 1 } }, lint2);
-    }
-    const file = new VFile({ path: filePath, value: source });
-    let tree;
-    let facts;
-    try {
-      tree = this.parser.parse(file);
-      facts = extractFacts(tree, source, { path: filePath, contentRoot: this.config.contentRoot }, this.slugger, lines);
-    } catch (error) {
-      const reason = error instanceof RangeError ? "it is nested too deeply to parse" : `it could not be parsed: ${errorMessage(error)}`;
-      return this.unreadable(filePath, `Unexpected file content: ${reason}`, EMPTY_RANGE, lint2);
-    }
-    if (!lint2)
-      return { facts, diagnostics: [] };
-    const env2 = this.environment(facts, source);
-    file.data.kblint = env2;
-    try {
-      this.transformTree?.(tree);
-      this.fileProcessor.runSync(tree, file);
-    } catch (error) {
-      env2.failures.push({ ruleId: "unknown", error });
-    }
-    return { facts, diagnostics: collect(file, env2) };
-  }
-  /** Runs the `index` rules on one file's facts. */
-  lintWithIndex(facts, index2) {
-    if (facts.unreadable)
-      return [];
-    const file = new VFile({ path: facts.path });
-    const env2 = this.environment(facts, "", index2);
-    file.data.kblint = env2;
-    try {
-      this.indexProcessor.runSync({ type: "root", children: [] }, file);
-    } catch (error) {
-      env2.failures.push({ ruleId: "unknown", error });
-    }
-    return collect(file, env2);
-  }
-  environment(facts, source, index2) {
-    return {
-      facts,
-      source,
-      ...index2 ? { index: index2 } : {},
-      ...this.config.taxonomy ? { taxonomy: this.config.taxonomy } : {},
-      extras: /* @__PURE__ */ new Map(),
-      failures: []
-    };
-  }
-  /** The finding is only for files being reported on; an indexed-only file just gets facts. */
-  unreadable(filePath, message, range, lint2) {
-    const where = locate(filePath, this.config.contentRoot);
-    const facts = {
-      path: filePath,
-      ...where,
-      aliases: [],
-      tags: [],
-      frontmatter: { present: false, keys: {} },
-      headings: [],
-      anchors: [],
-      footnotes: { definitions: [], references: [] },
-      links: [],
-      words: 0,
-      directives: [],
-      unreadable: { message, range }
-    };
-    const diagnostic = {
-      file: filePath,
-      line: range.start.line,
-      column: range.start.column,
-      endLine: range.end.line,
-      endColumn: range.end.column,
-      ruleId: UNREADABLE_RULE,
-      severity: "error",
-      message
-    };
-    return { facts, diagnostics: lint2 ? [diagnostic] : [] };
-  }
-};
+var engine_exports = {};
+__export(engine_exports, {
+  Engine: () => Engine,
+  INTERNAL_ERROR_RULE: () => INTERNAL_ERROR_RULE,
+  MAX_FILE_BYTES: () => MAX_FILE_BYTES,
+  UNREADABLE_RULE: () => UNREADABLE_RULE
+});
 function collect(file, env2) {
   const diagnostics = [];
   for (const message of file.messages) {
@@ -35332,7 +35293,6 @@ function collect(file, env2) {
 function errorMessage(error) {
   return error instanceof Error ? error.message.split("\n")[0] ?? error.name : String(error);
 }
-var utf8 = new TextDecoder("utf-8", { fatal: true });
 function decode3(bytes) {
   const nul = bytes.indexOf(0);
   if (nul !== -1) {
@@ -35372,2494 +35332,2730 @@ function firstInvalidUtf8(bytes) {
   }
   return i;
 }
-
-// ../core/dist/cache.js
-import { createHash as createHash2, randomBytes } from "node:crypto";
-import { closeSync, mkdirSync, openSync, readFileSync as readFileSync2, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
-var VERSION = (() => {
-  try {
-    return JSON.parse(readFileSync2(new URL("../package.json", import.meta.url), "utf8")).version;
-  } catch {
-    return "unknown";
-  }
-})();
-function contentHash(bytes) {
-  return createHash2("sha1").update(bytes).digest("base64");
-}
-
-// ../core/dist/dependencies.js
-import { createHash as createHash3 } from "node:crypto";
-var DependencyTracker = class {
-  index;
-  contentHash;
-  changes;
-  allDigest;
-  collecting;
-  constructor(index2, contentHash2, changes) {
-    this.index = index2;
-    this.contentHash = contentHash2;
-    this.changes = changes;
-  }
-  /** The index as a rule sees it while linting `target`, recording what it asks into `record`. */
-  recorder(target, record) {
-    const deps = record.deps;
-    const seen = /* @__PURE__ */ new Set();
-    const refs = /* @__PURE__ */ new Set();
-    const ask = (query) => {
-      if (query[0] === "all" || query[0] === "backlinks" || query[0] === "linkFrom")
-        record.volatile = true;
-      this.collecting = refs;
-      let answer;
-      try {
-        answer = this.evaluate(target, query);
-      } finally {
-        this.collecting = void 0;
+var UNREADABLE_RULE, INTERNAL_ERROR_RULE, MAX_FILE_BYTES, EMPTY_RANGE, Engine, utf8;
+var init_engine = __esm({
+  "../core/dist/engine.js"() {
+    "use strict";
+    init_dist();
+    init_unified();
+    init_vfile();
+    init_facts();
+    init_fast_parse();
+    init_nesting();
+    init_syntax4();
+    UNREADABLE_RULE = "unreadable-file";
+    INTERNAL_ERROR_RULE = "internal-error";
+    MAX_FILE_BYTES = 4 * 1024 * 1024;
+    EMPTY_RANGE = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+    Engine = class {
+      config;
+      rules;
+      parser = createParser();
+      fileProcessor;
+      indexProcessor;
+      slugger;
+      transformTree;
+      constructor(config, rules, options = {}) {
+        this.config = config;
+        this.rules = rules;
+        this.slugger = options.slugger ?? githubSlugger;
+        this.transformTree = options.transformTree;
+        const fileProcessor = unified();
+        const indexProcessor = unified();
+        for (const rule of rules) {
+          const setting = config.rules.get(rule.meta.id);
+          if (!setting || setting.severity === "off")
+            continue;
+          const target = rule.meta.scope === "file" ? fileProcessor : indexProcessor;
+          target.use(rule, [setting.severity, setting.options]);
+        }
+        this.fileProcessor = fileProcessor.freeze();
+        this.indexProcessor = indexProcessor.freeze();
       }
-      record.refs = [...refs];
-      const key = JSON.stringify(query);
-      if (!seen.has(key)) {
-        seen.add(key);
-        deps.push([query, answer.digest]);
+      /**
+       * Reads one file into facts and, when `lint` is set, runs the `file` rules
+       * on its tree. The tree is dropped on return: nothing holds every tree.
+       */
+      analyze(filePath, content3, lint2) {
+        const size = typeof content3 === "string" ? content3.length : content3.byteLength;
+        if (size > MAX_FILE_BYTES) {
+          const megabytes = (n) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+          return this.unreadable(filePath, `Unexpected file of ${megabytes(size)}, expected at most ${megabytes(MAX_FILE_BYTES)}: the file is not parsed (split the article)`, EMPTY_RANGE, lint2);
+        }
+        const decoded = typeof content3 === "string" ? { text: content3 } : decode3(content3);
+        if ("problem" in decoded) {
+          return this.unreadable(filePath, decoded.problem, decoded.range, lint2);
+        }
+        const source = decoded.text.charCodeAt(0) === 65279 ? decoded.text.slice(1) : decoded.text;
+        const lines = new LineIndex(source);
+        const tooDeep = findExcessiveNesting(source);
+        if (tooDeep) {
+          const at = lines.point(tooDeep.offset);
+          return this.unreadable(filePath, `Unexpected lists or block quotes nested more than ${MAX_NESTING} levels deep, expected at most ${MAX_NESTING}: the file is not parsed`, { start: { line: at.line, column: at.column }, end: { line: at.line, column: at.column + 1 } }, lint2);
+        }
+        const file = new VFile({ path: filePath, value: source });
+        let tree;
+        let facts;
+        try {
+          tree = fastParse(source) ?? this.parser.parse(file);
+          facts = extractFacts(tree, source, { path: filePath, contentRoot: this.config.contentRoot }, this.slugger, lines);
+        } catch (error) {
+          const reason = error instanceof RangeError ? "it is nested too deeply to parse" : `it could not be parsed: ${errorMessage(error)}`;
+          return this.unreadable(filePath, `Unexpected file content: ${reason}`, EMPTY_RANGE, lint2);
+        }
+        if (!lint2)
+          return { facts, diagnostics: [] };
+        const env2 = this.environment(facts, source);
+        file.data.kblint = env2;
+        try {
+          this.transformTree?.(tree);
+          this.fileProcessor.runSync(tree, file);
+        } catch (error) {
+          env2.failures.push({ ruleId: "unknown", error });
+        }
+        return { facts, diagnostics: collect(file, env2) };
       }
-      return answer.value;
-    };
-    const inner = this.index;
-    const known = {
-      contentRoot: inner.contentRoot,
-      projectRoot: inner.projectRoot,
-      articles: () => ask(["all"]),
-      get: (path10) => ask(["get", path10]),
-      byId: (id) => ask(["id", id]),
-      findWikiTargets: (name) => ask(["wiki", name]),
-      findByTitle: (name) => ask(["title", name]),
-      resolveLink: (from, link) => {
-        const own6 = from === target ? target.links.indexOf(link) : -1;
-        return ask(own6 >= 0 ? ["link", own6] : ["linkFrom", from.path, link]);
-      },
-      backlinks: (path10) => ask(["backlinks", path10])
-    };
-    return new Proxy(known, {
-      get(object, property, receiver) {
-        if (Reflect.has(object, property))
-          return Reflect.get(object, property, receiver);
-        const value2 = Reflect.get(inner, property);
-        if (typeof value2 !== "function")
-          return value2;
-        return (...args) => {
-          ask(["all"]);
-          return value2.apply(inner, args);
+      /** Runs the `index` rules on one file's facts. */
+      lintWithIndex(facts, index2) {
+        if (facts.unreadable)
+          return [];
+        const file = new VFile({ path: facts.path });
+        const env2 = this.environment(facts, "", index2);
+        file.data.kblint = env2;
+        try {
+          this.indexProcessor.runSync({ type: "root", children: [] }, file);
+        } catch (error) {
+          env2.failures.push({ ruleId: "unknown", error });
+        }
+        return collect(file, env2);
+      }
+      environment(facts, source, index2) {
+        return {
+          facts,
+          source,
+          ...index2 ? { index: index2 } : {},
+          ...this.config.taxonomy ? { taxonomy: this.config.taxonomy } : {},
+          extras: /* @__PURE__ */ new Map(),
+          failures: []
         };
       }
-    });
+      /** The finding is only for files being reported on; an indexed-only file just gets facts. */
+      unreadable(filePath, message, range, lint2) {
+        const where = locate(filePath, this.config.contentRoot);
+        const facts = {
+          path: filePath,
+          ...where,
+          aliases: [],
+          tags: [],
+          frontmatter: { present: false, keys: {} },
+          headings: [],
+          anchors: [],
+          footnotes: { definitions: [], references: [] },
+          links: [],
+          words: 0,
+          directives: [],
+          unreadable: { message, range }
+        };
+        const diagnostic = {
+          file: filePath,
+          line: range.start.line,
+          column: range.start.column,
+          endLine: range.end.line,
+          endColumn: range.end.column,
+          ruleId: UNREADABLE_RULE,
+          severity: "error",
+          message
+        };
+        return { facts, diagnostics: lint2 ? [diagnostic] : [] };
+      }
+    };
+    utf8 = new TextDecoder("utf-8", { fatal: true });
   }
-  /** Are the recorded answers still the answers? */
-  unchanged(target, recorded, sinceLastRun) {
-    const changes = this.changes;
-    if (sinceLastRun && changes?.namesUnchanged && !recorded.volatile && recorded.refs.every((ref) => !changes.changed.has(ref)))
-      return true;
-    for (const [query, digest] of recorded.deps) {
-      let current;
+});
+
+// ../../node_modules/.pnpm/fdir@6.5.0_picomatch@4.0.7/node_modules/fdir/dist/index.mjs
+import { createRequire } from "module";
+import { basename, dirname, normalize as normalize3, relative, resolve, sep } from "path";
+import * as nativeFs from "fs";
+function cleanPath(path10) {
+  let normalized = normalize3(path10);
+  if (normalized.length > 1 && normalized[normalized.length - 1] === sep) normalized = normalized.substring(0, normalized.length - 1);
+  return normalized;
+}
+function convertSlashes(path10, separator) {
+  return path10.replace(SLASHES_REGEX, separator);
+}
+function isRootDirectory(path10) {
+  return path10 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path10);
+}
+function normalizePath(path10, options) {
+  const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
+  const pathNeedsCleaning = process.platform === "win32" && path10.includes("/") || path10.startsWith(".");
+  if (resolvePaths) path10 = resolve(path10);
+  if (normalizePath$1 || pathNeedsCleaning) path10 = cleanPath(path10);
+  if (path10 === ".") return "";
+  const needsSeperator = path10[path10.length - 1] !== pathSeparator;
+  return convertSlashes(needsSeperator ? path10 + pathSeparator : path10, pathSeparator);
+}
+function joinPathWithBasePath(filename, directoryPath) {
+  return directoryPath + filename;
+}
+function joinPathWithRelativePath(root, options) {
+  return function(filename, directoryPath) {
+    const sameRoot = directoryPath.startsWith(root);
+    if (sameRoot) return directoryPath.slice(root.length) + filename;
+    else return convertSlashes(relative(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
+  };
+}
+function joinPath(filename) {
+  return filename;
+}
+function joinDirectoryPath(filename, directoryPath, separator) {
+  return directoryPath + filename + separator;
+}
+function build$7(root, options) {
+  const { relativePaths, includeBasePath } = options;
+  return relativePaths && root ? joinPathWithRelativePath(root, options) : includeBasePath ? joinPathWithBasePath : joinPath;
+}
+function pushDirectoryWithRelativePath(root) {
+  return function(directoryPath, paths) {
+    paths.push(directoryPath.substring(root.length) || ".");
+  };
+}
+function pushDirectoryFilterWithRelativePath(root) {
+  return function(directoryPath, paths, filters) {
+    const relativePath = directoryPath.substring(root.length) || ".";
+    if (filters.every((filter) => filter(relativePath, true))) paths.push(relativePath);
+  };
+}
+function build$6(root, options) {
+  const { includeDirs, filters, relativePaths } = options;
+  if (!includeDirs) return empty$2;
+  if (relativePaths) return filters && filters.length ? pushDirectoryFilterWithRelativePath(root) : pushDirectoryWithRelativePath(root);
+  return filters && filters.length ? pushDirectoryFilter : pushDirectory;
+}
+function build$5(options) {
+  const { excludeFiles, filters, onlyCounts } = options;
+  if (excludeFiles) return empty$1;
+  if (filters && filters.length) return onlyCounts ? pushFileFilterAndCount : pushFileFilter;
+  else if (onlyCounts) return pushFileCount;
+  else return pushFile;
+}
+function build$4(options) {
+  return options.group ? getArrayGroup : getArray;
+}
+function build$3(options) {
+  return options.group ? groupFiles : empty;
+}
+function build$2(options, isSynchronous) {
+  if (!options.resolveSymlinks || options.excludeSymlinks) return null;
+  return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
+}
+function isRecursive(path10, resolved, state) {
+  if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
+  let parent = dirname(path10);
+  let depth = 1;
+  while (parent !== state.root && depth < 2) {
+    const resolvedPath = state.symlinks.get(parent);
+    const isSameRoot = !!resolvedPath && (resolvedPath === resolved || resolvedPath.startsWith(resolved) || resolved.startsWith(resolvedPath));
+    if (isSameRoot) depth++;
+    else parent = dirname(parent);
+  }
+  state.symlinks.set(path10, resolved);
+  return depth > 1;
+}
+function isRecursiveUsingRealPaths(resolved, state) {
+  return state.visited.includes(resolved + state.options.pathSeparator);
+}
+function report(error, callback$1, output, suppressErrors) {
+  if (error && !suppressErrors) callback$1(error, output);
+  else callback$1(null, output);
+}
+function build$1(options, isSynchronous) {
+  const { onlyCounts, group, maxFiles } = options;
+  if (onlyCounts) return isSynchronous ? onlyCountsSync : onlyCountsAsync;
+  else if (group) return isSynchronous ? groupsSync : groupsAsync;
+  else if (maxFiles) return isSynchronous ? limitFilesSync : limitFilesAsync;
+  else return isSynchronous ? defaultSync : defaultAsync;
+}
+function build(isSynchronous) {
+  return isSynchronous ? walkSync : walkAsync;
+}
+function promise(root, options) {
+  return new Promise((resolve$1, reject) => {
+    callback(root, options, (err, output) => {
+      if (err) return reject(err);
+      resolve$1(output);
+    });
+  });
+}
+function callback(root, options, callback$1) {
+  let walker = new Walker(root, options, callback$1);
+  walker.start();
+}
+function sync(root, options) {
+  const walker = new Walker(root, options);
+  return walker.start();
+}
+var __require2, SLASHES_REGEX, WINDOWS_ROOT_DIR_REGEX, pushDirectory, pushDirectoryFilter, empty$2, pushFileFilterAndCount, pushFileFilter, pushFileCount, pushFile, empty$1, getArray, getArrayGroup, groupFiles, empty, resolveSymlinksAsync, resolveSymlinks, onlyCountsSync, groupsSync, defaultSync, limitFilesSync, onlyCountsAsync, defaultAsync, limitFilesAsync, groupsAsync, readdirOpts, walkAsync, walkSync, Queue, Counter, Aborter, Walker, APIBuilder, pm, Builder;
+var init_dist11 = __esm({
+  "../../node_modules/.pnpm/fdir@6.5.0_picomatch@4.0.7/node_modules/fdir/dist/index.mjs"() {
+    __require2 = /* @__PURE__ */ createRequire(import.meta.url);
+    SLASHES_REGEX = /[\\/]/g;
+    WINDOWS_ROOT_DIR_REGEX = /^[a-z]:[\\/]$/i;
+    pushDirectory = (directoryPath, paths) => {
+      paths.push(directoryPath || ".");
+    };
+    pushDirectoryFilter = (directoryPath, paths, filters) => {
+      const path10 = directoryPath || ".";
+      if (filters.every((filter) => filter(path10, true))) paths.push(path10);
+    };
+    empty$2 = () => {
+    };
+    pushFileFilterAndCount = (filename, _paths, counts2, filters) => {
+      if (filters.every((filter) => filter(filename, false))) counts2.files++;
+    };
+    pushFileFilter = (filename, paths, _counts, filters) => {
+      if (filters.every((filter) => filter(filename, false))) paths.push(filename);
+    };
+    pushFileCount = (_filename, _paths, counts2, _filters) => {
+      counts2.files++;
+    };
+    pushFile = (filename, paths) => {
+      paths.push(filename);
+    };
+    empty$1 = () => {
+    };
+    getArray = (paths) => {
+      return paths;
+    };
+    getArrayGroup = () => {
+      return [""].slice(0, 0);
+    };
+    groupFiles = (groups, directory, files) => {
+      groups.push({
+        directory,
+        files,
+        dir: directory
+      });
+    };
+    empty = () => {
+    };
+    resolveSymlinksAsync = function(path10, state, callback$1) {
+      const { queue, fs, options: { suppressErrors } } = state;
+      queue.enqueue();
+      fs.realpath(path10, (error, resolvedPath) => {
+        if (error) return queue.dequeue(suppressErrors ? null : error, state);
+        fs.stat(resolvedPath, (error$1, stat2) => {
+          if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
+          if (stat2.isDirectory() && isRecursive(path10, resolvedPath, state)) return queue.dequeue(null, state);
+          callback$1(stat2, resolvedPath);
+          queue.dequeue(null, state);
+        });
+      });
+    };
+    resolveSymlinks = function(path10, state, callback$1) {
+      const { queue, fs, options: { suppressErrors } } = state;
+      queue.enqueue();
       try {
-        current = this.evaluate(target, query).digest;
-      } catch {
-        return false;
+        const resolvedPath = fs.realpathSync(path10);
+        const stat2 = fs.statSync(resolvedPath);
+        if (stat2.isDirectory() && isRecursive(path10, resolvedPath, state)) return;
+        callback$1(stat2, resolvedPath);
+      } catch (e) {
+        if (!suppressErrors) throw e;
       }
-      if (current !== digest)
-        return false;
-    }
-    return true;
-  }
-  evaluate(target, query) {
-    const index2 = this.index;
-    switch (query[0]) {
-      case "all": {
-        this.allDigest ??= hash([...index2.articles()].map((a) => `${a.path}@${this.contentHash(a.path) ?? "?"}`).sort().join("\n"));
-        return { value: index2.articles(), digest: this.allDigest };
-      }
-      case "get": {
-        const value2 = index2.get(query[1]);
-        return { value: value2, digest: this.article(value2) };
-      }
-      case "title": {
-        const value2 = index2.findByTitle(query[1]);
-        return { value: value2, digest: value2.map((a) => this.article(a)).join("|") };
-      }
-      case "id": {
-        const value2 = index2.byId(query[1]);
-        return { value: value2, digest: this.article(value2) };
-      }
-      case "wiki": {
-        const value2 = index2.findWikiTargets(query[1]);
-        return { value: value2, digest: value2.map((a) => this.article(a)).join("|") };
-      }
-      case "link": {
-        const link = target.links[query[1]];
-        if (!link)
-          throw new Error("link out of range");
-        const value2 = index2.resolveLink(target, link);
-        return { value: value2, digest: this.resolution(value2) };
-      }
-      case "linkFrom": {
-        const from = index2.get(query[1]);
-        if (!from)
-          throw new Error("source article is gone");
-        const value2 = index2.resolveLink(from, query[2]);
-        return { value: value2, digest: `${this.article(from)}>${this.resolution(value2)}` };
-      }
-      case "backlinks": {
-        const value2 = index2.backlinks(query[1]);
-        return { value: value2, digest: hash(value2.map(({ from, link }) => `${this.article(from)}>${JSON.stringify(link)}`).join("\n")) };
-      }
-    }
-  }
-  article(facts) {
-    if (!facts)
-      return "-";
-    this.collecting?.add(facts.path);
-    return `${facts.path}@${this.contentHash(facts.path) ?? "?"}`;
-  }
-  /** The resolution with articles named by path and content hash (a shallow copy, so no replacer is needed). */
-  resolution(resolution) {
-    const named = { ...resolution };
-    if ("target" in resolution && resolution.target)
-      named.target = this.article(resolution.target);
-    if ("candidates" in resolution)
-      named.candidates = resolution.candidates.map((a) => this.article(a));
-    return JSON.stringify(named);
-  }
-};
-function hash(text3) {
-  return createHash3("sha1").update(text3).digest("base64");
-}
-function namesDigest(articles) {
-  const lines = [];
-  for (const a of articles) {
-    lines.push(JSON.stringify([a.path, a.id, a.stem, a.folder, a.inContent, a.title, a.aliases, a.category, a.tags]));
-  }
-  return hash(lines.sort().join("\n"));
-}
-
-// ../core/dist/pool.js
-import { availableParallelism as availableParallelism2 } from "node:os";
-
-// ../../node_modules/.pnpm/tinypool@2.2.0/node_modules/tinypool/dist/common-Bo3KCGim.js
-var kMovable = /* @__PURE__ */ Symbol("Tinypool.kMovable");
-var kTransferable = /* @__PURE__ */ Symbol.for("Tinypool.transferable");
-var kValue = /* @__PURE__ */ Symbol.for("Tinypool.valueOf");
-var kQueueOptions = /* @__PURE__ */ Symbol.for("Tinypool.queueOptions");
-function isTransferable(value2) {
-  return value2 != null && typeof value2 === "object" && kTransferable in value2 && kValue in value2;
-}
-function isMovable(value2) {
-  return isTransferable(value2) && value2[kMovable] === true;
-}
-function markMovable(value2) {
-  Object.defineProperty(value2, kMovable, {
-    enumerable: false,
-    configurable: true,
-    writable: true,
-    value: true
-  });
-}
-function withNullPrototype(source) {
-  return Object.assign(/* @__PURE__ */ Object.create(null), source);
-}
-var kRequestCountField = 0;
-var kResponseCountField = 1;
-var kFieldCount = 2;
-
-// ../../node_modules/.pnpm/tinypool@2.2.0/node_modules/tinypool/dist/index.js
-import { MessageChannel, MessagePort, Worker, receiveMessageOnPort } from "node:worker_threads";
-import { EventEmitterAsyncResource, once } from "node:events";
-import { AsyncResource } from "node:async_hooks";
-import { URL as URL2, fileURLToPath as fileURLToPath3 } from "node:url";
-import { inspect, types } from "node:util";
-import assert from "node:assert";
-import { performance } from "node:perf_hooks";
-import { readFileSync as readFileSync3 } from "node:fs";
-import { availableParallelism } from "node:os";
-import { fork } from "node:child_process";
-var ThreadWorker = class {
-  name = "ThreadWorker";
-  runtime = "worker_threads";
-  initialize(options) {
-    this.thread = new Worker(fileURLToPath3(import.meta.url + "/../entry/worker.js"), options);
-    this.threadId = this.thread.threadId;
-  }
-  async terminate() {
-    const output = await this.thread.terminate();
-    this.channel?.onClose?.();
-    return output;
-  }
-  postMessage(message, transferListItem) {
-    return this.thread.postMessage(message, transferListItem);
-  }
-  on(event, callback2) {
-    return this.thread.on(event, callback2);
-  }
-  once(event, callback2) {
-    return this.thread.once(event, callback2);
-  }
-  emit(event, ...data) {
-    return this.thread.emit(event, ...data);
-  }
-  ref() {
-    return this.thread.ref();
-  }
-  unref() {
-    return this.thread.unref();
-  }
-  setChannel(channel) {
-    if (channel.onMessage) throw new Error("{ runtime: 'worker_threads' } doesn't support channel.onMessage. Use transferListItem for listening to messages instead.");
-    if (channel.postMessage) throw new Error("{ runtime: 'worker_threads' } doesn't support channel.postMessage. Use transferListItem for sending to messages instead.");
-    if (this.channel && this.channel !== channel) this.channel.onClose?.();
-    this.channel = channel;
-  }
-};
-var __tinypool_worker_message__ = true;
-var SIGKILL_TIMEOUT = 1e3;
-var ProcessWorker = class {
-  name = "ProcessWorker";
-  runtime = "child_process";
-  isTerminating = false;
-  initialize(options) {
-    this.process = fork(fileURLToPath3(import.meta.url + "/../entry/process.js"), options.argv, {
-      ...options,
-      stdio: "pipe",
-      env: {
-        ...options.env,
-        TINYPOOL_WORKER_ID: options.workerData[0].workerId.toString()
-      }
-    });
-    process.stdout.setMaxListeners(1 + process.stdout.getMaxListeners());
-    process.stderr.setMaxListeners(1 + process.stderr.getMaxListeners());
-    this.process.stdout?.pipe(process.stdout);
-    this.process.stderr?.pipe(process.stderr);
-    this.threadId = this.process.pid;
-    this.process.on("exit", this.onUnexpectedExit);
-    this.waitForExit = new Promise((r) => this.process.on("exit", r));
-  }
-  onUnexpectedExit = () => {
-    this.process.emit("error", new Error("Worker exited unexpectedly"));
-  };
-  async terminate() {
-    this.isTerminating = true;
-    this.process.off("exit", this.onUnexpectedExit);
-    const sigkillTimeout = setTimeout(() => this.process.kill("SIGKILL"), SIGKILL_TIMEOUT);
-    this.process.kill();
-    await this.waitForExit;
-    this.process.stdout?.unpipe(process.stdout);
-    this.process.stderr?.unpipe(process.stderr);
-    this.port?.close();
-    this.channel?.onClose?.();
-    clearTimeout(sigkillTimeout);
-  }
-  setChannel(channel) {
-    if (this.channel && this.channel !== channel) this.channel.onClose?.();
-    this.channel = channel;
-    this.channel.onMessage?.((message) => {
-      this.send(message);
-    });
-  }
-  send(message) {
-    if (!this.isTerminating) this.process.send(message);
-  }
-  postMessage(message, transferListItem) {
-    transferListItem?.forEach((item) => {
-      if (item instanceof MessagePort) {
-        this.port = item;
-        this.port.start();
-      }
-    });
-    if (this.port) this.port.on("message", (message$1) => this.send({
-      ...message$1,
-      source: "port",
-      __tinypool_worker_message__
-    }));
-    return this.send({
-      ...message,
-      source: "pool",
-      __tinypool_worker_message__
-    });
-  }
-  on(event, callback2) {
-    return this.process.on(event, (data) => {
-      if (event === "error") return callback2(data);
-      if (!data || !data.__tinypool_worker_message__) return this.channel?.postMessage?.(data);
-      if (data.source === "pool") callback2(data);
-      else if (data.source === "port") this.port.postMessage(data);
-    });
-  }
-  once(event, callback2) {
-    return this.process.once(event, callback2);
-  }
-  emit(event, ...data) {
-    return this.process.emit(event, ...data);
-  }
-  ref() {
-    return this.process.ref();
-  }
-  unref() {
-    this.port?.unref();
-    this.process.channel?.unref?.();
-    if (hasUnref(this.process.stdout)) this.process.stdout.unref();
-    if (hasUnref(this.process.stderr)) this.process.stderr.unref();
-    return this.process.unref();
-  }
-};
-function hasUnref(stream) {
-  return stream != null && "unref" in stream && typeof stream.unref === "function";
-}
-var cpuCount = availableParallelism();
-function onabort(abortSignal, listener) {
-  if ("addEventListener" in abortSignal) abortSignal.addEventListener("abort", listener, { once: true });
-  else abortSignal.once("abort", listener);
-}
-var AbortError = class extends Error {
-  constructor() {
-    super("The task has been aborted");
-  }
-  get name() {
-    return "AbortError";
-  }
-};
-var CancelError = class extends Error {
-  constructor() {
-    super("The task has been cancelled");
-  }
-  get name() {
-    return "CancelError";
-  }
-};
-var ArrayTaskQueue = class {
-  tasks = [];
-  get size() {
-    return this.tasks.length;
-  }
-  shift() {
-    return this.tasks.shift();
-  }
-  push(task) {
-    this.tasks.push(task);
-  }
-  remove(task) {
-    const index2 = this.tasks.indexOf(task);
-    assert.notStrictEqual(index2, -1);
-    this.tasks.splice(index2, 1);
-  }
-  cancel() {
-    while (this.tasks.length > 0) {
-      const task = this.tasks.pop();
-      task?.cancel();
-    }
-  }
-};
-var kDefaultOptions = {
-  filename: null,
-  name: "default",
-  runtime: "worker_threads",
-  minThreads: Math.max(cpuCount / 2, 1),
-  maxThreads: cpuCount,
-  idleTimeout: 0,
-  maxQueue: Infinity,
-  concurrentTasksPerWorker: 1,
-  useAtomics: true,
-  taskQueue: new ArrayTaskQueue(),
-  trackUnmanagedFds: true
-};
-var kDefaultRunOptions = {
-  transferList: void 0,
-  filename: null,
-  signal: null,
-  name: null
-};
-var DirectlyTransferable = class {
-  #value;
-  constructor(value2) {
-    this.#value = value2;
-  }
-  get [kTransferable]() {
-    return this.#value;
-  }
-  get [kValue]() {
-    return this.#value;
-  }
-};
-var ArrayBufferViewTransferable = class {
-  #view;
-  constructor(view) {
-    this.#view = view;
-  }
-  get [kTransferable]() {
-    return this.#view.buffer;
-  }
-  get [kValue]() {
-    return this.#view;
-  }
-};
-var taskIdCounter = 0;
-function maybeFileURLToPath(filename) {
-  if (typeof filename !== "string") return filename.protocol === "file:" ? fileURLToPath3(filename) : filename.href;
-  return filename.startsWith("file:") ? fileURLToPath3(new URL2(filename)) : filename;
-}
-var TaskInfo = class extends AsyncResource {
-  abortListener = null;
-  workerInfo = null;
-  constructor(task, transferList, filename, name, callback2, abortSignal, triggerAsyncId, channel) {
-    super("Tinypool.Task", {
-      requireManualDestroy: true,
-      triggerAsyncId
-    });
-    this.callback = callback2;
-    this.task = task;
-    this.transferList = transferList;
-    this.cancel = () => this.callback(new CancelError(), null);
-    this.channel = channel;
-    if (isMovable(task)) {
-      if (this.transferList == null) this.transferList = [];
-      this.transferList = this.transferList.concat(task[kTransferable]);
-      this.task = task[kValue];
-    }
-    this.filename = filename;
-    this.name = name;
-    this.taskId = taskIdCounter++;
-    this.abortSignal = abortSignal;
-    this.created = performance.now();
-    this.started = 0;
-  }
-  releaseTask() {
-    const ret = this.task;
-    this.task = null;
-    return ret;
-  }
-  done(err, result) {
-    this.emitDestroy();
-    this.runInAsyncScope(this.callback, null, err, result);
-    if (this.abortSignal && this.abortListener) if ("removeEventListener" in this.abortSignal && this.abortListener) this.abortSignal.removeEventListener("abort", this.abortListener);
-    else this.abortSignal.off("abort", this.abortListener);
-  }
-  get [kQueueOptions]() {
-    return kQueueOptions in this.task ? this.task[kQueueOptions] : null;
-  }
-};
-var AsynchronouslyCreatedResource = class {
-  onreadyListeners = [];
-  markAsReady() {
-    const listeners = this.onreadyListeners;
-    assert(listeners !== null);
-    this.onreadyListeners = null;
-    for (const listener of listeners) listener();
-  }
-  isReady() {
-    return this.onreadyListeners === null;
-  }
-  onReady(fn) {
-    if (this.onreadyListeners === null) {
-      fn();
-      return;
-    }
-    this.onreadyListeners.push(fn);
-  }
-};
-var AsynchronouslyCreatedResourcePool = class {
-  pendingItems = /* @__PURE__ */ new Set();
-  readyItems = /* @__PURE__ */ new Set();
-  constructor(maximumUsage) {
-    this.maximumUsage = maximumUsage;
-    this.onAvailableListeners = [];
-  }
-  add(item) {
-    this.pendingItems.add(item);
-    item.onReady(() => {
-      if (this.pendingItems.has(item)) {
-        this.pendingItems.delete(item);
-        this.readyItems.add(item);
-        this.maybeAvailable(item);
-      }
-    });
-  }
-  delete(item) {
-    this.pendingItems.delete(item);
-    this.readyItems.delete(item);
-  }
-  findAvailable() {
-    let minUsage = this.maximumUsage;
-    let candidate2 = null;
-    for (const item of this.readyItems) {
-      const usage = item.currentUsage();
-      if (usage === 0) return item;
-      if (usage < minUsage) {
-        candidate2 = item;
-        minUsage = usage;
-      }
-    }
-    return candidate2;
-  }
-  *[Symbol.iterator]() {
-    yield* this.pendingItems;
-    yield* this.readyItems;
-  }
-  get size() {
-    return this.pendingItems.size + this.readyItems.size;
-  }
-  maybeAvailable(item) {
-    if (item.currentUsage() < this.maximumUsage) for (const listener of this.onAvailableListeners) listener(item);
-  }
-  onAvailable(fn) {
-    this.onAvailableListeners.push(fn);
-  }
-};
-var Errors = {
-  ThreadTermination: () => new Error("Terminating worker thread"),
-  FilenameNotProvided: () => new Error("filename must be provided to run() or in options object"),
-  TaskQueueAtLimit: () => new Error("Task queue is at limit"),
-  NoTaskQueueAvailable: () => new Error("No task queue available and all Workers are busy")
-};
-var WorkerInfo = class extends AsynchronouslyCreatedResource {
-  idleTimeout = null;
-  lastSeenResponseCount = 0;
-  constructor(worker, port, workerId, freeWorkerId, onMessage, filename, teardown) {
-    super();
-    this.worker = worker;
-    this.workerId = workerId;
-    this.freeWorkerId = freeWorkerId;
-    this.teardown = teardown;
-    this.filename = filename;
-    this.port = port;
-    this.port.on("message", (message) => this._handleResponse(message));
-    this.onMessage = onMessage;
-    this.taskInfos = /* @__PURE__ */ new Map();
-    this.sharedBuffer = new Int32Array(new SharedArrayBuffer(kFieldCount * Int32Array.BYTES_PER_ELEMENT));
-  }
-  async destroy(timeout) {
-    let resolve3;
-    let reject;
-    const ret = new Promise((res, rej) => {
-      resolve3 = res;
-      reject = rej;
-    });
-    if (this.teardown && this.filename) {
-      const { teardown, filename } = this;
-      await new Promise((resolve$1, reject$1) => {
-        this.postTask(new TaskInfo({}, [], filename, teardown, (error, result) => error ? reject$1(error) : resolve$1(result), null, 1, void 0));
+    };
+    onlyCountsSync = (state) => {
+      return state.counts;
+    };
+    groupsSync = (state) => {
+      return state.groups;
+    };
+    defaultSync = (state) => {
+      return state.paths;
+    };
+    limitFilesSync = (state) => {
+      return state.paths.slice(0, state.options.maxFiles);
+    };
+    onlyCountsAsync = (state, error, callback$1) => {
+      report(error, callback$1, state.counts, state.options.suppressErrors);
+      return null;
+    };
+    defaultAsync = (state, error, callback$1) => {
+      report(error, callback$1, state.paths, state.options.suppressErrors);
+      return null;
+    };
+    limitFilesAsync = (state, error, callback$1) => {
+      report(error, callback$1, state.paths.slice(0, state.options.maxFiles), state.options.suppressErrors);
+      return null;
+    };
+    groupsAsync = (state, error, callback$1) => {
+      report(error, callback$1, state.groups, state.options.suppressErrors);
+      return null;
+    };
+    readdirOpts = { withFileTypes: true };
+    walkAsync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
+      state.queue.enqueue();
+      if (currentDepth < 0) return state.queue.dequeue(null, state);
+      const { fs } = state;
+      state.visited.push(crawlPath);
+      state.counts.directories++;
+      fs.readdir(crawlPath || ".", readdirOpts, (error, entries = []) => {
+        callback$1(entries, directoryPath, currentDepth);
+        state.queue.dequeue(state.options.suppressErrors ? null : error, state);
       });
-    }
-    const timer = timeout ? setTimeout(() => reject(new Error("Failed to terminate worker")), timeout) : null;
-    this.worker.terminate().then(() => {
-      if (timer !== null) clearTimeout(timer);
-      this.port.close();
-      this.clearIdleTimeout();
-      for (const taskInfo of this.taskInfos.values()) taskInfo.done(Errors.ThreadTermination());
-      this.taskInfos.clear();
-      resolve3();
-    });
-    return ret;
-  }
-  clearIdleTimeout() {
-    if (this.idleTimeout !== null) {
-      clearTimeout(this.idleTimeout);
-      this.idleTimeout = null;
-    }
-  }
-  ref() {
-    this.port.ref();
-    return this;
-  }
-  unref() {
-    this.port.unref();
-    return this;
-  }
-  _handleResponse(message) {
-    this.usedMemory = message.usedMemory;
-    this.onMessage(message);
-    if (this.taskInfos.size === 0) this.unref();
-  }
-  postTask(taskInfo) {
-    assert(!this.taskInfos.has(taskInfo.taskId));
-    const message = {
-      task: taskInfo.releaseTask(),
-      taskId: taskInfo.taskId,
-      filename: taskInfo.filename,
-      name: taskInfo.name
     };
-    try {
-      if (taskInfo.channel) this.worker.setChannel?.(taskInfo.channel);
-      this.port.postMessage(message, taskInfo.transferList);
-    } catch (err) {
-      taskInfo.done(err);
-      return;
-    }
-    taskInfo.workerInfo = this;
-    this.taskInfos.set(taskInfo.taskId, taskInfo);
-    this.ref();
-    this.clearIdleTimeout();
-    Atomics.add(this.sharedBuffer, kRequestCountField, 1);
-    Atomics.notify(this.sharedBuffer, kRequestCountField, 1);
-  }
-  processPendingMessages() {
-    const actualResponseCount = Atomics.load(this.sharedBuffer, kResponseCountField);
-    if (actualResponseCount !== this.lastSeenResponseCount) {
-      this.lastSeenResponseCount = actualResponseCount;
-      let entry;
-      while ((entry = receiveMessageOnPort(this.port)) !== void 0) this._handleResponse(entry.message);
-    }
-  }
-  isRunningAbortableTask() {
-    if (this.taskInfos.size !== 1) return false;
-    const [first] = this.taskInfos;
-    const [, task] = first || [];
-    return task?.abortSignal !== null;
-  }
-  currentUsage() {
-    if (this.isRunningAbortableTask()) return Infinity;
-    return this.taskInfos.size;
-  }
-};
-var ThreadPool = class {
-  skipQueue = [];
-  completed = 0;
-  start = performance.now();
-  inProcessPendingMessages = false;
-  startingUp = false;
-  workerFailsDuringBootstrap = false;
-  constructor(publicInterface, options) {
-    this.publicInterface = publicInterface;
-    this.taskQueue = options.taskQueue || new ArrayTaskQueue();
-    const filename = options.filename ? maybeFileURLToPath(options.filename) : null;
-    this.options = withNullPrototype({
-      ...kDefaultOptions,
-      ...options,
-      filename,
-      maxQueue: 0
-    });
-    if (options.maxThreads !== void 0 && this.options.minThreads >= options.maxThreads) this.options.minThreads = options.maxThreads;
-    if (options.minThreads !== void 0 && this.options.maxThreads <= options.minThreads) this.options.maxThreads = options.minThreads;
-    if (options.maxQueue === "auto") this.options.maxQueue = this.options.maxThreads ** 2;
-    else this.options.maxQueue = options.maxQueue ?? kDefaultOptions.maxQueue;
-    this.workerIds = new Map(new Array(this.options.maxThreads).fill(0).map((_, i) => [i + 1, true]));
-    this.workers = new AsynchronouslyCreatedResourcePool(this.options.concurrentTasksPerWorker);
-    this.workers.onAvailable((w) => this._onWorkerAvailable(w));
-    this.startingUp = true;
-    this._ensureMinimumWorkers();
-    this.startingUp = false;
-  }
-  _ensureEnoughWorkersForTaskQueue() {
-    while (this.workers.size < this.taskQueue.size && this.workers.size < this.options.maxThreads) this._addNewWorker();
-  }
-  _ensureMaximumWorkers() {
-    while (this.workers.size < this.options.maxThreads) this._addNewWorker();
-  }
-  _ensureMinimumWorkers() {
-    while (this.workers.size < this.options.minThreads) this._addNewWorker();
-  }
-  _addNewWorker() {
-    const workerIds = this.workerIds;
-    let workerId;
-    workerIds.forEach((isIdAvailable, _workerId$1) => {
-      if (isIdAvailable && !workerId) {
-        workerId = _workerId$1;
-        workerIds.set(_workerId$1, false);
+    walkSync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
+      const { fs } = state;
+      if (currentDepth < 0) return;
+      state.visited.push(crawlPath);
+      state.counts.directories++;
+      let entries = [];
+      try {
+        entries = fs.readdirSync(crawlPath || ".", readdirOpts);
+      } catch (e) {
+        if (!state.options.suppressErrors) throw e;
       }
-    });
-    const tinypoolPrivateData = { workerId };
-    const worker = this.options.runtime === "child_process" ? new ProcessWorker() : new ThreadWorker();
-    worker.initialize({
-      env: this.options.env,
-      argv: this.options.argv,
-      execArgv: this.options.execArgv,
-      resourceLimits: this.options.resourceLimits,
-      workerData: [tinypoolPrivateData, this.options.workerData],
-      trackUnmanagedFds: this.options.trackUnmanagedFds,
-      serialization: this.options.serialization
-    });
-    const onMessage = (message$1) => {
-      const { taskId, result } = message$1;
-      const taskInfo = workerInfo.taskInfos.get(taskId);
-      workerInfo.taskInfos.delete(taskId);
-      if (!this.shouldRecycleWorker(taskInfo)) this.workers.maybeAvailable(workerInfo);
-      if (taskInfo === void 0) {
-        const err = new Error(`Unexpected message from Worker: ${inspect(message$1)}`);
-        this.publicInterface.emit("error", err);
-      } else taskInfo.done(message$1.error, result);
-      this._processPendingMessages();
+      callback$1(entries, directoryPath, currentDepth);
     };
-    const { port1, port2 } = new MessageChannel();
-    const workerInfo = new WorkerInfo(worker, port1, workerId, () => workerIds.set(workerId, true), onMessage, this.options.filename, this.options.teardown);
-    if (this.startingUp) workerInfo.markAsReady();
-    const message = {
-      filename: this.options.filename,
-      name: this.options.name,
-      port: port2,
-      sharedBuffer: workerInfo.sharedBuffer,
-      useAtomics: this.options.useAtomics
-    };
-    worker.postMessage(message, [port2]);
-    worker.on("message", (message$1) => {
-      if (message$1.ready === true) {
-        port1.start();
-        if (workerInfo.currentUsage() === 0) workerInfo.unref();
-        if (!workerInfo.isReady()) workerInfo.markAsReady();
-        return;
+    Queue = class {
+      count = 0;
+      constructor(onQueueEmpty) {
+        this.onQueueEmpty = onQueueEmpty;
       }
-      worker.emit("error", new Error(`Unexpected message on Worker: ${inspect(message$1)}`));
-    });
-    worker.on("error", (err) => {
-      worker.ref = () => {
-      };
-      const taskInfos = [...workerInfo.taskInfos.values()];
-      workerInfo.taskInfos.clear();
-      this._removeWorker(workerInfo);
-      if (workerInfo.isReady() && !this.workerFailsDuringBootstrap) this._ensureMinimumWorkers();
-      else this.workerFailsDuringBootstrap = true;
-      if (taskInfos.length > 0) for (const taskInfo of taskInfos) taskInfo.done(err, null);
-      else this.publicInterface.emit("error", err);
-    });
-    worker.unref();
-    port1.on("close", () => {
-      worker.ref();
-    });
-    this.workers.add(workerInfo);
-  }
-  _processPendingMessages() {
-    if (this.inProcessPendingMessages || !this.options.useAtomics) return;
-    this.inProcessPendingMessages = true;
-    try {
-      for (const workerInfo of this.workers) workerInfo.processPendingMessages();
-    } finally {
-      this.inProcessPendingMessages = false;
-    }
-  }
-  _removeWorker(workerInfo) {
-    workerInfo.freeWorkerId();
-    this.workers.delete(workerInfo);
-    return workerInfo.destroy(this.options.terminateTimeout);
-  }
-  _onWorkerAvailable(workerInfo) {
-    while ((this.taskQueue.size > 0 || this.skipQueue.length > 0) && workerInfo.currentUsage() < this.options.concurrentTasksPerWorker) {
-      const taskInfo = this.skipQueue.shift() || this.taskQueue.shift();
-      if (taskInfo.abortSignal && workerInfo.taskInfos.size > 0) {
-        this.skipQueue.push(taskInfo);
-        break;
+      enqueue() {
+        this.count++;
+        return this.count;
       }
-      const now = performance.now();
-      taskInfo.started = now;
-      workerInfo.postTask(taskInfo);
-      this._maybeDrain();
-      return;
-    }
-    if (workerInfo.taskInfos.size === 0 && this.workers.size > this.options.minThreads) workerInfo.idleTimeout = setTimeout(() => {
-      assert.strictEqual(workerInfo.taskInfos.size, 0);
-      if (this.workers.size > this.options.minThreads) this._removeWorker(workerInfo);
-    }, this.options.idleTimeout).unref();
-  }
-  runTask(task, options) {
-    let { filename, name } = options;
-    const { transferList = [], signal = null, channel } = options;
-    if (filename == null) filename = this.options.filename;
-    if (name == null) name = this.options.name;
-    if (typeof filename !== "string" && !(filename instanceof URL2)) return Promise.reject(Errors.FilenameNotProvided());
-    filename = maybeFileURLToPath(filename);
-    let resolve3;
-    let reject;
-    const ret = new Promise((res, rej) => {
-      resolve3 = res;
-      reject = rej;
-    });
-    const taskInfo = new TaskInfo(task, transferList, filename, name, (err, result) => {
-      this.completed++;
-      if (err !== null) reject(err);
-      if (this.shouldRecycleWorker(taskInfo)) this._removeWorker(taskInfo.workerInfo).then(() => this._ensureMinimumWorkers()).then(() => this._ensureEnoughWorkersForTaskQueue()).then(() => resolve3(result)).catch(reject);
-      else resolve3(result);
-    }, signal, this.publicInterface.asyncResource.asyncId(), channel);
-    if (signal !== null) {
-      if (signal.aborted) return Promise.reject(new AbortError());
-      taskInfo.abortListener = () => {
-        reject(new AbortError());
-        if (taskInfo.workerInfo !== null) {
-          this._removeWorker(taskInfo.workerInfo);
-          this._ensureMinimumWorkers();
-        } else this.taskQueue.remove(taskInfo);
-      };
-      onabort(signal, taskInfo.abortListener);
-    }
-    if (this.taskQueue.size > 0) {
-      const totalCapacity = this.options.maxQueue + this.pendingCapacity();
-      if (this.taskQueue.size >= totalCapacity) if (this.options.maxQueue === 0) return Promise.reject(Errors.NoTaskQueueAvailable());
-      else return Promise.reject(Errors.TaskQueueAtLimit());
-      else {
-        if (this.workers.size < this.options.maxThreads) this._addNewWorker();
-        this.taskQueue.push(taskInfo);
-      }
-      return ret;
-    }
-    let workerInfo = this.workers.findAvailable();
-    if (workerInfo !== null && workerInfo.currentUsage() > 0 && signal) workerInfo = null;
-    let waitingForNewWorker = false;
-    if ((workerInfo === null || workerInfo.currentUsage() > 0) && this.workers.size < this.options.maxThreads) {
-      this._addNewWorker();
-      waitingForNewWorker = true;
-    }
-    if (workerInfo === null) {
-      if (this.options.maxQueue <= 0 && !waitingForNewWorker) return Promise.reject(Errors.NoTaskQueueAvailable());
-      else this.taskQueue.push(taskInfo);
-      return ret;
-    }
-    const now = performance.now();
-    taskInfo.started = now;
-    workerInfo.postTask(taskInfo);
-    this._maybeDrain();
-    return ret;
-  }
-  shouldRecycleWorker(taskInfo) {
-    if (taskInfo?.workerInfo?.shouldRecycle) return true;
-    if (this.options.isolateWorkers && taskInfo?.workerInfo) return true;
-    if (!this.options.isolateWorkers && this.options.maxMemoryLimitBeforeRecycle !== void 0 && (taskInfo?.workerInfo?.usedMemory || 0) > this.options.maxMemoryLimitBeforeRecycle) return true;
-    return false;
-  }
-  pendingCapacity() {
-    return this.workers.pendingItems.size * this.options.concurrentTasksPerWorker;
-  }
-  _maybeDrain() {
-    if (this.taskQueue.size === 0 && this.skipQueue.length === 0) this.publicInterface.emit("drain");
-  }
-  async destroy() {
-    while (this.skipQueue.length > 0) {
-      const taskInfo = this.skipQueue.shift();
-      taskInfo.done(new Error("Terminating worker thread"));
-    }
-    while (this.taskQueue.size > 0) {
-      const taskInfo = this.taskQueue.shift();
-      taskInfo.done(new Error("Terminating worker thread"));
-    }
-    const exitEvents = [];
-    while (this.workers.size > 0) {
-      const [workerInfo] = this.workers;
-      exitEvents.push(once(workerInfo.worker, "exit"));
-      this._removeWorker(workerInfo);
-    }
-    await Promise.all(exitEvents);
-  }
-  async recycleWorkers(_options = {}) {
-    const options = withNullPrototype(_options);
-    const runtimeChanged = options?.runtime && options.runtime !== this.options.runtime;
-    if (options?.runtime) this.options.runtime = options.runtime;
-    if (this.options.isolateWorkers && !runtimeChanged) return;
-    const exitEvents = [];
-    Array.from(this.workers).filter((workerInfo) => {
-      if (workerInfo.currentUsage() === 0) {
-        exitEvents.push(once(workerInfo.worker, "exit"));
-        this._removeWorker(workerInfo);
-      } else workerInfo.shouldRecycle = true;
-    });
-    await Promise.all(exitEvents);
-    this._ensureMinimumWorkers();
-  }
-};
-var Tinypool = class extends EventEmitterAsyncResource {
-  #pool;
-  constructor(_options = {}) {
-    const options = withNullPrototype(_options);
-    if (options.minThreads !== void 0 && options.minThreads > 0 && options.minThreads < 1) options.minThreads = Math.max(1, Math.floor(options.minThreads * cpuCount));
-    if (options.maxThreads !== void 0 && options.maxThreads > 0 && options.maxThreads < 1) options.maxThreads = Math.max(1, Math.floor(options.maxThreads * cpuCount));
-    super({
-      ...options,
-      name: "Tinypool"
-    });
-    if (options.minThreads !== void 0 && options.maxThreads !== void 0 && options.minThreads > options.maxThreads) throw new RangeError("options.minThreads and options.maxThreads must not conflict");
-    this.#pool = new ThreadPool(this, options);
-  }
-  run(task, options = kDefaultRunOptions) {
-    const { transferList, filename, name, signal, runtime, channel } = withNullPrototype(options);
-    return this.#pool.runTask(task, {
-      transferList,
-      filename,
-      name,
-      signal,
-      runtime,
-      channel
-    });
-  }
-  async destroy() {
-    await this.#pool.destroy();
-    this.emitDestroy();
-  }
-  get options() {
-    return this.#pool.options;
-  }
-  get threads() {
-    const ret = [];
-    for (const workerInfo of this.#pool.workers) ret.push(workerInfo.worker);
-    return ret;
-  }
-  get queueSize() {
-    const pool = this.#pool;
-    return Math.max(pool.taskQueue.size - pool.pendingCapacity(), 0);
-  }
-  cancelPendingTasks() {
-    const pool = this.#pool;
-    pool.taskQueue.cancel();
-  }
-  async recycleWorkers(options = {}) {
-    await this.#pool.recycleWorkers(options);
-  }
-  get completed() {
-    return this.#pool.completed;
-  }
-  get duration() {
-    return performance.now() - this.#pool.start;
-  }
-  static get isWorkerThread() {
-    return process.__tinypool_state__?.isWorkerThread || false;
-  }
-  static get workerData() {
-    return process.__tinypool_state__?.workerData || void 0;
-  }
-  static get version() {
-    const { version } = JSON.parse(readFileSync3(new URL2("../package.json", import.meta.url), "utf-8"));
-    return version;
-  }
-  static move(val) {
-    if (val != null && typeof val === "object" && typeof val !== "function") {
-      if (!isTransferable(val)) if (types.isArrayBufferView(val)) val = new ArrayBufferViewTransferable(val);
-      else val = new DirectlyTransferable(val);
-      markMovable(val);
-    }
-    return val;
-  }
-  static get transferableSymbol() {
-    return kTransferable;
-  }
-  static get valueSymbol() {
-    return kValue;
-  }
-  static get queueOptionsSymbol() {
-    return kQueueOptions;
-  }
-};
-var _workerId = process.__tinypool_state__?.workerId;
-var src_default = Tinypool;
-
-// ../core/dist/pool.js
-var POOL_MIN_FILES = 300;
-var BATCH_BYTES = 192e3;
-async function analyzeAll(engine, config, jobs, options) {
-  const results = new Array(jobs.length);
-  const threads = threadCount(jobs.length, options);
-  let done = 0;
-  if (threads <= 1) {
-    const ahead = /* @__PURE__ */ new Map();
-    const fetch = (i) => {
-      if (i < jobs.length && !ahead.has(i))
-        ahead.set(i, options.read(jobs[i]));
-    };
-    for (let i = 0; i < jobs.length; i++) {
-      for (let k = i; k < i + 8; k++)
-        fetch(k);
-      const content3 = await ahead.get(i);
-      ahead.delete(i);
-      const job = jobs[i];
-      if (content3)
-        results[i] = engine.analyze(job.path, content3, job.lint);
-      options.onProgress?.(++done);
-    }
-    return results;
-  }
-  const pool = new src_default({
-    filename: new URL("./worker.js", import.meta.url).href,
-    minThreads: threads,
-    maxThreads: threads,
-    // A parse's garbage dies young; a small young generation keeps each
-    // thread's memory near its live data instead of growing with the run.
-    resourceLimits: { maxYoungGenerationSizeMb: 8 }
-  });
-  try {
-    let next = 0;
-    const lane = async () => {
-      while (next < jobs.length) {
-        const start = next;
-        const batch = [];
-        const indexes = [];
-        let bytes = 0;
-        while (next < jobs.length && bytes < BATCH_BYTES) {
-          const i = next++;
-          const job = jobs[i];
-          const content3 = await options.read(job);
-          if (content3) {
-            batch.push({ path: job.path, content: content3, lint: job.lint });
-            indexes.push(i);
-            bytes += content3.byteLength;
+      dequeue(error, output) {
+        if (this.onQueueEmpty && (--this.count <= 0 || error)) {
+          this.onQueueEmpty(error, output);
+          if (error) {
+            output.controller.abort();
+            this.onQueueEmpty = void 0;
           }
         }
-        if (batch.length) {
-          const task = { config, jobs: batch };
-          const analyses = await pool.run(task);
-          analyses.forEach((analysis, k) => results[indexes[k]] = analysis);
-        }
-        done += next - start;
-        options.onProgress?.(Math.min(done, jobs.length));
       }
     };
-    await Promise.all(Array.from({ length: threads * 2 }, lane));
-    return results;
-  } finally {
-    await pool.destroy();
-  }
-}
-function threadCount(files, options) {
-  if (!options.poolable || files < 2)
-    return 1;
-  if (options.workers !== void 0)
-    return Math.max(1, Math.min(options.workers, files));
-  if (files < POOL_MIN_FILES)
-    return 1;
-  return Math.max(1, Math.min(availableParallelism2(), Math.ceil(files / 100)));
-}
-
-// ../../rules/citation-has-source/dist/index.js
-var PLACEHOLDER = /^(?:todo|tbd|tba|fixme|xxx|\?+|citation needed|source needed|…|\.{3})$/;
-var NOTE_TO_SELF = /^(?:TODO|TBD|FIXME)\b\s*[:-]/;
-var URL_LIKE = /\bhttps?(?::|\/\/)[^\s<>]*/gi;
-var DOI_MENTION = /\b(?:[Dd][Oo][Ii](?::\s*|\.org\/)|DOI\s+(?=\d))([^\s<>]*)/g;
-var DOI = /^10\.\d{4,9}\/\S+$/;
-var BARE_DOI = /\b10\.\d{4,9}\/[^\s<>]+/;
-var ISBN = /\bISBN(?:-1[03])?:?\s*([\dXx][\dXx -]*)/gi;
-var ARXIV = /\barXiv:\s?(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[a-z]{2})?\/\d{7})(?:v\d+)?/i;
-var TRAILING = new Set(`.,;:!?'"*_`);
-var LEADING_WRAPPERS = new Set(" 	\n[]()*_");
-var TRAILING_WRAPPERS = new Set(" 	\n[]()*_:");
-var dist_default = defineRule({
-  id: "citation-has-source",
-  description: "Every footnote definition names a source: not empty, not a placeholder such as `TODO`, and with `requireLocator` a well-formed URL, DOI, ISBN or arXiv id.",
-  scope: "file",
-  version: 2,
-  // A placeholder renders as the citation itself: the reader sees `TODO`.
-  defaultSeverity: "error",
-  optionsSchema: {
-    type: "object",
-    additionalProperties: false,
-    properties: {
-      requireLocator: { type: "boolean", default: false }
-    }
-  },
-  defaults: { requireLocator: false }
-}, ({ tree, source, options, report: report3 }) => {
-  const lines = new LineIndex(source);
-  const check = (definition2) => {
-    const label = `[^${definition2.label ?? definition2.identifier}]`;
-    const start = definition2.position?.start.offset;
-    const at = start !== void 0 ? { range: footnoteLabelRange(source, lines, start) } : { node: definition2 };
-    const text3 = plainText(definition2).replace(/\s+/g, " ").trim();
-    const hasLinks = contains(definition2, (node2) => node2.type === "link" || node2.type === "image" || node2.type === "linkReference");
-    if (text3 === "" && !hasLinks) {
-      report3({ message: `Unexpected empty footnote definition \`${label}\`, expected a source: author, title, year and a URL or DOI`, ...at });
-      return;
-    }
-    const blocks = definition2.children.map((child) => plainText(child).trim()).filter((block) => block !== "");
-    if (blocks.every(isPlaceholder) && !hasLinks) {
-      report3({
-        message: `Unexpected placeholder \`${text3}\` in footnote definition \`${label}\`, expected a source: author, title, year and a URL or DOI`,
-        ...contentRange(definition2, lines, at)
-      });
-      return;
-    }
-    if (options.requireLocator)
-      checkLocators(definition2, label, at);
-  };
-  const checkLocators = (definition2, label, at) => {
-    let found = false;
-    const malformed = [];
-    const consider = (value2, start) => {
-      for (const match of value2.matchAll(URL_LIKE)) {
-        const url = trimUrl(match[0]);
-        if (url === "")
-          continue;
-        if (isWellFormedUrl(url)) {
-          found = true;
-        } else if (start !== void 0) {
-          const repaired = repairUrl(url);
-          malformed.push({
-            message: `Unexpected malformed URL \`${url}\` in footnote definition \`${label}\`, expected ${repaired ? `\`${repaired}\`` : "a URL such as `https://example.org/paper`"}`,
-            start: start + match.index,
-            end: start + match.index + url.length,
-            ...repaired ? { expected: repaired, repaired } : {}
-          });
-        }
+    Counter = class {
+      _files = 0;
+      _directories = 0;
+      set files(num) {
+        this._files = num;
       }
-      for (const match of value2.matchAll(DOI_MENTION)) {
-        const doi = trimEnd2(match[1], TRAILING);
-        if (DOI.test(doi)) {
-          found = true;
-        } else if (start !== void 0) {
-          const shown = trimEnd2(match[0], TRAILING);
-          malformed.push({
-            message: `Unexpected malformed DOI \`${shown}\` in footnote definition \`${label}\`, expected \`10.<registrant>/<suffix>\` such as \`doi:10.1000/xyz123\``,
-            start: start + match.index,
-            end: start + match.index + shown.length
-          });
-        }
+      get files() {
+        return this._files;
       }
-      if (BARE_DOI.test(value2) || ARXIV.test(value2))
-        found = true;
-      for (const match of value2.matchAll(ISBN)) {
-        const digits = match[1].replace(/[ -]/g, "");
-        if (/^(?:\d{9}[\dXx]|\d{13})$/.test(digits))
-          found = true;
+      set directories(num) {
+        this._directories = num;
+      }
+      get directories() {
+        return this._directories;
+      }
+      /**
+      * @deprecated use `directories` instead
+      */
+      /* c8 ignore next 3 */
+      get dirs() {
+        return this._directories;
       }
     };
-    const links = [];
-    walkNodes(definition2, (node2) => {
-      if (node2.type !== "link" && node2.type !== "image")
-        return;
-      const start = node2.position?.start.offset;
-      const end = node2.position?.end.offset;
-      if (start === void 0 || end === void 0) {
-        consider(node2.url, void 0);
-        return;
+    Aborter = class {
+      aborted = false;
+      abort() {
+        this.aborted = true;
       }
-      links.push({ start, end });
-      const at2 = source.slice(start, end).lastIndexOf(node2.url);
-      consider(node2.url, at2 === -1 ? void 0 : start + at2);
-    });
-    let link = 0;
-    for (const segment of textSegments(definition2, source)) {
-      while (link < links.length && links[link].end <= segment.offset)
-        link++;
-      const current = links[link];
-      if (current && segment.offset >= current.start)
-        continue;
-      consider(segment.raw, segment.offset);
-    }
-    for (const problem of malformed) {
-      const suggestions = problem.repaired ? [{ title: `Replace with \`${problem.repaired}\``, edits: [{ start: problem.start, end: problem.end, text: problem.repaired }], certain: false }] : [];
-      report3({
-        message: problem.message,
-        range: rangeOf(lines, problem.start, problem.end),
-        ...problem.expected ? { expected: [problem.expected] } : {},
-        ...suggestions.length ? { suggestions } : {}
-      });
-    }
-    if (!found && malformed.length === 0) {
-      report3({ message: `Unexpected footnote definition \`${label}\` without a locator, expected a URL, DOI, ISBN or arXiv id`, ...at });
-    }
-  };
-  walkNodes(tree, (node2) => {
-    if (node2.type === "footnoteDefinition")
-      check(node2);
-  });
-});
-function isPlaceholder(text3) {
-  const wrapped = trimEnd2(trimStart(text3, LEADING_WRAPPERS), TRAILING_WRAPPERS);
-  return PLACEHOLDER.test(wrapped.toLowerCase()) || NOTE_TO_SELF.test(wrapped);
-}
-function walkNodes(node2, visit2) {
-  visit2(node2);
-  if ("children" in node2)
-    for (const child of node2.children)
-      walkNodes(child, visit2);
-}
-function contains(node2, test) {
-  if (test(node2))
-    return true;
-  return "children" in node2 && node2.children.some((child) => contains(child, test));
-}
-function plainText(node2) {
-  if (node2.type === "text" || node2.type === "inlineCode" || node2.type === "code")
-    return node2.value;
-  if (!("children" in node2))
-    return "";
-  return node2.children.map((child) => plainText(child)).join(node2.type === "footnoteDefinition" ? " " : "");
-}
-function contentRange(definition2, lines, fallback) {
-  const start = definition2.children[0]?.position?.start.offset;
-  const end = definition2.children.at(-1)?.position?.end.offset;
-  return start !== void 0 && end !== void 0 ? { range: rangeOf(lines, start, end) } : fallback;
-}
-function trimUrl(url) {
-  let unmatched = 0;
-  for (const char of url) {
-    if (char === "(")
-      unmatched--;
-    else if (char === ")")
-      unmatched++;
-  }
-  let end = url.length;
-  for (; ; ) {
-    while (end > 0 && TRAILING.has(url[end - 1]))
-      end--;
-    if (end === 0 || url[end - 1] !== ")" || unmatched <= 0)
-      break;
-    end--;
-    unmatched--;
-  }
-  return url.slice(0, end);
-}
-function trimEnd2(text3, chars) {
-  let end = text3.length;
-  while (end > 0 && chars.has(text3[end - 1]))
-    end--;
-  return text3.slice(0, end);
-}
-function trimStart(text3, chars) {
-  let start = 0;
-  while (start < text3.length && chars.has(text3[start]))
-    start++;
-  return text3.slice(start);
-}
-function isWellFormedUrl(url) {
-  if (!/^https?:\/\/[^/]/i.test(url))
-    return false;
-  let parsed;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  const host = parsed.hostname;
-  if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(host))
-    return true;
-  const labels = host.split(".");
-  if (labels.length < 2)
-    return false;
-  const tld = labels.at(-1);
-  return labels.every((part) => /^[a-z\d](?:[a-z\d-]{0,61}[a-z\d])?$/i.test(part)) && /^(?:[a-z]{2,63}|xn--[a-z\d-]+)$/i.test(tld);
-}
-function repairUrl(url) {
-  const match = /^(https?)[:/]+/i.exec(url);
-  if (!match)
-    return void 0;
-  const repaired = `${match[1].toLowerCase()}://${url.slice(match[0].length)}`;
-  return repaired !== url && isWellFormedUrl(repaired) ? repaired : void 0;
-}
-
-// ../../rules/no-dangling-links/dist/index.js
-var START = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
-var dist_default2 = defineRule({
-  id: "no-dangling-links",
-  description: "Every link reaches an existing article, file and anchor: relative, site-absolute, same-file and wiki links, checked against the whole knowledge base.",
-  scope: "index",
-  // 2: `![[file]]` embeds and folder links resolve. The version is part of
-  // the cache key, so facts cached before those changes are not reused.
-  version: 2,
-  optionsSchema: { type: "object", additionalProperties: false, properties: {} },
-  defaults: {}
-}, ({ facts, index: index2, report: report3 }) => {
-  if (!index2)
-    return;
-  for (const link of facts.links) {
-    const resolution = index2.resolveLink(facts, link);
-    switch (resolution.status) {
-      case "ok":
-      case "external":
-        break;
-      case "outside-repo":
-        report3({
-          message: `Unexpected link \`${writtenPath(link)}\` leaving the repository, expected a path inside it`,
-          range: link.range
-        });
-        break;
-      case "ambiguous": {
-        const ids = resolution.candidates.map((candidate2) => candidate2.id);
-        report3({
-          message: `Unexpected ambiguous wiki link \`${link.target ?? ""}\`, expected one of ${ids.map(code).join(", ")}`,
-          range: link.range,
-          expected: ids,
-          related: resolution.candidates.map((candidate2) => ({
-            file: candidate2.path,
-            range: titleRange(candidate2),
-            message: `candidate \`${candidate2.id}\``
-          })),
-          suggestions: replacements(link.targetRange, ids, (id) => `Link to \`${id}\``, false)
-        });
-        break;
+    };
+    Walker = class {
+      root;
+      isSynchronous;
+      state;
+      joinPath;
+      pushDirectory;
+      pushFile;
+      getArray;
+      groupFiles;
+      resolveSymlink;
+      walkDirectory;
+      callbackInvoker;
+      constructor(root, options, callback$1) {
+        this.isSynchronous = !callback$1;
+        this.callbackInvoker = build$1(options, this.isSynchronous);
+        this.root = normalizePath(root, options);
+        this.state = {
+          root: isRootDirectory(this.root) ? this.root : this.root.slice(0, -1),
+          paths: [""].slice(0, 0),
+          groups: [],
+          counts: new Counter(),
+          options,
+          queue: new Queue((error, state) => this.callbackInvoker(state, error, callback$1)),
+          symlinks: /* @__PURE__ */ new Map(),
+          visited: [""].slice(0, 0),
+          controller: new Aborter(),
+          fs: options.fs || nativeFs
+        };
+        this.joinPath = build$7(this.root, options);
+        this.pushDirectory = build$6(this.root, options);
+        this.pushFile = build$5(options);
+        this.getArray = build$4(options);
+        this.groupFiles = build$3(options);
+        this.resolveSymlink = build$2(options, this.isSynchronous);
+        this.walkDirectory = build(this.isSynchronous);
       }
-      case "missing-target":
-        report3(missingTarget(link, resolution.suggestions ?? []));
-        break;
-      case "missing-anchor": {
-        const target = resolution.target;
-        const where = target.path === facts.path ? "this file" : code(target.id);
-        const related = target.path === facts.path ? [] : [{ file: target.path, range: titleRange(target), message: `the linked article \`${target.id}\`` }];
-        const found = resolution.suggestions ?? [];
-        if (link.kind === "wiki") {
-          report3({
-            message: `Unexpected missing heading \`${resolution.anchor}\` in ${where}, ${found[0] !== void 0 ? `did you mean ${code(found[0])}?` : "expected a heading's text or anchor"}`,
-            range: link.range,
-            ...found.length ? { expected: found } : {},
-            ...related.length ? { related } : {},
-            suggestions: replacements(link.anchorRange, found, (heading) => `Link to heading \`${heading}\``)
-          });
-        } else {
-          const anchors = found.map((anchor) => `#${anchor}`);
-          report3({
-            message: `Unexpected missing anchor \`#${resolution.anchor}\` in ${where}, ${anchors[0] !== void 0 ? `did you mean ${code(anchors[0])}?` : "expected a heading's anchor or an HTML `id`"}`,
-            range: link.range,
-            ...anchors.length ? { expected: anchors } : {},
-            ...related.length ? { related } : {},
-            suggestions: replacements(link.anchorRange, found, (anchor) => `Link to \`#${anchor}\``)
-          });
+      start() {
+        this.pushDirectory(this.root, this.state.paths, this.state.options.filters);
+        this.walkDirectory(this.state, this.root, this.root, this.state.options.maxDepth, this.walk);
+        return this.isSynchronous ? this.callbackInvoker(this.state, null) : null;
+      }
+      walk = (entries, directoryPath, depth) => {
+        const { paths, options: { filters, resolveSymlinks: resolveSymlinks$1, excludeSymlinks, exclude, maxFiles, signal, useRealPaths, pathSeparator }, controller } = this.state;
+        if (controller.aborted || signal && signal.aborted || maxFiles && paths.length > maxFiles) return;
+        const files = this.getArray(this.state.paths);
+        for (let i = 0; i < entries.length; ++i) {
+          const entry = entries[i];
+          if (entry.isFile() || entry.isSymbolicLink() && !resolveSymlinks$1 && !excludeSymlinks) {
+            const filename = this.joinPath(entry.name, directoryPath);
+            this.pushFile(filename, files, this.state.counts, filters);
+          } else if (entry.isDirectory()) {
+            let path10 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
+            if (exclude && exclude(entry.name, path10)) continue;
+            this.pushDirectory(path10, paths, filters);
+            this.walkDirectory(this.state, path10, path10, depth - 1, this.walk);
+          } else if (this.resolveSymlink && entry.isSymbolicLink()) {
+            let path10 = joinPathWithBasePath(entry.name, directoryPath);
+            this.resolveSymlink(path10, this.state, (stat2, resolvedPath) => {
+              if (stat2.isDirectory()) {
+                resolvedPath = normalizePath(resolvedPath, this.state.options);
+                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path10 + pathSeparator)) return;
+                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path10 + pathSeparator, depth - 1, this.walk);
+              } else {
+                resolvedPath = useRealPaths ? resolvedPath : path10;
+                const filename = basename(resolvedPath);
+                const directoryPath$1 = normalizePath(dirname(resolvedPath), this.state.options);
+                resolvedPath = this.joinPath(filename, directoryPath$1);
+                this.pushFile(resolvedPath, files, this.state.counts, filters);
+              }
+            });
+          }
         }
-        break;
-      }
-    }
-  }
-});
-function missingTarget(link, found) {
-  if (link.kind === "wiki") {
-    if ((link.target ?? "") === "") {
-      return { message: "Unexpected empty wiki link, expected `[[Target]]`", range: link.range };
-    }
-    if (link.image && found.length === 0 && /\.[a-z\d]+$/i.test(link.target ?? "") && !/\.md$/i.test(link.target ?? "")) {
-      return {
-        message: `Unexpected embed of missing file \`${link.target}\`, expected a file beside this article or under the content root`,
-        range: link.range
+        this.groupFiles(this.state.groups, directoryPath, files);
       };
-    }
-    return {
-      message: `Unexpected wiki link to missing article \`${link.target}\`, ${found[0] !== void 0 ? `did you mean ${code(found[0])}?` : "expected the title, an alias, the file name or `category/file` of an article"}`,
-      range: link.range,
-      ...found.length ? { expected: found } : {},
-      suggestions: replacements(link.targetRange, found, (name) => `Link to \`${name}\``)
     };
-  }
-  const written = writtenPath(link);
-  const isArticle = found.length > 0 || isArticlePath2(written, link.image);
-  const what = isArticle ? "article" : "file";
-  const destinations = link.raw.includes(" ") ? found : found.map((value2) => value2.replace(/ /g, "%20"));
-  return {
-    message: `Unexpected missing ${what} \`${written}\`, ${destinations[0] !== void 0 ? `did you mean ${code(destinations[0])}?` : isArticle ? "expected the path of an existing article" : "expected the path of an existing file"}`,
-    range: link.range,
-    ...destinations.length ? { expected: destinations } : {},
-    suggestions: replacements(link.targetRange, destinations, (value2) => `Link to \`${value2}\``)
-  };
-}
-function replacements(range, values, title, certain = values.length === 1) {
-  const start = range?.start.offset;
-  const end = range?.end.offset;
-  if (start === void 0 || end === void 0)
-    return [];
-  return values.map((value2) => ({ title: title(value2), edits: [{ start, end, text: value2 }], certain }));
-}
-function writtenPath(link) {
-  const hash2 = link.raw.indexOf("#");
-  return hash2 === -1 ? link.raw : link.raw.slice(0, hash2);
-}
-function isArticlePath2(written, image) {
-  if (image)
-    return false;
-  const base = trimEnd(written).split("/").pop() ?? "";
-  return /\.md$/i.test(base) || !base.includes(".");
-}
-function titleRange(article) {
-  return article.frontmatter.keys.title?.range ?? article.headings[0]?.range ?? START;
-}
-function code(value2) {
-  return `\`${value2}\``;
-}
-
-// ../../rules/no-duplicate-citations/dist/index.js
-var dist_default3 = defineRule({
-  id: "no-duplicate-citations",
-  description: "No footnote label is defined twice in a file.",
-  scope: "file",
-  version: 1,
-  // GFM renders only the first definition, so every reference to the label
-  // silently shows the other source: an error.
-  defaultSeverity: "error",
-  optionsSchema: { type: "object", additionalProperties: false, properties: {} },
-  defaults: {}
-}, ({ tree, source, file, report: report3 }) => {
-  const lines = new LineIndex(source);
-  const first = /* @__PURE__ */ new Map();
-  const walk = (node2) => {
-    if (node2.type === "footnoteDefinition")
-      check(node2);
-    if ("children" in node2)
-      for (const child of node2.children)
-        walk(child);
-  };
-  const check = (definition2) => {
-    const key = footnoteKey(definition2.identifier);
-    const original = first.get(key);
-    if (!original) {
-      first.set(key, definition2);
-      return;
-    }
-    const label = `[^${definition2.label ?? definition2.identifier}]`;
-    const firstLabel = `[^${original.label ?? original.identifier}]`;
-    const start = definition2.position?.start.offset;
-    const end = definition2.position?.end.offset;
-    const firstStart = original.position?.start.offset;
-    const firstLine2 = original.position?.start.line;
-    const spelled = firstLabel === label ? "" : ` as \`${firstLabel}\``;
-    const where = firstLine2 !== void 0 ? ` on line ${firstLine2}` : "";
-    const same = start !== void 0 && end !== void 0 && firstStart !== void 0 && original.position !== void 0 ? body(source, start, end) === body(source, firstStart, original.position.end.offset ?? firstStart) : false;
-    report3({
-      message: `Unexpected second definition of footnote \`${label}\`, expected one definition per label (first defined${spelled}${where})`,
-      ...start !== void 0 ? { range: footnoteLabelRange(source, lines, start) } : { node: definition2 },
-      ...firstStart !== void 0 ? { related: [{ file: file.path, range: footnoteLabelRange(source, lines, firstStart), message: `First definition of \`${firstLabel}\`` }] } : {},
-      ...start !== void 0 && end !== void 0 ? {
-        suggestions: [
-          {
-            // Removing an exact copy loses nothing; otherwise a person must choose.
-            title: same ? `Remove the repeated definition \`${label}\`` : `Remove this definition of \`${label}\``,
-            edits: [removal(source, start, end)],
-            certain: same
-          }
-        ]
-      } : {}
-    });
-  };
-  walk(tree);
-});
-function body(source, start, end) {
-  const text3 = source.slice(start, end);
-  const close2 = text3.indexOf("]:");
-  return (close2 === -1 ? text3 : text3.slice(close2 + 2)).replace(/\s+/g, " ").trim();
-}
-function removal(source, start, end) {
-  const after = source.startsWith("\r\n", end) ? end + 2 : source[end] === "\n" ? end + 1 : end;
-  return { start, end: after, text: "" };
-}
-
-// ../../rules/no-duplicate-titles/dist/index.js
-var START2 = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
-var dist_default4 = defineRule({
-  id: "no-duplicate-titles",
-  description: "No two articles share a title, and no title or alias of one article is a title or alias of another.",
-  scope: "index",
-  version: 1,
-  optionsSchema: { type: "object", additionalProperties: false, properties: {} },
-  defaults: {}
-}, ({ facts, index: index2, report: report3 }) => {
-  if (!index2)
-    return;
-  for (const name of namesOf(facts)) {
-    for (const other of index2.findByTitle(name.value)) {
-      if (other.path === facts.path)
-        continue;
-      const match = namesOf(other).find((candidate2) => sameName(candidate2.value, name.value));
-      if (!match)
-        continue;
-      const theirs = `${match.field === "title" ? "the title" : "an alias"} of \`${other.id}\``;
-      report3({
-        message: `Unexpected duplicate ${name.field} \`${name.value.trim()}\`: also ${theirs}, expected ${name.field === "title" ? "a title" : "an alias"} no other article uses`,
-        range: name.range,
-        related: [{ file: other.path, range: match.range, message: theirs }]
-      });
-    }
-  }
-});
-function namesOf(article) {
-  const names = [];
-  const keys = article.frontmatter.keys;
-  if (article.title?.trim()) {
-    const h1 = article.headings.find((heading) => heading.depth === 1 && heading.text === article.title);
-    const range = keys.title?.valueRange ?? h1?.range ?? START2;
-    names.push({ field: "title", value: article.title, range });
-  }
-  const items = keys.aliases?.items;
-  article.aliases.forEach((alias, i) => {
-    if (!alias.trim())
-      return;
-    names.push({ field: "alias", value: alias, range: items?.[aliasItemIndex(article, i)] ?? keys.aliases?.valueRange ?? START2 });
-  });
-  return names;
-}
-function aliasItemIndex(article, i) {
-  const data = article.frontmatter.data;
-  const raw = typeof data === "object" && data !== null && !Array.isArray(data) ? data.aliases : void 0;
-  if (!Array.isArray(raw))
-    return i;
-  let seen = -1;
-  for (let k = 0; k < raw.length; k++) {
-    if (typeof raw[k] === "string" && ++seen === i)
-      return k;
-  }
-  return i;
-}
-function sameName(a, b) {
-  return normalize2(a) === normalize2(b);
-}
-function normalize2(value2) {
-  return value2.normalize("NFC").trim().replace(/\s+/g, " ").toLowerCase();
-}
-
-// ../../rules/no-empty-sections/dist/index.js
-var DEFAULT_SECTIONS = ["Advantages", "Disadvantages", "Pros", "Cons"];
-var DEFAULT_PLACEHOLDERS = ["TODO", "TBD", "FIXME", "Coming soon", "\u2026"];
-var dist_default5 = defineRule({
-  id: "no-empty-sections",
-  description: "Headings and section labels such as `Advantages:` have content under them.",
-  scope: "file",
-  version: 2,
-  optionsSchema: {
-    type: "object",
-    additionalProperties: false,
-    properties: {
-      sections: { type: "array", items: { type: "string", minLength: 1 }, default: DEFAULT_SECTIONS },
-      allHeadings: { type: "boolean", default: true },
-      placeholders: { type: "array", items: { type: "string", minLength: 1 }, default: DEFAULT_PLACEHOLDERS }
-    }
-  },
-  defaults: { sections: DEFAULT_SECTIONS, allHeadings: true, placeholders: DEFAULT_PLACEHOLDERS }
-}, (context) => new SectionWalk(context).run());
-var SectionWalk = class {
-  context;
-  sections;
-  placeholders;
-  lineIndex;
-  // A nested list is asked about by every container above it; remember the answers.
-  contentCache = /* @__PURE__ */ new WeakMap();
-  unitCache = /* @__PURE__ */ new WeakMap();
-  constructor(context) {
-    this.context = context;
-    this.sections = new Set(context.options.sections.map((name) => normalize3(stripColon(name.trim()))));
-    this.placeholders = [...new Set(context.options.placeholders.map((p) => normalize3(p)))];
-  }
-  run() {
-    this.walk(this.context.tree.children, false);
-  }
-  /**
-   * Checks the sections of one container (the document, a blockquote, a list
-   * item). `tailHasContent` says whether what follows the container counts
-   * for a label that ends it: a bare `- Advantages:` item owns the plain items
-   * after it, up to the next label item.
-   */
-  walk(children, tailHasContent) {
-    const units = [];
-    for (const child of children) {
-      if (child.type === "heading") {
-        units.push(this.headingUnit(child));
-      } else if (child.type === "paragraph") {
-        units.push(...this.paragraphUnits(child));
-      } else {
-        units.push({ kind: "block", content: this.isContent(child) });
-        if (child.type === "blockquote")
-          this.walk(child.children, false);
-        else if (child.type === "list")
-          this.walkList(child);
+    APIBuilder = class {
+      constructor(root, options) {
+        this.root = root;
+        this.options = options;
       }
-    }
-    for (let i = 0; i < units.length; i++) {
-      const unit = units[i];
-      if (unit.kind === "heading" && unit.checked) {
-        let content3 = false;
-        for (let j = i + 1; j < units.length && !content3; j++) {
-          const next = units[j];
-          if (next.kind === "heading" && next.depth <= unit.depth)
-            break;
-          content3 = next.kind === "label" || next.kind === "block" && next.content;
-        }
-        if (!content3)
-          this.report(unit.name, unit.range);
-      } else if (unit.kind === "label") {
-        let content3 = false;
-        let reachedEnd = true;
-        for (let j = i + 1; j < units.length && !content3; j++) {
-          const next = units[j];
-          if (next.kind !== "block") {
-            reachedEnd = false;
-            break;
-          }
-          content3 = next.content;
-        }
-        if (!content3 && !(reachedEnd && tailHasContent))
-          this.report(unit.name, unit.range);
+      withPromise() {
+        return promise(this.root, this.options);
       }
-    }
-  }
-  walkList(list3) {
-    const items = list3.children;
-    const tail = new Array(items.length).fill(false);
-    for (let k = items.length - 2; k >= 0; k--) {
-      const next = items[k + 1];
-      if (!next || this.startsWithLabel(next.children))
-        continue;
-      tail[k] = this.isContent(next) || (tail[k + 1] ?? false);
-    }
-    items.forEach((item, k) => this.walk(item.children, tail[k] ?? false));
-  }
-  startsWithLabel(children) {
-    const first = children[0];
-    return first?.type === "paragraph" && this.paragraphUnits(first)[0]?.kind === "label";
-  }
-  headingUnit(heading) {
-    const name = plainText2(heading).trim();
-    const checked = this.context.options.allHeadings || this.sections.has(normalize3(stripColon(name)));
-    return { kind: "heading", depth: heading.depth, name, checked, range: heading.position };
-  }
-  paragraphUnits(paragraph) {
-    let units = this.unitCache.get(paragraph);
-    if (!units) {
-      units = this.splitParagraph(paragraph);
-      this.unitCache.set(paragraph, units);
-    }
-    return units;
-  }
-  splitParagraph(paragraph) {
-    const lines = phrasingLines(paragraph.children);
-    const labels = lines.map((line) => this.labelName(line));
-    if (!labels.some((label) => label !== void 0)) {
-      return [{ kind: "block", content: this.linesHaveContent(lines) }];
-    }
-    const position2 = paragraph.position;
-    const exact = position2 !== void 0 && position2.end.line - position2.start.line + 1 === lines.length;
-    if (!exact) {
-      const only = lines.length === 1 ? labels[0] : void 0;
-      return only === void 0 ? [{ kind: "block", content: this.linesHaveContent(lines) }] : [{ kind: "label", name: only, range: position2 }];
-    }
-    const units = [];
-    let run2 = [];
-    const flush = () => {
-      if (run2.length)
-        units.push({ kind: "block", content: this.linesHaveContent(run2) });
-      run2 = [];
+      withCallback(cb) {
+        callback(this.root, this.options, cb);
+      }
+      sync() {
+        return sync(this.root, this.options);
+      }
     };
-    lines.forEach((line, k) => {
-      const label = labels[k];
-      if (label === void 0) {
-        run2.push(line);
-        return;
-      }
-      flush();
-      const range = lines.length === 1 ? position2 : this.lineRange(paragraph, k, lines.length);
-      units.push({ kind: "label", name: label, range });
-    });
-    flush();
-    return units;
-  }
-  /** The label's name as written, when the line is only a configured name and a colon. */
-  labelName(line) {
-    if (line.rich)
-      return void 0;
-    const text3 = line.text.trim();
-    if (!text3.endsWith(":"))
-      return void 0;
-    const name = text3.slice(0, -1).trim();
-    return name !== "" && this.sections.has(normalize3(name)) ? name : void 0;
-  }
-  /** Range of line `k` of a multi-line paragraph, without indentation and blockquote markers. */
-  lineRange(paragraph, k, count) {
-    const position2 = paragraph.position;
-    if (!position2)
-      return void 0;
-    const source = this.context.source;
-    this.lineIndex ??= new LineIndex(source);
-    const line = position2.start.line + k;
-    const lineStart = this.lineIndex.offset(line, 1);
-    const newline = source.indexOf("\n", lineStart);
-    const raw = source.slice(lineStart, newline === -1 ? source.length : newline).replace(/\r$/, "");
-    let column = position2.start.column;
-    if (k > 0) {
-      let i = 0;
-      while (i < raw.length && (raw[i] === " " || raw[i] === "	" || raw[i] === ">"))
-        i++;
-      column = i + 1;
-    }
-    const endColumn = k === count - 1 ? position2.end.column : raw.trimEnd().length + 1;
-    return { start: { line, column }, end: { line, column: endColumn } };
-  }
-  linesHaveContent(lines) {
-    if (lines.some((line) => line.rich))
-      return true;
-    return !this.isPlaceholder(lines.map((line) => line.text).join(" "));
-  }
-  /** Placeholder text: nothing but punctuation, a placeholder, or `TODO: …`. */
-  isPlaceholder(text3) {
-    const value2 = trimPunctuation(normalize3(text3));
-    if (value2 === "")
-      return true;
-    for (const placeholder of this.placeholders) {
-      const bare = trimPunctuation(placeholder);
-      if (bare === "")
-        continue;
-      if (value2 === bare || value2.startsWith(`${bare}:`))
-        return true;
-    }
-    return false;
-  }
-  /** Does the node show the reader anything beyond whitespace, comments, empty items and placeholders? */
-  isContent(node2) {
-    let content3 = this.contentCache.get(node2);
-    if (content3 === void 0) {
-      content3 = this.computeIsContent(node2);
-      this.contentCache.set(node2, content3);
-    }
-    return content3;
-  }
-  computeIsContent(node2) {
-    switch (node2.type) {
-      case "paragraph":
-        return this.paragraphUnits(node2).some((unit) => unit.kind !== "block" || unit.content);
-      case "heading":
-        return plainText2(node2).trim() !== "";
-      case "html":
-        return !isCommentOnly(node2.value);
-      case "code":
-        return node2.value.trim() !== "";
-      case "list":
-      case "listItem":
-      case "blockquote":
-      case "footnoteDefinition":
-        return node2.children.some((child) => this.isContent(child));
-      case "thematicBreak":
-      case "definition":
-      case "yaml":
-        return false;
-      default:
-        return true;
-    }
-  }
-  report(name, range) {
-    const message = name ? `Unexpected empty section \`${name}\`, expected content under it` : "Unexpected empty section, expected content under its heading";
-    this.context.report(range ? { message, range } : { message });
-  }
-};
-function phrasingLines(children) {
-  const lines = [{ text: "", rich: false }];
-  const current = () => lines[lines.length - 1];
-  const newLines = (value2, rich) => {
-    for (let i = value2.indexOf("\n"); i !== -1; i = value2.indexOf("\n", i + 1))
-      lines.push({ text: "", rich });
-  };
-  const walk = (nodes, rich) => {
-    for (const node2 of nodes) {
-      switch (node2.type) {
-        case "text": {
-          const parts = node2.value.split("\n");
-          parts.forEach((part, i) => {
-            if (i > 0)
-              lines.push({ text: "", rich: false });
-            const line = current();
-            line.text += part;
-            if (rich && part.trim() !== "")
-              line.rich = true;
-          });
-          break;
-        }
-        case "break":
-          lines.push({ text: "", rich: false });
-          break;
-        case "strong":
-        case "emphasis":
-        case "delete":
-          walk(node2.children, rich);
-          break;
-        case "html":
-          if (!isCommentOnly(node2.value))
-            current().rich = true;
-          newLines(node2.value, false);
-          break;
-        default:
-          current().rich = true;
-          if ("children" in node2)
-            walk(node2.children, true);
-          else if ("value" in node2)
-            newLines(node2.value, true);
-          break;
-      }
-    }
-  };
-  walk(children, false);
-  return lines;
-}
-function plainText2(node2) {
-  if ("value" in node2 && typeof node2.value === "string" && node2.type !== "html")
-    return node2.value;
-  if (node2.type === "image")
-    return node2.alt ?? "";
-  if ("children" in node2)
-    return node2.children.map(plainText2).join("");
-  return "";
-}
-function isCommentOnly(html) {
-  let rest = html.trim();
-  while (rest.startsWith("<!--")) {
-    const close2 = rest.indexOf("-->", 2);
-    if (close2 === -1)
-      return true;
-    rest = rest.slice(close2 + 3).trimStart();
-  }
-  return rest === "";
-}
-function normalize3(text3) {
-  return text3.replace(/\s+/g, " ").trim().toLowerCase();
-}
-function stripColon(text3) {
-  return text3.endsWith(":") ? text3.slice(0, -1).trim() : text3;
-}
-var PUNCTUATION = /* @__PURE__ */ new Set([".", "!", ":", "\u2026", "(", ")", "[", "]", " ", "-", "\u2014", "\u2013", "*", "_"]);
-function trimPunctuation(text3) {
-  let start = 0;
-  let end = text3.length;
-  while (start < end && PUNCTUATION.has(text3[start]))
-    start++;
-  while (end > start && PUNCTUATION.has(text3[end - 1]))
-    end--;
-  return text3.slice(start, end);
-}
-
-// ../../rules/no-unresolved-citations/dist/index.js
-var FOOTNOTE_CALL = /\[\^((?:[^[\]\s\\]|\\[^\s[\]])+)\]/g;
-var BRACKETED_NUMERAL = /\[(\d{1,3})\]/g;
-var LETTER = new RegExp("\\p{L}", "u");
-var GLUED_AFTER = /[\p{L}\p{N}\-/(=+]/u;
-var PROSE_BLOCKS = /* @__PURE__ */ new Set(["paragraph", "heading", "tableCell"]);
-var SKIPPED_BLOCKS = /* @__PURE__ */ new Set(["code", "html", "yaml"]);
-var dist_default6 = defineRule({
-  id: "no-unresolved-citations",
-  description: "Every footnote reference has a definition in the same file, and no stray rendered citation marker (`making3)`, `[12]`) is left in the text.",
-  scope: "file",
-  version: 3,
-  defaultSeverity: "error",
-  optionsSchema: { type: "object", additionalProperties: false, properties: {} },
-  defaults: {}
-}, ({ tree, source, facts, report: report3 }) => {
-  const lines = new LineIndex(source);
-  const defined = /* @__PURE__ */ new Map();
-  for (const definition2 of facts.footnotes.definitions) {
-    if (!defined.has(definition2.key))
-      defined.set(definition2.key, definition2.label);
-  }
-  const labels = [...defined.values()];
-  const stubAt = source.length;
-  const stubPrefix = source === "" || source.endsWith("\n\n") ? "" : source.endsWith("\n") ? "\n" : "\n\n";
-  const suggestionCache = /* @__PURE__ */ new Map();
-  const suggestionFor = (label) => {
-    let cached = suggestionCache.get(label);
-    if (cached)
-      return cached;
-    const close2 = closest(label, labels);
-    const reachable = close2 === void 0 ? 0 : labels.filter((candidate2) => closest(label, [candidate2]) !== void 0).length;
-    cached = { close: close2, reachable };
-    suggestionCache.set(label, cached);
-    return cached;
-  };
-  const reportReference = (label, start, end) => {
-    const written = `[^${label}]`;
-    const { close: close2, reachable } = suggestionFor(label);
-    if (close2 !== void 0) {
-      report3({
-        message: `Unexpected undefined footnote \`${written}\`, did you mean \`[^${close2}]\`?`,
-        range: rangeOf(lines, start, end),
-        expected: [close2],
-        suggestions: [{ title: `Replace with \`[^${close2}]\``, edits: [{ start, end, text: `[^${close2}]` }], certain: reachable === 1 }]
-      });
-      return;
-    }
-    report3({
-      message: `Unexpected undefined footnote \`${written}\`, expected a definition \`${written}: <source>\` in this file`,
-      range: rangeOf(lines, start, end),
-      suggestions: [
-        {
-          title: `Add a stub definition \`${written}: TODO\` at the end of the file`,
-          edits: [{ start: stubAt, end: stubAt, text: `${stubPrefix}${written}: TODO
-` }],
-          certain: false
-        }
-      ]
-    });
-  };
-  const reportMarker = (marker, number, start, end) => {
-    const reference = `[^${number}]`;
-    const suggestions = [];
-    if (defined.has(footnoteKey(number))) {
-      suggestions.push({ title: `Replace with \`${reference}\``, edits: [{ start, end, text: reference }], certain: false });
-    }
-    suggestions.push({ title: `Remove \`${marker}\``, edits: [{ start, end, text: "" }], certain: false });
-    report3({
-      message: `Unexpected stray citation marker \`${marker}\`, expected a footnote reference such as \`${reference}\` with a definition, or no marker`,
-      range: rangeOf(lines, start, end),
-      expected: [reference],
-      suggestions
-    });
-  };
-  const checkProse = (block) => {
-    const segments = textSegments(block, source);
-    const links = [];
-    collectLinks(block, links);
-    let link = 0;
-    const inLink = (offset) => {
-      while (link < links.length && links[link][1] <= offset)
-        link++;
-      const current = links[link];
-      return current !== void 0 && offset >= current[0];
-    };
-    for (const segment of segments) {
-      for (const match of segment.raw.matchAll(FOOTNOTE_CALL)) {
-        const at = match.index;
-        if (isEscaped(segment.raw, at))
-          continue;
-        const label = match[1];
-        if (defined.has(footnoteKey(label)))
-          continue;
-        reportReference(label, segment.offset + at, segment.offset + at + match[0].length);
-      }
-      for (const match of segment.raw.matchAll(BRACKETED_NUMERAL)) {
-        const at = match.index;
-        const before = segment.raw[at - 1];
-        const after = segment.raw[at + match[0].length];
-        if (before === "[" || after === "]" || after === ":" || isEscaped(segment.raw, at))
-          continue;
-        const end = at + match[0].length;
-        if (gluedAfter(segment.raw, end))
-          continue;
-        const start = segment.offset + at;
-        if (inLink(start))
-          continue;
-        reportMarker(match[0], match[1], start, start + match[0].length);
-      }
-    }
-    for (const marker of unbalancedMarkers(segments))
-      reportMarker(marker.text, marker.number, marker.start, marker.end);
-  };
-  const walk = (node2) => {
-    if (SKIPPED_BLOCKS.has(node2.type))
-      return;
-    if (PROSE_BLOCKS.has(node2.type)) {
-      checkProse(node2);
-      return;
-    }
-    if ("children" in node2)
-      for (const child of node2.children)
-        walk(child);
-  };
-  walk(tree);
-});
-function collectLinks(node2, links) {
-  if ((node2.type === "link" || node2.type === "linkReference") && node2.position?.start.offset !== void 0 && node2.position.end.offset !== void 0) {
-    links.push([node2.position.start.offset, node2.position.end.offset]);
-    return;
-  }
-  if ("children" in node2)
-    for (const child of node2.children)
-      collectLinks(child, links);
-}
-function gluedAfter(text3, end) {
-  const next = text3[end];
-  if (next === void 0)
-    return false;
-  if (GLUED_AFTER.test(next))
-    return true;
-  const afterDot = text3[end + 1];
-  return next === "." && afterDot !== void 0 && GLUED_AFTER.test(afterDot);
-}
-function unbalancedMarkers(segments) {
-  const markers2 = [];
-  let open2 = 0;
-  for (const segment of segments) {
-    const raw = segment.raw;
-    for (let i = 0; i < raw.length; i++) {
-      const char = raw[i];
-      if (char === "(") {
-        open2++;
-        continue;
-      }
-      if (char !== ")")
-        continue;
-      if (open2 > 0) {
-        open2--;
-        continue;
-      }
-      let digits = 0;
-      while (digits < 4 && isDigit(raw.charCodeAt(i - digits - 1)))
-        digits++;
-      if (digits === 0 || digits > 3)
-        continue;
-      const wordEnd = raw[i - digits - 1];
-      if (wordEnd === void 0 || !LETTER.test(wordEnd))
-        continue;
-      const start = i - digits;
-      markers2.push({ text: raw.slice(start, i + 1), number: raw.slice(start, i), start: segment.offset + start, end: segment.offset + i + 1 });
-    }
-  }
-  return markers2;
-}
-function isDigit(code2) {
-  return code2 >= 48 && code2 <= 57;
-}
-function isEscaped(text3, at) {
-  let count = 0;
-  for (let i = at - 1; i >= 0 && text3[i] === "\\"; i--)
-    count++;
-  return count % 2 === 1;
-}
-
-// ../../rules/no-unused-citations/dist/index.js
-var dist_default7 = defineRule({
-  id: "no-unused-citations",
-  description: "Every footnote definition is referenced from the text or from another footnote.",
-  scope: "file",
-  version: 1,
-  // An unused definition is invisible on the rendered page (GFM drops it),
-  // so nothing the reader sees is wrong: a warning, not an error.
-  defaultSeverity: "warn",
-  optionsSchema: { type: "object", additionalProperties: false, properties: {} },
-  defaults: {}
-}, ({ tree, source, report: report3 }) => {
-  const lines = new LineIndex(source);
-  const definitions = [];
-  const used = /* @__PURE__ */ new Set();
-  const walk = (node2, inside) => {
-    if (node2.type === "footnoteReference") {
-      const key = footnoteKey(node2.identifier);
-      if (key !== inside)
-        used.add(key);
-      return;
-    }
-    let within = inside;
-    if (node2.type === "footnoteDefinition") {
-      definitions.push(node2);
-      within = footnoteKey(node2.identifier);
-    }
-    if ("children" in node2)
-      for (const child of node2.children)
-        walk(child, within);
-  };
-  walk(tree, void 0);
-  const seen = /* @__PURE__ */ new Set();
-  for (const definition2 of definitions) {
-    const key = footnoteKey(definition2.identifier);
-    if (seen.has(key))
-      continue;
-    seen.add(key);
-    if (used.has(key))
-      continue;
-    const label = `[^${definition2.label ?? definition2.identifier}]`;
-    const start = definition2.position?.start.offset;
-    const end = definition2.position?.end.offset;
-    report3({
-      message: `Unexpected unused footnote definition \`${label}\`, expected a reference \`${label}\` in the text, or no definition`,
-      ...start !== void 0 ? { range: footnoteLabelRange(source, lines, start) } : { node: definition2 },
-      ...start !== void 0 && end !== void 0 ? { suggestions: [{ title: `Remove the definition \`${label}\``, edits: [removal2(source, start, end)], certain: false }] } : {}
-    });
-  }
-});
-function removal2(source, start, end) {
-  const after = source.startsWith("\r\n", end) ? end + 2 : source[end] === "\n" ? end + 1 : end;
-  return { start, end: after, text: "" };
-}
-
-// ../../rules/valid-frontmatter/dist/index.js
-var LIST_KEYS = ["tags", "aliases"];
-var STRING_KEYS = ["title", "category"];
-var dist_default8 = defineRule({
-  id: "valid-frontmatter",
-  description: "Every article opens with YAML frontmatter that parses to a mapping with the required keys of the right types.",
-  scope: "file",
-  version: 2,
-  optionsSchema: {
-    type: "object",
-    additionalProperties: false,
-    properties: {
-      required: { type: "array", items: { type: "string" }, default: ["title", "category"] }
-    }
-  },
-  defaults: { required: ["title", "category"] }
-}, ({ facts, source, options, report: report3 }) => {
-  const frontmatter2 = facts.frontmatter;
-  if (!frontmatter2.present) {
-    reportAbsent(source, options.required, report3);
-    return;
-  }
-  const block = frontmatter2.range ?? { start: { line: 1, column: 1 }, end: { line: 1, column: 4 } };
-  const opening = { start: block.start, end: { line: block.start.line, column: 4 } };
-  if (frontmatter2.error) {
-    report3({ message: `Unexpected invalid YAML in frontmatter: ${frontmatter2.error.message}`, range: frontmatter2.error.range });
-    return;
-  }
-  const data = frontmatter2.data;
-  if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    const kind = data === null || data === void 0 ? "empty frontmatter" : `frontmatter of type ${typeName(data)}`;
-    report3({ message: `Unexpected ${kind}, expected a mapping with ${list2(options.required)}`, range: opening });
-    return;
-  }
-  const record = data;
-  for (const key of options.required) {
-    if (!Object.hasOwn(record, key)) {
-      report3({ message: `Unexpected missing key \`${key}\` in frontmatter, expected \`${key}: \u2026\``, range: opening });
-    } else if (record[key] === null) {
-      report3({
-        message: `Unexpected empty \`${key}\` in frontmatter, expected a value after \`${key}:\``,
-        range: frontmatter2.keys[key]?.range ?? opening
-      });
-    }
-  }
-  for (const key of STRING_KEYS) {
-    const value2 = record[key];
-    const at = frontmatter2.keys[key]?.valueRange ?? opening;
-    if (value2 === void 0 || value2 === null)
-      continue;
-    if (typeof value2 !== "string") {
-      report3({ message: `Unexpected \`${key}\` of type ${typeName(value2)}, expected a string`, range: at });
-    } else if (value2.trim() === "") {
-      report3({ message: `Unexpected empty \`${key}\`, expected text`, range: at });
-    }
-  }
-  for (const key of LIST_KEYS) {
-    const value2 = record[key];
-    const facts2 = frontmatter2.keys[key];
-    if (value2 === void 0 || value2 === null)
-      continue;
-    if (!Array.isArray(value2)) {
-      report3({
-        message: `Unexpected \`${key}\` of type ${typeName(value2)}, expected a list of strings`,
-        range: facts2?.valueRange ?? opening
-      });
-      continue;
-    }
-    value2.forEach((item, i) => {
-      if (typeof item !== "string") {
-        report3({
-          message: `Unexpected ${typeName(item)} in \`${key}\`, expected a string`,
-          range: facts2?.items?.[i] ?? facts2?.valueRange ?? opening
-        });
-      }
-    });
-  }
-});
-function reportAbsent(source, required, report3) {
-  const lines = source.split("\n", 200).map((line) => line.replace(/\r$/, ""));
-  const first = lines[0] ?? "";
-  const at = (line, text3) => ({
-    start: { line: line + 1, column: 1 },
-    end: { line: line + 1, column: text3.length + 1 }
-  });
-  if (first.trimEnd() === "---") {
-    const dots = lines.findIndex((line, i) => i > 0 && line.trimEnd() === "...");
-    if (dots !== -1) {
-      report3({ message: "Unexpected `...` closing the frontmatter, expected `---`", range: at(dots, lines[dots]) });
-    } else {
-      report3({ message: "Unexpected unclosed frontmatter, expected a closing `---` line", range: at(0, first) });
-    }
-    return;
-  }
-  if (first.trimEnd() === "+++") {
-    report3({ message: "Unexpected TOML frontmatter, expected YAML between `---` lines", range: at(0, first) });
-    return;
-  }
-  const opening = lines.findIndex((line) => line.trim() !== "");
-  const opened = opening !== -1 && lines[opening].trim() === "---";
-  if (opened && lines.some((line, i) => i > opening && line.trimEnd() === "---")) {
-    report3({
-      message: "Unexpected frontmatter not at the start of the file, expected `---` at the start of the first line",
-      range: at(opening, lines[opening])
-    });
-    return;
-  }
-  report3({
-    message: `Unexpected missing frontmatter, expected a \`---\` block with ${list2(required)} at the start of the file`,
-    range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } }
-  });
-}
-function typeName(value2) {
-  if (value2 === null)
-    return "null";
-  if (Array.isArray(value2))
-    return "list";
-  if (value2 instanceof Date)
-    return "date";
-  if (typeof value2 === "object")
-    return "mapping";
-  return typeof value2;
-}
-function list2(keys) {
-  return keys.map((key) => `\`${key}\``).join(" and ") || "keys";
-}
-
-// ../../rules/valid-taxonomy/dist/index.js
-var import_yaml3 = __toESM(require_dist2(), 1);
-var LISTED_CATEGORIES = 10;
-var dist_default9 = defineRule({
-  id: "valid-taxonomy",
-  description: "An article's category and tags come from the taxonomy, and the article lives in its category's folder.",
-  scope: "file",
-  version: 1,
-  optionsSchema: {
-    type: "object",
-    additionalProperties: false,
-    properties: {
-      enforceFolders: { type: "boolean", default: true }
-    }
-  },
-  defaults: { enforceFolders: true }
-}, ({ facts, source, taxonomy, options, report: report3 }) => {
-  const data = facts.frontmatter.data;
-  if (!taxonomy || facts.unreadable || !facts.frontmatter.present || facts.frontmatter.error)
-    return;
-  if (typeof data !== "object" || data === null || Array.isArray(data))
-    return;
-  const record = data;
-  const categoryKey = facts.frontmatter.keys.category;
-  if (typeof record.category === "string" && record.category.trim() !== "" && categoryKey && taxonomy.categories.length) {
-    const written = record.category;
-    const at = categoryKey.valueRange;
-    const category = taxonomy.categories.find((c) => c.name === written || c.slug === written);
-    if (!category) {
-      const match = closestCategory(written, taxonomy.categories);
-      const edit = match === void 0 ? void 0 : replaceScalar(source, at, written, match);
-      report3({
-        message: match ? `Unexpected unknown category \`${written}\`, did you mean \`${match}\`?` : `Unexpected unknown category \`${written}\`, expected one of ${listCategories(taxonomy.categories)}`,
-        range: at,
-        ...match ? { expected: [match] } : {},
-        ...edit ? { suggestions: [{ title: `Replace with \`${match}\``, edits: [edit], certain: true }] } : {}
-      });
-    } else if (options.enforceFolders && facts.inContent && facts.folder !== category.slug) {
-      const expected = expectedPath(facts, category.slug);
-      const here = facts.folder ? `\`${contentName(facts)}/${facts.folder}/\`` : `the root of \`${contentName(facts)}/\``;
-      report3({
-        message: `Unexpected file in ${here} for category \`${category.name}\`, expected \`${expected}\``,
-        range: at,
-        expected: [expected]
-      });
-    }
-  }
-  const tags = record.tags;
-  const tagsKey = facts.frontmatter.keys.tags;
-  if (!Array.isArray(tags) || !tagsKey)
-    return;
-  const allowed = taxonomy.tags ? new Set(taxonomy.tags) : void 0;
-  const deprecated = taxonomy.deprecatedTags ?? {};
-  tags.forEach((tag, i) => {
-    if (typeof tag !== "string")
-      return;
-    const at = tagsKey.items?.[i] ?? tagsKey.valueRange;
-    if (Object.hasOwn(deprecated, tag)) {
-      const replacement = deprecated[tag];
-      if (tags.includes(replacement)) {
-        report3({
-          message: `Unexpected deprecated tag \`${tag}\`, expected \`${replacement}\` (already listed: remove \`${tag}\`)`,
-          range: at,
-          expected: [replacement]
-        });
-        return;
-      }
-      const edit = replaceScalar(source, at, tag, replacement);
-      report3({
-        message: `Unexpected deprecated tag \`${tag}\`, expected \`${replacement}\``,
-        range: at,
-        expected: [replacement],
-        ...edit ? { suggestions: [{ title: `Replace with \`${replacement}\``, edits: [edit], certain: true }] } : {}
-      });
-    } else if (allowed && !allowed.has(tag)) {
-      const match = closest(tag, allowed);
-      const edit = match === void 0 ? void 0 : replaceScalar(source, at, tag, match);
-      report3({
-        message: match ? `Unexpected unknown tag \`${tag}\`, did you mean \`${match}\`?` : `Unexpected unknown tag \`${tag}\`, expected a tag listed in the taxonomy's \`tags\``,
-        range: at,
-        ...match ? { expected: [match] } : {},
-        // A tag list is long and tags are short, so a close tag is offered, not applied.
-        ...edit ? { suggestions: [{ title: `Replace with \`${match}\``, edits: [edit], certain: false }] } : {}
-      });
-    }
-  });
-});
-function closestCategory(written, categories) {
-  const candidates2 = [];
-  for (const category of categories) {
-    candidates2.push(category.name);
-    if (normalizeForMatch(category.slug) !== normalizeForMatch(category.name))
-      candidates2.push(category.slug);
-  }
-  const best = closest(written, candidates2);
-  if (best !== void 0)
-    return best;
-  const byName = closest(written, categories.map((c) => c.name));
-  const bySlug = closest(written, categories.map((c) => c.slug));
-  const owner = (value2) => categories.find((c) => c.name === value2 || c.slug === value2);
-  if (byName !== void 0 && bySlug !== void 0 && owner(byName) === owner(bySlug))
-    return byName;
-  return void 0;
-}
-function listCategories(categories) {
-  const names = categories.slice(0, LISTED_CATEGORIES).map((c) => `\`${c.name}\``);
-  return `${names.join(", ")}${categories.length > LISTED_CATEGORIES ? ", \u2026" : ""} (by name or slug)`;
-}
-function contentName(facts) {
-  const root = trimEnd(facts.path.slice(0, facts.path.length - facts.relPath.length), "\\/");
-  return root.split(/[\\/]/).pop() || ".";
-}
-function expectedPath(facts, slug2) {
-  const rest = facts.folder ? facts.relPath.slice(facts.folder.length + 1) : facts.relPath;
-  return `${contentName(facts)}/${slug2}/${rest}`;
-}
-function replaceScalar(source, range, current, value2) {
-  const start = range.start.offset;
-  const end = range.end.offset;
-  if (start === void 0 || end === void 0)
-    return void 0;
-  const written = source.slice(start, end);
-  if (written.includes("\n"))
-    return void 0;
-  let text3;
-  if (written.startsWith("'")) {
-    if (written !== `'${current.replace(/'/g, "''")}'`)
-      return void 0;
-    text3 = `'${value2.replace(/'/g, "''")}'`;
-  } else if (written.startsWith('"')) {
-    if (parseDoubleQuoted(written) !== current)
-      return void 0;
-    text3 = JSON.stringify(value2);
-  } else {
-    if (written !== current)
-      return void 0;
-    text3 = isPlainSafe(value2) ? value2 : JSON.stringify(value2);
-  }
-  return { start, end, text: text3 };
-}
-function parseDoubleQuoted(written) {
-  return readYaml(`v: ${written}`)?.v;
-}
-function isPlainSafe(value2) {
-  if (value2.trim() !== value2 || value2 === "")
-    return false;
-  const inBlock = readYaml(`v: ${value2}`)?.v;
-  const inFlow = readYaml(`[${value2}]`)?.[0];
-  return inBlock === value2 && inFlow === value2;
-}
-function readYaml(text3) {
-  const doc = (0, import_yaml3.parseDocument)(text3, { logLevel: "silent" });
-  if (doc.errors.length || doc.warnings.length)
-    return void 0;
-  return doc.toJS({ maxAliasCount: 0 }) ?? void 0;
-}
-
-// ../core/dist/rules.generated.js
-var builtinRules = [
-  dist_default,
-  dist_default2,
-  dist_default3,
-  dist_default4,
-  dist_default5,
-  dist_default6,
-  dist_default7,
-  dist_default8,
-  dist_default9
-];
-
-// ../core/dist/results.js
-import path5 from "node:path";
-function summarize(diagnostics, files) {
-  const rules = {};
-  const withProblems = /* @__PURE__ */ new Set();
-  let errors = 0;
-  let warnings = 0;
-  let internalErrors = 0;
-  for (const d of diagnostics) {
-    if (d.severity === "error")
-      errors++;
-    else
-      warnings++;
-    if (d.ruleId === "internal-error")
-      internalErrors++;
-    rules[d.ruleId] = (rules[d.ruleId] ?? 0) + 1;
-    withProblems.add(d.file);
-  }
-  return { files, filesWithProblems: withProblems.size, errors, warnings, internalErrors, rules: sortKeys(rules) };
-}
-function sortDiagnostics(diagnostics) {
-  return diagnostics.sort((a, b) => compare2(a.file, b.file) || a.line - b.line || a.column - b.column || compare2(a.ruleId, b.ruleId) || compare2(a.message, b.message));
-}
-function compare2(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-function sortKeys(record) {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => compare2(a, b)));
-}
-function displayPath(file, cwd) {
-  return path5.relative(cwd, file).split(path5.sep).join("/");
-}
-function toJsonReport(diagnostics, summary, cwd) {
-  return {
-    version: 1,
-    messages: diagnostics.map((d) => ({
-      file: displayPath(d.file, cwd),
-      line: d.line,
-      column: d.column,
-      endLine: d.endLine,
-      endColumn: d.endColumn,
-      ruleId: d.ruleId,
-      severity: d.severity,
-      message: d.message,
-      ...d.url ? { url: d.url } : {},
-      ...d.expected ? { expected: d.expected } : {},
-      ...d.related ? {
-        related: d.related.map((r) => ({
-          file: displayPath(r.file, cwd),
-          line: r.range.start.line,
-          column: r.range.start.column,
-          endLine: r.range.end.line,
-          endColumn: r.range.end.column,
-          message: r.message
-        }))
-      } : {},
-      ...d.suggestions ? { suggestions: d.suggestions } : {}
-    })),
-    summary
-  };
-}
-
-// ../core/dist/workspace.js
-import { constants, existsSync as existsSync2, statSync as statSync2 } from "node:fs";
-import { open, readFile } from "node:fs/promises";
-import path6 from "node:path";
-var NodeWorkspace = class {
-  existsCache = /* @__PURE__ */ new Map();
-  async listMarkdown(root) {
-    if (!existsSync2(root))
-      return [];
-    return glob("**/*.md", {
-      cwd: root,
-      absolute: true,
-      dot: false,
-      // Symlinked folders are not followed: a link loop must not hang a run.
-      followSymbolicLinks: false,
-      ignore: ["**/node_modules/**", "**/.git/**"]
-    }).then((files) => files.map((file) => path6.normalize(file)));
-  }
-  /**
-   * Reads a regular file. Opening without blocking and checking the handle
-   * (not the path, which could change in between) keeps a FIFO named `x.md`
-   * from hanging the run and a folder named `x.md` from reading as garbage.
-   */
-  async readFile(absolutePath) {
-    const handle = await open(absolutePath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    pm = null;
     try {
-      const info = await handle.stat();
-      if (!info.isFile()) {
-        const code2 = info.isDirectory() ? "EISDIR" : "ENOTREG";
-        throw Object.assign(new Error(`${code2}: not a regular file, open '${absolutePath}'`), { code: code2 });
-      }
-      return await handle.readFile();
-    } finally {
-      await handle.close();
-    }
-  }
-  async readText(absolutePath) {
-    try {
-      return await readFile(absolutePath, "utf8");
+      __require2.resolve("picomatch");
+      pm = __require2("picomatch");
     } catch {
-      return void 0;
     }
-  }
-  exists(absolutePath) {
-    let known = this.existsCache.get(absolutePath);
-    if (known === void 0) {
-      try {
-        known = statSync2(absolutePath).isFile();
-      } catch {
-        known = false;
+    Builder = class {
+      globCache = {};
+      options = {
+        maxDepth: Infinity,
+        suppressErrors: true,
+        pathSeparator: sep,
+        filters: []
+      };
+      globFunction;
+      constructor(options) {
+        this.options = {
+          ...this.options,
+          ...options
+        };
+        this.globFunction = this.options.globFunction;
       }
-      this.existsCache.set(absolutePath, known);
-    }
-    return known;
+      group() {
+        this.options.group = true;
+        return this;
+      }
+      withPathSeparator(separator) {
+        this.options.pathSeparator = separator;
+        return this;
+      }
+      withBasePath() {
+        this.options.includeBasePath = true;
+        return this;
+      }
+      withRelativePaths() {
+        this.options.relativePaths = true;
+        return this;
+      }
+      withDirs() {
+        this.options.includeDirs = true;
+        return this;
+      }
+      withMaxDepth(depth) {
+        this.options.maxDepth = depth;
+        return this;
+      }
+      withMaxFiles(limit) {
+        this.options.maxFiles = limit;
+        return this;
+      }
+      withFullPaths() {
+        this.options.resolvePaths = true;
+        this.options.includeBasePath = true;
+        return this;
+      }
+      withErrors() {
+        this.options.suppressErrors = false;
+        return this;
+      }
+      withSymlinks({ resolvePaths = true } = {}) {
+        this.options.resolveSymlinks = true;
+        this.options.useRealPaths = resolvePaths;
+        return this.withFullPaths();
+      }
+      withAbortSignal(signal) {
+        this.options.signal = signal;
+        return this;
+      }
+      normalize() {
+        this.options.normalizePath = true;
+        return this;
+      }
+      filter(predicate) {
+        this.options.filters.push(predicate);
+        return this;
+      }
+      onlyDirs() {
+        this.options.excludeFiles = true;
+        this.options.includeDirs = true;
+        return this;
+      }
+      exclude(predicate) {
+        this.options.exclude = predicate;
+        return this;
+      }
+      onlyCounts() {
+        this.options.onlyCounts = true;
+        return this;
+      }
+      crawl(root) {
+        return new APIBuilder(root || ".", this.options);
+      }
+      withGlobFunction(fn) {
+        this.globFunction = fn;
+        return this;
+      }
+      /**
+      * @deprecated Pass options using the constructor instead:
+      * ```ts
+      * new fdir(options).crawl("/path/to/root");
+      * ```
+      * This method will be removed in v7.0
+      */
+      /* c8 ignore next 4 */
+      crawlWithOptions(root, options) {
+        this.options = {
+          ...this.options,
+          ...options
+        };
+        return new APIBuilder(root || ".", this.options);
+      }
+      glob(...patterns) {
+        if (this.globFunction) return this.globWithOptions(patterns);
+        return this.globWithOptions(patterns, ...[{ dot: true }]);
+      }
+      globWithOptions(patterns, ...options) {
+        const globFn = this.globFunction || pm;
+        if (!globFn) throw new Error("Please specify a glob function to use glob matching.");
+        var isMatch = this.globCache[patterns.join("\0")];
+        if (!isMatch) {
+          isMatch = globFn(patterns, ...options);
+          this.globCache[patterns.join("\0")] = isMatch;
+        }
+        this.options.filters.push((path10) => isMatch(path10));
+        return this;
+      }
+    };
   }
-};
+});
+
+// ../../node_modules/.pnpm/picomatch@4.0.7/node_modules/picomatch/lib/constants.js
+var require_constants = __commonJS({
+  "../../node_modules/.pnpm/picomatch@4.0.7/node_modules/picomatch/lib/constants.js"(exports, module) {
+    "use strict";
+    var WIN_SLASH = "\\\\/";
+    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
+    var DOT_LITERAL = "\\.";
+    var PLUS_LITERAL = "\\+";
+    var QMARK_LITERAL = "\\?";
+    var SLASH_LITERAL = "\\/";
+    var ONE_CHAR = "(?=.)";
+    var QMARK = "[^/]";
+    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+    var NO_DOT = `(?!${DOT_LITERAL})`;
+    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+    var STAR = `${QMARK}*?`;
+    var SEP = "/";
+    var POSIX_CHARS = {
+      DOT_LITERAL,
+      PLUS_LITERAL,
+      QMARK_LITERAL,
+      SLASH_LITERAL,
+      ONE_CHAR,
+      QMARK,
+      END_ANCHOR,
+      DOTS_SLASH,
+      NO_DOT,
+      NO_DOTS,
+      NO_DOT_SLASH,
+      NO_DOTS_SLASH,
+      QMARK_NO_DOT,
+      STAR,
+      START_ANCHOR,
+      SEP
+    };
+    var WINDOWS_CHARS = {
+      ...POSIX_CHARS,
+      SLASH_LITERAL: `[${WIN_SLASH}]`,
+      QMARK: WIN_NO_SLASH,
+      STAR: `${WIN_NO_SLASH}*?`,
+      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+      NO_DOT: `(?!${DOT_LITERAL})`,
+      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
+      SEP: "\\"
+    };
+    var POSIX_REGEX_SOURCE = {
+      __proto__: null,
+      alnum: "a-zA-Z0-9",
+      alpha: "a-zA-Z",
+      ascii: "\\x00-\\x7F",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1F\\x7F",
+      digit: "0-9",
+      graph: "\\x21-\\x7E",
+      lower: "a-z",
+      print: "\\x20-\\x7E ",
+      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
+      space: " \\t\\r\\n\\v\\f",
+      upper: "A-Z",
+      word: "A-Za-z0-9_",
+      xdigit: "A-Fa-f0-9"
+    };
+    module.exports = {
+      DEFAULT_MAX_EXTGLOB_RECURSION,
+      MAX_LENGTH: 1024 * 64,
+      POSIX_REGEX_SOURCE,
+      // regular expressions
+      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+      // Replace globs with equivalent patterns to reduce parsing time.
+      REPLACEMENTS: {
+        __proto__: null,
+        "***": "*",
+        "**/**": "**",
+        "**/**/**": "**"
+      },
+      // Digits
+      CHAR_0: 48,
+      /* 0 */
+      CHAR_9: 57,
+      /* 9 */
+      // Alphabet chars.
+      CHAR_UPPERCASE_A: 65,
+      /* A */
+      CHAR_LOWERCASE_A: 97,
+      /* a */
+      CHAR_UPPERCASE_Z: 90,
+      /* Z */
+      CHAR_LOWERCASE_Z: 122,
+      /* z */
+      CHAR_LEFT_PARENTHESES: 40,
+      /* ( */
+      CHAR_RIGHT_PARENTHESES: 41,
+      /* ) */
+      CHAR_ASTERISK: 42,
+      /* * */
+      // Non-alphabetic chars.
+      CHAR_AMPERSAND: 38,
+      /* & */
+      CHAR_AT: 64,
+      /* @ */
+      CHAR_BACKWARD_SLASH: 92,
+      /* \ */
+      CHAR_CARRIAGE_RETURN: 13,
+      /* \r */
+      CHAR_CIRCUMFLEX_ACCENT: 94,
+      /* ^ */
+      CHAR_COLON: 58,
+      /* : */
+      CHAR_COMMA: 44,
+      /* , */
+      CHAR_DOT: 46,
+      /* . */
+      CHAR_DOUBLE_QUOTE: 34,
+      /* " */
+      CHAR_EQUAL: 61,
+      /* = */
+      CHAR_EXCLAMATION_MARK: 33,
+      /* ! */
+      CHAR_FORM_FEED: 12,
+      /* \f */
+      CHAR_FORWARD_SLASH: 47,
+      /* / */
+      CHAR_GRAVE_ACCENT: 96,
+      /* ` */
+      CHAR_HASH: 35,
+      /* # */
+      CHAR_HYPHEN_MINUS: 45,
+      /* - */
+      CHAR_LEFT_ANGLE_BRACKET: 60,
+      /* < */
+      CHAR_LEFT_CURLY_BRACE: 123,
+      /* { */
+      CHAR_LEFT_SQUARE_BRACKET: 91,
+      /* [ */
+      CHAR_LINE_FEED: 10,
+      /* \n */
+      CHAR_NO_BREAK_SPACE: 160,
+      /* \u00A0 */
+      CHAR_PERCENT: 37,
+      /* % */
+      CHAR_PLUS: 43,
+      /* + */
+      CHAR_QUESTION_MARK: 63,
+      /* ? */
+      CHAR_RIGHT_ANGLE_BRACKET: 62,
+      /* > */
+      CHAR_RIGHT_CURLY_BRACE: 125,
+      /* } */
+      CHAR_RIGHT_SQUARE_BRACKET: 93,
+      /* ] */
+      CHAR_SEMICOLON: 59,
+      /* ; */
+      CHAR_SINGLE_QUOTE: 39,
+      /* ' */
+      CHAR_SPACE: 32,
+      /*   */
+      CHAR_TAB: 9,
+      /* \t */
+      CHAR_UNDERSCORE: 95,
+      /* _ */
+      CHAR_VERTICAL_LINE: 124,
+      /* | */
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
+      /* \uFEFF */
+      /**
+       * Create EXTGLOB_CHARS
+       */
+      extglobChars(chars) {
+        return {
+          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
+          "?": { type: "qmark", open: "(?:", close: ")?" },
+          "+": { type: "plus", open: "(?:", close: ")+" },
+          "*": { type: "star", open: "(?:", close: ")*" },
+          "@": { type: "at", open: "(?:", close: ")" }
+        };
+      },
+      /**
+       * Create GLOB_CHARS
+       */
+      globChars(win32) {
+        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+      }
+    };
+  }
+});
+
+// ../../node_modules/.pnpm/picomatch@4.0.7/node_modules/picomatch/lib/utils.js
+var require_utils2 = __commonJS({
+  "../../node_modules/.pnpm/picomatch@4.0.7/node_modules/picomatch/lib/utils.js"(exports) {
+    "use strict";
+    var {
+      REGEX_BACKSLASH,
+      REGEX_REMOVE_BACKSLASH,
+      REGEX_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_GLOBAL
+    } = require_constants();
+    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
+    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
+    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
+    exports.isWindows = () => {
+      if (typeof navigator !== "undefined" && navigator.platform) {
+        const platform = navigator.platform.toLowerCase();
+        return platform === "win32" || platform === "windows";
+      }
+      if (typeof process !== "undefined" && process.platform) {
+        return process.platform === "win32";
+      }
+      return false;
+    };
+    exports.removeBackslashes = (str) => {
+      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+        return match === "\\" ? "" : match;
+      });
+    };
+    exports.escapeLast = (input2, char, lastIdx) => {
+      const idx = input2.lastIndexOf(char, lastIdx);
+      if (idx === -1) return input2;
+      if (input2[idx - 1] === "\\") return exports.escapeLast(input2, char, idx - 1);
+      return `${input2.slice(0, idx)}\\${input2.slice(idx)}`;
+    };
+    exports.removePrefix = (input2, state = {}) => {
+      let output = input2;
+      if (output.startsWith("./")) {
+        output = output.slice(2);
+        state.prefix = "./";
+      }
+      return output;
+    };
+    exports.wrapOutput = (input2, state = {}, options = {}) => {
+      const prepend = options.contains ? "" : "^";
+      const append = options.contains ? "" : "$";
+      let output = `${prepend}(?:${input2})${append}`;
+      if (state.negated === true) {
+        output = `(?:^(?!${output}).*$)`;
+      }
+      return output;
+    };
+    exports.basename = (path10, { windows } = {}) => {
+      const segs = path10.split(windows ? /[\\/]/ : "/");
+      const last = segs[segs.length - 1];
+      if (last === "") {
+        return segs[segs.length - 2];
+      }
+      return last;
+    };
+  }
+});
+
+// ../../node_modules/.pnpm/picomatch@4.0.7/node_modules/picomatch/lib/scan.js
+var require_scan = __commonJS({
+  "../../node_modules/.pnpm/picomatch@4.0.7/node_modules/picomatch/lib/scan.js"(exports, module) {
+    "use strict";
+    var utils = require_utils2();
+    var {
+      CHAR_ASTERISK,
+      /* * */
+      CHAR_AT,
+      /* @ */
+      CHAR_BACKWARD_SLASH,
+      /* \ */
+      CHAR_COMMA,
+      /* , */
+      CHAR_DOT,
+      /* . */
+      CHAR_EXCLAMATION_MARK,
+      /* ! */
+      CHAR_FORWARD_SLASH,
+      /* / */
+      CHAR_LEFT_CURLY_BRACE,
+      /* { */
+      CHAR_LEFT_PARENTHESES,
+      /* ( */
+      CHAR_LEFT_SQUARE_BRACKET,
+      /* [ */
+      CHAR_PLUS,
+      /* + */
+      CHAR_QUESTION_MARK,
+      /* ? */
+      CHAR_RIGHT_CURLY_BRACE,
+      /* } */
+      CHAR_RIGHT_PARENTHESES,
+      /* ) */
+      CHAR_RIGHT_SQUARE_BRACKET
+      /* ] */
+    } = require_constants();
+    var isPathSeparator = (code2) => {
+      return code2 === CHAR_FORWARD_SLASH || code2 === CHAR_BACKWARD_SLASH;
+    };
+    var depth = (token) => {
+      if (token.isPrefix !== true) {
+        token.depth = token.isGlobstar ? Infinity : 1;
+      }
+    };
+    var scan = (input2, options) => {
+      const opts = options || {};
+      const length = input2.length - 1;
+      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
+      const slashes = [];
+      const tokens = [];
+      const parts = [];
+      let str = input2;
+      let index2 = -1;
+      let start = 0;
+      let lastIndex = 0;
+      let isBrace = false;
+      let isBracket = false;
+      let isGlob = false;
+      let isExtglob = false;
+      let isGlobstar = false;
+      let braceEscaped = false;
+      let backslashes = false;
+      let negated = false;
+      let negatedExtglob = false;
+      let finished = false;
+      let braces = 0;
+      let prev;
+      let code2;
+      let token = { value: "", depth: 0, isGlob: false };
+      const eos = () => index2 >= length;
+      const peek = () => str.charCodeAt(index2 + 1);
+      const advance = () => {
+        prev = code2;
+        return str.charCodeAt(++index2);
+      };
+      while (index2 < length) {
+        code2 = advance();
+        let next;
+        if (code2 === CHAR_BACKWARD_SLASH) {
+          backslashes = token.backslashes = true;
+          code2 = advance();
+          if (code2 === CHAR_LEFT_CURLY_BRACE) {
+            braceEscaped = true;
+          }
+          continue;
+        }
+        if (braceEscaped === true || code2 === CHAR_LEFT_CURLY_BRACE) {
+          braces++;
+          while (eos() !== true && (code2 = advance())) {
+            if (code2 === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (code2 === CHAR_LEFT_CURLY_BRACE) {
+              braces++;
+              continue;
+            }
+            if (braceEscaped !== true && code2 === CHAR_DOT && (code2 = advance()) === CHAR_DOT) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (braceEscaped !== true && code2 === CHAR_COMMA) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (code2 === CHAR_RIGHT_CURLY_BRACE) {
+              braces--;
+              if (braces === 0) {
+                braceEscaped = false;
+                isBrace = token.isBrace = true;
+                finished = true;
+                break;
+              }
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code2 === CHAR_FORWARD_SLASH) {
+          slashes.push(index2);
+          tokens.push(token);
+          token = { value: "", depth: 0, isGlob: false };
+          if (finished === true) continue;
+          if (prev === CHAR_DOT && index2 === start + 1) {
+            start += 2;
+            continue;
+          }
+          lastIndex = index2 + 1;
+          continue;
+        }
+        if (opts.noext !== true) {
+          const isExtglobChar = code2 === CHAR_PLUS || code2 === CHAR_AT || code2 === CHAR_ASTERISK || code2 === CHAR_QUESTION_MARK || code2 === CHAR_EXCLAMATION_MARK;
+          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+            isGlob = token.isGlob = true;
+            isExtglob = token.isExtglob = true;
+            finished = true;
+            if (code2 === CHAR_EXCLAMATION_MARK && index2 === start) {
+              negatedExtglob = true;
+            }
+            if (scanToEnd === true) {
+              let parens = 0;
+              while (eos() !== true && (code2 = advance())) {
+                if (code2 === CHAR_BACKWARD_SLASH) {
+                  backslashes = token.backslashes = true;
+                  advance();
+                  continue;
+                }
+                if (code2 === CHAR_LEFT_PARENTHESES) {
+                  parens++;
+                  continue;
+                }
+                if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                  finished = true;
+                  break;
+                }
+              }
+              continue;
+            }
+            break;
+          }
+        }
+        if (code2 === CHAR_ASTERISK) {
+          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code2 === CHAR_QUESTION_MARK) {
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code2 === CHAR_LEFT_SQUARE_BRACKET) {
+          while (eos() !== true && (next = advance())) {
+            if (next === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+              isBracket = token.isBracket = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              break;
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (opts.nonegate !== true && code2 === CHAR_EXCLAMATION_MARK && index2 === start) {
+          negated = token.negated = true;
+          start++;
+          continue;
+        }
+        if (opts.noparen !== true && code2 === CHAR_LEFT_PARENTHESES) {
+          isGlob = token.isGlob = true;
+          if (scanToEnd === true) {
+            let parens = 1;
+            while (eos() !== true && (code2 = advance())) {
+              if (code2 === CHAR_BACKWARD_SLASH) {
+                backslashes = token.backslashes = true;
+                advance();
+                continue;
+              }
+              if (code2 === CHAR_LEFT_PARENTHESES) {
+                parens++;
+                continue;
+              }
+              if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                finished = true;
+                break;
+              }
+            }
+            continue;
+          }
+          break;
+        }
+        if (isGlob === true) {
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+      }
+      if (opts.noext === true) {
+        isExtglob = false;
+        isGlob = false;
+      }
+      let base = str;
+      let prefix = "";
+      let glob2 = "";
+      if (start > 0) {
+        prefix = str.slice(0, start);
+        str = str.slice(start);
+        lastIndex -= start;
+      }
+      if (base && isGlob === true && lastIndex > 0) {
+        base = str.slice(0, lastIndex);
+        glob2 = str.slice(lastIndex);
+      } else if (isGlob === true) {
+        base = "";
+        glob2 = str;
+      } else {
+        base = str;
+      }
+      if (base && base !== "" && base !== "/" && base !== str) {
+        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
+          base = base.slice(0, -1);
+        }
+      }
+      if (opts.unescape === true) {
+        if (glob2) glob2 = utils.removeBackslashes(glob2);
+        if (base && backslashes === true) {
+          base = utils.removeBackslashes(base);
+        }
+      }
+      const state = {
+        prefix,
+        input: input2,
+        start,
+        base,
+        glob: glob2,
+        isBrace,
+        isBracket,
+        isGlob,
+        isExtglob,
+        isGlobstar,
+        negated,
+        negatedExtglob
+      };
+      if (opts.tokens === true) {
+        state.maxDepth = 0;
+        if (!isPathSeparator(code2)) {
+          tokens.push(token);
+        }
+        state.tokens = tokens;
+      }
+      if (opts.parts === true || opts.tokens === true) {
+        let prevIndex;
+        for (let idx = 0; idx < slashes.length; idx++) {
+          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
+          const i = slashes[idx];
+          const value3 = input2.slice(n2, i);
+          if (opts.tokens) {
+            if (idx === 0 && start !== 0) {
+              tokens[idx].isPrefix = true;
+              tokens[idx].value = prefix;
+            } else {
+              tokens[idx].value = value3;
+            }
+            depth(tokens[idx]);
+            state.maxDepth += tokens[idx].depth;
+          }
+          if (i >= start) {
+            parts.push(value3);
+            prevIndex = i;
+          }
+        }
+        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
+        const value2 = input2.slice(n);
+        parts.push(value2);
+        if (opts.tokens && prevIndex && prevIndex + 1 < input2.length) {
+          tokens[tokens.length - 1].value = value2;
+          depth(tokens[tokens.length - 1]);
+          state.maxDepth += tokens[tokens.length - 1].depth;
+        }
+        state.slashes = slashes;
+        state.parts = parts;
+      }
+      return state;
+    };
+    module.exports = scan;
+  }
+});
+
+// ../../node_modules/.pnpm/picomatch@4.0.7/node_modules/picomatch/lib/parse.js
+var require_parse = __commonJS({
+  "../../node_modules/.pnpm/picomatch@4.0.7/node_modules/picomatch/lib/parse.js"(exports, module) {
+    "use strict";
+    var constants2 = require_constants();
+    var utils = require_utils2();
+    var {
+      MAX_LENGTH,
+      POSIX_REGEX_SOURCE,
+      REGEX_NON_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_BACKREF,
+      REPLACEMENTS
+    } = constants2;
+    var expandRange = (args, options) => {
+      if (typeof options.expandRange === "function") {
+        return options.expandRange(...args, options);
+      }
+      args.sort();
+      const value2 = `[${args.join("-")}]`;
+      try {
+        new RegExp(value2);
+      } catch (ex) {
+        return args.map((v) => utils.escapeRegex(v)).join("..");
+      }
+      return value2;
+    };
+    var syntaxError = (type, char) => {
+      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
+    };
+    var splitTopLevel = (input2) => {
+      const parts = [];
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let value2 = "";
+      let escaped = false;
+      for (const ch of input2) {
+        if (escaped === true) {
+          value2 += ch;
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          value2 += ch;
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          value2 += ch;
+          continue;
+        }
+        if (quote === 0) {
+          if (ch === "[") {
+            bracket++;
+          } else if (ch === "]" && bracket > 0) {
+            bracket--;
+          } else if (bracket === 0) {
+            if (ch === "(") {
+              paren++;
+            } else if (ch === ")" && paren > 0) {
+              paren--;
+            } else if (ch === "|" && paren === 0) {
+              parts.push(value2);
+              value2 = "";
+              continue;
+            }
+          }
+        }
+        value2 += ch;
+      }
+      parts.push(value2);
+      return parts;
+    };
+    var isPlainBranch = (branch) => {
+      let escaped = false;
+      for (const ch of branch) {
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (/[?*+@!()[\]{}]/.test(ch)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var normalizeSimpleBranch = (branch) => {
+      let value2 = branch.trim();
+      let changed = true;
+      while (changed === true) {
+        changed = false;
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value2)) {
+          value2 = value2.slice(2, -1);
+          changed = true;
+        }
+      }
+      if (!isPlainBranch(value2)) {
+        return;
+      }
+      return value2.replace(/\\(.)/g, "$1");
+    };
+    var hasRepeatedCharPrefixOverlap = (branches) => {
+      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
+      for (let i = 0; i < values.length; i++) {
+        for (let j = i + 1; j < values.length; j++) {
+          const a = values[i];
+          const b = values[j];
+          const char = a[0];
+          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
+            continue;
+          }
+          if (a === b || a.startsWith(b) || b.startsWith(a)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    };
+    var parseRepeatedExtglob = (pattern2, requireEnd = true) => {
+      if (pattern2[0] !== "+" && pattern2[0] !== "*" || pattern2[1] !== "(") {
+        return;
+      }
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let escaped = false;
+      for (let i = 1; i < pattern2.length; i++) {
+        const ch = pattern2[i];
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          continue;
+        }
+        if (quote === 1) {
+          continue;
+        }
+        if (ch === "[") {
+          bracket++;
+          continue;
+        }
+        if (ch === "]" && bracket > 0) {
+          bracket--;
+          continue;
+        }
+        if (bracket > 0) {
+          continue;
+        }
+        if (ch === "(") {
+          paren++;
+          continue;
+        }
+        if (ch === ")") {
+          paren--;
+          if (paren === 0) {
+            if (requireEnd === true && i !== pattern2.length - 1) {
+              return;
+            }
+            return {
+              type: pattern2[0],
+              body: pattern2.slice(2, i),
+              end: i
+            };
+          }
+        }
+      }
+    };
+    var buildCharClassStar = (chars) => {
+      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
+      return `${source}*`;
+    };
+    var getStarExtglobSequenceChars = (pattern2) => {
+      let index2 = 0;
+      const chars = [];
+      while (index2 < pattern2.length) {
+        const match = parseRepeatedExtglob(pattern2.slice(index2), false);
+        if (!match || match.type !== "*") {
+          return;
+        }
+        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
+        if (branches.length !== 1) {
+          return;
+        }
+        const branch = normalizeSimpleBranch(branches[0]);
+        if (!branch || branch.length !== 1) {
+          return;
+        }
+        chars.push(branch);
+        index2 += match.end + 1;
+      }
+      if (chars.length < 1) {
+        return;
+      }
+      return chars;
+    };
+    var repeatedExtglobRecursion = (pattern2) => {
+      let depth = 0;
+      let value2 = pattern2.trim();
+      let match = parseRepeatedExtglob(value2);
+      while (match) {
+        depth++;
+        value2 = match.body.trim();
+        match = parseRepeatedExtglob(value2);
+      }
+      return depth;
+    };
+    var analyzeRepeatedExtglob = (body2, options) => {
+      if (options.maxExtglobRecursion === false) {
+        return { risky: false };
+      }
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const branches = splitTopLevel(body2).map((branch) => branch.trim());
+      if (branches.length > 1) {
+        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
+          return { risky: true };
+        }
+      }
+      const safeChars = [];
+      let sawStarSequence = false;
+      let combinable = true;
+      for (const branch of branches) {
+        const chars = getStarExtglobSequenceChars(branch);
+        if (chars) {
+          sawStarSequence = true;
+          safeChars.push(...chars);
+          continue;
+        }
+        const literal = normalizeSimpleBranch(branch);
+        if (literal && literal.length === 1) {
+          safeChars.push(literal);
+          continue;
+        }
+        combinable = false;
+        if (repeatedExtglobRecursion(branch) > max) {
+          return { risky: true };
+        }
+      }
+      if (sawStarSequence) {
+        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
+      }
+      return { risky: false };
+    };
+    var parse2 = (input2, options) => {
+      if (typeof input2 !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      input2 = REPLACEMENTS[input2] || input2;
+      const opts = { ...options };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      let len = input2.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      const bos = { type: "bos", value: "", output: opts.prepend || "" };
+      const tokens = [bos];
+      const capture = opts.capture ? "" : "?:";
+      const PLATFORM_CHARS = constants2.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
+      const {
+        DOT_LITERAL,
+        PLUS_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOT_SLASH,
+        NO_DOTS_SLASH,
+        QMARK,
+        QMARK_NO_DOT,
+        STAR,
+        START_ANCHOR
+      } = PLATFORM_CHARS;
+      const globstar = (opts2) => {
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const nodot = opts.dot ? "" : NO_DOT;
+      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+      let star = opts.bash === true ? globstar(opts) : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      if (typeof opts.noext === "boolean") {
+        opts.noextglob = opts.noext;
+      }
+      const state = {
+        input: input2,
+        index: -1,
+        start: 0,
+        dot: opts.dot === true,
+        consumed: "",
+        output: "",
+        prefix: "",
+        backtrack: false,
+        negated: false,
+        brackets: 0,
+        braces: 0,
+        parens: 0,
+        quotes: 0,
+        globstar: false,
+        tokens
+      };
+      input2 = utils.removePrefix(input2, state);
+      len = input2.length;
+      const extglobs = [];
+      const braces = [];
+      const stack = [];
+      let prev = bos;
+      let value2;
+      const eos = () => state.index === len - 1;
+      const peek = state.peek = (n = 1) => input2[state.index + n];
+      const advance = state.advance = () => input2[++state.index] || "";
+      const remaining = () => input2.slice(state.index + 1);
+      const consume = (value3 = "", num = 0) => {
+        state.consumed += value3;
+        state.index += num;
+      };
+      const append = (token) => {
+        state.output += token.output != null ? token.output : token.value;
+        consume(token.value);
+      };
+      const negate = () => {
+        let count = 1;
+        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
+          advance();
+          state.start++;
+          count++;
+        }
+        if (count % 2 === 0) {
+          return false;
+        }
+        state.negated = true;
+        state.start++;
+        return true;
+      };
+      const increment = (type) => {
+        state[type]++;
+        stack.push(type);
+      };
+      const decrement = (type) => {
+        state[type]--;
+        stack.pop();
+      };
+      const push2 = (tok) => {
+        if (prev.type === "globstar") {
+          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
+          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
+          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
+            state.output = state.output.slice(0, -prev.output.length);
+            prev.type = "star";
+            prev.value = "*";
+            prev.output = star;
+            state.output += prev.output;
+          }
+        }
+        if (extglobs.length && tok.type !== "paren") {
+          extglobs[extglobs.length - 1].inner += tok.value;
+        }
+        if (tok.value || tok.output) append(tok);
+        if (prev && prev.type === "text" && tok.type === "text") {
+          prev.output = (prev.output || prev.value) + tok.value;
+          prev.value += tok.value;
+          return;
+        }
+        tok.prev = prev;
+        tokens.push(tok);
+        prev = tok;
+      };
+      const extglobOpen = (type, value3) => {
+        const token = { ...EXTGLOB_CHARS[value3], conditions: 1, inner: "" };
+        token.prev = prev;
+        token.parens = state.parens;
+        token.output = state.output;
+        token.startIndex = state.index;
+        token.tokensIndex = tokens.length;
+        const output = (opts.capture ? "(" : "") + token.open;
+        increment("parens");
+        push2({ type, value: value3, output: state.output ? "" : ONE_CHAR });
+        push2({ type: "paren", extglob: true, value: advance(), output });
+        extglobs.push(token);
+      };
+      const extglobClose = (token) => {
+        const literal = input2.slice(token.startIndex, state.index + 1);
+        const body2 = input2.slice(token.startIndex + 2, state.index);
+        const analysis = analyzeRepeatedExtglob(body2, opts);
+        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
+          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
+          const open2 = tokens[token.tokensIndex];
+          open2.type = "text";
+          open2.value = literal;
+          open2.output = safeOutput || utils.escapeRegex(literal);
+          for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
+            tokens[i].value = "";
+            tokens[i].output = "";
+            delete tokens[i].suffix;
+          }
+          state.output = token.output + open2.output;
+          state.backtrack = true;
+          push2({ type: "paren", extglob: true, value: value2, output: "" });
+          decrement("parens");
+          return;
+        }
+        let output = token.close + (opts.capture ? ")" : "");
+        let rest;
+        if (token.type === "negate") {
+          let extglobStar = star;
+          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
+            extglobStar = globstar(opts);
+          }
+          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+            output = token.close = `)$))${extglobStar}`;
+          }
+          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+            const expression = parse2(rest, { ...options, fastpaths: false }).output;
+            output = token.close = `)${expression})${extglobStar})`;
+          }
+          if (token.prev.type === "bos") {
+            state.negatedExtglob = true;
+          }
+        }
+        push2({ type: "paren", extglob: true, value: value2, output });
+        decrement("parens");
+      };
+      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input2)) {
+        let backslashes = false;
+        let output = input2.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index2) => {
+          if (first === "\\") {
+            backslashes = true;
+            return m;
+          }
+          if (first === "?") {
+            if (esc) {
+              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            if (index2 === 0) {
+              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            return QMARK.repeat(chars.length);
+          }
+          if (first === ".") {
+            return DOT_LITERAL.repeat(chars.length);
+          }
+          if (first === "*") {
+            if (esc) {
+              return esc + first + (rest ? star : "");
+            }
+            return star;
+          }
+          return esc ? m : `\\${m}`;
+        });
+        if (backslashes === true) {
+          if (opts.unescape === true) {
+            output = output.replace(/\\/g, "");
+          } else {
+            output = output.replace(/\\+/g, (m) => {
+              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
+            });
+          }
+        }
+        if (output === input2 && opts.contains === true) {
+          state.output = input2;
+          return state;
+        }
+        state.output = utils.wrapOutput(output, state, options);
+        return state;
+      }
+      while (!eos()) {
+        value2 = advance();
+        if (value2 === "\0") {
+          continue;
+        }
+        if (value2 === "\\") {
+          const next = peek();
+          if (next === "/" && opts.bash !== true) {
+            continue;
+          }
+          if (next === "." || next === ";") {
+            continue;
+          }
+          if (!next) {
+            value2 += "\\";
+            push2({ type: "text", value: value2 });
+            continue;
+          }
+          const match = /^\\+/.exec(remaining());
+          let slashes = 0;
+          if (match && match[0].length > 2) {
+            slashes = match[0].length;
+            state.index += slashes;
+            if (slashes % 2 !== 0) {
+              value2 += "\\";
+            }
+          }
+          if (opts.unescape === true) {
+            value2 = advance();
+          } else {
+            value2 += advance();
+          }
+          if (state.brackets === 0) {
+            push2({ type: "text", value: value2 });
+            continue;
+          }
+        }
+        if (state.brackets > 0 && (value2 !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value2 === ":") {
+            const inner = prev.value.slice(1);
+            if (inner.includes("[")) {
+              prev.posix = true;
+              if (inner.includes(":")) {
+                const idx = prev.value.lastIndexOf("[");
+                const pre = prev.value.slice(0, idx);
+                const rest2 = prev.value.slice(idx + 2);
+                const posix2 = POSIX_REGEX_SOURCE[rest2];
+                if (posix2) {
+                  prev.value = pre + posix2;
+                  state.backtrack = true;
+                  advance();
+                  if (!bos.output && tokens.indexOf(prev) === 1) {
+                    bos.output = ONE_CHAR;
+                  }
+                  continue;
+                }
+              }
+            }
+          }
+          if (value2 === "[" && peek() !== ":" || value2 === "-" && peek() === "]") {
+            value2 = `\\${value2}`;
+          }
+          if (value2 === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value2 = `\\${value2}`;
+          }
+          if (opts.posix === true && value2 === "!" && prev.value === "[") {
+            value2 = "^";
+          }
+          prev.value += value2;
+          append({ value: value2 });
+          continue;
+        }
+        if (state.quotes === 1 && value2 !== '"') {
+          value2 = utils.escapeRegex(value2);
+          prev.value += value2;
+          append({ value: value2 });
+          continue;
+        }
+        if (value2 === '"') {
+          state.quotes = state.quotes === 1 ? 0 : 1;
+          if (opts.keepQuotes === true) {
+            push2({ type: "text", value: value2 });
+          }
+          continue;
+        }
+        if (value2 === "(") {
+          increment("parens");
+          push2({ type: "paren", value: value2 });
+          continue;
+        }
+        if (value2 === ")") {
+          if (state.parens === 0 && opts.strictBrackets === true) {
+            throw new SyntaxError(syntaxError("opening", "("));
+          }
+          const extglob = extglobs[extglobs.length - 1];
+          if (extglob && state.parens === extglob.parens + 1) {
+            extglobClose(extglobs.pop());
+            continue;
+          }
+          push2({ type: "paren", value: value2, output: state.parens ? ")" : "\\)" });
+          decrement("parens");
+          continue;
+        }
+        if (value2 === "[") {
+          if (opts.nobracket === true || !remaining().includes("]")) {
+            if (opts.nobracket !== true && opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("closing", "]"));
+            }
+            value2 = `\\${value2}`;
+          } else {
+            increment("brackets");
+          }
+          push2({ type: "bracket", value: value2 });
+          continue;
+        }
+        if (value2 === "]") {
+          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
+            push2({ type: "text", value: value2, output: `\\${value2}` });
+            continue;
+          }
+          if (state.brackets === 0) {
+            if (opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("opening", "["));
+            }
+            push2({ type: "text", value: value2, output: `\\${value2}` });
+            continue;
+          }
+          decrement("brackets");
+          const prevValue = prev.value.slice(1);
+          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
+            value2 = `/${value2}`;
+          }
+          prev.value += value2;
+          append({ value: value2 });
+          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+            continue;
+          }
+          const escaped = utils.escapeRegex(prev.value);
+          state.output = state.output.slice(0, -prev.value.length);
+          if (opts.literalBrackets === true) {
+            state.output += escaped;
+            prev.value = escaped;
+            continue;
+          }
+          prev.value = `(${capture}${escaped}|${prev.value})`;
+          state.output += prev.value;
+          continue;
+        }
+        if (value2 === "{" && opts.nobrace !== true) {
+          increment("braces");
+          const open2 = {
+            type: "brace",
+            value: value2,
+            output: "(",
+            outputIndex: state.output.length,
+            tokensIndex: state.tokens.length
+          };
+          braces.push(open2);
+          push2(open2);
+          continue;
+        }
+        if (value2 === "}") {
+          const brace = braces[braces.length - 1];
+          if (opts.nobrace === true || !brace) {
+            push2({ type: "text", value: value2, output: value2 });
+            continue;
+          }
+          let output = ")";
+          if (brace.dots === true) {
+            const arr = tokens.slice();
+            const range = [];
+            for (let i = arr.length - 1; i >= 0; i--) {
+              tokens.pop();
+              if (arr[i].type === "brace") {
+                break;
+              }
+              if (arr[i].type !== "dots") {
+                range.unshift(arr[i].value);
+              }
+            }
+            output = expandRange(range, opts);
+            state.backtrack = true;
+          }
+          if (brace.comma !== true && brace.dots !== true) {
+            const out = state.output.slice(0, brace.outputIndex);
+            const toks = state.tokens.slice(brace.tokensIndex);
+            brace.value = brace.output = "\\{";
+            value2 = output = "\\}";
+            state.output = out;
+            for (const t of toks) {
+              state.output += t.output || t.value;
+            }
+          }
+          push2({ type: "brace", value: value2, output });
+          decrement("braces");
+          braces.pop();
+          continue;
+        }
+        if (value2 === "|") {
+          if (extglobs.length > 0) {
+            extglobs[extglobs.length - 1].conditions++;
+          }
+          push2({ type: "text", value: value2 });
+          continue;
+        }
+        if (value2 === ",") {
+          let output = value2;
+          const brace = braces[braces.length - 1];
+          if (brace && stack[stack.length - 1] === "braces") {
+            brace.comma = true;
+            output = "|";
+          }
+          push2({ type: "comma", value: value2, output });
+          continue;
+        }
+        if (value2 === "/") {
+          if (prev.type === "dot" && state.index === state.start + 1) {
+            state.start = state.index + 1;
+            state.consumed = "";
+            state.output = "";
+            tokens.pop();
+            prev = bos;
+            continue;
+          }
+          push2({ type: "slash", value: value2, output: SLASH_LITERAL });
+          continue;
+        }
+        if (value2 === ".") {
+          if (state.braces > 0 && prev.type === "dot") {
+            if (prev.value === ".") prev.output = DOT_LITERAL;
+            const brace = braces[braces.length - 1];
+            prev.type = "dots";
+            prev.output += value2;
+            prev.value += value2;
+            brace.dots = true;
+            continue;
+          }
+          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
+            push2({ type: "text", value: value2, output: DOT_LITERAL });
+            continue;
+          }
+          push2({ type: "dot", value: value2, output: DOT_LITERAL });
+          continue;
+        }
+        if (value2 === "?") {
+          const isGroup = prev && prev.value === "(";
+          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("qmark", value2);
+            continue;
+          }
+          if (prev && prev.type === "paren") {
+            const next = peek();
+            let output = value2;
+            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
+              output = `\\${value2}`;
+            }
+            push2({ type: "text", value: value2, output });
+            continue;
+          }
+          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
+            push2({ type: "qmark", value: value2, output: QMARK_NO_DOT });
+            continue;
+          }
+          push2({ type: "qmark", value: value2, output: QMARK });
+          continue;
+        }
+        if (value2 === "!") {
+          if (opts.noextglob !== true && peek() === "(") {
+            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
+              extglobOpen("negate", value2);
+              continue;
+            }
+          }
+          if (opts.nonegate !== true && state.index === 0) {
+            negate();
+            continue;
+          }
+        }
+        if (value2 === "+") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("plus", value2);
+            continue;
+          }
+          if (prev && prev.value === "(" || opts.regex === false) {
+            push2({ type: "plus", value: value2, output: PLUS_LITERAL });
+            continue;
+          }
+          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
+            push2({ type: "plus", value: value2 });
+            continue;
+          }
+          push2({ type: "plus", value: PLUS_LITERAL });
+          continue;
+        }
+        if (value2 === "@") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            push2({ type: "at", extglob: true, value: value2, output: "" });
+            continue;
+          }
+          push2({ type: "text", value: value2 });
+          continue;
+        }
+        if (value2 !== "*") {
+          if (value2 === "$" || value2 === "^") {
+            value2 = `\\${value2}`;
+          }
+          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match) {
+            value2 += match[0];
+            state.index += match[0].length;
+          }
+          push2({ type: "text", value: value2 });
+          continue;
+        }
+        if (prev && (prev.type === "globstar" || prev.star === true)) {
+          prev.type = "star";
+          prev.star = true;
+          prev.value += value2;
+          prev.output = star;
+          state.backtrack = true;
+          state.globstar = true;
+          consume(value2);
+          continue;
+        }
+        let rest = remaining();
+        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+          extglobOpen("star", value2);
+          continue;
+        }
+        if (prev.type === "star") {
+          if (opts.noglobstar === true) {
+            consume(value2);
+            continue;
+          }
+          const prior = prev.prev;
+          const before = prior.prev;
+          const isStart = prior.type === "slash" || prior.type === "bos";
+          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
+            push2({ type: "star", value: value2, output: "" });
+            continue;
+          }
+          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
+          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
+          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
+            push2({ type: "star", value: value2, output: "" });
+            continue;
+          }
+          while (rest.slice(0, 3) === "/**") {
+            const after = input2[state.index + 4];
+            if (after && after !== "/") {
+              break;
+            }
+            rest = rest.slice(3);
+            consume("/**", 3);
+          }
+          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
+          if (prior.type === "bos" && eos()) {
+            prev.type = "globstar";
+            prev.value += value2;
+            prev.output = globstar(opts);
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value2);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
+            prev.value += value2;
+            state.globstar = true;
+            state.output += prior.output + prev.output;
+            consume(value2);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
+            const end = rest[1] !== void 0 ? "|$" : "";
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+            prev.value += value2;
+            state.output += prior.output + prev.output;
+            state.globstar = true;
+            consume(value2 + advance());
+            push2({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          if (prior.type === "bos" && rest[0] === "/") {
+            prev.type = "globstar";
+            prev.value += value2;
+            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value2 + advance());
+            push2({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          state.output = state.output.slice(0, -prev.output.length);
+          prev.type = "globstar";
+          prev.output = globstar(opts);
+          prev.value += value2;
+          state.output += prev.output;
+          state.globstar = true;
+          consume(value2);
+          continue;
+        }
+        const token = { type: "star", value: value2, output: star };
+        if (opts.bash === true) {
+          token.output = ".*?";
+          if (prev.type === "bos" || prev.type === "slash") {
+            token.output = nodot + token.output;
+          }
+          push2(token);
+          continue;
+        }
+        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
+          token.output = value2;
+          push2(token);
+          continue;
+        }
+        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
+          if (prev.type === "dot") {
+            state.output += NO_DOT_SLASH;
+            prev.output += NO_DOT_SLASH;
+          } else if (opts.dot === true) {
+            state.output += NO_DOTS_SLASH;
+            prev.output += NO_DOTS_SLASH;
+          } else {
+            state.output += nodot;
+            prev.output += nodot;
+          }
+          if (peek() !== "*") {
+            state.output += ONE_CHAR;
+            prev.output += ONE_CHAR;
+          }
+        }
+        push2(token);
+      }
+      while (state.brackets > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
+        state.output = utils.escapeLast(state.output, "[");
+        decrement("brackets");
+      }
+      while (state.parens > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
+        state.output = utils.escapeLast(state.output, "(");
+        decrement("parens");
+      }
+      while (state.braces > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
+        state.output = utils.escapeLast(state.output, "{");
+        decrement("braces");
+      }
+      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
+        push2({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+      }
+      if (state.backtrack === true) {
+        state.output = "";
+        for (const token of state.tokens) {
+          state.output += token.output != null ? token.output : token.value;
+          if (token.suffix) {
+            state.output += token.suffix;
+          }
+        }
+      }
+      return state;
+    };
+    parse2.fastpaths = (input2, options) => {
+      const opts = { ...options };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const len = input2.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      input2 = REPLACEMENTS[input2] || input2;
+      const {
+        DOT_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOTS,
+        NO_DOTS_SLASH,
+        STAR,
+        START_ANCHOR
+      } = constants2.globChars(opts.windows);
+      const nodot = opts.dot ? NO_DOTS : NO_DOT;
+      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+      const capture = opts.capture ? "" : "?:";
+      const state = { negated: false, prefix: "" };
+      let star = opts.bash === true ? ".*?" : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      const globstar = (opts2) => {
+        if (opts2.noglobstar === true) return star;
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const create2 = (str) => {
+        switch (str) {
+          case "*":
+            return `${nodot}${ONE_CHAR}${star}`;
+          case ".*":
+            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*.*":
+            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*/*":
+            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+          case "**":
+            return nodot + globstar(opts);
+          case "**/*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+          case "**/*.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "**/.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+          default: {
+            const match = /^(.*?)\.(\w+)$/.exec(str);
+            if (!match) return;
+            const source2 = create2(match[1]);
+            if (!source2) return;
+            return source2 + DOT_LITERAL + match[2];
+          }
+        }
+      };
+      const output = utils.removePrefix(input2, state);
+      let source = create2(output);
+      if (source && opts.strictSlashes !== true) {
+        source += `${SLASH_LITERAL}?`;
+      }
+      return source;
+    };
+    module.exports = parse2;
+  }
+});
+
+// ../../node_modules/.pnpm/picomatch@4.0.7/node_modules/picomatch/lib/picomatch.js
+var require_picomatch = __commonJS({
+  "../../node_modules/.pnpm/picomatch@4.0.7/node_modules/picomatch/lib/picomatch.js"(exports, module) {
+    "use strict";
+    var scan = require_scan();
+    var parse2 = require_parse();
+    var utils = require_utils2();
+    var constants2 = require_constants();
+    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var picomatch2 = (glob2, options, returnState = false) => {
+      if (Array.isArray(glob2)) {
+        const fns = glob2.map((input2) => picomatch2(input2, options, returnState));
+        const arrayMatcher = (str) => {
+          for (const isMatch of fns) {
+            const state2 = isMatch(str);
+            if (state2) return state2;
+          }
+          return false;
+        };
+        return arrayMatcher;
+      }
+      const isState = isObject(glob2) && glob2.tokens && glob2.input;
+      if (glob2 === "" || typeof glob2 !== "string" && !isState) {
+        throw new TypeError("Expected pattern to be a non-empty string");
+      }
+      const opts = options || {};
+      const posix2 = opts.windows;
+      const regex3 = isState ? picomatch2.compileRe(glob2, options) : picomatch2.makeRe(glob2, options, false, true);
+      const state = regex3.state;
+      delete regex3.state;
+      let isIgnored = () => false;
+      if (opts.ignore) {
+        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
+      }
+      const matcher = (input2, returnObject = false) => {
+        const { isMatch, match, output } = picomatch2.test(input2, regex3, options, { glob: glob2, posix: posix2 });
+        const result = { glob: glob2, state, regex: regex3, posix: posix2, input: input2, output, match, isMatch };
+        if (typeof opts.onResult === "function") {
+          opts.onResult(result);
+        }
+        if (isMatch === false) {
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (isIgnored(input2)) {
+          if (typeof opts.onIgnore === "function") {
+            opts.onIgnore(result);
+          }
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (typeof opts.onMatch === "function") {
+          opts.onMatch(result);
+        }
+        return returnObject ? result : true;
+      };
+      if (returnState) {
+        matcher.state = state;
+      }
+      return matcher;
+    };
+    picomatch2.test = (input2, regex3, options, { glob: glob2, posix: posix2 } = {}) => {
+      if (typeof input2 !== "string") {
+        throw new TypeError("Expected input to be a string");
+      }
+      if (input2 === "") {
+        return { isMatch: false, output: "" };
+      }
+      const opts = options || {};
+      const format = opts.format || (posix2 ? utils.toPosixSlashes : null);
+      let match = input2 === glob2;
+      let output = match && format ? format(input2) : input2;
+      if (match === false) {
+        output = format ? format(input2) : input2;
+        match = output === glob2;
+      }
+      if (match === false || opts.capture === true) {
+        if (opts.matchBase === true || opts.basename === true) {
+          match = picomatch2.matchBase(input2, regex3, options, posix2);
+        } else {
+          match = regex3.exec(output);
+        }
+      }
+      return { isMatch: Boolean(match), match, output };
+    };
+    picomatch2.matchBase = (input2, glob2, options, posix2 = options && options.windows) => {
+      const regex3 = glob2 instanceof RegExp ? glob2 : picomatch2.makeRe(glob2, options);
+      return regex3.test(utils.basename(input2, { windows: posix2 }));
+    };
+    picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
+    picomatch2.parse = (pattern2, options) => {
+      if (Array.isArray(pattern2)) return pattern2.map((p) => picomatch2.parse(p, options));
+      return parse2(pattern2, { ...options, fastpaths: false });
+    };
+    picomatch2.scan = (input2, options) => scan(input2, options);
+    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
+      if (returnOutput === true) {
+        return state.output;
+      }
+      const opts = options || {};
+      const prepend = opts.contains ? "" : "^";
+      const append = opts.contains ? "" : "$";
+      let source = `${prepend}(?:${state.output})${append}`;
+      if (state && state.negated === true) {
+        source = `^(?!${source}).*$`;
+      }
+      const regex3 = picomatch2.toRegex(source, options);
+      if (returnState === true) {
+        regex3.state = state;
+      }
+      return regex3;
+    };
+    picomatch2.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
+      if (!input2 || typeof input2 !== "string") {
+        throw new TypeError("Expected a non-empty string");
+      }
+      let parsed = { negated: false, fastpaths: true };
+      if (options.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
+        parsed.output = parse2.fastpaths(input2, options);
+      }
+      if (!parsed.output) {
+        parsed = parse2(input2, options);
+      }
+      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
+    };
+    picomatch2.toRegex = (source, options) => {
+      try {
+        const opts = options || {};
+        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
+      } catch (err) {
+        if (options && options.debug === true) throw err;
+        return /$^/;
+      }
+    };
+    picomatch2.constants = constants2;
+    module.exports = picomatch2;
+  }
+});
+
+// ../../node_modules/.pnpm/picomatch@4.0.7/node_modules/picomatch/index.js
+var require_picomatch2 = __commonJS({
+  "../../node_modules/.pnpm/picomatch@4.0.7/node_modules/picomatch/index.js"(exports, module) {
+    "use strict";
+    var pico = require_picomatch();
+    var utils = require_utils2();
+    function picomatch2(glob2, options, returnState = false) {
+      if (options && (options.windows === null || options.windows === void 0)) {
+        options = { ...options, windows: utils.isWindows() };
+      }
+      return pico(glob2, options, returnState);
+    }
+    Object.assign(picomatch2, pico);
+    module.exports = picomatch2;
+  }
+});
+
+// ../../node_modules/.pnpm/tinyglobby@0.2.17/node_modules/tinyglobby/dist/index.mjs
+var dist_exports = {};
+__export(dist_exports, {
+  convertPathToPattern: () => convertPathToPattern,
+  escapePath: () => escapePath,
+  glob: () => glob,
+  globSync: () => globSync,
+  isDynamicPattern: () => isDynamicPattern
+});
+import { readdir, readdirSync as readdirSync2, realpath, realpathSync, stat, statSync as statSync2 } from "fs";
+import { isAbsolute, posix, resolve as resolve2 } from "path";
+import { fileURLToPath as fileURLToPath2 } from "url";
+function getPartialMatcher(patterns, options = {}) {
+  const patternsCount = patterns.length;
+  const patternsParts = Array(patternsCount);
+  const matchers = Array(patternsCount);
+  let i, j;
+  for (i = 0; i < patternsCount; i++) {
+    const parts = splitPattern(patterns[i]);
+    patternsParts[i] = parts;
+    const partsCount = parts.length;
+    const partMatchers = Array(partsCount);
+    for (j = 0; j < partsCount; j++) partMatchers[j] = (0, import_picomatch.default)(parts[j], options);
+    matchers[i] = partMatchers;
+  }
+  return (input2) => {
+    const inputParts = input2.split("/");
+    if (inputParts[0] === ".." && ONLY_PARENT_DIRECTORIES.test(input2)) return true;
+    for (i = 0; i < patternsCount; i++) {
+      const patternParts = patternsParts[i];
+      const matcher = matchers[i];
+      const inputPatternCount = inputParts.length;
+      const minParts = Math.min(inputPatternCount, patternParts.length);
+      j = 0;
+      while (j < minParts) {
+        const part = patternParts[j];
+        if (part.includes("/")) return true;
+        if (!matcher[j](inputParts[j])) break;
+        if (!options.noglobstar && part === "**") return true;
+        j++;
+      }
+      if (j === inputPatternCount) return true;
+    }
+    return false;
+  };
+}
+function buildFormat(cwd, root, absolute) {
+  if (cwd === root || root.startsWith(`${cwd}/`)) {
+    if (absolute) {
+      const start = cwd.length + +!isRoot(cwd);
+      return (p, isDir) => p.slice(start, isDir ? -1 : void 0) || ".";
+    }
+    const prefix = root.slice(cwd.length + 1);
+    if (prefix) return (p, isDir) => {
+      if (p === ".") return prefix;
+      const result = `${prefix}/${p}`;
+      return isDir ? result.slice(0, -1) : result;
+    };
+    return (p, isDir) => isDir && p !== "." ? p.slice(0, -1) : p;
+  }
+  if (absolute) return (p) => posix.relative(cwd, p) || ".";
+  return (p) => posix.relative(cwd, `${root}/${p}`) || ".";
+}
+function buildRelative(cwd, root) {
+  if (root.startsWith(`${cwd}/`)) {
+    const prefix = root.slice(cwd.length + 1);
+    return (p) => `${prefix}/${p}`;
+  }
+  return (p) => {
+    const result = posix.relative(cwd, `${root}/${p}`);
+    return p[p.length - 1] === "/" && result !== "" ? `${result}/` : result || ".";
+  };
+}
+function ensureNonDriveRelativePath(path10) {
+  return path10.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
+}
+function splitPattern(path10) {
+  var _result$parts;
+  const result = import_picomatch.default.scan(path10, splitPatternOptions);
+  return ((_result$parts = result.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result.parts : [path10];
+}
+function convertPosixPathToPattern(path10) {
+  return escapePosixPath(path10);
+}
+function convertWin32PathToPattern(path10) {
+  return escapeWin32Path(path10).replace(ESCAPED_WIN32_BACKSLASHES, "/");
+}
+function isDynamicPattern(pattern2, options) {
+  if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
+  const scan = import_picomatch.default.scan(pattern2);
+  return scan.isGlob || scan.negated;
+}
+function log(...tasks) {
+  console.log(`[tinyglobby ${(/* @__PURE__ */ new Date()).toLocaleTimeString("es")}]`, ...tasks);
+}
+function ensureStringArray(value2) {
+  return typeof value2 === "string" ? [value2] : value2 !== null && value2 !== void 0 ? value2 : [];
+}
+function normalizePattern(pattern2, opts, props, isIgnore) {
+  var _PARENT_DIRECTORY$exe;
+  const cwd = opts.cwd;
+  let result = pattern2;
+  if (pattern2[pattern2.length - 1] === "/") result = pattern2.slice(0, -1);
+  if (result[result.length - 1] !== "*" && opts.expandDirectories) result += "/**";
+  const escapedCwd = escapePath(cwd);
+  result = isAbsolute(result.replace(ESCAPING_BACKSLASHES, "")) ? posix.relative(escapedCwd, result) : posix.normalize(result);
+  const parentDir = (_PARENT_DIRECTORY$exe = PARENT_DIRECTORY.exec(result)) === null || _PARENT_DIRECTORY$exe === void 0 ? void 0 : _PARENT_DIRECTORY$exe[0];
+  const parts = splitPattern(result);
+  if (parentDir) {
+    const n = (parentDir.length + 1) / 3;
+    let i = 0;
+    const cwdParts = escapedCwd.split("/");
+    while (i < n && parts[i + n] === cwdParts[cwdParts.length + i - n]) {
+      result = result.slice(0, (n - i - 1) * 3) + result.slice((n - i) * 3 + parts[i + n].length + 1) || ".";
+      i++;
+    }
+    const potentialRoot = posix.join(cwd, parentDir.slice(i * 3));
+    if (potentialRoot[0] !== "." && props.root.length > potentialRoot.length) {
+      props.root = ensureNonDriveRelativePath(potentialRoot);
+      props.depthOffset = -n + i;
+    }
+  }
+  if (!isIgnore && props.depthOffset >= 0) {
+    var _props$commonPath;
+    (_props$commonPath = props.commonPath) !== null && _props$commonPath !== void 0 || (props.commonPath = parts);
+    const newCommonPath = [];
+    const length = Math.min(props.commonPath.length, parts.length);
+    for (let i = 0; i < length; i++) {
+      const part = parts[i];
+      if (part === "**" && !parts[i + 1]) {
+        newCommonPath.pop();
+        break;
+      }
+      if (i === parts.length - 1 || part !== props.commonPath[i] || isDynamicPattern(part)) break;
+      newCommonPath.push(part);
+    }
+    props.depthOffset = newCommonPath.length;
+    props.commonPath = newCommonPath;
+    props.root = ensureNonDriveRelativePath(newCommonPath.length > 0 ? posix.join(cwd, ...newCommonPath) : cwd);
+  }
+  return result;
+}
+function processPatterns(options, patterns, props) {
+  const matchPatterns = [];
+  const ignorePatterns = [];
+  for (const pattern2 of options.ignore) {
+    if (!pattern2) continue;
+    if (pattern2[0] !== "!" || pattern2[1] === "(") ignorePatterns.push(normalizePattern(pattern2, options, props, true));
+  }
+  for (const pattern2 of patterns) {
+    if (!pattern2) continue;
+    if (pattern2[0] !== "!" || pattern2[1] === "(") matchPatterns.push(normalizePattern(pattern2, options, props, false));
+    else if (pattern2[1] !== "!" || pattern2[2] === "(") ignorePatterns.push(normalizePattern(pattern2.slice(1), options, props, true));
+  }
+  return {
+    match: matchPatterns,
+    ignore: ignorePatterns
+  };
+}
+function buildCrawler(options, patterns) {
+  const cwd = options.cwd;
+  const props = {
+    root: cwd,
+    depthOffset: 0
+  };
+  const processed = processPatterns(options, patterns, props);
+  if (options.debug) log("internal processing patterns:", processed);
+  const { absolute, caseSensitiveMatch, debug, dot, followSymbolicLinks, onlyDirectories } = options;
+  const root = props.root.replace(BACKSLASHES, "");
+  const matchOptions = {
+    dot,
+    nobrace: options.braceExpansion === false,
+    nocase: !caseSensitiveMatch,
+    noextglob: options.extglob === false,
+    noglobstar: options.globstar === false,
+    posix: true
+  };
+  const matcher = (0, import_picomatch.default)(processed.match, matchOptions);
+  const ignore2 = (0, import_picomatch.default)(processed.ignore, matchOptions);
+  const partialMatcher = getPartialMatcher(processed.match, matchOptions);
+  const format = buildFormat(cwd, root, absolute);
+  const excludeFormatter = absolute ? format : buildFormat(cwd, root, true);
+  const excludePredicate = (_, p) => {
+    const relativePath = excludeFormatter(p, true);
+    return relativePath !== "." && !partialMatcher(relativePath) || ignore2(relativePath);
+  };
+  let maxDepth;
+  if (options.deep !== void 0) maxDepth = Math.round(options.deep - props.depthOffset);
+  const crawler = new Builder({
+    filters: [debug ? (p, isDirectory) => {
+      const path10 = format(p, isDirectory);
+      const matches = matcher(path10) && !ignore2(path10);
+      if (matches) log(`matched ${path10}`);
+      return matches;
+    } : (p, isDirectory) => {
+      const path10 = format(p, isDirectory);
+      return matcher(path10) && !ignore2(path10);
+    }],
+    exclude: debug ? (_, p) => {
+      const skipped = excludePredicate(_, p);
+      log(`${skipped ? "skipped" : "crawling"} ${p}`);
+      return skipped;
+    } : excludePredicate,
+    fs: options.fs,
+    pathSeparator: "/",
+    relativePaths: !absolute,
+    resolvePaths: absolute,
+    includeBasePath: absolute,
+    resolveSymlinks: followSymbolicLinks,
+    excludeSymlinks: !followSymbolicLinks,
+    excludeFiles: onlyDirectories,
+    includeDirs: onlyDirectories || !options.onlyFiles,
+    maxDepth,
+    signal: options.signal
+  }).crawl(root);
+  if (options.debug) log("internal properties:", {
+    ...props,
+    root
+  });
+  return [crawler, cwd !== root && !absolute && buildRelative(cwd, root)];
+}
+function formatPaths(paths, mapper) {
+  if (mapper) for (let i = paths.length - 1; i >= 0; i--) paths[i] = mapper(paths[i]);
+  return paths;
+}
+function getOptions(options) {
+  const opts = Object.assign({}, options);
+  for (const key in defaultOptions) if (opts[key] === void 0) Object.assign(opts, { [key]: defaultOptions[key] });
+  opts.cwd = (opts.cwd instanceof URL ? fileURLToPath2(opts.cwd) : resolve2(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
+  opts.ignore = ensureStringArray(opts.ignore);
+  opts.fs && (opts.fs = {
+    readdir: opts.fs.readdir || readdir,
+    readdirSync: opts.fs.readdirSync || readdirSync2,
+    realpath: opts.fs.realpath || realpath,
+    realpathSync: opts.fs.realpathSync || realpathSync,
+    stat: opts.fs.stat || stat,
+    statSync: opts.fs.statSync || statSync2
+  });
+  if (opts.debug) log("globbing with options:", opts);
+  return opts;
+}
+function getCrawler(globInput, inputOptions = {}) {
+  var _ref;
+  if (globInput && (inputOptions === null || inputOptions === void 0 ? void 0 : inputOptions.patterns)) throw new Error("Cannot pass patterns as both an argument and an option");
+  const isModern = isReadonlyArray(globInput) || typeof globInput === "string";
+  const patterns = ensureStringArray((_ref = isModern ? globInput : globInput.patterns) !== null && _ref !== void 0 ? _ref : "**/*");
+  const options = getOptions(isModern ? inputOptions : globInput);
+  return patterns.length > 0 ? buildCrawler(options, patterns) : [];
+}
+async function glob(globInput, options) {
+  const [crawler, relative2] = getCrawler(globInput, options);
+  return crawler ? formatPaths(await crawler.withPromise(), relative2) : [];
+}
+function globSync(globInput, options) {
+  const [crawler, relative2] = getCrawler(globInput, options);
+  return crawler ? formatPaths(crawler.sync(), relative2) : [];
+}
+var import_picomatch, isReadonlyArray, BACKSLASHES, DRIVE_RELATIVE_PATH, isWin, ONLY_PARENT_DIRECTORIES, WIN32_ROOT_DIR, isRoot, splitPatternOptions, ESCAPED_WIN32_BACKSLASHES, convertPathToPattern, POSIX_UNESCAPED_GLOB_SYMBOLS, WIN32_UNESCAPED_GLOB_SYMBOLS, escapePosixPath, escapeWin32Path, escapePath, PARENT_DIRECTORY, ESCAPING_BACKSLASHES, defaultOptions;
+var init_dist12 = __esm({
+  "../../node_modules/.pnpm/tinyglobby@0.2.17/node_modules/tinyglobby/dist/index.mjs"() {
+    init_dist11();
+    import_picomatch = __toESM(require_picomatch2(), 1);
+    isReadonlyArray = Array.isArray;
+    BACKSLASHES = /\\/g;
+    DRIVE_RELATIVE_PATH = /^[A-Za-z]:$/;
+    isWin = process.platform === "win32";
+    ONLY_PARENT_DIRECTORIES = /^(\/?\.\.)+$/;
+    WIN32_ROOT_DIR = /^[A-Z]:\/$/i;
+    isRoot = isWin ? (p) => WIN32_ROOT_DIR.test(p) : (p) => p === "/";
+    splitPatternOptions = { parts: true };
+    ESCAPED_WIN32_BACKSLASHES = /\\(?![()[\]{}!+@])/g;
+    convertPathToPattern = isWin ? convertWin32PathToPattern : convertPosixPathToPattern;
+    POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
+    WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
+    escapePosixPath = (path10) => path10.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapeWin32Path = (path10) => path10.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapePath = isWin ? escapeWin32Path : escapePosixPath;
+    PARENT_DIRECTORY = /^(\/?\.\.)+/;
+    ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
+    defaultOptions = {
+      caseSensitiveMatch: true,
+      debug: !!process.env.TINYGLOBBY_DEBUG,
+      expandDirectories: true,
+      followSymbolicLinks: true,
+      onlyFiles: true
+    };
+  }
+});
 
 // ../core/dist/runner.js
-var UsageError = class extends Error {
-  name = "UsageError";
-};
+import { createHash as createHash4 } from "node:crypto";
+import { existsSync as existsSync2, readFileSync as readFileSync4, statSync as statSync3 } from "node:fs";
+import path7 from "node:path";
 async function lint(options = {}) {
   const cwd = path7.resolve(options.cwd ?? process.cwd());
   const rules = options.rules ?? builtinRules;
@@ -37870,32 +38066,39 @@ async function lint(options = {}) {
     ...options.configFile ? { configFile: options.configFile } : {},
     ...options.allowCodeConfig !== void 0 ? { allowCode: options.allowCodeConfig } : {}
   });
-  const engine = new Engine(config, rules, options.engine);
   const articles = await discover(workspace, config);
   const requested = options.paths?.length ? await resolveTargets(options.paths, cwd, config, workspace) : articles;
   let targets = options.filterTargets ? options.filterTargets(requested) : requested;
   const targetSet = new Set(targets);
-  const files = [.../* @__PURE__ */ new Set([...articles, ...targets])];
+  const files = targets === articles ? articles : [.../* @__PURE__ */ new Set([...articles, ...targets])];
   const cache = options.cache;
   cache?.open(config, rules);
-  const read = await readAll(files, workspace, cache);
-  const runKey = cache && !options.expandTargets && read.errors.size === 0 ? runKeyOf(files, targets, read.hashes) : void 0;
+  const onDisk = Object.getPrototypeOf(workspace) === NodeWorkspace.prototype;
+  const read = { hashes: /* @__PURE__ */ new Map(), errors: /* @__PURE__ */ new Map(), table: { statAt: Date.now(), files: /* @__PURE__ */ new Map() }, fresh: false };
+  if (cache?.usable())
+    await hashAll(files, workspace, cache, onDisk, read);
+  const reusable = cache && !options.expandTargets;
   const previous2 = cache?.run();
-  if (cache && runKey && previous2?.key === runKey && previous2.assets.every(([file, exists]) => workspace.exists(file) === exists)) {
-    cache.stats.runReused = true;
-    if (read.fresh)
-      cache.save(read.stats, previous2, void 0);
-    return reusedRun(previous2, { config, articles, targets, engine, workspace, cache });
+  if (cache && reusable && previous2 && read.errors.size === 0 && read.hashes.size === files.length) {
+    const runKey = runKeyOf(files, targets, read.hashes);
+    if (previous2.key === runKey && previous2.assets.every(([file, exists]) => workspace.exists(file) === exists)) {
+      cache.stats.runReused = true;
+      if (read.fresh)
+        cache.save(read.table, previous2, void 0);
+      const { Engine: Engine2 } = cache.filesMatchRun() ? { Engine: void 0 } : await Promise.resolve().then(() => (init_engine(), engine_exports));
+      const engine2 = Engine2 ? new Engine2(config, rules, options.engine) : void 0;
+      return reusedRun(previous2, { config, articles, targets, engine: engine2, workspace, cache });
+    }
   }
   const facts = /* @__PURE__ */ new Map();
   const perFile = /* @__PURE__ */ new Map();
-  const entries = {};
+  const entries = /* @__PURE__ */ new Map();
   const jobs = [];
+  const unreadableTargets = [];
   for (const file of files) {
-    const error = read.errors.get(file);
-    if (error !== void 0) {
+    if (read.errors.has(file)) {
       if (targetSet.has(file))
-        unreadableTarget(file, error);
+        unreadableTargets.push(file);
       continue;
     }
     const hash2 = read.hashes.get(file);
@@ -37904,48 +38107,89 @@ async function lint(options = {}) {
       facts.set(file, entry.facts);
       if (targetSet.has(file))
         perFile.set(file, entry.diagnostics ?? []);
-      entries[file] = entry;
+      entries.set(file, entry);
       continue;
     }
     jobs.push({ path: file, lint: targetSet.has(file) });
   }
-  function unreadableTarget(file, error) {
-    facts.set(file, engine.analyze(file, new Uint8Array(), false).facts);
-    perFile.set(file, [unreadable(file, error)]);
+  const poolable = !options.rules && !options.engine;
+  const threads = threadCount(jobs.length, options.workers, poolable);
+  const pool = threads > 1 ? new ParserPool(threads, config) : void 0;
+  let analyses;
+  let engine;
+  try {
+    const { Engine: Engine2 } = await Promise.resolve().then(() => (init_engine(), engine_exports));
+    engine = new Engine2(config, rules, options.engine);
+  } catch (error) {
+    await pool?.destroy();
+    throw error;
   }
-  const analyses = await analyzeAll(engine, config, jobs, {
-    workers: options.workers,
-    poolable: !options.rules && !options.engine,
-    read: async (job) => {
-      try {
-        const content3 = await workspace.readFile(job.path);
-        if (cache)
-          read.hashes.set(job.path, contentHash(content3));
-        return content3;
-      } catch (error) {
-        if (job.lint)
-          unreadableTarget(job.path, error);
-        read.hashes.delete(job.path);
-        return void 0;
-      }
-    },
-    ...options.onProgress ? { onProgress: (done) => options.onProgress?.(done, jobs.length) } : {}
-  });
-  analyses.forEach((analysis, i) => {
+  try {
+    const unreadableTarget = (file, error) => {
+      facts.set(file, engine.analyze(file, new Uint8Array(), false).facts);
+      perFile.set(file, [unreadable(file, error)]);
+    };
+    for (const file of unreadableTargets)
+      unreadableTarget(file, read.errors.get(file));
+    const failed = (job, error) => {
+      if (job.lint)
+        unreadableTarget(job.path, error);
+      read.hashes.delete(job.path);
+      read.table.files.delete(job.path);
+      read.errors.set(job.path, error);
+    };
+    analyses = await analyzeAll(engine, pool, jobs, {
+      threadsRead: onDisk,
+      hash: cache !== void 0 && onDisk,
+      read: async (job) => {
+        try {
+          if (onDisk && workspace instanceof NodeWorkspace) {
+            const file = await workspace.readWithStat(job.path);
+            if (cache)
+              record(read, job.path, contentHash(file.content), file);
+            return file.content;
+          }
+          const content3 = await workspace.readFile(job.path);
+          if (cache)
+            read.hashes.set(job.path, contentHash(content3));
+          return content3;
+        } catch (error) {
+          failed(job, error);
+          return void 0;
+        }
+      },
+      ...options.onProgress ? { onProgress: (done) => options.onProgress?.(done, jobs.length) } : {}
+    });
+    analyses.forEach((result, i) => {
+      const job = jobs[i];
+      if (result?.error)
+        failed(job, Object.assign(new Error(result.error.message), { code: result.error.code }));
+      else if (result?.hash && cache)
+        record(read, job.path, result.hash, result.stat);
+    });
+  } finally {
+    await pool?.destroy();
+  }
+  analyses.forEach((result, i) => {
     const job = jobs[i];
+    const analysis = result?.analysis;
     if (!analysis)
       return;
     facts.set(job.path, analysis.facts);
     perFile.set(job.path, analysis.diagnostics);
     cache?.stats.parsed.push(job.path);
     const hash2 = read.hashes.get(job.path);
-    if (hash2 && !analysis.diagnostics.some((d) => d.ruleId === INTERNAL_ERROR_RULE)) {
-      entries[job.path] = { hash: hash2, facts: analysis.facts, ...job.lint ? { diagnostics: analysis.diagnostics } : {} };
+    if (hash2 && !analysis.diagnostics.some((d) => d.ruleId === INTERNAL_ERROR_RULE2)) {
+      entries.set(job.path, { hash: hash2, facts: analysis.facts, ...job.lint ? { diagnostics: analysis.diagnostics } : {} });
     }
   });
   const diagnostics = [];
-  for (const file of files)
-    diagnostics.push(...perFile.get(file) ?? []);
+  for (const file of files) {
+    const found = perFile.get(file);
+    if (found)
+      for (const d of found)
+        diagnostics.push(d);
+  }
   const assets = /* @__PURE__ */ new Map();
   const index2 = new KnowledgeIndex(articles.map((file) => facts.get(file)).filter((f) => f !== void 0), {
     contentRoot: config.contentRoot,
@@ -37993,86 +38237,99 @@ async function lint(options = {}) {
     changes = { changed, namesUnchanged: assetsUnchanged && last.names === names };
   }
   const tracker = cache ? new DependencyTracker(index2, (file) => read.hashes.get(file), changes) : void 0;
+  const confirmed = /* @__PURE__ */ new Set();
   for (const file of targets) {
     const fileFacts = facts.get(file);
     if (!fileFacts)
       continue;
-    const entry = entries[file];
+    const entry = entries.get(file);
     if (!tracker || !entry || entry.facts !== fileFacts) {
       diagnostics.push(...engine.lintWithIndex(fileFacts, index2));
       continue;
     }
     const known = entry.index;
-    if (known && Array.isArray(known.deps) && Array.isArray(known.refs) && Array.isArray(known.diagnostics) && tracker.unchanged(fileFacts, known, known.run === last?.id)) {
+    if (known && tracker.unchanged(fileFacts, known, last?.confirmed(file) ?? false)) {
       diagnostics.push(...known.diagnostics);
-      known.run = cache?.runId ?? "";
+      confirmed.add(file);
       continue;
     }
-    const record = { deps: [], refs: [], volatile: false };
-    const found = engine.lintWithIndex(fileFacts, tracker.recorder(fileFacts, record));
+    const record2 = { deps: [], refs: [], volatile: false };
+    const found = engine.lintWithIndex(fileFacts, tracker.recorder(fileFacts, record2));
     cache?.stats.indexLinted.push(file);
     diagnostics.push(...found);
-    if (found.some((d) => d.ruleId === INTERNAL_ERROR_RULE))
-      delete entries[file];
-    else
-      entries[file] = { ...entry, index: { ...record, diagnostics: found, run: cache?.runId ?? "" } };
+    if (found.some((d) => d.ruleId === INTERNAL_ERROR_RULE2)) {
+      entries.delete(file);
+    } else {
+      entries.set(file, { ...entry, index: { ...record2, diagnostics: found } });
+      confirmed.add(file);
+    }
   }
   const kept = applyDirectives(diagnostics, facts);
   sortDiagnostics(kept);
   if (cache) {
-    const reusable = runKey && !kept.some((d) => d.ruleId === INTERNAL_ERROR_RULE);
-    cache.save(read.stats, reusable ? { key: runKey, files: targets, diagnostics: kept, assets: [...assets] } : void 0, entries, {
-      names,
-      assets: [...assets]
-    });
+    const complete = reusable && read.errors.size === 0 && files.every((file) => read.hashes.has(file));
+    const runKey = complete ? runKeyOf(files, targets, read.hashes) : void 0;
+    const run2 = runKey && !kept.some((d) => d.ruleId === INTERNAL_ERROR_RULE2) ? { key: runKey, diagnostics: kept, assets: [...assets] } : void 0;
+    cache.save(read.table, run2, entries, { names, assets: [...assets], confirmed });
   }
   return { config, index: index2, files: [...targets].sort(), diagnostics: kept, summary: summarize(kept, targets.length) };
 }
-async function readAll(files, workspace, cache) {
-  const result = { hashes: /* @__PURE__ */ new Map(), errors: /* @__PURE__ */ new Map(), stats: {}, fresh: false };
-  if (!cache)
-    return result;
-  const onDisk = Object.getPrototypeOf(workspace) === NodeWorkspace.prototype;
-  const statAt = Date.now();
-  let next = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      const file = files[next++];
-      let stats;
-      if (onDisk) {
-        stats = await stat2(file).catch(() => void 0);
-        const known = stats && cache.hashFromStat(file, stats.mtimeMs, stats.size);
-        if (stats && known) {
-          result.hashes.set(file, known);
-          result.stats[file] = [stats.mtimeMs, stats.size, statAt, known];
-          continue;
-        }
+function record(read, file, hash2, stat2) {
+  read.hashes.set(file, hash2);
+  if (stat2)
+    read.table.files.set(file, { mtimeMs: stat2.mtimeMs, size: stat2.size, hash: hash2 });
+  else
+    read.table.files.delete(file);
+}
+async function hashAll(files, workspace, cache, onDisk, read) {
+  const toRead = [];
+  for (const file of files) {
+    if (onDisk) {
+      const stats = statSync3(file, { throwIfNoEntry: false });
+      const known = stats && stats.isFile() ? cache.hashFromStat(file, stats.mtimeMs, stats.size) : void 0;
+      if (stats && known) {
+        read.hashes.set(file, known);
+        read.table.files.set(file, { mtimeMs: stats.mtimeMs, size: stats.size, hash: known });
+        continue;
       }
+    }
+    toRead.push(file);
+  }
+  let next = 0;
+  const reader = async () => {
+    while (next < toRead.length) {
+      const file = toRead[next++];
       try {
-        const content3 = await workspace.readFile(file);
-        const hash2 = contentHash(content3);
+        const file_ = onDisk && workspace instanceof NodeWorkspace ? await workspace.readWithStat(file) : { content: await workspace.readFile(file) };
         cache.stats.read++;
-        result.fresh = true;
-        result.hashes.set(file, hash2);
-        if (stats && stats.size === content3.byteLength)
-          result.stats[file] = [stats.mtimeMs, stats.size, statAt, hash2];
+        read.fresh = true;
+        const hash2 = contentHash(file_.content);
+        if ("size" in file_ && file_.size === file_.content.byteLength)
+          record(read, file, hash2, file_);
+        else
+          read.hashes.set(file, hash2);
       } catch (error) {
-        result.errors.set(file, error);
+        read.errors.set(file, error);
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(32, files.length) }, worker));
-  return result;
+  await Promise.all(Array.from({ length: Math.min(32, toRead.length) }, reader));
 }
 function runKeyOf(files, targets, hashes) {
-  const digest = createHash4("sha1");
-  for (const file of [...targets].sort())
-    digest.update(`t ${file}
-`);
+  let text3 = "";
+  for (const file of isSorted(targets) ? targets : [...targets].sort())
+    text3 += `t ${file}
+`;
   for (const file of files)
-    digest.update(`f ${file} ${hashes.get(file) ?? ""}
-`);
-  return digest.digest("hex");
+    text3 += `f ${file} ${hashes.get(file) ?? ""}
+`;
+  return createHash4("sha1").update(text3).digest("hex");
+}
+function isSorted(list3) {
+  for (let i = 1; i < list3.length; i++)
+    if (list3[i - 1] > list3[i])
+      return false;
+  return true;
 }
 function reusedRun(run2, context) {
   const { config, articles, targets, engine, workspace, cache } = context;
@@ -38082,7 +38339,12 @@ function reusedRun(run2, context) {
     config,
     get index() {
       if (!index2) {
-        const facts = cache.allFacts(articles) ?? new Map(articles.map((file) => [file, engine.analyze(file, readFileSync4(file), false).facts]));
+        let facts = cache.allFacts(articles);
+        if (!facts) {
+          if (!engine)
+            throw new Error("the cache changed while it was being read; run kblint again");
+          facts = new Map(articles.map((file) => [file, engine.analyze(file, readFileSync4(file), false).facts]));
+        }
         index2 = new KnowledgeIndex(facts.values(), {
           contentRoot: config.contentRoot,
           projectRoot: config.projectRoot,
@@ -38101,14 +38363,14 @@ async function resolveTargets(paths, cwd, config, workspace) {
   const found = /* @__PURE__ */ new Set();
   for (const input2 of paths) {
     const absolute = path7.resolve(cwd, input2);
-    if (existsSync3(absolute) && statSync3(absolute).isDirectory()) {
+    if (existsSync2(absolute) && statSync3(absolute).isDirectory()) {
       for (const file of await workspace.listMarkdown(absolute))
         if (!isIgnored(file))
           found.add(file);
-    } else if (existsSync3(absolute) || workspace.exists(absolute)) {
+    } else if (existsSync2(absolute) || workspace.exists(absolute)) {
       found.add(absolute);
-    } else if (isDynamicPattern(input2)) {
-      const matches = await glob(input2, { cwd, absolute: true, ignore: ["**/node_modules/**"] });
+    } else if ((await Promise.resolve().then(() => (init_dist12(), dist_exports))).isDynamicPattern(input2)) {
+      const matches = await (await Promise.resolve().then(() => (init_dist12(), dist_exports))).glob(input2, { cwd, absolute: true, ignore: ["**/node_modules/**"] });
       for (const file of matches)
         if (!isIgnored(path7.normalize(file)))
           found.add(path7.normalize(file));
@@ -38141,195 +38403,38 @@ function unreadable(file, error) {
     message: `Unexpected unreadable file: ${reason}`
   };
 }
+var INTERNAL_ERROR_RULE2, UsageError;
+var init_runner = __esm({
+  "../core/dist/runner.js"() {
+    "use strict";
+    init_config();
+    init_content_index();
+    init_directives();
+    init_discovery();
+    init_cache();
+    init_dependencies();
+    init_pool();
+    init_rules_generated();
+    init_results();
+    init_workspace();
+    INTERNAL_ERROR_RULE2 = "internal-error";
+    UsageError = class extends Error {
+      name = "UsageError";
+    };
+  }
+});
 
-// ../core/dist/git.js
-import { execFileSync } from "node:child_process";
-var import_yaml4 = __toESM(require_dist2(), 1);
-import path8 from "node:path";
-var MAX_BUFFER = 1024 * 1024 * 1024;
-function git(cwd, args, input2) {
-  try {
-    return execFileSync("git", args, { cwd, maxBuffer: MAX_BUFFER, stdio: ["pipe", "pipe", "pipe"], ...input2 !== void 0 ? { input: input2 } : {} });
-  } catch (error) {
-    const stderr = error.stderr?.toString().trim();
-    throw new UsageError(`\`git ${args.join(" ")}\` failed${stderr ? `: ${stderr.split("\n")[0]}` : ""}`);
+// ../core/dist/lint-entry.js
+var init_lint_entry = __esm({
+  "../core/dist/lint-entry.js"() {
+    "use strict";
+    init_runner();
+    init_cache();
+    init_config();
+    init_rules_generated();
+    init_results();
   }
-}
-function gitRoot(cwd) {
-  return path8.normalize(git(cwd, ["rev-parse", "--show-toplevel"]).toString().trim());
-}
-function changedSince(ref, cwd) {
-  const root = gitRoot(cwd);
-  let base;
-  try {
-    base = git(root, ["merge-base", ref, "HEAD"]).toString().trim();
-  } catch {
-    const commit = isShallow(root) ? resolveCommit(root, ref) : void 0;
-    if (!commit) {
-      throw new UsageError(`--changed-since: cannot find a common ancestor of \`${ref}\` and HEAD; is the ref fetched? (actions/checkout needs \`fetch-depth: 0\`)`);
-    }
-    base = commit;
-  }
-  const changed = /* @__PURE__ */ new Set();
-  const modified = [];
-  const removed = /* @__PURE__ */ new Set();
-  const fields = git(root, ["diff", "--name-status", "-z", "-M", "--no-ext-diff", base, "--"]).toString().split("\0");
-  for (let i = 0; i < fields.length; ) {
-    const status = fields[i++] ?? "";
-    if (status === "")
-      continue;
-    const code2 = status[0];
-    if (code2 === "R" || code2 === "C") {
-      const from = fields[i++] ?? "";
-      const to = fields[i++] ?? "";
-      if (code2 === "R")
-        removed.add(path8.join(root, from));
-      changed.add(path8.join(root, to));
-    } else {
-      const file = path8.join(root, fields[i++] ?? "");
-      if (code2 === "D")
-        removed.add(file);
-      else
-        changed.add(file);
-      if (code2 === "M")
-        modified.push(file);
-    }
-  }
-  for (const file of git(root, ["ls-files", "--others", "--exclude-standard", "-z"]).toString().split("\0")) {
-    if (file)
-      changed.add(path8.join(root, file));
-  }
-  const before = [...removed, ...modified].filter((file) => /\.md$/i.test(file));
-  const oldNames = before.length ? namesAt(root, base, before) : [];
-  return { changed: [...changed].sort(), removed: [...removed].sort(), ...oldNames.length ? { oldNames } : {} };
-}
-function isShallow(root) {
-  return git(root, ["rev-parse", "--is-shallow-repository"]).toString().trim() === "true";
-}
-function resolveCommit(root, ref) {
-  try {
-    return git(root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]).toString().trim() || void 0;
-  } catch {
-    return void 0;
-  }
-}
-function fetchCommit(sha, cwd) {
-  const root = gitRoot(cwd);
-  if (resolveCommit(root, sha))
-    return true;
-  try {
-    git(root, ["fetch", "--no-tags", "--quiet", "--depth=1", "origin", sha]);
-  } catch {
-    return false;
-  }
-  return resolveCommit(root, sha) !== void 0;
-}
-function namesAt(root, commit, files) {
-  const requests = files.map((file) => `${commit}:${path8.relative(root, file).split(path8.sep).join("/")}`);
-  const names = /* @__PURE__ */ new Set();
-  for (const blob of readBatch(root, requests).values()) {
-    const block = /^---\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)\s*(?:\r?\n|$)/.exec(blob.toString("utf8"));
-    if (!block)
-      continue;
-    let data;
-    try {
-      data = (0, import_yaml4.parse)(block[1] ?? "", { maxAliasCount: 0 });
-    } catch {
-      continue;
-    }
-    if (!data || typeof data !== "object")
-      continue;
-    const { title, aliases } = data;
-    if (typeof title === "string")
-      names.add(title);
-    for (const alias of Array.isArray(aliases) ? aliases : [aliases])
-      if (typeof alias === "string")
-        names.add(alias);
-  }
-  return [...names].sort();
-}
-function readBatch(root, requests) {
-  const found = /* @__PURE__ */ new Map();
-  if (requests.length === 0)
-    return found;
-  const output = git(root, ["cat-file", "--batch"], `${requests.join("\n")}
-`);
-  let offset = 0;
-  for (const request of requests) {
-    const newline = output.indexOf(10, offset);
-    if (newline < 0)
-      break;
-    const header = output.subarray(offset, newline).toString().split(" ");
-    offset = newline + 1;
-    if (header[1] !== "blob" || header[2] === void 0)
-      continue;
-    const length = Number(header[2]);
-    found.set(request, output.subarray(offset, offset + length));
-    offset += length + 1;
-  }
-  return found;
-}
-function linkedToChanges(index2, changes) {
-  const changed = new Set(changes.changed);
-  const removedKeys = /* @__PURE__ */ new Set();
-  const removedPaths = /* @__PURE__ */ new Set();
-  for (const file of changes.removed) {
-    if (!/\.md$/i.test(file)) {
-      removedPaths.add(file);
-      continue;
-    }
-    removedPaths.add(file);
-    removedPaths.add(file.replace(/\.md$/i, ""));
-    const relative2 = path8.relative(index2.contentRoot, file).split(path8.sep).join("/").replace(/\.md$/i, "");
-    const stem = path8.basename(file).replace(/\.md$/i, "");
-    removedKeys.add(wikiKey(stem));
-    removedKeys.add(wikiKey(relative2));
-  }
-  for (const name of changes.oldNames ?? [])
-    removedKeys.add(wikiKey(name));
-  const found = /* @__PURE__ */ new Set();
-  for (const article of index2.articles()) {
-    if (article.links.some((link) => leadsToChange(index2, article, link, changed, removedPaths, removedKeys)))
-      found.add(article.path);
-  }
-  return [...found].sort();
-}
-function leadsToChange(index2, from, link, changed, removedPaths, removedKeys) {
-  if (link.kind === "anchor")
-    return false;
-  const resolution = index2.resolveLink(from, link);
-  switch (resolution.status) {
-    case "ok":
-      return resolution.target !== void 0 && resolution.target !== from && changed.has(resolution.target.path);
-    case "missing-anchor":
-      return resolution.target !== from && changed.has(resolution.target.path);
-    case "ambiguous":
-      return resolution.candidates.some((candidate2) => changed.has(candidate2.path));
-    case "missing-target":
-      if (link.kind === "relative")
-        return removedPaths.has(path8.resolve(path8.dirname(from.path), link.path ?? ""));
-      if (link.kind === "absolute")
-        return removedKeys.has((link.path ?? "").replace(/^\/+|\/+$/g, "").replace(/\.md$/i, "").toLowerCase());
-      return removedKeys.has(wikiKey(link.target ?? ""));
-    default:
-      return false;
-  }
-}
-function isSettingsFile(file, settings) {
-  return settings.some((setting) => setting !== void 0 && path8.resolve(setting) === path8.resolve(file));
-}
-function changedTargetHooks(changes, config, keep = () => true) {
-  if (changes.changed.some((file) => isSettingsFile(file, [config.configPath, config.taxonomyPath])))
-    return {};
-  const changed = new Set(changes.changed);
-  return {
-    filterTargets: (files) => files.filter((file) => changed.has(file)),
-    expandTargets: (index2, targets) => [...targets, ...linkedToChanges(index2, changes).filter(keep)]
-  };
-}
-
-// ../core/dist/fix.js
-var import_write_file_atomic = __toESM(require_lib3(), 1);
+});
 
 // ../cli/dist/formatters/github.js
 function escapeData(value2) {
@@ -38338,69 +38443,87 @@ function escapeData(value2) {
 function escapeProperty(value2) {
   return escapeData(value2).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
-var formatGithub = (result, { cwd }) => result.diagnostics.map((d) => {
-  const properties = [
-    `file=${escapeProperty(displayPath(d.file, cwd))}`,
-    `line=${d.line}`,
-    `col=${d.column}`,
-    `endLine=${d.endLine}`,
-    `endColumn=${d.endColumn}`,
-    `title=${escapeProperty(d.ruleId)}`
-  ].join(",");
-  return `::${d.severity === "error" ? "error" : "warning"} ${properties}::${escapeData(d.message)}
+var formatGithub;
+var init_github = __esm({
+  "../cli/dist/formatters/github.js"() {
+    "use strict";
+    init_lint_entry();
+    formatGithub = (result, { cwd }) => result.diagnostics.map((d) => {
+      const properties = [
+        `file=${escapeProperty(displayPath(d.file, cwd))}`,
+        `line=${d.line}`,
+        `col=${d.column}`,
+        `endLine=${d.endLine}`,
+        `endColumn=${d.endColumn}`,
+        `title=${escapeProperty(d.ruleId)}`
+      ].join(",");
+      return `::${d.severity === "error" ? "error" : "warning"} ${properties}::${escapeData(d.message)}
 `;
-}).join("");
+    }).join("");
+  }
+});
 
 // ../cli/dist/formatters/json.js
-var formatJson = (result, { cwd }) => `${JSON.stringify(toJsonReport(result.diagnostics, result.summary, cwd))}
+var formatJson;
+var init_json = __esm({
+  "../cli/dist/formatters/json.js"() {
+    "use strict";
+    init_lint_entry();
+    formatJson = (result, { cwd }) => `${JSON.stringify(toJsonReport(result.diagnostics, result.summary, cwd))}
 `;
+  }
+});
 
 // ../cli/dist/formatters/junit.js
 function escapeXml(value2) {
   return value2.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, "\uFFFD").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
-var formatJunit = (result, { cwd }) => {
-  const byFile = /* @__PURE__ */ new Map();
-  for (const file of result.files)
-    byFile.set(displayPath(file, cwd), []);
-  for (const d of result.diagnostics) {
-    const name = displayPath(d.file, cwd);
-    const list3 = byFile.get(name);
-    if (list3)
-      list3.push(d);
-    else
-      byFile.set(name, [d]);
-  }
-  const suites = [];
-  let tests = 0;
-  let failures = 0;
-  for (const [file, diagnostics] of [...byFile].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
-    const cases = diagnostics.length === 0 ? [`    <testcase classname="${escapeXml(file)}" name="kblint"/>`] : diagnostics.map((d) => {
-      const name = escapeXml(`${d.line}:${d.column} ${d.ruleId}`);
-      const text3 = escapeXml(`${file}:${d.line}:${d.column}-${d.endLine}:${d.endColumn}: ${d.message} (${d.ruleId})`);
-      const body2 = d.severity === "error" ? `<failure type="${escapeXml(d.ruleId)}" message="${escapeXml(d.message)}">${text3}</failure>` : `<system-out>warning: ${text3}</system-out>`;
-      return `    <testcase classname="${escapeXml(file)}" name="${name}">${body2}</testcase>`;
-    });
-    const suiteFailures = diagnostics.filter((d) => d.severity === "error").length;
-    tests += cases.length;
-    failures += suiteFailures;
-    suites.push(`  <testsuite name="${escapeXml(file)}" tests="${cases.length}" failures="${suiteFailures}" errors="0">
+var formatJunit;
+var init_junit = __esm({
+  "../cli/dist/formatters/junit.js"() {
+    "use strict";
+    init_lint_entry();
+    formatJunit = (result, { cwd }) => {
+      const byFile = /* @__PURE__ */ new Map();
+      for (const file of result.files)
+        byFile.set(displayPath(file, cwd), []);
+      for (const d of result.diagnostics) {
+        const name = displayPath(d.file, cwd);
+        const list3 = byFile.get(name);
+        if (list3)
+          list3.push(d);
+        else
+          byFile.set(name, [d]);
+      }
+      const suites = [];
+      let tests = 0;
+      let failures = 0;
+      for (const [file, diagnostics] of [...byFile].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
+        const cases = diagnostics.length === 0 ? [`    <testcase classname="${escapeXml(file)}" name="kblint"/>`] : diagnostics.map((d) => {
+          const name = escapeXml(`${d.line}:${d.column} ${d.ruleId}`);
+          const text3 = escapeXml(`${file}:${d.line}:${d.column}-${d.endLine}:${d.endColumn}: ${d.message} (${d.ruleId})`);
+          const body2 = d.severity === "error" ? `<failure type="${escapeXml(d.ruleId)}" message="${escapeXml(d.message)}">${text3}</failure>` : `<system-out>warning: ${text3}</system-out>`;
+          return `    <testcase classname="${escapeXml(file)}" name="${name}">${body2}</testcase>`;
+        });
+        const suiteFailures = diagnostics.filter((d) => d.severity === "error").length;
+        tests += cases.length;
+        failures += suiteFailures;
+        suites.push(`  <testsuite name="${escapeXml(file)}" tests="${cases.length}" failures="${suiteFailures}" errors="0">
 ${cases.join("\n")}
   </testsuite>`);
+      }
+      return [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        `<testsuites name="kblint" tests="${tests}" failures="${failures}" errors="0">`,
+        ...suites,
+        "</testsuites>",
+        ""
+      ].join("\n");
+    };
   }
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="kblint" tests="${tests}" failures="${failures}" errors="0">`,
-    ...suites,
-    "</testsuites>",
-    ""
-  ].join("\n");
-};
+});
 
 // ../cli/dist/formatters/markdown.js
-var WORST_FILES = 10;
-var FIRST_FINDINGS = 20;
-var plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 function cell(value2) {
   return value2.replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/\r?\n/g, " ");
 }
@@ -38411,118 +38534,140 @@ function counts(diagnostics) {
       errors++;
   return { errors, warnings: diagnostics.length - errors };
 }
-var formatMarkdown = (result, { cwd }) => {
-  const { summary, diagnostics } = result;
-  const lines = ["## kblint", ""];
-  if (diagnostics.length === 0) {
-    lines.push(`\u2714 ${plural(summary.files, "file")} checked, no problems.`, "");
-    return lines.join("\n");
+var WORST_FILES, FIRST_FINDINGS, plural, formatMarkdown;
+var init_markdown = __esm({
+  "../cli/dist/formatters/markdown.js"() {
+    "use strict";
+    init_lint_entry();
+    WORST_FILES = 10;
+    FIRST_FINDINGS = 20;
+    plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+    formatMarkdown = (result, { cwd }) => {
+      const { summary, diagnostics } = result;
+      const lines = ["## kblint", ""];
+      if (diagnostics.length === 0) {
+        lines.push(`\u2714 ${plural(summary.files, "file")} checked, no problems.`, "");
+        return lines.join("\n");
+      }
+      const total = counts(diagnostics);
+      const files = new Set(diagnostics.map((d) => d.file)).size;
+      lines.push(`**${plural(total.errors, "error")}, ${plural(total.warnings, "warning")}** in ${files} of ${plural(summary.files, "file")} checked.`, "");
+      const byRule = /* @__PURE__ */ new Map();
+      const byFile = /* @__PURE__ */ new Map();
+      for (const d of diagnostics) {
+        byRule.set(d.ruleId, [...byRule.get(d.ruleId) ?? [], d]);
+        byFile.set(d.file, [...byFile.get(d.file) ?? [], d]);
+      }
+      lines.push("| Rule | Errors | Warnings |", "| --- | ---: | ---: |");
+      for (const [ruleId, list3] of [...byRule].sort(([a, x], [b, y]) => y.length - x.length || (a < b ? -1 : 1))) {
+        const url = list3.find((d) => d.url)?.url;
+        const { errors, warnings } = counts(list3);
+        lines.push(`| ${url ? `[\`${ruleId}\`](${url})` : `\`${ruleId}\``} | ${errors} | ${warnings} |`);
+      }
+      lines.push("");
+      const worst = [...byFile].map(([file, list3]) => ({ file: displayPath(file, cwd), ...counts(list3) })).sort((a, b) => b.errors - a.errors || b.warnings - a.warnings || (a.file < b.file ? -1 : 1)).slice(0, WORST_FILES);
+      lines.push(byFile.size > WORST_FILES ? `### The ${WORST_FILES} files with the most problems` : "### Files", "");
+      lines.push("| File | Errors | Warnings |", "| --- | ---: | ---: |");
+      for (const file of worst)
+        lines.push(`| \`${cell(file.file)}\` | ${file.errors} | ${file.warnings} |`);
+      lines.push("");
+      lines.push(diagnostics.length > FIRST_FINDINGS ? `### The first ${FIRST_FINDINGS} of ${diagnostics.length} findings` : "### Findings", "");
+      for (const d of diagnostics.slice(0, FIRST_FINDINGS)) {
+        lines.push(`- \`${cell(displayPath(d.file, cwd))}:${d.line}:${d.column}\` ${d.severity}: ${cell(d.message)} (\`${d.ruleId}\`)`);
+      }
+      lines.push("");
+      return lines.join("\n");
+    };
   }
-  const total = counts(diagnostics);
-  const files = new Set(diagnostics.map((d) => d.file)).size;
-  lines.push(`**${plural(total.errors, "error")}, ${plural(total.warnings, "warning")}** in ${files} of ${plural(summary.files, "file")} checked.`, "");
-  const byRule = /* @__PURE__ */ new Map();
-  const byFile = /* @__PURE__ */ new Map();
-  for (const d of diagnostics) {
-    byRule.set(d.ruleId, [...byRule.get(d.ruleId) ?? [], d]);
-    byFile.set(d.file, [...byFile.get(d.file) ?? [], d]);
-  }
-  lines.push("| Rule | Errors | Warnings |", "| --- | ---: | ---: |");
-  for (const [ruleId, list3] of [...byRule].sort(([a, x], [b, y]) => y.length - x.length || (a < b ? -1 : 1))) {
-    const url = list3.find((d) => d.url)?.url;
-    const { errors, warnings } = counts(list3);
-    lines.push(`| ${url ? `[\`${ruleId}\`](${url})` : `\`${ruleId}\``} | ${errors} | ${warnings} |`);
-  }
-  lines.push("");
-  const worst = [...byFile].map(([file, list3]) => ({ file: displayPath(file, cwd), ...counts(list3) })).sort((a, b) => b.errors - a.errors || b.warnings - a.warnings || (a.file < b.file ? -1 : 1)).slice(0, WORST_FILES);
-  lines.push(byFile.size > WORST_FILES ? `### The ${WORST_FILES} files with the most problems` : "### Files", "");
-  lines.push("| File | Errors | Warnings |", "| --- | ---: | ---: |");
-  for (const file of worst)
-    lines.push(`| \`${cell(file.file)}\` | ${file.errors} | ${file.warnings} |`);
-  lines.push("");
-  lines.push(diagnostics.length > FIRST_FINDINGS ? `### The first ${FIRST_FINDINGS} of ${diagnostics.length} findings` : "### Findings", "");
-  for (const d of diagnostics.slice(0, FIRST_FINDINGS)) {
-    lines.push(`- \`${cell(displayPath(d.file, cwd))}:${d.line}:${d.column}\` ${d.severity}: ${cell(d.message)} (\`${d.ruleId}\`)`);
-  }
-  lines.push("");
-  return lines.join("\n");
-};
+});
 
 // ../cli/dist/formatters/sarif.js
-var INFORMATION_URI = "https://github.com/kblint/kblint";
-var formatSarif = (result, { cwd, version }) => {
-  const descriptions = new Map(builtinRules.map((rule) => [rule.meta.id, rule.meta.description]));
-  const ruleIds = [.../* @__PURE__ */ new Set([...descriptions.keys(), ...result.diagnostics.map((d) => d.ruleId)])].sort();
-  const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
-  const rules = ruleIds.map((id) => {
-    const url = result.diagnostics.find((d) => d.ruleId === id && d.url)?.url ?? (descriptions.has(id) ? docsUrl(id) : void 0);
-    const description = descriptions.get(id);
-    return {
-      id,
-      ...description ? { shortDescription: { text: description } } : {},
-      ...url ? { helpUri: url } : {}
-    };
-  });
-  const region = (r) => ({
-    startLine: r.line,
-    startColumn: r.column,
-    endLine: r.endLine,
-    endColumn: r.endColumn
-  });
-  const results = result.diagnostics.map((d) => ({
-    ruleId: d.ruleId,
-    ruleIndex: ruleIndex.get(d.ruleId) ?? 0,
-    level: d.severity === "error" ? "error" : "warning",
-    message: { text: d.message },
-    locations: [{ physicalLocation: { artifactLocation: { uri: displayPath(d.file, cwd) }, region: region(d) } }],
-    ...d.related?.length ? {
-      relatedLocations: d.related.map((related, id) => ({
-        id,
-        message: { text: related.message },
-        physicalLocation: {
-          artifactLocation: { uri: displayPath(related.file, cwd) },
-          region: region({
-            line: related.range.start.line,
-            column: related.range.start.column,
-            endLine: related.range.end.line,
-            endColumn: related.range.end.column
-          })
-        }
-      }))
-    } : {}
-  }));
-  const log2 = {
-    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
-    version: "2.1.0",
-    runs: [
-      {
-        tool: { driver: { name: "kblint", ...version ? { version } : {}, informationUri: INFORMATION_URI, rules } },
-        // kblint's columns count UTF-16 code units, SARIF's default; said
-        // explicitly so that no viewer guesses.
-        columnKind: "utf16CodeUnits",
-        results
-      }
-    ]
-  };
-  return `${JSON.stringify(log2, null, 2)}
+var INFORMATION_URI, formatSarif;
+var init_sarif = __esm({
+  "../cli/dist/formatters/sarif.js"() {
+    "use strict";
+    init_lint_entry();
+    init_dist();
+    INFORMATION_URI = "https://github.com/kblint/kblint";
+    formatSarif = (result, { cwd, version }) => {
+      const descriptions = new Map(builtinRules.map((rule) => [rule.meta.id, rule.meta.description]));
+      const ruleIds = [.../* @__PURE__ */ new Set([...descriptions.keys(), ...result.diagnostics.map((d) => d.ruleId)])].sort();
+      const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
+      const rules = ruleIds.map((id) => {
+        const url = result.diagnostics.find((d) => d.ruleId === id && d.url)?.url ?? (descriptions.has(id) ? docsUrl(id) : void 0);
+        const description = descriptions.get(id);
+        return {
+          id,
+          ...description ? { shortDescription: { text: description } } : {},
+          ...url ? { helpUri: url } : {}
+        };
+      });
+      const region = (r) => ({
+        startLine: r.line,
+        startColumn: r.column,
+        endLine: r.endLine,
+        endColumn: r.endColumn
+      });
+      const results = result.diagnostics.map((d) => ({
+        ruleId: d.ruleId,
+        ruleIndex: ruleIndex.get(d.ruleId) ?? 0,
+        level: d.severity === "error" ? "error" : "warning",
+        message: { text: d.message },
+        locations: [{ physicalLocation: { artifactLocation: { uri: displayPath(d.file, cwd) }, region: region(d) } }],
+        ...d.related?.length ? {
+          relatedLocations: d.related.map((related, id) => ({
+            id,
+            message: { text: related.message },
+            physicalLocation: {
+              artifactLocation: { uri: displayPath(related.file, cwd) },
+              region: region({
+                line: related.range.start.line,
+                column: related.range.start.column,
+                endLine: related.range.end.line,
+                endColumn: related.range.end.column
+              })
+            }
+          }))
+        } : {}
+      }));
+      const log2 = {
+        $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [
+          {
+            tool: { driver: { name: "kblint", ...version ? { version } : {}, informationUri: INFORMATION_URI, rules } },
+            // kblint's columns count UTF-16 code units, SARIF's default; said
+            // explicitly so that no viewer guesses.
+            columnKind: "utf16CodeUnits",
+            results
+          }
+        ]
+      };
+      return `${JSON.stringify(log2, null, 2)}
 `;
-};
+    };
+  }
+});
 
 // ../../node_modules/.pnpm/ansi-regex@6.6.0/node_modules/ansi-regex/index.js
-var ST = String.raw`(?:\u001B\u005C|\u009C)`;
-var stringControls = String.raw`\u0018\u001A\u001B\u0080-\u009F`;
-var osc = String.raw`(?:\u001B\]|\u009D)[^\u0007${stringControls}]*(?:\u0007|${ST})`;
-var controlString = String.raw`(?:\u001B[PX^_k]|[\u0090\u0098\u009E\u009F])[^${stringControls}]*${ST}`;
-var linuxPalette = String.raw`\u001B\](?:P[\dA-Fa-f]{7}|R)(?:\u0007|${ST})?`;
-var csi = String.raw`(?:\u001B\[|\u009B)[\u0030-\u003F]*[\u0020-\u002F]*[\u0040-\u007E]`;
-var escape2 = String.raw`\u001B(?:[\u0020-\u002F]+[\u0030-\u007E]|[\dA-PR-TZcf-oq-uy=><~|}])`;
-var pattern = `${linuxPalette}|${osc}|${controlString}|${csi}|${escape2}`;
 function ansiRegex({ onlyFirst = false } = {}) {
   return new RegExp(pattern, onlyFirst ? void 0 : "g");
 }
+var ST, stringControls, osc, controlString, linuxPalette, csi, escape2, pattern;
+var init_ansi_regex = __esm({
+  "../../node_modules/.pnpm/ansi-regex@6.6.0/node_modules/ansi-regex/index.js"() {
+    ST = String.raw`(?:\u001B\u005C|\u009C)`;
+    stringControls = String.raw`\u0018\u001A\u001B\u0080-\u009F`;
+    osc = String.raw`(?:\u001B\]|\u009D)[^\u0007${stringControls}]*(?:\u0007|${ST})`;
+    controlString = String.raw`(?:\u001B[PX^_k]|[\u0090\u0098\u009E\u009F])[^${stringControls}]*${ST}`;
+    linuxPalette = String.raw`\u001B\](?:P[\dA-Fa-f]{7}|R)(?:\u0007|${ST})?`;
+    csi = String.raw`(?:\u001B\[|\u009B)[\u0030-\u003F]*[\u0020-\u002F]*[\u0040-\u007E]`;
+    escape2 = String.raw`\u001B(?:[\u0020-\u002F]+[\u0030-\u007E]|[\dA-PR-TZcf-oq-uy=><~|}])`;
+    pattern = `${linuxPalette}|${osc}|${controlString}|${csi}|${escape2}`;
+  }
+});
 
 // ../../node_modules/.pnpm/strip-ansi@7.2.0/node_modules/strip-ansi/index.js
-var regex2 = ansiRegex();
 function stripAnsi(string3) {
   if (typeof string3 !== "string") {
     throw new TypeError(`Expected a \`string\`, got \`${typeof string3}\``);
@@ -38532,10 +38677,109 @@ function stripAnsi(string3) {
   }
   return string3.replace(regex2, "");
 }
+var regex2;
+var init_strip_ansi = __esm({
+  "../../node_modules/.pnpm/strip-ansi@7.2.0/node_modules/strip-ansi/index.js"() {
+    init_ansi_regex();
+    regex2 = ansiRegex();
+  }
+});
+
+// ../../node_modules/.pnpm/eastasianwidth@0.2.0/node_modules/eastasianwidth/eastasianwidth.js
+var require_eastasianwidth = __commonJS({
+  "../../node_modules/.pnpm/eastasianwidth@0.2.0/node_modules/eastasianwidth/eastasianwidth.js"(exports, module) {
+    var eaw = {};
+    if ("undefined" == typeof module) {
+      window.eastasianwidth = eaw;
+    } else {
+      module.exports = eaw;
+    }
+    eaw.eastAsianWidth = function(character) {
+      var x = character.charCodeAt(0);
+      var y = character.length == 2 ? character.charCodeAt(1) : 0;
+      var codePoint = x;
+      if (55296 <= x && x <= 56319 && (56320 <= y && y <= 57343)) {
+        x &= 1023;
+        y &= 1023;
+        codePoint = x << 10 | y;
+        codePoint += 65536;
+      }
+      if (12288 == codePoint || 65281 <= codePoint && codePoint <= 65376 || 65504 <= codePoint && codePoint <= 65510) {
+        return "F";
+      }
+      if (8361 == codePoint || 65377 <= codePoint && codePoint <= 65470 || 65474 <= codePoint && codePoint <= 65479 || 65482 <= codePoint && codePoint <= 65487 || 65490 <= codePoint && codePoint <= 65495 || 65498 <= codePoint && codePoint <= 65500 || 65512 <= codePoint && codePoint <= 65518) {
+        return "H";
+      }
+      if (4352 <= codePoint && codePoint <= 4447 || 4515 <= codePoint && codePoint <= 4519 || 4602 <= codePoint && codePoint <= 4607 || 9001 <= codePoint && codePoint <= 9002 || 11904 <= codePoint && codePoint <= 11929 || 11931 <= codePoint && codePoint <= 12019 || 12032 <= codePoint && codePoint <= 12245 || 12272 <= codePoint && codePoint <= 12283 || 12289 <= codePoint && codePoint <= 12350 || 12353 <= codePoint && codePoint <= 12438 || 12441 <= codePoint && codePoint <= 12543 || 12549 <= codePoint && codePoint <= 12589 || 12593 <= codePoint && codePoint <= 12686 || 12688 <= codePoint && codePoint <= 12730 || 12736 <= codePoint && codePoint <= 12771 || 12784 <= codePoint && codePoint <= 12830 || 12832 <= codePoint && codePoint <= 12871 || 12880 <= codePoint && codePoint <= 13054 || 13056 <= codePoint && codePoint <= 19903 || 19968 <= codePoint && codePoint <= 42124 || 42128 <= codePoint && codePoint <= 42182 || 43360 <= codePoint && codePoint <= 43388 || 44032 <= codePoint && codePoint <= 55203 || 55216 <= codePoint && codePoint <= 55238 || 55243 <= codePoint && codePoint <= 55291 || 63744 <= codePoint && codePoint <= 64255 || 65040 <= codePoint && codePoint <= 65049 || 65072 <= codePoint && codePoint <= 65106 || 65108 <= codePoint && codePoint <= 65126 || 65128 <= codePoint && codePoint <= 65131 || 110592 <= codePoint && codePoint <= 110593 || 127488 <= codePoint && codePoint <= 127490 || 127504 <= codePoint && codePoint <= 127546 || 127552 <= codePoint && codePoint <= 127560 || 127568 <= codePoint && codePoint <= 127569 || 131072 <= codePoint && codePoint <= 194367 || 177984 <= codePoint && codePoint <= 196605 || 196608 <= codePoint && codePoint <= 262141) {
+        return "W";
+      }
+      if (32 <= codePoint && codePoint <= 126 || 162 <= codePoint && codePoint <= 163 || 165 <= codePoint && codePoint <= 166 || 172 == codePoint || 175 == codePoint || 10214 <= codePoint && codePoint <= 10221 || 10629 <= codePoint && codePoint <= 10630) {
+        return "Na";
+      }
+      if (161 == codePoint || 164 == codePoint || 167 <= codePoint && codePoint <= 168 || 170 == codePoint || 173 <= codePoint && codePoint <= 174 || 176 <= codePoint && codePoint <= 180 || 182 <= codePoint && codePoint <= 186 || 188 <= codePoint && codePoint <= 191 || 198 == codePoint || 208 == codePoint || 215 <= codePoint && codePoint <= 216 || 222 <= codePoint && codePoint <= 225 || 230 == codePoint || 232 <= codePoint && codePoint <= 234 || 236 <= codePoint && codePoint <= 237 || 240 == codePoint || 242 <= codePoint && codePoint <= 243 || 247 <= codePoint && codePoint <= 250 || 252 == codePoint || 254 == codePoint || 257 == codePoint || 273 == codePoint || 275 == codePoint || 283 == codePoint || 294 <= codePoint && codePoint <= 295 || 299 == codePoint || 305 <= codePoint && codePoint <= 307 || 312 == codePoint || 319 <= codePoint && codePoint <= 322 || 324 == codePoint || 328 <= codePoint && codePoint <= 331 || 333 == codePoint || 338 <= codePoint && codePoint <= 339 || 358 <= codePoint && codePoint <= 359 || 363 == codePoint || 462 == codePoint || 464 == codePoint || 466 == codePoint || 468 == codePoint || 470 == codePoint || 472 == codePoint || 474 == codePoint || 476 == codePoint || 593 == codePoint || 609 == codePoint || 708 == codePoint || 711 == codePoint || 713 <= codePoint && codePoint <= 715 || 717 == codePoint || 720 == codePoint || 728 <= codePoint && codePoint <= 731 || 733 == codePoint || 735 == codePoint || 768 <= codePoint && codePoint <= 879 || 913 <= codePoint && codePoint <= 929 || 931 <= codePoint && codePoint <= 937 || 945 <= codePoint && codePoint <= 961 || 963 <= codePoint && codePoint <= 969 || 1025 == codePoint || 1040 <= codePoint && codePoint <= 1103 || 1105 == codePoint || 8208 == codePoint || 8211 <= codePoint && codePoint <= 8214 || 8216 <= codePoint && codePoint <= 8217 || 8220 <= codePoint && codePoint <= 8221 || 8224 <= codePoint && codePoint <= 8226 || 8228 <= codePoint && codePoint <= 8231 || 8240 == codePoint || 8242 <= codePoint && codePoint <= 8243 || 8245 == codePoint || 8251 == codePoint || 8254 == codePoint || 8308 == codePoint || 8319 == codePoint || 8321 <= codePoint && codePoint <= 8324 || 8364 == codePoint || 8451 == codePoint || 8453 == codePoint || 8457 == codePoint || 8467 == codePoint || 8470 == codePoint || 8481 <= codePoint && codePoint <= 8482 || 8486 == codePoint || 8491 == codePoint || 8531 <= codePoint && codePoint <= 8532 || 8539 <= codePoint && codePoint <= 8542 || 8544 <= codePoint && codePoint <= 8555 || 8560 <= codePoint && codePoint <= 8569 || 8585 == codePoint || 8592 <= codePoint && codePoint <= 8601 || 8632 <= codePoint && codePoint <= 8633 || 8658 == codePoint || 8660 == codePoint || 8679 == codePoint || 8704 == codePoint || 8706 <= codePoint && codePoint <= 8707 || 8711 <= codePoint && codePoint <= 8712 || 8715 == codePoint || 8719 == codePoint || 8721 == codePoint || 8725 == codePoint || 8730 == codePoint || 8733 <= codePoint && codePoint <= 8736 || 8739 == codePoint || 8741 == codePoint || 8743 <= codePoint && codePoint <= 8748 || 8750 == codePoint || 8756 <= codePoint && codePoint <= 8759 || 8764 <= codePoint && codePoint <= 8765 || 8776 == codePoint || 8780 == codePoint || 8786 == codePoint || 8800 <= codePoint && codePoint <= 8801 || 8804 <= codePoint && codePoint <= 8807 || 8810 <= codePoint && codePoint <= 8811 || 8814 <= codePoint && codePoint <= 8815 || 8834 <= codePoint && codePoint <= 8835 || 8838 <= codePoint && codePoint <= 8839 || 8853 == codePoint || 8857 == codePoint || 8869 == codePoint || 8895 == codePoint || 8978 == codePoint || 9312 <= codePoint && codePoint <= 9449 || 9451 <= codePoint && codePoint <= 9547 || 9552 <= codePoint && codePoint <= 9587 || 9600 <= codePoint && codePoint <= 9615 || 9618 <= codePoint && codePoint <= 9621 || 9632 <= codePoint && codePoint <= 9633 || 9635 <= codePoint && codePoint <= 9641 || 9650 <= codePoint && codePoint <= 9651 || 9654 <= codePoint && codePoint <= 9655 || 9660 <= codePoint && codePoint <= 9661 || 9664 <= codePoint && codePoint <= 9665 || 9670 <= codePoint && codePoint <= 9672 || 9675 == codePoint || 9678 <= codePoint && codePoint <= 9681 || 9698 <= codePoint && codePoint <= 9701 || 9711 == codePoint || 9733 <= codePoint && codePoint <= 9734 || 9737 == codePoint || 9742 <= codePoint && codePoint <= 9743 || 9748 <= codePoint && codePoint <= 9749 || 9756 == codePoint || 9758 == codePoint || 9792 == codePoint || 9794 == codePoint || 9824 <= codePoint && codePoint <= 9825 || 9827 <= codePoint && codePoint <= 9829 || 9831 <= codePoint && codePoint <= 9834 || 9836 <= codePoint && codePoint <= 9837 || 9839 == codePoint || 9886 <= codePoint && codePoint <= 9887 || 9918 <= codePoint && codePoint <= 9919 || 9924 <= codePoint && codePoint <= 9933 || 9935 <= codePoint && codePoint <= 9953 || 9955 == codePoint || 9960 <= codePoint && codePoint <= 9983 || 10045 == codePoint || 10071 == codePoint || 10102 <= codePoint && codePoint <= 10111 || 11093 <= codePoint && codePoint <= 11097 || 12872 <= codePoint && codePoint <= 12879 || 57344 <= codePoint && codePoint <= 63743 || 65024 <= codePoint && codePoint <= 65039 || 65533 == codePoint || 127232 <= codePoint && codePoint <= 127242 || 127248 <= codePoint && codePoint <= 127277 || 127280 <= codePoint && codePoint <= 127337 || 127344 <= codePoint && codePoint <= 127386 || 917760 <= codePoint && codePoint <= 917999 || 983040 <= codePoint && codePoint <= 1048573 || 1048576 <= codePoint && codePoint <= 1114109) {
+        return "A";
+      }
+      return "N";
+    };
+    eaw.characterLength = function(character) {
+      var code2 = this.eastAsianWidth(character);
+      if (code2 == "F" || code2 == "W" || code2 == "A") {
+        return 2;
+      } else {
+        return 1;
+      }
+    };
+    function stringToArray(string3) {
+      return string3.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]|[^\uD800-\uDFFF]/g) || [];
+    }
+    eaw.length = function(string3) {
+      var characters = stringToArray(string3);
+      var len = 0;
+      for (var i = 0; i < characters.length; i++) {
+        len = len + this.characterLength(characters[i]);
+      }
+      return len;
+    };
+    eaw.slice = function(text3, start, end) {
+      textLen = eaw.length(text3);
+      start = start ? start : 0;
+      end = end ? end : 1;
+      if (start < 0) {
+        start = textLen + start;
+      }
+      if (end < 0) {
+        end = textLen + end;
+      }
+      var result = "";
+      var eawLen = 0;
+      var chars = stringToArray(text3);
+      for (var i = 0; i < chars.length; i++) {
+        var char = chars[i];
+        var charLen = eaw.length(char);
+        if (eawLen >= start - (charLen == 2 ? 1 : 0)) {
+          if (eawLen + charLen <= end) {
+            result += char;
+          } else {
+            break;
+          }
+        }
+        eawLen += charLen;
+      }
+      return result;
+    };
+  }
+});
+
+// ../../node_modules/.pnpm/emoji-regex@10.6.0/node_modules/emoji-regex/index.js
+var require_emoji_regex = __commonJS({
+  "../../node_modules/.pnpm/emoji-regex@10.6.0/node_modules/emoji-regex/index.js"(exports, module) {
+    module.exports = () => {
+      return /[#*0-9]\uFE0F?\u20E3|[\xA9\xAE\u203C\u2049\u2122\u2139\u2194-\u2199\u21A9\u21AA\u231A\u231B\u2328\u23CF\u23ED-\u23EF\u23F1\u23F2\u23F8-\u23FA\u24C2\u25AA\u25AB\u25B6\u25C0\u25FB\u25FC\u25FE\u2600-\u2604\u260E\u2611\u2614\u2615\u2618\u2620\u2622\u2623\u2626\u262A\u262E\u262F\u2638-\u263A\u2640\u2642\u2648-\u2653\u265F\u2660\u2663\u2665\u2666\u2668\u267B\u267E\u267F\u2692\u2694-\u2697\u2699\u269B\u269C\u26A0\u26A7\u26AA\u26B0\u26B1\u26BD\u26BE\u26C4\u26C8\u26CF\u26D1\u26E9\u26F0-\u26F5\u26F7\u26F8\u26FA\u2702\u2708\u2709\u270F\u2712\u2714\u2716\u271D\u2721\u2733\u2734\u2744\u2747\u2757\u2763\u27A1\u2934\u2935\u2B05-\u2B07\u2B1B\u2B1C\u2B55\u3030\u303D\u3297\u3299]\uFE0F?|[\u261D\u270C\u270D](?:\uD83C[\uDFFB-\uDFFF]|\uFE0F)?|[\u270A\u270B](?:\uD83C[\uDFFB-\uDFFF])?|[\u23E9-\u23EC\u23F0\u23F3\u25FD\u2693\u26A1\u26AB\u26C5\u26CE\u26D4\u26EA\u26FD\u2705\u2728\u274C\u274E\u2753-\u2755\u2795-\u2797\u27B0\u27BF\u2B50]|\u26D3\uFE0F?(?:\u200D\uD83D\uDCA5)?|\u26F9(?:\uD83C[\uDFFB-\uDFFF]|\uFE0F)?(?:\u200D[\u2640\u2642]\uFE0F?)?|\u2764\uFE0F?(?:\u200D(?:\uD83D\uDD25|\uD83E\uDE79))?|\uD83C(?:[\uDC04\uDD70\uDD71\uDD7E\uDD7F\uDE02\uDE37\uDF21\uDF24-\uDF2C\uDF36\uDF7D\uDF96\uDF97\uDF99-\uDF9B\uDF9E\uDF9F\uDFCD\uDFCE\uDFD4-\uDFDF\uDFF5\uDFF7]\uFE0F?|[\uDF85\uDFC2\uDFC7](?:\uD83C[\uDFFB-\uDFFF])?|[\uDFC4\uDFCA](?:\uD83C[\uDFFB-\uDFFF])?(?:\u200D[\u2640\u2642]\uFE0F?)?|[\uDFCB\uDFCC](?:\uD83C[\uDFFB-\uDFFF]|\uFE0F)?(?:\u200D[\u2640\u2642]\uFE0F?)?|[\uDCCF\uDD8E\uDD91-\uDD9A\uDE01\uDE1A\uDE2F\uDE32-\uDE36\uDE38-\uDE3A\uDE50\uDE51\uDF00-\uDF20\uDF2D-\uDF35\uDF37-\uDF43\uDF45-\uDF4A\uDF4C-\uDF7C\uDF7E-\uDF84\uDF86-\uDF93\uDFA0-\uDFC1\uDFC5\uDFC6\uDFC8\uDFC9\uDFCF-\uDFD3\uDFE0-\uDFF0\uDFF8-\uDFFF]|\uDDE6\uD83C[\uDDE8-\uDDEC\uDDEE\uDDF1\uDDF2\uDDF4\uDDF6-\uDDFA\uDDFC\uDDFD\uDDFF]|\uDDE7\uD83C[\uDDE6\uDDE7\uDDE9-\uDDEF\uDDF1-\uDDF4\uDDF6-\uDDF9\uDDFB\uDDFC\uDDFE\uDDFF]|\uDDE8\uD83C[\uDDE6\uDDE8\uDDE9\uDDEB-\uDDEE\uDDF0-\uDDF7\uDDFA-\uDDFF]|\uDDE9\uD83C[\uDDEA\uDDEC\uDDEF\uDDF0\uDDF2\uDDF4\uDDFF]|\uDDEA\uD83C[\uDDE6\uDDE8\uDDEA\uDDEC\uDDED\uDDF7-\uDDFA]|\uDDEB\uD83C[\uDDEE-\uDDF0\uDDF2\uDDF4\uDDF7]|\uDDEC\uD83C[\uDDE6\uDDE7\uDDE9-\uDDEE\uDDF1-\uDDF3\uDDF5-\uDDFA\uDDFC\uDDFE]|\uDDED\uD83C[\uDDF0\uDDF2\uDDF3\uDDF7\uDDF9\uDDFA]|\uDDEE\uD83C[\uDDE8-\uDDEA\uDDF1-\uDDF4\uDDF6-\uDDF9]|\uDDEF\uD83C[\uDDEA\uDDF2\uDDF4\uDDF5]|\uDDF0\uD83C[\uDDEA\uDDEC-\uDDEE\uDDF2\uDDF3\uDDF5\uDDF7\uDDFC\uDDFE\uDDFF]|\uDDF1\uD83C[\uDDE6-\uDDE8\uDDEE\uDDF0\uDDF7-\uDDFB\uDDFE]|\uDDF2\uD83C[\uDDE6\uDDE8-\uDDED\uDDF0-\uDDFF]|\uDDF3\uD83C[\uDDE6\uDDE8\uDDEA-\uDDEC\uDDEE\uDDF1\uDDF4\uDDF5\uDDF7\uDDFA\uDDFF]|\uDDF4\uD83C\uDDF2|\uDDF5\uD83C[\uDDE6\uDDEA-\uDDED\uDDF0-\uDDF3\uDDF7-\uDDF9\uDDFC\uDDFE]|\uDDF6\uD83C\uDDE6|\uDDF7\uD83C[\uDDEA\uDDF4\uDDF8\uDDFA\uDDFC]|\uDDF8\uD83C[\uDDE6-\uDDEA\uDDEC-\uDDF4\uDDF7-\uDDF9\uDDFB\uDDFD-\uDDFF]|\uDDF9\uD83C[\uDDE6\uDDE8\uDDE9\uDDEB-\uDDED\uDDEF-\uDDF4\uDDF7\uDDF9\uDDFB\uDDFC\uDDFF]|\uDDFA\uD83C[\uDDE6\uDDEC\uDDF2\uDDF3\uDDF8\uDDFE\uDDFF]|\uDDFB\uD83C[\uDDE6\uDDE8\uDDEA\uDDEC\uDDEE\uDDF3\uDDFA]|\uDDFC\uD83C[\uDDEB\uDDF8]|\uDDFD\uD83C\uDDF0|\uDDFE\uD83C[\uDDEA\uDDF9]|\uDDFF\uD83C[\uDDE6\uDDF2\uDDFC]|\uDF44(?:\u200D\uD83D\uDFEB)?|\uDF4B(?:\u200D\uD83D\uDFE9)?|\uDFC3(?:\uD83C[\uDFFB-\uDFFF])?(?:\u200D(?:[\u2640\u2642]\uFE0F?(?:\u200D\u27A1\uFE0F?)?|\u27A1\uFE0F?))?|\uDFF3\uFE0F?(?:\u200D(?:\u26A7\uFE0F?|\uD83C\uDF08))?|\uDFF4(?:\u200D\u2620\uFE0F?|\uDB40\uDC67\uDB40\uDC62\uDB40(?:\uDC65\uDB40\uDC6E\uDB40\uDC67|\uDC73\uDB40\uDC63\uDB40\uDC74|\uDC77\uDB40\uDC6C\uDB40\uDC73)\uDB40\uDC7F)?)|\uD83D(?:[\uDC3F\uDCFD\uDD49\uDD4A\uDD6F\uDD70\uDD73\uDD76-\uDD79\uDD87\uDD8A-\uDD8D\uDDA5\uDDA8\uDDB1\uDDB2\uDDBC\uDDC2-\uDDC4\uDDD1-\uDDD3\uDDDC-\uDDDE\uDDE1\uDDE3\uDDE8\uDDEF\uDDF3\uDDFA\uDECB\uDECD-\uDECF\uDEE0-\uDEE5\uDEE9\uDEF0\uDEF3]\uFE0F?|[\uDC42\uDC43\uDC46-\uDC50\uDC66\uDC67\uDC6B-\uDC6D\uDC72\uDC74-\uDC76\uDC78\uDC7C\uDC83\uDC85\uDC8F\uDC91\uDCAA\uDD7A\uDD95\uDD96\uDE4C\uDE4F\uDEC0\uDECC](?:\uD83C[\uDFFB-\uDFFF])?|[\uDC6E-\uDC71\uDC73\uDC77\uDC81\uDC82\uDC86\uDC87\uDE45-\uDE47\uDE4B\uDE4D\uDE4E\uDEA3\uDEB4\uDEB5](?:\uD83C[\uDFFB-\uDFFF])?(?:\u200D[\u2640\u2642]\uFE0F?)?|[\uDD74\uDD90](?:\uD83C[\uDFFB-\uDFFF]|\uFE0F)?|[\uDC00-\uDC07\uDC09-\uDC14\uDC16-\uDC25\uDC27-\uDC3A\uDC3C-\uDC3E\uDC40\uDC44\uDC45\uDC51-\uDC65\uDC6A\uDC79-\uDC7B\uDC7D-\uDC80\uDC84\uDC88-\uDC8E\uDC90\uDC92-\uDCA9\uDCAB-\uDCFC\uDCFF-\uDD3D\uDD4B-\uDD4E\uDD50-\uDD67\uDDA4\uDDFB-\uDE2D\uDE2F-\uDE34\uDE37-\uDE41\uDE43\uDE44\uDE48-\uDE4A\uDE80-\uDEA2\uDEA4-\uDEB3\uDEB7-\uDEBF\uDEC1-\uDEC5\uDED0-\uDED2\uDED5-\uDED8\uDEDC-\uDEDF\uDEEB\uDEEC\uDEF4-\uDEFC\uDFE0-\uDFEB\uDFF0]|\uDC08(?:\u200D\u2B1B)?|\uDC15(?:\u200D\uD83E\uDDBA)?|\uDC26(?:\u200D(?:\u2B1B|\uD83D\uDD25))?|\uDC3B(?:\u200D\u2744\uFE0F?)?|\uDC41\uFE0F?(?:\u200D\uD83D\uDDE8\uFE0F?)?|\uDC68(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:\uDC8B\u200D\uD83D)?\uDC68|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDC68\uDC69]\u200D\uD83D(?:\uDC66(?:\u200D\uD83D\uDC66)?|\uDC67(?:\u200D\uD83D[\uDC66\uDC67])?)|[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC66(?:\u200D\uD83D\uDC66)?|\uDC67(?:\u200D\uD83D[\uDC66\uDC67])?)|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3]))|\uD83C(?:\uDFFB(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:\uDC8B\u200D\uD83D)?\uDC68\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC68\uD83C[\uDFFC-\uDFFF])|\uD83E(?:[\uDD1D\uDEEF]\u200D\uD83D\uDC68\uD83C[\uDFFC-\uDFFF]|[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3])))?|\uDFFC(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:\uDC8B\u200D\uD83D)?\uDC68\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC68\uD83C[\uDFFB\uDFFD-\uDFFF])|\uD83E(?:[\uDD1D\uDEEF]\u200D\uD83D\uDC68\uD83C[\uDFFB\uDFFD-\uDFFF]|[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3])))?|\uDFFD(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:\uDC8B\u200D\uD83D)?\uDC68\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC68\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])|\uD83E(?:[\uDD1D\uDEEF]\u200D\uD83D\uDC68\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF]|[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3])))?|\uDFFE(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:\uDC8B\u200D\uD83D)?\uDC68\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC68\uD83C[\uDFFB-\uDFFD\uDFFF])|\uD83E(?:[\uDD1D\uDEEF]\u200D\uD83D\uDC68\uD83C[\uDFFB-\uDFFD\uDFFF]|[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3])))?|\uDFFF(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:\uDC8B\u200D\uD83D)?\uDC68\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC68\uD83C[\uDFFB-\uDFFE])|\uD83E(?:[\uDD1D\uDEEF]\u200D\uD83D\uDC68\uD83C[\uDFFB-\uDFFE]|[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3])))?))?|\uDC69(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:\uDC8B\u200D\uD83D)?[\uDC68\uDC69]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC66(?:\u200D\uD83D\uDC66)?|\uDC67(?:\u200D\uD83D[\uDC66\uDC67])?|\uDC69\u200D\uD83D(?:\uDC66(?:\u200D\uD83D\uDC66)?|\uDC67(?:\u200D\uD83D[\uDC66\uDC67])?))|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3]))|\uD83C(?:\uDFFB(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:[\uDC68\uDC69]|\uDC8B\u200D\uD83D[\uDC68\uDC69])\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC69\uD83C[\uDFFC-\uDFFF])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3]|\uDD1D\u200D\uD83D[\uDC68\uDC69]\uD83C[\uDFFC-\uDFFF]|\uDEEF\u200D\uD83D\uDC69\uD83C[\uDFFC-\uDFFF])))?|\uDFFC(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:[\uDC68\uDC69]|\uDC8B\u200D\uD83D[\uDC68\uDC69])\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC69\uD83C[\uDFFB\uDFFD-\uDFFF])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3]|\uDD1D\u200D\uD83D[\uDC68\uDC69]\uD83C[\uDFFB\uDFFD-\uDFFF]|\uDEEF\u200D\uD83D\uDC69\uD83C[\uDFFB\uDFFD-\uDFFF])))?|\uDFFD(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:[\uDC68\uDC69]|\uDC8B\u200D\uD83D[\uDC68\uDC69])\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC69\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3]|\uDD1D\u200D\uD83D[\uDC68\uDC69]\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF]|\uDEEF\u200D\uD83D\uDC69\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])))?|\uDFFE(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:[\uDC68\uDC69]|\uDC8B\u200D\uD83D[\uDC68\uDC69])\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC69\uD83C[\uDFFB-\uDFFD\uDFFF])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3]|\uDD1D\u200D\uD83D[\uDC68\uDC69]\uD83C[\uDFFB-\uDFFD\uDFFF]|\uDEEF\u200D\uD83D\uDC69\uD83C[\uDFFB-\uDFFD\uDFFF])))?|\uDFFF(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:[\uDC68\uDC69]|\uDC8B\u200D\uD83D[\uDC68\uDC69])\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC69\uD83C[\uDFFB-\uDFFE])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3]|\uDD1D\u200D\uD83D[\uDC68\uDC69]\uD83C[\uDFFB-\uDFFE]|\uDEEF\u200D\uD83D\uDC69\uD83C[\uDFFB-\uDFFE])))?))?|\uDD75(?:\uD83C[\uDFFB-\uDFFF]|\uFE0F)?(?:\u200D[\u2640\u2642]\uFE0F?)?|\uDE2E(?:\u200D\uD83D\uDCA8)?|\uDE35(?:\u200D\uD83D\uDCAB)?|\uDE36(?:\u200D\uD83C\uDF2B\uFE0F?)?|\uDE42(?:\u200D[\u2194\u2195]\uFE0F?)?|\uDEB6(?:\uD83C[\uDFFB-\uDFFF])?(?:\u200D(?:[\u2640\u2642]\uFE0F?(?:\u200D\u27A1\uFE0F?)?|\u27A1\uFE0F?))?)|\uD83E(?:[\uDD0C\uDD0F\uDD18-\uDD1F\uDD30-\uDD34\uDD36\uDD77\uDDB5\uDDB6\uDDBB\uDDD2\uDDD3\uDDD5\uDEC3-\uDEC5\uDEF0\uDEF2-\uDEF8](?:\uD83C[\uDFFB-\uDFFF])?|[\uDD26\uDD35\uDD37-\uDD39\uDD3C-\uDD3E\uDDB8\uDDB9\uDDCD\uDDCF\uDDD4\uDDD6-\uDDDD](?:\uD83C[\uDFFB-\uDFFF])?(?:\u200D[\u2640\u2642]\uFE0F?)?|[\uDDDE\uDDDF](?:\u200D[\u2640\u2642]\uFE0F?)?|[\uDD0D\uDD0E\uDD10-\uDD17\uDD20-\uDD25\uDD27-\uDD2F\uDD3A\uDD3F-\uDD45\uDD47-\uDD76\uDD78-\uDDB4\uDDB7\uDDBA\uDDBC-\uDDCC\uDDD0\uDDE0-\uDDFF\uDE70-\uDE7C\uDE80-\uDE8A\uDE8E-\uDEC2\uDEC6\uDEC8\uDECD-\uDEDC\uDEDF-\uDEEA\uDEEF]|\uDDCE(?:\uD83C[\uDFFB-\uDFFF])?(?:\u200D(?:[\u2640\u2642]\uFE0F?(?:\u200D\u27A1\uFE0F?)?|\u27A1\uFE0F?))?|\uDDD1(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\uD83C[\uDF3E\uDF73\uDF7C\uDF84\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3\uDE70]|\uDD1D\u200D\uD83E\uDDD1|\uDDD1\u200D\uD83E\uDDD2(?:\u200D\uD83E\uDDD2)?|\uDDD2(?:\u200D\uD83E\uDDD2)?))|\uD83C(?:\uDFFB(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D(?:\uD83D\uDC8B\u200D)?\uD83E\uDDD1\uD83C[\uDFFC-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF84\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83E\uDDD1\uD83C[\uDFFC-\uDFFF])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3\uDE70]|\uDD1D\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFF]|\uDEEF\u200D\uD83E\uDDD1\uD83C[\uDFFC-\uDFFF])))?|\uDFFC(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D(?:\uD83D\uDC8B\u200D)?\uD83E\uDDD1\uD83C[\uDFFB\uDFFD-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF84\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83E\uDDD1\uD83C[\uDFFB\uDFFD-\uDFFF])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3\uDE70]|\uDD1D\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFF]|\uDEEF\u200D\uD83E\uDDD1\uD83C[\uDFFB\uDFFD-\uDFFF])))?|\uDFFD(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D(?:\uD83D\uDC8B\u200D)?\uD83E\uDDD1\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF84\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83E\uDDD1\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3\uDE70]|\uDD1D\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFF]|\uDEEF\u200D\uD83E\uDDD1\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])))?|\uDFFE(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D(?:\uD83D\uDC8B\u200D)?\uD83E\uDDD1\uD83C[\uDFFB-\uDFFD\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF84\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFD\uDFFF])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3\uDE70]|\uDD1D\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFF]|\uDEEF\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFD\uDFFF])))?|\uDFFF(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D(?:\uD83D\uDC8B\u200D)?\uD83E\uDDD1\uD83C[\uDFFB-\uDFFE]|\uD83C[\uDF3E\uDF73\uDF7C\uDF84\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFE])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3\uDE70]|\uDD1D\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFF]|\uDEEF\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFE])))?))?|\uDEF1(?:\uD83C(?:\uDFFB(?:\u200D\uD83E\uDEF2\uD83C[\uDFFC-\uDFFF])?|\uDFFC(?:\u200D\uD83E\uDEF2\uD83C[\uDFFB\uDFFD-\uDFFF])?|\uDFFD(?:\u200D\uD83E\uDEF2\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])?|\uDFFE(?:\u200D\uD83E\uDEF2\uD83C[\uDFFB-\uDFFD\uDFFF])?|\uDFFF(?:\u200D\uD83E\uDEF2\uD83C[\uDFFB-\uDFFE])?))?)/g;
+    };
+  }
+});
 
 // ../../node_modules/.pnpm/string-width@6.1.0/node_modules/string-width/index.js
-var import_eastasianwidth = __toESM(require_eastasianwidth(), 1);
-var import_emoji_regex = __toESM(require_emoji_regex(), 1);
 function stringWidth(string3, options) {
   if (typeof string3 !== "string" || string3.length === 0) {
     return 0;
@@ -38583,6 +38827,14 @@ function stringWidth(string3, options) {
   }
   return width;
 }
+var import_eastasianwidth, import_emoji_regex;
+var init_string_width = __esm({
+  "../../node_modules/.pnpm/string-width@6.1.0/node_modules/string-width/index.js"() {
+    init_strip_ansi();
+    import_eastasianwidth = __toESM(require_eastasianwidth(), 1);
+    import_emoji_regex = __toESM(require_emoji_regex(), 1);
+  }
+});
 
 // ../../node_modules/.pnpm/vfile-sort@4.0.0/node_modules/vfile-sort/lib/index.js
 function compareFile(a, b) {
@@ -38603,6 +38855,17 @@ function compareString(a, b, field) {
 function scoreNullableBoolean(value2) {
   return value2 ? 0 : value2 === false ? 1 : 2;
 }
+var init_lib13 = __esm({
+  "../../node_modules/.pnpm/vfile-sort@4.0.0/node_modules/vfile-sort/lib/index.js"() {
+  }
+});
+
+// ../../node_modules/.pnpm/vfile-sort@4.0.0/node_modules/vfile-sort/index.js
+var init_vfile_sort = __esm({
+  "../../node_modules/.pnpm/vfile-sort@4.0.0/node_modules/vfile-sort/index.js"() {
+    init_lib13();
+  }
+});
 
 // ../../node_modules/.pnpm/vfile-statistics@3.0.0/node_modules/vfile-statistics/lib/index.js
 function statistics(value2) {
@@ -38635,6 +38898,17 @@ function statistics(value2) {
     result[value3.fatal ? "fatal" : value3.fatal === false ? "warn" : "info"]++;
   }
 }
+var init_lib14 = __esm({
+  "../../node_modules/.pnpm/vfile-statistics@3.0.0/node_modules/vfile-statistics/lib/index.js"() {
+  }
+});
+
+// ../../node_modules/.pnpm/vfile-statistics@3.0.0/node_modules/vfile-statistics/index.js
+var init_vfile_statistics = __esm({
+  "../../node_modules/.pnpm/vfile-statistics@3.0.0/node_modules/vfile-statistics/index.js"() {
+    init_lib14();
+  }
+});
 
 // ../../node_modules/.pnpm/supports-color@9.4.0/node_modules/supports-color/index.js
 import process2 from "node:process";
@@ -38645,13 +38919,6 @@ function hasFlag(flag, argv = globalThis.Deno ? globalThis.Deno.args : process2.
   const position2 = argv.indexOf(prefix + flag);
   const terminatorPosition = argv.indexOf("--");
   return position2 !== -1 && (terminatorPosition === -1 || position2 < terminatorPosition);
-}
-var { env } = process2;
-var flagForceColor;
-if (hasFlag("no-color") || hasFlag("no-colors") || hasFlag("color=false") || hasFlag("color=never")) {
-  flagForceColor = 0;
-} else if (hasFlag("color") || hasFlag("colors") || hasFlag("color=true") || hasFlag("color=always")) {
-  flagForceColor = 1;
 }
 function envForceColor() {
   if ("FORCE_COLOR" in env) {
@@ -38756,17 +39023,33 @@ function createSupportsColor(stream, options = {}) {
   });
   return translateLevel(level);
 }
-var supportsColor = {
-  stdout: createSupportsColor({ isTTY: tty.isatty(1) }),
-  stderr: createSupportsColor({ isTTY: tty.isatty(2) })
-};
-var supports_color_default = supportsColor;
+var env, flagForceColor, supportsColor, supports_color_default;
+var init_supports_color = __esm({
+  "../../node_modules/.pnpm/supports-color@9.4.0/node_modules/supports-color/index.js"() {
+    ({ env } = process2);
+    if (hasFlag("no-color") || hasFlag("no-colors") || hasFlag("color=false") || hasFlag("color=never")) {
+      flagForceColor = 0;
+    } else if (hasFlag("color") || hasFlag("colors") || hasFlag("color=true") || hasFlag("color=always")) {
+      flagForceColor = 1;
+    }
+    supportsColor = {
+      stdout: createSupportsColor({ isTTY: tty.isatty(1) }),
+      stderr: createSupportsColor({ isTTY: tty.isatty(2) })
+    };
+    supports_color_default = supportsColor;
+  }
+});
 
 // ../../node_modules/.pnpm/vfile-reporter@8.1.1/node_modules/vfile-reporter/lib/color.node.js
-var color2 = supports_color_default.stderr.hasBasic;
+var color;
+var init_color_node = __esm({
+  "../../node_modules/.pnpm/vfile-reporter@8.1.1/node_modules/vfile-reporter/lib/color.node.js"() {
+    init_supports_color();
+    color = supports_color_default.stderr.hasBasic;
+  }
+});
 
 // ../../node_modules/.pnpm/vfile-reporter@8.1.1/node_modules/vfile-reporter/lib/index.js
-var eol = /\r?\n|\r/;
 function reporter(files, options) {
   if (
     // Nothing.
@@ -38778,7 +39061,7 @@ function reporter(files, options) {
     );
   }
   const settings = options || {};
-  const colorEnabled = typeof settings.color === "boolean" ? settings.color : color2;
+  const colorEnabled = typeof settings.color === "boolean" ? settings.color : color;
   let oneFileMode = false;
   if (Array.isArray(files)) {
   } else {
@@ -39052,70 +39335,896 @@ function serializeRows(rows) {
   }
   return lines.join("\n");
 }
+var eol;
+var init_lib15 = __esm({
+  "../../node_modules/.pnpm/vfile-reporter@8.1.1/node_modules/vfile-reporter/lib/index.js"() {
+    init_string_width();
+    init_unist_util_stringify_position();
+    init_vfile_sort();
+    init_vfile_statistics();
+    init_color_node();
+    eol = /\r?\n|\r/;
+  }
+});
+
+// ../../node_modules/.pnpm/vfile-reporter@8.1.1/node_modules/vfile-reporter/index.js
+var init_vfile_reporter = __esm({
+  "../../node_modules/.pnpm/vfile-reporter@8.1.1/node_modules/vfile-reporter/index.js"() {
+    init_lib15();
+  }
+});
 
 // ../cli/dist/formatters/stylish.js
-var formatStylish = (result, { cwd, color: color3, quiet }) => {
-  const files = /* @__PURE__ */ new Map();
-  for (const diagnostic of result.diagnostics) {
-    const name = displayPath(diagnostic.file, cwd);
-    let file = files.get(name);
-    if (!file) {
-      file = new VFile({ path: name });
-      files.set(name, file);
-    }
-    const message = file.message(diagnostic.message, {
-      place: {
-        start: { line: diagnostic.line, column: diagnostic.column },
-        end: { line: diagnostic.endLine, column: diagnostic.endColumn }
-      },
-      ruleId: diagnostic.ruleId,
-      source: "kblint"
-    });
-    message.fatal = diagnostic.severity === "error";
-    if (diagnostic.url)
-      message.url = diagnostic.url;
-  }
-  const checked = `${result.summary.files} ${result.summary.files === 1 ? "file" : "files"} checked`;
-  if (files.size === 0)
-    return `${color3 ? "\x1B[32m\u2714\x1B[39m" : "\u2714"} ${checked}, no problems
+var formatStylish;
+var init_stylish = __esm({
+  "../cli/dist/formatters/stylish.js"() {
+    "use strict";
+    init_lint_entry();
+    init_vfile();
+    init_vfile_reporter();
+    formatStylish = (result, { cwd, color: color2, quiet }) => {
+      const files = /* @__PURE__ */ new Map();
+      for (const diagnostic of result.diagnostics) {
+        const name = displayPath(diagnostic.file, cwd);
+        let file = files.get(name);
+        if (!file) {
+          file = new VFile({ path: name });
+          files.set(name, file);
+        }
+        const message = file.message(diagnostic.message, {
+          place: {
+            start: { line: diagnostic.line, column: diagnostic.column },
+            end: { line: diagnostic.endLine, column: diagnostic.endColumn }
+          },
+          ruleId: diagnostic.ruleId,
+          source: "kblint"
+        });
+        message.fatal = diagnostic.severity === "error";
+        if (diagnostic.url)
+          message.url = diagnostic.url;
+      }
+      const checked = `${result.summary.files} ${result.summary.files === 1 ? "file" : "files"} checked`;
+      if (files.size === 0)
+        return `${color2 ? "\x1B[32m\u2714\x1B[39m" : "\u2714"} ${checked}, no problems
 `;
-  const report3 = reporter([...files.values()], { color: color3, quiet });
-  return report3 ? `${report3}
+      const report2 = reporter([...files.values()], { color: color2, quiet });
+      return report2 ? `${report2}
 ${checked}
 ` : `${checked}
 `;
-};
+    };
+  }
+});
 
-// ../cli/dist/formatters/index.js
-var formatters = {
-  stylish: formatStylish,
-  json: formatJson,
-  github: formatGithub,
-  sarif: formatSarif,
-  junit: formatJunit,
-  markdown: formatMarkdown
-};
+// ../core/dist/schema.js
+var init_schema = __esm({
+  "../core/dist/schema.js"() {
+    "use strict";
+    init_dist();
+  }
+});
 
-// ../cli/dist/commands/merge.js
-var MERGE_HELP = `Usage: kblint merge [options] <result.json>...
+// ../core/dist/git.js
+import { execFileSync } from "node:child_process";
+import path8 from "node:path";
+function git(cwd, args, input2) {
+  try {
+    return execFileSync("git", args, { cwd, maxBuffer: MAX_BUFFER, stdio: ["pipe", "pipe", "pipe"], ...input2 !== void 0 ? { input: input2 } : {} });
+  } catch (error) {
+    const stderr = error.stderr?.toString().trim();
+    throw new UsageError(`\`git ${args.join(" ")}\` failed${stderr ? `: ${stderr.split("\n")[0]}` : ""}`);
+  }
+}
+function gitRoot(cwd) {
+  return path8.normalize(git(cwd, ["rev-parse", "--show-toplevel"]).toString().trim());
+}
+function changedSince(ref, cwd) {
+  const root = gitRoot(cwd);
+  let base;
+  try {
+    base = git(root, ["merge-base", ref, "HEAD"]).toString().trim();
+  } catch {
+    const commit = isShallow(root) ? resolveCommit(root, ref) : void 0;
+    if (!commit) {
+      throw new UsageError(`--changed-since: cannot find a common ancestor of \`${ref}\` and HEAD; is the ref fetched? (actions/checkout needs \`fetch-depth: 0\`)`);
+    }
+    base = commit;
+  }
+  const changed = /* @__PURE__ */ new Set();
+  const modified = [];
+  const removed = /* @__PURE__ */ new Set();
+  const fields = git(root, ["diff", "--name-status", "-z", "-M", "--no-ext-diff", base, "--"]).toString().split("\0");
+  for (let i = 0; i < fields.length; ) {
+    const status = fields[i++] ?? "";
+    if (status === "")
+      continue;
+    const code2 = status[0];
+    if (code2 === "R" || code2 === "C") {
+      const from = fields[i++] ?? "";
+      const to = fields[i++] ?? "";
+      if (code2 === "R")
+        removed.add(path8.join(root, from));
+      changed.add(path8.join(root, to));
+    } else {
+      const file = path8.join(root, fields[i++] ?? "");
+      if (code2 === "D")
+        removed.add(file);
+      else
+        changed.add(file);
+      if (code2 === "M")
+        modified.push(file);
+    }
+  }
+  for (const file of git(root, ["ls-files", "--others", "--exclude-standard", "-z"]).toString().split("\0")) {
+    if (file)
+      changed.add(path8.join(root, file));
+  }
+  const before = [...removed, ...modified].filter((file) => /\.md$/i.test(file));
+  const oldNames = before.length ? namesAt(root, base, before) : [];
+  return { changed: [...changed].sort(), removed: [...removed].sort(), ...oldNames.length ? { oldNames } : {} };
+}
+function isShallow(root) {
+  return git(root, ["rev-parse", "--is-shallow-repository"]).toString().trim() === "true";
+}
+function resolveCommit(root, ref) {
+  try {
+    return git(root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]).toString().trim() || void 0;
+  } catch {
+    return void 0;
+  }
+}
+function fetchCommit(sha, cwd) {
+  const root = gitRoot(cwd);
+  if (resolveCommit(root, sha))
+    return true;
+  try {
+    git(root, ["fetch", "--no-tags", "--quiet", "--depth=1", "origin", sha]);
+  } catch {
+    return false;
+  }
+  return resolveCommit(root, sha) !== void 0;
+}
+function namesAt(root, commit, files) {
+  const requests = files.map((file) => `${commit}:${path8.relative(root, file).split(path8.sep).join("/")}`);
+  const names = /* @__PURE__ */ new Set();
+  for (const blob of readBatch(root, requests).values()) {
+    const block = /^---\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)\s*(?:\r?\n|$)/.exec(blob.toString("utf8"));
+    if (!block)
+      continue;
+    let data;
+    try {
+      data = (0, import_yaml4.parse)(block[1] ?? "", { maxAliasCount: 0 });
+    } catch {
+      continue;
+    }
+    if (!data || typeof data !== "object")
+      continue;
+    const { title, aliases } = data;
+    if (typeof title === "string")
+      names.add(title);
+    for (const alias of Array.isArray(aliases) ? aliases : [aliases])
+      if (typeof alias === "string")
+        names.add(alias);
+  }
+  return [...names].sort();
+}
+function readBatch(root, requests) {
+  const found = /* @__PURE__ */ new Map();
+  if (requests.length === 0)
+    return found;
+  const output = git(root, ["cat-file", "--batch"], `${requests.join("\n")}
+`);
+  let offset = 0;
+  for (const request of requests) {
+    const newline = output.indexOf(10, offset);
+    if (newline < 0)
+      break;
+    const header = output.subarray(offset, newline).toString().split(" ");
+    offset = newline + 1;
+    if (header[1] !== "blob" || header[2] === void 0)
+      continue;
+    const length = Number(header[2]);
+    found.set(request, output.subarray(offset, offset + length));
+    offset += length + 1;
+  }
+  return found;
+}
+function linkedToChanges(index2, changes) {
+  const changed = new Set(changes.changed);
+  const removedKeys = /* @__PURE__ */ new Set();
+  const removedPaths = /* @__PURE__ */ new Set();
+  for (const file of changes.removed) {
+    if (!/\.md$/i.test(file)) {
+      removedPaths.add(file);
+      continue;
+    }
+    removedPaths.add(file);
+    removedPaths.add(file.replace(/\.md$/i, ""));
+    const relative2 = path8.relative(index2.contentRoot, file).split(path8.sep).join("/").replace(/\.md$/i, "");
+    const stem = path8.basename(file).replace(/\.md$/i, "");
+    removedKeys.add(wikiKey(stem));
+    removedKeys.add(wikiKey(relative2));
+  }
+  for (const name of changes.oldNames ?? [])
+    removedKeys.add(wikiKey(name));
+  const found = /* @__PURE__ */ new Set();
+  for (const article of index2.articles()) {
+    if (article.links.some((link) => leadsToChange(index2, article, link, changed, removedPaths, removedKeys)))
+      found.add(article.path);
+  }
+  return [...found].sort();
+}
+function leadsToChange(index2, from, link, changed, removedPaths, removedKeys) {
+  if (link.kind === "anchor")
+    return false;
+  const resolution = index2.resolveLink(from, link);
+  switch (resolution.status) {
+    case "ok":
+      return resolution.target !== void 0 && resolution.target !== from && changed.has(resolution.target.path);
+    case "missing-anchor":
+      return resolution.target !== from && changed.has(resolution.target.path);
+    case "ambiguous":
+      return resolution.candidates.some((candidate2) => changed.has(candidate2.path));
+    case "missing-target":
+      if (link.kind === "relative")
+        return removedPaths.has(path8.resolve(path8.dirname(from.path), link.path ?? ""));
+      if (link.kind === "absolute")
+        return removedKeys.has((link.path ?? "").replace(/^\/+|\/+$/g, "").replace(/\.md$/i, "").toLowerCase());
+      return removedKeys.has(wikiKey(link.target ?? ""));
+    default:
+      return false;
+  }
+}
+function isSettingsFile(file, settings) {
+  return settings.some((setting) => setting !== void 0 && path8.resolve(setting) === path8.resolve(file));
+}
+function changedTargetHooks(changes, config, keep = () => true) {
+  if (changes.changed.some((file) => isSettingsFile(file, [config.configPath, config.taxonomyPath])))
+    return {};
+  const changed = new Set(changes.changed);
+  return {
+    filterTargets: (files) => files.filter((file) => changed.has(file)),
+    expandTargets: (index2, targets) => [...targets, ...linkedToChanges(index2, changes).filter(keep)]
+  };
+}
+var import_yaml4, MAX_BUFFER;
+var init_git = __esm({
+  "../core/dist/git.js"() {
+    "use strict";
+    import_yaml4 = __toESM(require_dist2(), 1);
+    init_content_index();
+    init_runner();
+    init_workspace();
+    MAX_BUFFER = 1024 * 1024 * 1024;
+  }
+});
 
-Merge the \`--format json\` results of shards (\`kblint --shard i/n --format json\`)
-into one result, printed in any format, with the exit code one unsharded run
-would have had. Paths in the results are relative to the working directory.
+// ../../node_modules/.pnpm/imurmurhash@0.1.4/node_modules/imurmurhash/imurmurhash.js
+var require_imurmurhash = __commonJS({
+  "../../node_modules/.pnpm/imurmurhash@0.1.4/node_modules/imurmurhash/imurmurhash.js"(exports, module) {
+    (function() {
+      var cache;
+      function MurmurHash3(key, seed) {
+        var m = this instanceof MurmurHash3 ? this : cache;
+        m.reset(seed);
+        if (typeof key === "string" && key.length > 0) {
+          m.hash(key);
+        }
+        if (m !== this) {
+          return m;
+        }
+      }
+      ;
+      MurmurHash3.prototype.hash = function(key) {
+        var h1, k1, i, top, len;
+        len = key.length;
+        this.len += len;
+        k1 = this.k1;
+        i = 0;
+        switch (this.rem) {
+          case 0:
+            k1 ^= len > i ? key.charCodeAt(i++) & 65535 : 0;
+          case 1:
+            k1 ^= len > i ? (key.charCodeAt(i++) & 65535) << 8 : 0;
+          case 2:
+            k1 ^= len > i ? (key.charCodeAt(i++) & 65535) << 16 : 0;
+          case 3:
+            k1 ^= len > i ? (key.charCodeAt(i) & 255) << 24 : 0;
+            k1 ^= len > i ? (key.charCodeAt(i++) & 65280) >> 8 : 0;
+        }
+        this.rem = len + this.rem & 3;
+        len -= this.rem;
+        if (len > 0) {
+          h1 = this.h1;
+          while (1) {
+            k1 = k1 * 11601 + (k1 & 65535) * 3432906752 & 4294967295;
+            k1 = k1 << 15 | k1 >>> 17;
+            k1 = k1 * 13715 + (k1 & 65535) * 461832192 & 4294967295;
+            h1 ^= k1;
+            h1 = h1 << 13 | h1 >>> 19;
+            h1 = h1 * 5 + 3864292196 & 4294967295;
+            if (i >= len) {
+              break;
+            }
+            k1 = key.charCodeAt(i++) & 65535 ^ (key.charCodeAt(i++) & 65535) << 8 ^ (key.charCodeAt(i++) & 65535) << 16;
+            top = key.charCodeAt(i++);
+            k1 ^= (top & 255) << 24 ^ (top & 65280) >> 8;
+          }
+          k1 = 0;
+          switch (this.rem) {
+            case 3:
+              k1 ^= (key.charCodeAt(i + 2) & 65535) << 16;
+            case 2:
+              k1 ^= (key.charCodeAt(i + 1) & 65535) << 8;
+            case 1:
+              k1 ^= key.charCodeAt(i) & 65535;
+          }
+          this.h1 = h1;
+        }
+        this.k1 = k1;
+        return this;
+      };
+      MurmurHash3.prototype.result = function() {
+        var k1, h1;
+        k1 = this.k1;
+        h1 = this.h1;
+        if (k1 > 0) {
+          k1 = k1 * 11601 + (k1 & 65535) * 3432906752 & 4294967295;
+          k1 = k1 << 15 | k1 >>> 17;
+          k1 = k1 * 13715 + (k1 & 65535) * 461832192 & 4294967295;
+          h1 ^= k1;
+        }
+        h1 ^= this.len;
+        h1 ^= h1 >>> 16;
+        h1 = h1 * 51819 + (h1 & 65535) * 2246770688 & 4294967295;
+        h1 ^= h1 >>> 13;
+        h1 = h1 * 44597 + (h1 & 65535) * 3266445312 & 4294967295;
+        h1 ^= h1 >>> 16;
+        return h1 >>> 0;
+      };
+      MurmurHash3.prototype.reset = function(seed) {
+        this.h1 = typeof seed === "number" ? seed : 0;
+        this.rem = this.k1 = this.len = 0;
+        return this;
+      };
+      cache = new MurmurHash3();
+      if (typeof module != "undefined") {
+        module.exports = MurmurHash3;
+      } else {
+        this.MurmurHash3 = MurmurHash3;
+      }
+    })();
+  }
+});
 
-Options:
-  -f, --format <name>      output format: ${Object.keys(formatters).join(", ")} (default: stylish)
-  -q, --quiet              report errors only
-      --max-warnings <n>   exit 1 when there are more than n warnings
-      --no-color           never colour the output
-  -h, --help               print this help
-`;
+// ../../node_modules/.pnpm/signal-exit@4.1.0/node_modules/signal-exit/dist/cjs/signals.js
+var require_signals = __commonJS({
+  "../../node_modules/.pnpm/signal-exit@4.1.0/node_modules/signal-exit/dist/cjs/signals.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.signals = void 0;
+    exports.signals = [];
+    exports.signals.push("SIGHUP", "SIGINT", "SIGTERM");
+    if (process.platform !== "win32") {
+      exports.signals.push(
+        "SIGALRM",
+        "SIGABRT",
+        "SIGVTALRM",
+        "SIGXCPU",
+        "SIGXFSZ",
+        "SIGUSR2",
+        "SIGTRAP",
+        "SIGSYS",
+        "SIGQUIT",
+        "SIGIOT"
+        // should detect profiler and enable/disable accordingly.
+        // see #21
+        // 'SIGPROF'
+      );
+    }
+    if (process.platform === "linux") {
+      exports.signals.push("SIGIO", "SIGPOLL", "SIGPWR", "SIGSTKFLT");
+    }
+  }
+});
 
-// ../report/dist/labels.js
-var integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
-var decimal = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
+// ../../node_modules/.pnpm/signal-exit@4.1.0/node_modules/signal-exit/dist/cjs/index.js
+var require_cjs = __commonJS({
+  "../../node_modules/.pnpm/signal-exit@4.1.0/node_modules/signal-exit/dist/cjs/index.js"(exports) {
+    "use strict";
+    var _a;
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.unload = exports.load = exports.onExit = exports.signals = void 0;
+    var signals_js_1 = require_signals();
+    Object.defineProperty(exports, "signals", { enumerable: true, get: function() {
+      return signals_js_1.signals;
+    } });
+    var processOk = (process4) => !!process4 && typeof process4 === "object" && typeof process4.removeListener === "function" && typeof process4.emit === "function" && typeof process4.reallyExit === "function" && typeof process4.listeners === "function" && typeof process4.kill === "function" && typeof process4.pid === "number" && typeof process4.on === "function";
+    var kExitEmitter = /* @__PURE__ */ Symbol.for("signal-exit emitter");
+    var global = globalThis;
+    var ObjectDefineProperty = Object.defineProperty.bind(Object);
+    var Emitter = class {
+      emitted = {
+        afterExit: false,
+        exit: false
+      };
+      listeners = {
+        afterExit: [],
+        exit: []
+      };
+      count = 0;
+      id = Math.random();
+      constructor() {
+        if (global[kExitEmitter]) {
+          return global[kExitEmitter];
+        }
+        ObjectDefineProperty(global, kExitEmitter, {
+          value: this,
+          writable: false,
+          enumerable: false,
+          configurable: false
+        });
+      }
+      on(ev, fn) {
+        this.listeners[ev].push(fn);
+      }
+      removeListener(ev, fn) {
+        const list3 = this.listeners[ev];
+        const i = list3.indexOf(fn);
+        if (i === -1) {
+          return;
+        }
+        if (i === 0 && list3.length === 1) {
+          list3.length = 0;
+        } else {
+          list3.splice(i, 1);
+        }
+      }
+      emit(ev, code2, signal) {
+        if (this.emitted[ev]) {
+          return false;
+        }
+        this.emitted[ev] = true;
+        let ret = false;
+        for (const fn of this.listeners[ev]) {
+          ret = fn(code2, signal) === true || ret;
+        }
+        if (ev === "exit") {
+          ret = this.emit("afterExit", code2, signal) || ret;
+        }
+        return ret;
+      }
+    };
+    var SignalExitBase = class {
+    };
+    var signalExitWrap = (handler) => {
+      return {
+        onExit(cb, opts) {
+          return handler.onExit(cb, opts);
+        },
+        load() {
+          return handler.load();
+        },
+        unload() {
+          return handler.unload();
+        }
+      };
+    };
+    var SignalExitFallback = class extends SignalExitBase {
+      onExit() {
+        return () => {
+        };
+      }
+      load() {
+      }
+      unload() {
+      }
+    };
+    var SignalExit = class extends SignalExitBase {
+      // "SIGHUP" throws an `ENOSYS` error on Windows,
+      // so use a supported signal instead
+      /* c8 ignore start */
+      #hupSig = process3.platform === "win32" ? "SIGINT" : "SIGHUP";
+      /* c8 ignore stop */
+      #emitter = new Emitter();
+      #process;
+      #originalProcessEmit;
+      #originalProcessReallyExit;
+      #sigListeners = {};
+      #loaded = false;
+      constructor(process4) {
+        super();
+        this.#process = process4;
+        this.#sigListeners = {};
+        for (const sig of signals_js_1.signals) {
+          this.#sigListeners[sig] = () => {
+            const listeners = this.#process.listeners(sig);
+            let { count } = this.#emitter;
+            const p = process4;
+            if (typeof p.__signal_exit_emitter__ === "object" && typeof p.__signal_exit_emitter__.count === "number") {
+              count += p.__signal_exit_emitter__.count;
+            }
+            if (listeners.length === count) {
+              this.unload();
+              const ret = this.#emitter.emit("exit", null, sig);
+              const s = sig === "SIGHUP" ? this.#hupSig : sig;
+              if (!ret)
+                process4.kill(process4.pid, s);
+            }
+          };
+        }
+        this.#originalProcessReallyExit = process4.reallyExit;
+        this.#originalProcessEmit = process4.emit;
+      }
+      onExit(cb, opts) {
+        if (!processOk(this.#process)) {
+          return () => {
+          };
+        }
+        if (this.#loaded === false) {
+          this.load();
+        }
+        const ev = opts?.alwaysLast ? "afterExit" : "exit";
+        this.#emitter.on(ev, cb);
+        return () => {
+          this.#emitter.removeListener(ev, cb);
+          if (this.#emitter.listeners["exit"].length === 0 && this.#emitter.listeners["afterExit"].length === 0) {
+            this.unload();
+          }
+        };
+      }
+      load() {
+        if (this.#loaded) {
+          return;
+        }
+        this.#loaded = true;
+        this.#emitter.count += 1;
+        for (const sig of signals_js_1.signals) {
+          try {
+            const fn = this.#sigListeners[sig];
+            if (fn)
+              this.#process.on(sig, fn);
+          } catch (_) {
+          }
+        }
+        this.#process.emit = (ev, ...a) => {
+          return this.#processEmit(ev, ...a);
+        };
+        this.#process.reallyExit = (code2) => {
+          return this.#processReallyExit(code2);
+        };
+      }
+      unload() {
+        if (!this.#loaded) {
+          return;
+        }
+        this.#loaded = false;
+        signals_js_1.signals.forEach((sig) => {
+          const listener = this.#sigListeners[sig];
+          if (!listener) {
+            throw new Error("Listener not defined for signal: " + sig);
+          }
+          try {
+            this.#process.removeListener(sig, listener);
+          } catch (_) {
+          }
+        });
+        this.#process.emit = this.#originalProcessEmit;
+        this.#process.reallyExit = this.#originalProcessReallyExit;
+        this.#emitter.count -= 1;
+      }
+      #processReallyExit(code2) {
+        if (!processOk(this.#process)) {
+          return 0;
+        }
+        this.#process.exitCode = code2 || 0;
+        this.#emitter.emit("exit", this.#process.exitCode, null);
+        return this.#originalProcessReallyExit.call(this.#process, this.#process.exitCode);
+      }
+      #processEmit(ev, ...args) {
+        const og = this.#originalProcessEmit;
+        if (ev === "exit" && processOk(this.#process)) {
+          if (typeof args[0] === "number") {
+            this.#process.exitCode = args[0];
+          }
+          const ret = og.call(this.#process, ev, ...args);
+          this.#emitter.emit("exit", this.#process.exitCode, null);
+          return ret;
+        } else {
+          return og.call(this.#process, ev, ...args);
+        }
+      }
+    };
+    var process3 = globalThis.process;
+    _a = signalExitWrap(processOk(process3) ? new SignalExit(process3) : new SignalExitFallback()), /**
+     * Called when the process is exiting, whether via signal, explicit
+     * exit, or running out of stuff to do.
+     *
+     * If the global process object is not suitable for instrumentation,
+     * then this will be a no-op.
+     *
+     * Returns a function that may be used to unload signal-exit.
+     */
+    exports.onExit = _a.onExit, /**
+     * Load the listeners.  Likely you never need to call this, unless
+     * doing a rather deep integration with signal-exit functionality.
+     * Mostly exposed for the benefit of testing.
+     *
+     * @internal
+     */
+    exports.load = _a.load, /**
+     * Unload the listeners.  Likely you never need to call this, unless
+     * doing a rather deep integration with signal-exit functionality.
+     * Mostly exposed for the benefit of testing.
+     *
+     * @internal
+     */
+    exports.unload = _a.unload;
+  }
+});
 
-// ../cli/dist/index.js
+// ../../node_modules/.pnpm/write-file-atomic@6.0.0/node_modules/write-file-atomic/lib/index.js
+var require_lib3 = __commonJS({
+  "../../node_modules/.pnpm/write-file-atomic@6.0.0/node_modules/write-file-atomic/lib/index.js"(exports, module) {
+    "use strict";
+    module.exports = writeFile;
+    module.exports.sync = writeFileSync3;
+    module.exports._getTmpname = getTmpname;
+    module.exports._cleanupOnExit = cleanupOnExit;
+    var fs = __require("fs");
+    var MurmurHash3 = require_imurmurhash();
+    var { onExit } = require_cjs();
+    var path10 = __require("path");
+    var { promisify } = __require("util");
+    var activeFiles = {};
+    var threadId = (function getId() {
+      try {
+        const workerThreads = __require("worker_threads");
+        return workerThreads.threadId;
+      } catch (e) {
+        return 0;
+      }
+    })();
+    var invocations = 0;
+    function getTmpname(filename) {
+      return filename + "." + MurmurHash3(__filename).hash(String(process.pid)).hash(String(threadId)).hash(String(++invocations)).result();
+    }
+    function cleanupOnExit(tmpfile) {
+      return () => {
+        try {
+          fs.unlinkSync(typeof tmpfile === "function" ? tmpfile() : tmpfile);
+        } catch {
+        }
+      };
+    }
+    function serializeActiveFile(absoluteName) {
+      return new Promise((resolve3) => {
+        if (!activeFiles[absoluteName]) {
+          activeFiles[absoluteName] = [];
+        }
+        activeFiles[absoluteName].push(resolve3);
+        if (activeFiles[absoluteName].length === 1) {
+          resolve3();
+        }
+      });
+    }
+    function isChownErrOk(err) {
+      if (err.code === "ENOSYS") {
+        return true;
+      }
+      const nonroot = !process.getuid || process.getuid() !== 0;
+      if (nonroot) {
+        if (err.code === "EINVAL" || err.code === "EPERM") {
+          return true;
+        }
+      }
+      return false;
+    }
+    async function writeFileAsync(filename, data, options = {}) {
+      if (typeof options === "string") {
+        options = { encoding: options };
+      }
+      let fd;
+      let tmpfile;
+      const removeOnExitHandler = onExit(cleanupOnExit(() => tmpfile));
+      const absoluteName = path10.resolve(filename);
+      try {
+        await serializeActiveFile(absoluteName);
+        const truename = await promisify(fs.realpath)(filename).catch(() => filename);
+        tmpfile = getTmpname(truename);
+        if (!options.mode || !options.chown) {
+          const stats = await promisify(fs.stat)(truename).catch(() => {
+          });
+          if (stats) {
+            if (options.mode == null) {
+              options.mode = stats.mode;
+            }
+            if (options.chown == null && process.getuid) {
+              options.chown = { uid: stats.uid, gid: stats.gid };
+            }
+          }
+        }
+        fd = await promisify(fs.open)(tmpfile, "w", options.mode);
+        if (options.tmpfileCreated) {
+          await options.tmpfileCreated(tmpfile);
+        }
+        if (ArrayBuffer.isView(data)) {
+          await promisify(fs.write)(fd, data, 0, data.length, 0);
+        } else if (data != null) {
+          await promisify(fs.write)(fd, String(data), 0, String(options.encoding || "utf8"));
+        }
+        if (options.fsync !== false) {
+          await promisify(fs.fsync)(fd);
+        }
+        await promisify(fs.close)(fd);
+        fd = null;
+        if (options.chown) {
+          await promisify(fs.chown)(tmpfile, options.chown.uid, options.chown.gid).catch((err) => {
+            if (!isChownErrOk(err)) {
+              throw err;
+            }
+          });
+        }
+        if (options.mode) {
+          await promisify(fs.chmod)(tmpfile, options.mode).catch((err) => {
+            if (!isChownErrOk(err)) {
+              throw err;
+            }
+          });
+        }
+        await promisify(fs.rename)(tmpfile, truename);
+      } finally {
+        if (fd) {
+          await promisify(fs.close)(fd).catch(
+            /* istanbul ignore next */
+            () => {
+            }
+          );
+        }
+        removeOnExitHandler();
+        await promisify(fs.unlink)(tmpfile).catch(() => {
+        });
+        activeFiles[absoluteName].shift();
+        if (activeFiles[absoluteName].length > 0) {
+          activeFiles[absoluteName][0]();
+        } else {
+          delete activeFiles[absoluteName];
+        }
+      }
+    }
+    async function writeFile(filename, data, options, callback2) {
+      if (options instanceof Function) {
+        callback2 = options;
+        options = {};
+      }
+      const promise2 = writeFileAsync(filename, data, options);
+      if (callback2) {
+        try {
+          const result = await promise2;
+          return callback2(result);
+        } catch (err) {
+          return callback2(err);
+        }
+      }
+      return promise2;
+    }
+    function writeFileSync3(filename, data, options) {
+      if (typeof options === "string") {
+        options = { encoding: options };
+      } else if (!options) {
+        options = {};
+      }
+      try {
+        filename = fs.realpathSync(filename);
+      } catch (ex) {
+      }
+      const tmpfile = getTmpname(filename);
+      if (!options.mode || !options.chown) {
+        try {
+          const stats = fs.statSync(filename);
+          options = Object.assign({}, options);
+          if (!options.mode) {
+            options.mode = stats.mode;
+          }
+          if (!options.chown && process.getuid) {
+            options.chown = { uid: stats.uid, gid: stats.gid };
+          }
+        } catch (ex) {
+        }
+      }
+      let fd;
+      const cleanup = cleanupOnExit(tmpfile);
+      const removeOnExitHandler = onExit(cleanup);
+      let threw = true;
+      try {
+        fd = fs.openSync(tmpfile, "w", options.mode || 438);
+        if (options.tmpfileCreated) {
+          options.tmpfileCreated(tmpfile);
+        }
+        if (ArrayBuffer.isView(data)) {
+          fs.writeSync(fd, data, 0, data.length, 0);
+        } else if (data != null) {
+          fs.writeSync(fd, String(data), 0, String(options.encoding || "utf8"));
+        }
+        if (options.fsync !== false) {
+          fs.fsyncSync(fd);
+        }
+        fs.closeSync(fd);
+        fd = null;
+        if (options.chown) {
+          try {
+            fs.chownSync(tmpfile, options.chown.uid, options.chown.gid);
+          } catch (err) {
+            if (!isChownErrOk(err)) {
+              throw err;
+            }
+          }
+        }
+        if (options.mode) {
+          try {
+            fs.chmodSync(tmpfile, options.mode);
+          } catch (err) {
+            if (!isChownErrOk(err)) {
+              throw err;
+            }
+          }
+        }
+        fs.renameSync(tmpfile, filename);
+        threw = false;
+      } finally {
+        if (fd) {
+          try {
+            fs.closeSync(fd);
+          } catch (ex) {
+          }
+        }
+        removeOnExitHandler();
+        if (threw) {
+          cleanup();
+        }
+      }
+    }
+  }
+});
+
+// ../core/dist/fix.js
+var import_write_file_atomic;
+var init_fix = __esm({
+  "../core/dist/fix.js"() {
+    "use strict";
+    import_write_file_atomic = __toESM(require_lib3(), 1);
+    init_runner();
+    init_workspace();
+  }
+});
+
+// ../core/dist/index.js
+var init_dist13 = __esm({
+  "../core/dist/index.js"() {
+    "use strict";
+    init_runner();
+    init_cache();
+    init_engine();
+    init_config();
+    init_content_index();
+    init_discovery();
+    init_workspace();
+    init_facts();
+    init_dist();
+    init_syntax4();
+    init_fast_parse();
+    init_directives();
+    init_results();
+    init_rules_generated();
+    init_schema();
+    init_git();
+    init_fix();
+  }
+});
+
+// ../cli/dist/main.js
+init_load();
+init_options();
 var HELP = `Usage: kblint [options] [paths...]
        kblint merge [options] <result.json>...
        kblint report [options]
@@ -39126,7 +40235,7 @@ The index always covers the whole knowledge base.
 
 Options:
   -c, --config <file>      use this config file instead of searching for one
-  -f, --format <name>      output format: ${Object.keys(formatters).join(", ")} (default: stylish)
+  -f, --format <name>      output format: ${FORMAT_NAMES.join(", ")} (default: stylish)
   -q, --quiet              report errors only
       --max-warnings <n>   exit 1 when there are more than n warnings
       --fix                apply the fixes that are certain, then report what is left
@@ -39149,7 +40258,24 @@ Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage, config or
 internal failure.
 `;
 
+// ../cli/dist/formatters/index.js
+init_github();
+init_json();
+init_junit();
+init_markdown();
+init_sarif();
+init_stylish();
+var formatters = {
+  stylish: formatStylish,
+  json: formatJson,
+  github: formatGithub,
+  sarif: formatSarif,
+  junit: formatJunit,
+  markdown: formatMarkdown
+};
+
 // src/main.ts
+init_dist13();
 import { appendFileSync, mkdirSync as mkdirSync2, readFileSync as readFileSync5, writeFileSync as writeFileSync2 } from "node:fs";
 import path9 from "node:path";
 var InputError = class extends Error {

@@ -1,11 +1,12 @@
-import { formatters, type Formatter } from './formatters/index.js';
+import type { Formatter } from './formatters/index.js';
+import { FORMAT_NAMES, loadFormatter } from './formatters/load.js';
 
 /** The output options `kblint` and `kblint merge` share, or the usage error. */
-export function outputOptions(values: { format?: string; 'max-warnings'?: string }):
-  | { format: Formatter; maxWarnings: number }
-  | { error: string } {
-  const format = formatters[values.format ?? 'stylish'];
-  if (!format) return { error: `unknown format \`${values.format}\`; expected one of ${Object.keys(formatters).join(', ')}` };
+export async function outputOptions(values: { format?: string; 'max-warnings'?: string }): Promise<
+  { format: Formatter; maxWarnings: number } | { error: string }
+> {
+  const format = await loadFormatter(values.format ?? 'stylish');
+  if (!format) return { error: `unknown format \`${values.format}\`; expected one of ${FORMAT_NAMES.join(', ')}` };
   let maxWarnings = Infinity;
   if (values['max-warnings'] !== undefined) {
     maxWarnings = Number(values['max-warnings']);

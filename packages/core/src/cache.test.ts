@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LintCache } from './cache.js';
+import { decode, encode, LintCache } from './cache.js';
 import { lint } from './runner.js';
 
 // Two small rules written for these tests, so that what is re-linted does not
@@ -83,7 +83,8 @@ describe('the cache', () => {
       messages: ['content/reasoning/c.md:1:1 test-todo Unexpected TODO'],
       same: true,
       runReused: false,
-      read: 4,
+      // With nothing cached, each file is read once, to parse it, and hashed then.
+      read: 0,
       parsed: ALL,
       indexLinted: ALL,
     });
@@ -205,5 +206,70 @@ describe('the cache', () => {
     ]);
     expect(second.diagnostics).toEqual(first.diagnostics);
     expect(await run()).toMatchObject({ same: true, runReused: true, parsed: [] });
+  });
+
+  it('gives back cached facts exactly as parsed', async () => {
+    kb({
+      ...base,
+      // Frontmatter data that looks like the compact encoding must survive it.
+      'content/reasoning/d.md': `---\ntitle: Delta\ncategory: Reasoning\nodd: ["\\u0001", "\\u0002x", "\\u0003"]\nspan: { start: { line: 1, column: 2 }, end: { line: 3, column: 4 } }\n---\n\n# Delta\n\nSee [[Alpha]][^1].\n\n[^1]: A source.\n`,
+    });
+    const facts = (result: Awaited<ReturnType<typeof lint>>) => JSON.stringify([...result.index.articles()].sort((a, b) => (a.path < b.path ? -1 : 1)));
+    const uncached = facts(await lint({ cwd: dir, rules: [linkRule(), todoRule] }));
+    const cache = new LintCache(path.join(dir, '.kblintcache'));
+    await lint({ cwd: dir, rules: [linkRule(), todoRule], cache });
+    // A reused run builds its index from the cached facts.
+    const reused = await lint({ cwd: dir, rules: [linkRule(), todoRule], cache });
+    expect(cache.stats).toMatchObject({ runReused: true, parsed: [] });
+    expect(facts(reused)).toBe(uncached);
+    // An edit run builds it from cached facts plus the one file parsed again.
+    write({ 'content/reasoning/a.md': page('Alpha', 'See [b](b.md#how-it-works) and [[Gamma]], again.') });
+    const edited = await lint({ cwd: dir, rules: [linkRule(), todoRule], cache });
+    expect(cache.stats.parsed).toEqual([path.join(dir, 'content/reasoning/a.md')]);
+    expect(facts(edited)).toBe(facts(await lint({ cwd: dir, rules: [linkRule(), todoRule] })));
+  });
+
+  it('on parser threads, hashes what they read, so the next run reuses it', async () => {
+    // Parser threads run the built worker, so this test runs the built runner.
+    const built = (await import(new URL('../dist/index.js', import.meta.url).href)) as { lint: typeof lint; LintCache: typeof LintCache };
+    kb(base);
+    const location = path.join(dir, '.kblintcache');
+    const uncached = await built.lint({ cwd: dir, workers: 1 });
+    const first = new built.LintCache(location);
+    const pooled = await built.lint({ cwd: dir, workers: 2, cache: first });
+    expect(pooled.diagnostics).toEqual(uncached.diagnostics);
+    expect(first.stats).toMatchObject({ runReused: false, read: 0, parsed: ALL.map((file) => path.join(dir, file)) });
+    const second = new built.LintCache(location);
+    expect((await built.lint({ cwd: dir, workers: 2, cache: second })).diagnostics).toEqual(uncached.diagnostics);
+    expect(second.stats).toMatchObject({ runReused: true, read: 0, parsed: [] });
+    write({ 'content/reasoning/d.md': page('Delta', 'Stands alone, edited.') });
+    const third = new built.LintCache(location);
+    expect((await built.lint({ cwd: dir, workers: 2, cache: third })).diagnostics).toEqual(uncached.diagnostics);
+    expect(third.stats).toMatchObject({ runReused: false, read: 1, parsed: [path.join(dir, 'content/reasoning/d.md')] });
+  });
+});
+
+describe('the compact encoding of facts and findings', () => {
+  const file = '/kb/content/a.md';
+  const range = (a: number, b: number) => ({ start: { line: a, column: b, offset: a + b }, end: { line: a, column: b + 1, offset: a + b + 1 } });
+  it('writes ranges as short lists and the file itself as one character', () => {
+    expect(encode({ path: file, range: range(1, 2), related: [{ file, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } } }] }, file)).toBe(
+      '{"path":"\\u0003","range":["\\u0001",1,2,3,1,3,4],"related":[{"file":"\\u0003","range":["\\u0001",1,1,1,2]}]}',
+    );
+  });
+
+  it('round-trips any value exactly, markers in the input included', () => {
+    const values: unknown[] = [
+      { path: file, range: range(3, 4), items: [range(1, 1), range(2, 2)] },
+      { data: ['\u0001', 1, 2, 3, 4, 5, 6], text: '\u0002x', self: '\u0003', other: '\u0003\u0003', path: `${file}x` },
+      // Not ranges: extra keys, other key orders, non-numbers.
+      { start: { line: 1, column: 2 }, end: { line: 1, column: 3 }, extra: true },
+      { end: { line: 1, column: 3 }, start: { line: 1, column: 2 } },
+      { start: { column: 2, line: 1 }, end: { line: 1, column: 3 } },
+      { start: { line: '1', column: 2 }, end: { line: 1, column: 3 } },
+      { start: { line: 1, column: 2, offset: 0 }, end: { line: 1, column: 3 } },
+      [['\u0001'], [], null, 0, '', 'plain'],
+    ];
+    for (const value of values) expect(decode(JSON.parse(encode(value, file)), file)).toEqual(value);
   });
 });

@@ -1,12 +1,12 @@
 import type { ArticleFacts, Diagnostic, KblintRule } from '@kblint/rule-kit';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from './config.js';
-import type { Dependencies } from './dependencies.js';
+import type { Dependencies, Dependency } from './dependencies.js';
 
 /** Bumped whenever the layout of the cache files changes. */
-const FORMAT = 3;
+const FORMAT = 4;
 
 const VERSION = (() => {
   try {
@@ -23,6 +23,9 @@ const VERSION = (() => {
  */
 const RACY_MS = 2000;
 
+/** Findings of the `index` rules and the index answers they depended on. */
+export type IndexEntry = Dependencies & { diagnostics: Diagnostic[] };
+
 /** What one file's content gave, for one config and rule set. */
 export interface FileEntry {
   /** sha1 of the bytes. */
@@ -30,20 +33,23 @@ export interface FileEntry {
   facts: ArticleFacts;
   /** Findings of the `file` rules; absent when the file was only indexed. */
   diagnostics?: Diagnostic[];
-  /**
-   * Findings of the `index` rules, the index answers they depended on, and
-   * the run that last recorded or confirmed those answers.
-   */
-  index?: Dependencies & { diagnostics: Diagnostic[]; run: string };
+  /** Findings of the `index` rules and what they asked the index. */
+  index?: IndexEntry;
 }
 
-/** `[mtimeMs, size, statAt, hash]`: lets a run skip reading unchanged files. */
-export type StatEntry = [number, number, number, string];
+/**
+ * The stat table: for each file, the mtime and size it had when its content
+ * hashed to `hash`. `statAt` is a time no later than any of the stats, for
+ * the racy-clean check.
+ */
+export interface StatTable {
+  statAt: number;
+  files: Map<string, { mtimeMs: number; size: number; hash: string }>;
+}
 
 /** The whole previous run, for when nothing at all has changed. */
 export interface RunEntry {
   key: string;
-  files: string[];
   /** Final findings, after directives. */
   diagnostics: Diagnostic[];
   /** Non-article files the links checked, and whether they existed. */
@@ -54,7 +60,7 @@ export interface RunEntry {
 export interface CacheStats {
   /** The previous run's findings were reused whole. */
   runReused: boolean;
-  /** Files read to hash them because the stat table could not vouch for them (parsing reads a file again). */
+  /** Files read only to hash them, because the stat table could not vouch for them (parsing reads a file again). */
   read: number;
   /** Files parsed (facts, and file rules when linted). */
   parsed: string[];
@@ -62,17 +68,33 @@ export interface CacheStats {
   indexLinted: string[];
 }
 
+/**
+ * `run.json`: small, so that an unchanged knowledge base is answered without
+ * loading any facts. Paths are relative to `root` (the project root) and the
+ * stat table is four parallel lists, which parse several times faster than
+ * an object per file.
+ */
 interface RunFile {
   format: number;
   key: string;
   /** Names the files.json written by the same run. */
   token: string;
-  stats: Record<string, StatEntry>;
+  root: string;
+  statAt: number;
+  files: string[];
+  mtimes: number[];
+  sizes: number[];
+  hashes: string[];
   run?: RunEntry;
   /** `namesDigest` of the run's index. */
   names?: string;
   /** Non-article files links pointed at, and whether they existed. */
   assets?: Array<[string, boolean]>;
+  /**
+   * The files whose index findings this run recorded or confirmed: `true`
+   * for all of `files`, else their positions in `files`.
+   */
+  confirmed?: true | number[];
 }
 
 /** The run that last wrote the cache, as the next run compares against it. */
@@ -81,6 +103,8 @@ export interface PreviousRun {
   hashes: Map<string, string>;
   names: string;
   assets: Array<[string, boolean]>;
+  /** Did that run record or confirm this file's index findings? */
+  confirmed(file: string): boolean;
 }
 
 interface FilesHeader {
@@ -89,29 +113,38 @@ interface FilesHeader {
   token: string;
 }
 
-/** `files.json` as loaded: each entry's JSON text, parsed only when asked for. */
+/** `files.json` as loaded: each file's line, split and parsed only when asked for. */
 interface FilesFile extends FilesHeader {
-  lines: Map<string, { stamp: string; json: string }>;
+  lines: Map<string, string>;
+}
+
+/** Texts an entry was loaded from, so an unchanged part is written back without serialising it again. */
+interface Texts {
+  facts: WeakMap<object, string>;
+  diagnostics: WeakMap<object, string>;
+  index: WeakMap<object, string>;
 }
 
 /**
- * The persistent cache: a folder with two JSON files. `run.json` is small
- * (file stats and the last run's findings) so an unchanged knowledge base is
+ * The persistent cache: a folder with two files. `run.json` is small (file
+ * stats and the last run's findings) so an unchanged knowledge base is
  * answered without loading any facts; `files.json` holds each file's facts
- * and findings, keyed by the sha1 of its content. Both are written to a
- * temporary name and renamed, so a reader sees a whole file from one run or
- * the previous one; anything that does not validate is treated as empty.
+ * and findings, one line per file, keyed by the sha1 of its content. Both are
+ * written to a temporary name and renamed, so a reader sees a whole file from
+ * one run or the previous one; anything that does not validate is treated as
+ * empty.
  */
 export class LintCache {
   stats: CacheStats = { runReused: false, read: 0, parsed: [], indexLinted: [] };
   private key = '';
+  private root = '';
   private runFile: RunFile | undefined;
   private filesFile: FilesFile | undefined;
   private filesLoaded = false;
-  /** The text each loaded entry was read from. */
-  private texts = new WeakMap<FileEntry, string>();
+  private statIndex: Map<string, number> | undefined;
+  private texts: Texts = { facts: new WeakMap(), diagnostics: new WeakMap(), index: new WeakMap() };
 
-  /** Names this run; entries it confirms carry it. */
+  /** Names this run; `files.json` and `run.json` written together carry it. */
   runId = '';
 
   constructor(readonly location: string) {}
@@ -120,20 +153,40 @@ export class LintCache {
   open(config: ResolvedConfig, rules: readonly KblintRule<object>[]): void {
     this.stats = { runReused: false, read: 0, parsed: [], indexLinted: [] };
     this.key = cacheKey(config, rules);
+    this.root = config.projectRoot;
     this.runId = randomBytes(8).toString('hex');
     this.filesFile = undefined;
     this.filesLoaded = false;
+    this.statIndex = undefined;
+    this.texts = { facts: new WeakMap(), diagnostics: new WeakMap(), index: new WeakMap() };
     const run = readJson(path.join(this.location, 'run.json'));
-    this.runFile = isRunFile(run) && run.key === this.key ? run : undefined;
+    this.runFile = isRunFile(run) && run.key === this.key && run.root === this.root ? run : undefined;
+  }
+
+  /**
+   * Could anything cached be reused? When neither file is for this config
+   * and rule set (a first run, or the config or a rule changed), a run need
+   * not hash files before parsing them.
+   */
+  usable(): boolean {
+    if (this.runFile) return true;
+    if (this.filesLoaded) return this.filesFile !== undefined;
+    const header = readHeader(path.join(this.location, 'files.json'));
+    return header !== undefined && header.format === FORMAT && header.key === this.key;
   }
 
   /** The content hash of a file from its stat alone, when that is safe. */
   hashFromStat(file: string, mtimeMs: number, size: number): string | undefined {
-    const entry = this.runFile?.stats[file];
-    if (!entry || !Array.isArray(entry)) return undefined;
-    const [knownMtime, knownSize, statAt, hash] = entry;
-    if (knownMtime !== mtimeMs || knownSize !== size || !(mtimeMs + RACY_MS < statAt) || typeof hash !== 'string') return undefined;
-    return hash;
+    const run = this.runFile;
+    if (!run) return undefined;
+    if (!this.statIndex) {
+      this.statIndex = new Map();
+      for (let i = 0; i < run.files.length; i++) this.statIndex.set(run.files[i] as string, i);
+    }
+    const i = this.statIndex.get(this.relative(file));
+    if (i === undefined || run.mtimes[i] !== mtimeMs || run.sizes[i] !== size || !(mtimeMs + RACY_MS < run.statAt)) return undefined;
+    const hash = run.hashes[i];
+    return typeof hash === 'string' ? hash : undefined;
   }
 
   run(): RunEntry | undefined {
@@ -143,45 +196,97 @@ export class LintCache {
   /** The last run, when both files are the ones it wrote. */
   previous(): PreviousRun | undefined {
     const run = this.runFile;
+    if (!run || typeof run.names !== 'string' || !Array.isArray(run.assets)) return undefined;
     const files = this.files();
-    if (!run || !files || files.token !== run.token || typeof run.names !== 'string' || !Array.isArray(run.assets)) return undefined;
+    if (!files || files.token !== run.token) return undefined;
     const hashes = new Map<string, string>();
-    for (const [file, entry] of Object.entries(run.stats)) {
-      if (Array.isArray(entry) && typeof entry[3] === 'string') hashes.set(file, entry[3]);
+    const absolute: string[] = [];
+    for (let i = 0; i < run.files.length; i++) {
+      const file = this.absolute(run.files[i] as string);
+      absolute.push(file);
+      const hash = run.hashes[i];
+      if (typeof hash === 'string') hashes.set(file, hash);
     }
-    return { id: run.token, hashes, names: run.names, assets: run.assets };
+    let confirmed: (file: string) => boolean = () => false;
+    if (run.confirmed === true) confirmed = (file) => hashes.has(file);
+    else if (Array.isArray(run.confirmed)) {
+      const set = new Set(run.confirmed.map((i) => absolute[i]));
+      confirmed = (file) => set.has(file);
+    }
+    return { id: run.token, hashes, names: run.names, assets: run.assets, confirmed };
   }
 
   /** Facts and findings for a file, when its content is the one cached. */
   entry(file: string, hash: string): FileEntry | undefined {
-    const entry = this.load(file);
-    return entry && entry.hash === hash ? entry : undefined;
-  }
-
-  private load(file: string): FileEntry | undefined {
-    const line = this.files()?.lines.get(file);
-    if (!line) return undefined;
-    let entry: unknown;
+    const line = this.files()?.lines.get(this.relative(file));
+    if (line === undefined) return undefined;
+    // `<hash>\t<facts>\t<facts body>\t<file findings>\t<index findings>\t<index deps>`:
+    // the hash is compared before anything is parsed.
+    const fields = line.split('\t');
+    if (fields.length !== 6 || fields[0] !== hash) return undefined;
+    const [, headText, bodyText, diagnosticsText, indexText, depsText] = fields as [string, string, string, string, string, string];
     try {
-      entry = JSON.parse(line.json);
+      const facts = decodeFacts(headText, bodyText, file);
+      if (!facts) return undefined;
+      const entry: FileEntry = { hash, facts };
+      this.texts.facts.set(facts, `${headText}\t${bodyText}`);
+      if (diagnosticsText) {
+        const diagnostics = decode(JSON.parse(diagnosticsText), file) as Diagnostic[];
+        if (!Array.isArray(diagnostics)) return undefined;
+        entry.diagnostics = diagnostics;
+        this.texts.diagnostics.set(diagnostics, diagnosticsText);
+      }
+      if (indexText) {
+        const stored = JSON.parse(indexText) as unknown;
+        if (!isObject(stored) || !Array.isArray(stored.refs) || !Array.isArray(stored.diagnostics) || typeof stored.volatile !== 'boolean') return undefined;
+        const refs = (stored.refs as string[]).map((ref) => this.absolute(ref));
+        const diagnostics = decode(stored.diagnostics, file) as Diagnostic[];
+        let deps: Dependency[] | undefined;
+        // The answers themselves are parsed only if they must be replayed.
+        const index: IndexEntry = {
+          refs,
+          volatile: stored.volatile,
+          diagnostics,
+          get deps(): Dependency[] {
+            if (!deps) {
+              try {
+                const parsed = decode(JSON.parse(depsText), file) as unknown;
+                if (!Array.isArray(parsed)) throw new Error('not a list');
+                deps = parsed as Dependency[];
+              } catch {
+                // An answer that can never match: the findings are computed again.
+                deps = [[['all'], '']];
+              }
+            }
+            return deps;
+          },
+        };
+        this.texts.index.set(index, `${indexText}\t${depsText}`);
+        entry.index = index;
+      }
+      return entry;
     } catch {
       return undefined;
     }
-    if (!isObject(entry) || typeof entry.hash !== 'string' || !isFactsFor(entry.facts, file)) return undefined;
-    const loaded = entry as unknown as FileEntry;
-    if (loaded.index) loaded.index.run = line.stamp;
-    // Saved again as the same text unless the runner replaces the entry.
-    this.texts.set(loaded, line.json);
-    return loaded;
+  }
+
+  /** Is `files.json` the one written with `run.json`? */
+  filesMatchRun(): boolean {
+    if (!this.runFile) return false;
+    if (this.filesLoaded) return this.filesFile?.token === this.runFile.token;
+    return readHeader(path.join(this.location, 'files.json'))?.token === this.runFile.token;
   }
 
   /** The facts of every file, if `files.json` is the one written with `run.json`. */
   allFacts(files: readonly string[]): Map<string, ArticleFacts> | undefined {
     const stored = this.files();
-    if (!stored || stored.token !== this.runFile?.token) return undefined;
+    const run = this.runFile;
+    if (!stored || !run || stored.token !== run.token) return undefined;
     const facts = new Map<string, ArticleFacts>();
     for (const file of files) {
-      const entry = this.load(file);
+      // Written by the same run as run.json: whatever hash it has is the one that run saw.
+      const hash = stored.lines.get(this.relative(file))?.split('\t', 1)[0];
+      const entry = hash === undefined ? undefined : this.entry(file, hash);
       if (!entry) return undefined;
       facts.set(file, entry.facts);
     }
@@ -194,33 +299,74 @@ export class LintCache {
    * only ever saves time.
    */
   save(
-    stats: Record<string, StatEntry>,
+    stats: StatTable,
     run: RunEntry | undefined,
-    entries: Record<string, FileEntry> | undefined,
-    index?: { names: string; assets: Array<[string, boolean]> },
+    entries: Map<string, FileEntry> | undefined,
+    index?: { names: string; assets: Array<[string, boolean]>; confirmed: ReadonlySet<string> },
   ): void {
     try {
       mkdirSync(this.location, { recursive: true });
       let token = this.runFile?.token ?? '';
       if (entries) {
         token = this.runId;
-        writeFilesAtomic(path.join(this.location, 'files.json'), { format: FORMAT, key: this.key, token }, entries, this.texts);
+        this.writeFiles(path.join(this.location, 'files.json'), { format: FORMAT, key: this.key, token }, entries);
+      }
+      const files: string[] = [];
+      const mtimes: number[] = [];
+      const sizes: number[] = [];
+      const hashes: string[] = [];
+      const confirmed: number[] = [];
+      for (const [file, stat] of stats.files) {
+        if (index?.confirmed.has(file)) confirmed.push(files.length);
+        files.push(this.relative(file));
+        mtimes.push(stat.mtimeMs);
+        sizes.push(stat.size);
+        hashes.push(stat.hash);
       }
       const names = index?.names ?? this.runFile?.names;
       const assets = index?.assets ?? this.runFile?.assets;
-      const runFile: RunFile = { format: FORMAT, key: this.key, token, stats, ...(run ? { run } : {}), ...(names ? { names } : {}), ...(assets ? { assets } : {}) };
+      // Only a run that wrote files.json confirms anything; a reused run keeps what the last one confirmed.
+      const keptConfirmed = index ? (confirmed.length === files.length ? true : confirmed) : this.carriedConfirmed(files);
+      const runFile: RunFile = {
+        format: FORMAT,
+        key: this.key,
+        token,
+        root: this.root,
+        statAt: stats.statAt,
+        files,
+        mtimes,
+        sizes,
+        hashes,
+        ...(run ? { run } : {}),
+        ...(names ? { names } : {}),
+        ...(assets ? { assets } : {}),
+        ...(keptConfirmed !== undefined ? { confirmed: keptConfirmed } : {}),
+      };
       writeAtomic(path.join(this.location, 'run.json'), runFile);
       this.runFile = runFile;
+      this.statIndex = undefined;
     } catch {
       // A read-only checkout or a full disk: the next run simply starts cold.
     }
   }
 
+  /** What the last run confirmed, renumbered for a new list of files. */
+  private carriedConfirmed(files: string[]): true | number[] | undefined {
+    const run = this.runFile;
+    if (!run || run.confirmed === undefined) return undefined;
+    const was = run.confirmed === true ? new Set(run.files) : new Set(run.confirmed.map((i) => run.files[i]));
+    const now: number[] = [];
+    files.forEach((file, i) => {
+      if (was.has(file)) now.push(i);
+    });
+    return now.length === files.length ? true : now;
+  }
+
   /**
    * `files.json` is one header line, then one line per file:
-   * `"<path>"<TAB><run stamp><TAB><entry JSON>`. JSON text never holds a raw
-   * tab or newline, so the split is safe; a line that does not parse is a
-   * missing entry.
+   * `"<path>"\t<hash>\t<facts>\t<facts body>\t<file findings>\t<index findings>\t<index deps>`.
+   * JSON text never holds a raw tab or newline, so the split is safe; a line
+   * that does not parse is a missing entry.
    */
   private files(): FilesFile | undefined {
     if (!this.filesLoaded) {
@@ -232,25 +378,25 @@ export class LintCache {
       } catch {
         return undefined;
       }
-      let header: unknown;
       const firstBreak = text.indexOf('\n');
+      let header: unknown;
       try {
         header = JSON.parse(firstBreak === -1 ? text : text.slice(0, firstBreak));
       } catch {
         return undefined;
       }
       if (!isObject(header) || header.format !== FORMAT || header.key !== this.key || typeof header.token !== 'string') return undefined;
-      const lines = new Map<string, { stamp: string; json: string }>();
+      const lines = new Map<string, string>();
       let at = firstBreak + 1;
       while (firstBreak !== -1 && at < text.length) {
-        let end = text.indexOf('\n', at);
-        if (end === -1) end = text.length;
-        const tab1 = text.indexOf('\t', at);
-        const tab2 = tab1 === -1 ? -1 : text.indexOf('\t', tab1 + 1);
-        if (tab2 !== -1 && tab2 < end) {
+        const end = text.indexOf('\n', at);
+        // A last line without its newline was cut short.
+        if (end === -1) break;
+        const tab = text.indexOf('\t', at);
+        if (tab !== -1 && tab < end) {
           try {
-            const file = JSON.parse(text.slice(at, tab1)) as unknown;
-            if (typeof file === 'string') lines.set(file, { stamp: text.slice(tab1 + 1, tab2), json: text.slice(tab2 + 1, end) });
+            const file = JSON.parse(text.slice(at, tab)) as unknown;
+            if (typeof file === 'string') lines.set(file, text.slice(tab + 1, end));
           } catch {
             // A damaged line is a missing entry.
           }
@@ -260,6 +406,62 @@ export class LintCache {
       this.filesFile = { format: FORMAT, key: header.key, token: header.token, lines };
     }
     return this.filesFile;
+  }
+
+  /**
+   * Writes `files.json` a line at a time (one string of the whole cache would
+   * briefly double the memory a large knowledge base needs). Parts of an
+   * entry that were loaded from the last cache and kept as they were are
+   * written back as the same text, so an edit run serialises only what
+   * changed.
+   */
+  private writeFiles(file: string, header: FilesHeader, entries: Map<string, FileEntry>): void {
+    const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    let fd: number | undefined;
+    try {
+      fd = openSync(temporary, 'w');
+      let chunk = `${JSON.stringify(header)}\n`;
+      for (const [name, entry] of entries) {
+        chunk += `${JSON.stringify(this.relative(name))}\t${this.line(name, entry)}\n`;
+        if (chunk.length > 1 << 20) {
+          writeSync(fd, chunk);
+          chunk = '';
+        }
+      }
+      writeSync(fd, chunk);
+      closeSync(fd);
+      fd = undefined;
+      renameSync(temporary, file);
+    } catch (error) {
+      if (fd !== undefined) closeSync(fd);
+      rmSync(temporary, { force: true });
+      throw error;
+    }
+  }
+
+  private line(file: string, entry: FileEntry): string {
+    const facts = this.texts.facts.get(entry.facts) ?? encodeFacts(entry.facts, file);
+    const diagnostics = entry.diagnostics ? (this.texts.diagnostics.get(entry.diagnostics) ?? encode(entry.diagnostics, file)) : '';
+    let index = '\t';
+    if (entry.index) {
+      index = this.texts.index.get(entry.index) ?? '';
+      if (!index) {
+        const { refs, volatile, diagnostics: found, deps } = entry.index;
+        const header = `{"refs":${JSON.stringify(refs.map((ref) => this.relative(ref)))},"volatile":${volatile},"diagnostics":${encode(found, file)}}`;
+        index = `${header}\t${encode(deps, file)}`;
+      }
+    }
+    return `${entry.hash}\t${facts}\t${diagnostics}\t${index}`;
+  }
+
+  /** A path as stored: relative to the project root when inside it. */
+  private relative(file: string): string {
+    const root = this.root;
+    return file.length > root.length && file.startsWith(root) && file[root.length] === path.sep ? file.slice(root.length + 1) : file;
+  }
+
+  private absolute(stored: string): string {
+    return path.isAbsolute(stored) ? stored : `${this.root}${path.sep}${stored}`;
   }
 }
 
@@ -275,11 +477,169 @@ export function contentHash(bytes: Uint8Array): string {
   return createHash('sha1').update(bytes).digest('base64');
 }
 
+// The compact encoding of facts and findings. Most of their bulk is ranges
+// (`{start: {line, column, offset}, end: {…}}`) and the file's own absolute
+// path; a range becomes `["\u0001", line, column, offset, line, column,
+// offset]` and the file's path `"\u0003"`. A real string that starts with
+// \u0001–\u0003 is escaped with a leading \u0002, so decoding is exact for
+// any value, frontmatter data included.
+const RANGE = '\u0001';
+const ESCAPE = '\u0002';
+const SELF = '\u0003';
+
+/** Facts or findings of `file` as compact JSON text. */
+export function encode(value: unknown, file: string): string {
+  const made = new WeakSet<unknown[]>();
+  return JSON.stringify(value, function (this: unknown, _key: string, v: unknown): unknown {
+    if (typeof v === 'string') {
+      if (v === file) return SELF;
+      // The marker of a range made below, not a string of the input.
+      if (v === RANGE && made.has(this as unknown[])) return v;
+      const c = v.charCodeAt(0);
+      return c >= 1 && c <= 3 ? ESCAPE + v : v;
+    }
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+      const range = rangeArray(v as Record<string, unknown>);
+      if (range) {
+        made.add(range);
+        return range;
+      }
+    }
+    return v;
+  });
+}
+
+/** Undoes `encode` on parsed JSON, in place where it can. */
+export function decode(value: unknown, file: string): unknown {
+  if (typeof value === 'string') {
+    const c = value.charCodeAt(0);
+    if (c === 3 && value.length === 1) return file;
+    return c === 2 ? value.slice(1) : value;
+  }
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    if (value[0] === RANGE) return rangeObject(value as unknown[]);
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item === 'object' || typeof item === 'string') value[i] = decode(item, file);
+    }
+    return value;
+  }
+  const object = value as Record<string, unknown>;
+  for (const key in object) {
+    const item = object[key];
+    if (typeof item === 'object' || typeof item === 'string') object[key] = decode(item, file);
+  }
+  return object;
+}
+
+/**
+ * Facts fields that only some runs read: the index is built from the rest
+ * (paths, ids, titles, aliases), and a run that reuses most findings reads
+ * these for a few files only. They are stored apart and parsed on first use.
+ */
+const BODY_KEYS = ['frontmatter', 'headings', 'anchors', 'footnotes', 'links'] as const;
+const BODY = new Set<string>(BODY_KEYS);
+
+/** Facts as two texts: everything but the body (its fields as `0`, keeping their place), and the body. */
+export function encodeFacts(facts: ArticleFacts, file: string): string {
+  const head: Record<string, unknown> = {};
+  const body: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(facts)) {
+    if (BODY.has(key)) {
+      head[key] = 0;
+      body[key] = value;
+    } else {
+      head[key] = value;
+    }
+  }
+  return `${encode(head, file)}\t${encode(body, file)}`;
+}
+
+/**
+ * Facts from the texts `encodeFacts` wrote. Body fields are getters that
+ * parse the body the first time any of them is read, then become plain
+ * values. Undefined when the head is not facts of `file`.
+ */
+export function decodeFacts(headText: string, bodyText: string, file: string): ArticleFacts | undefined {
+  const facts = decode(JSON.parse(headText), file) as Record<string, unknown>;
+  if (!isObject(facts) || facts.path !== file || typeof facts.id !== 'string') return undefined;
+  let body: Record<string, unknown> | undefined;
+  for (const key of BODY_KEYS) {
+    if (!(key in facts)) continue;
+    if (facts[key] !== 0) return undefined;
+    Object.defineProperty(facts, key, {
+      enumerable: true,
+      configurable: true,
+      get(): unknown {
+        if (!body) {
+          const parsed = decode(JSON.parse(bodyText), file);
+          if (!isObject(parsed) || BODY_KEYS.some((name) => name in facts && !(name in parsed))) {
+            throw new Error(`the cached facts of ${file} are damaged (delete the cache folder)`);
+          }
+          body = parsed;
+          for (const name of BODY_KEYS) Object.defineProperty(facts, name, { value: body[name], enumerable: true, configurable: true, writable: true });
+        }
+        return body[key];
+      },
+    });
+  }
+  return facts as unknown as ArticleFacts;
+}
+
+/** `[RANGE, line, column, (offset,) line, column, (offset)]` for an exact `{start, end}` of points, else undefined. */
+function rangeArray(v: Record<string, unknown>): unknown[] | undefined {
+  let keys = 0;
+  for (const key in v) {
+    if ((keys === 0 && key !== 'start') || (keys === 1 && key !== 'end') || keys > 1) return undefined;
+    keys++;
+  }
+  if (keys !== 2) return undefined;
+  const start = pointOf(v.start);
+  const end = pointOf(v.end);
+  if (!start || !end || start.length !== end.length) return undefined;
+  return [RANGE, ...start, ...end];
+}
+
+function pointOf(p: unknown): number[] | undefined {
+  if (typeof p !== 'object' || p === null || Array.isArray(p)) return undefined;
+  const names = Object.keys(p);
+  const point = p as Record<string, unknown>;
+  if (names.length < 2 || names.length > 3 || names[0] !== 'line' || names[1] !== 'column' || (names.length === 3 && names[2] !== 'offset')) return undefined;
+  const values = names.map((name) => point[name]);
+  return values.every((n) => typeof n === 'number' && Number.isFinite(n)) ? (values as number[]) : undefined;
+}
+
+function rangeObject(a: unknown[]): unknown {
+  if (a.length === 7) {
+    return { start: { line: a[1], column: a[2], offset: a[3] }, end: { line: a[4], column: a[5], offset: a[6] } };
+  }
+  return { start: { line: a[1], column: a[2] }, end: { line: a[3], column: a[4] } };
+}
+
 function readJson(file: string): unknown {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch {
     return undefined;
+  }
+}
+
+/** The header line of `files.json`, read without reading the rest. */
+function readHeader(file: string): FilesHeader | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const buffer = Buffer.alloc(512);
+    const length = readSync(fd, buffer, 0, buffer.length, 0);
+    const text = buffer.toString('utf8', 0, length);
+    const end = text.indexOf('\n');
+    const header = JSON.parse(end === -1 ? text : text.slice(0, end)) as unknown;
+    return isObject(header) && typeof header.token === 'string' && typeof header.key === 'string' ? (header as unknown as FilesHeader) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -294,55 +654,18 @@ function writeAtomic(file: string, value: unknown): void {
   }
 }
 
-/**
- * Writes `files.json` a line at a time (one string of the whole cache would
- * briefly double the memory a large knowledge base needs). An entry loaded
- * from the last cache and kept as it was is written back as the same text,
- * so an edit run does not serialise every article's facts again.
- */
-function writeFilesAtomic(file: string, header: FilesHeader, entries: Record<string, FileEntry>, texts: WeakMap<FileEntry, string>): void {
-  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  let fd: number | undefined;
-  try {
-    fd = openSync(temporary, 'w');
-    let chunk = `${JSON.stringify(header)}\n`;
-    for (const [name, entry] of Object.entries(entries)) {
-      const stamp = entry.index?.run ?? '';
-      let json = texts.get(entry);
-      if (json === undefined) {
-        const { index, ...rest } = entry;
-        json = JSON.stringify(index ? { ...rest, index: { ...index, run: undefined } } : rest);
-      }
-      chunk += `${JSON.stringify(name)}\t${stamp}\t${json}\n`;
-      if (chunk.length > 1 << 20) {
-        writeSync(fd, chunk);
-        chunk = '';
-      }
-    }
-    writeSync(fd, chunk);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(temporary, file);
-  } catch (error) {
-    if (fd !== undefined) closeSync(fd);
-    rmSync(temporary, { force: true });
-    throw error;
-  }
-}
-
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isRunFile(value: unknown): value is RunFile {
   if (!isObject(value) || value.format !== FORMAT || typeof value.key !== 'string' || typeof value.token !== 'string') return false;
-  if (!isObject(value.stats)) return false;
+  if (typeof value.root !== 'string' || typeof value.statAt !== 'number') return false;
+  const { files, mtimes, sizes, hashes } = value;
+  if (!Array.isArray(files) || !Array.isArray(mtimes) || !Array.isArray(sizes) || !Array.isArray(hashes)) return false;
+  if (mtimes.length !== files.length || sizes.length !== files.length || hashes.length !== files.length) return false;
+  if (value.confirmed !== undefined && value.confirmed !== true && !Array.isArray(value.confirmed)) return false;
   if (value.run === undefined) return true;
   const run = value.run;
-  return isObject(run) && typeof run.key === 'string' && Array.isArray(run.files) && Array.isArray(run.diagnostics) && Array.isArray(run.assets);
-}
-
-
-function isFactsFor(facts: unknown, file: string): facts is ArticleFacts {
-  return isObject(facts) && facts.path === file && Array.isArray(facts.links) && Array.isArray(facts.headings) && Array.isArray(facts.anchors);
+  return isObject(run) && typeof run.key === 'string' && Array.isArray(run.diagnostics) && Array.isArray(run.assets);
 }

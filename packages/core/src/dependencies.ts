@@ -170,10 +170,15 @@ export class DependencyTracker {
     }
   }
 
+  /**
+   * An article as its path relative to the content root (which is part of
+   * the cache key, so the relative path names one file) and its content hash:
+   * short, since every answer about an article is stored in the cache.
+   */
   private article(facts: ArticleFacts | undefined): string {
     if (!facts) return '-';
     this.collecting?.add(facts.path);
-    return `${facts.path}@${this.contentHash(facts.path) ?? '?'}`;
+    return `${facts.relPath}@${this.contentHash(facts.path) ?? '?'}`;
   }
 
   /** The resolution with articles named by path and content hash (a shallow copy, so no replacer is needed). */

@@ -25,13 +25,22 @@ export async function createIgnoreFilter(
   options: DiscoveryOptions,
 ): Promise<(absolutePath: string) => boolean> {
   const matcher = ignore();
+  let patterns = options.ignore.length > 0;
   for (const name of ['.gitignore', '.kblintignore']) {
     const text = await workspace.readText(path.join(options.projectRoot, name));
-    if (text) matcher.add(text);
+    if (text) {
+      matcher.add(text);
+      patterns = true;
+    }
   }
+  // Without a pattern nothing is ignored, and thousands of paths need not be matched.
+  if (!patterns) return () => false;
   matcher.add(options.ignore);
+  const root = options.projectRoot;
   return (absolutePath) => {
-    const relative = path.relative(options.projectRoot, absolutePath).split(path.sep).join('/');
+    // Most paths are inside the root: a prefix test is much cheaper than `path.relative`.
+    const inside = absolutePath.length > root.length + 1 && absolutePath.startsWith(root) && absolutePath[root.length] === path.sep;
+    const relative = (inside ? absolutePath.slice(root.length + 1) : path.relative(root, absolutePath)).split(path.sep).join('/');
     if (relative === '' || relative.startsWith('../') || path.isAbsolute(relative)) return false;
     return matcher.ignores(relative);
   };

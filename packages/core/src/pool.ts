@@ -1,16 +1,22 @@
 import { availableParallelism } from 'node:os';
-import Tinypool from 'tinypool';
+import { Worker } from 'node:worker_threads';
 import type { ResolvedConfig } from './config.js';
-import type { Engine, FileAnalysis } from './engine.js';
-import type { WorkerJob, WorkerTask } from './worker.js';
+import type { Engine } from './engine.js';
+import type { WorkerJob, WorkerResult, WorkerTask } from './worker.js';
 
 /**
  * Below this many files a pool costs more than it saves: each worker loads
  * the parser and every rule (a few hundred ms of CPU) before it parses a byte.
  */
 const POOL_MIN_FILES = 300;
-/** Bytes per message: large enough to amortise the hop, small enough to balance the threads. */
+/** Bytes per message when this thread reads: large enough to amortise the hop, small enough to balance the threads. */
 const BATCH_BYTES = 192_000;
+/**
+ * Young generation of a parser thread. A parse's garbage dies young; at 8 MB
+ * the threads spent a fifth of their time collecting it, while 32 MB costs
+ * little more memory than the facts the main thread keeps anyway.
+ */
+const YOUNG_GENERATION_MB = 32;
 
 export interface Job {
   path: string;
@@ -18,27 +24,101 @@ export interface Job {
 }
 
 export interface AnalyzeOptions {
-  /** Threads: undefined chooses by size and cores; 1 stays on this thread. */
-  workers?: number | undefined;
-  /** False when the engine has rules or options that cannot cross a thread. */
-  poolable: boolean;
-  /** Reads a file just before it is parsed; undefined when it cannot be read (the job is skipped). */
+  /**
+   * Reads a file on this thread just before it is parsed; undefined when it
+   * cannot be read (the job is skipped). Not called when the threads read
+   * from disk themselves.
+   */
   read: (job: Job) => Promise<Uint8Array | undefined>;
+  /** The pool's threads read the files from disk themselves (the plain disk workspace). */
+  threadsRead?: boolean;
+  /** Have the threads hash what they parse (for the cache). */
+  hash?: boolean;
   onProgress?: ((done: number) => void) | undefined;
 }
 
+/** How many parser threads `jobs` files are worth: undefined chooses by size and cores; 1 stays on this thread. */
+export function threadCount(files: number, workers: number | undefined, poolable: boolean): number {
+  if (!poolable || files < 2) return 1;
+  if (workers !== undefined) return Math.max(1, Math.min(workers, files));
+  if (files < POOL_MIN_FILES) return 1;
+  return Math.max(1, Math.min(availableParallelism(), Math.ceil(files / 100)));
+}
+
 /**
- * Runs `analyze` over every job, on worker threads when that pays, and
- * returns the analyses in job order (undefined for files that could not be
- * read): a pooled run's results are identical to a single-threaded one.
- * Files are read as they are dispatched and dropped once parsed, so memory
- * holds a few batches of text, never the whole knowledge base.
+ * Parser threads, started before they are needed: each builds its engine as
+ * soon as it starts, while the main thread is still finding and reading
+ * files. A thread takes one batch at a time.
  */
-export async function analyzeAll(engine: Engine, config: ResolvedConfig, jobs: Job[], options: AnalyzeOptions): Promise<Array<FileAnalysis | undefined>> {
-  const results = new Array<FileAnalysis | undefined>(jobs.length);
-  const threads = threadCount(jobs.length, options);
+export class ParserPool {
+  private readonly workers: Worker[];
+  private readonly idle: Worker[];
+  private readonly waiting: Array<(worker: Worker) => void> = [];
+
+  constructor(
+    readonly threads: number,
+    config: ResolvedConfig,
+  ) {
+    this.workers = Array.from(
+      { length: threads },
+      () =>
+        new Worker(new URL('./worker.js', import.meta.url), {
+          workerData: { kblintParser: true, config },
+          resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+        }),
+    );
+    this.idle = [...this.workers];
+  }
+
+  async run(task: WorkerTask): Promise<WorkerResult[]> {
+    const worker = this.idle.pop() ?? (await new Promise<Worker>((resolve) => this.waiting.push(resolve)));
+    try {
+      return await new Promise<WorkerResult[]>((resolve, reject) => {
+        const settle = () => {
+          worker.off('message', onMessage);
+          worker.off('error', onError);
+          worker.off('exit', onExit);
+        };
+        const onMessage = (results: WorkerResult[]) => {
+          settle();
+          resolve(results);
+        };
+        const onError = (error: Error) => {
+          settle();
+          reject(error);
+        };
+        const onExit = (code: number) => {
+          settle();
+          reject(new Error(`a parser thread stopped (exit code ${code})`));
+        };
+        worker.on('message', onMessage);
+        worker.on('error', onError);
+        worker.on('exit', onExit);
+        worker.postMessage(task);
+      });
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next(worker);
+      else this.idle.push(worker);
+    }
+  }
+
+  async destroy(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+}
+
+/**
+ * Runs `analyze` over every job, on the pool's threads when there is a pool,
+ * and returns the results in job order (undefined for files this thread
+ * could not read): a pooled run's results are identical to a single-threaded
+ * one. Files are read as they are dispatched and dropped once parsed, so
+ * memory holds a few batches of text, never the whole knowledge base.
+ */
+export async function analyzeAll(engine: Engine, pool: ParserPool | undefined, jobs: Job[], options: AnalyzeOptions): Promise<Array<WorkerResult | undefined>> {
+  const results = new Array<WorkerResult | undefined>(jobs.length);
   let done = 0;
-  if (threads <= 1) {
+  if (!pool) {
     // Read ahead a little so the disk and the parser overlap.
     const ahead = new Map<number, Promise<Uint8Array | undefined>>();
     const fetch = (i: number) => {
@@ -49,28 +129,29 @@ export async function analyzeAll(engine: Engine, config: ResolvedConfig, jobs: J
       const content = await (ahead.get(i) as Promise<Uint8Array | undefined>);
       ahead.delete(i);
       const job = jobs[i] as Job;
-      if (content) results[i] = engine.analyze(job.path, content, job.lint);
+      if (content) results[i] = { analysis: engine.analyze(job.path, content, job.lint) };
       options.onProgress?.(++done);
     }
     return results;
   }
-  const pool = new Tinypool({
-    filename: new URL('./worker.js', import.meta.url).href,
-    minThreads: threads,
-    maxThreads: threads,
-    // A parse's garbage dies young; a small young generation keeps each
-    // thread's memory near its live data instead of growing with the run.
-    resourceLimits: { maxYoungGenerationSizeMb: 8 },
-  });
-  try {
-    let next = 0;
-    // Each lane reads a batch, hands it to a thread and waits; two lanes per
-    // thread keep every thread busy while the next batch is read.
-    const lane = async () => {
-      while (next < jobs.length) {
-        const start = next;
-        const batch: WorkerJob[] = [];
-        const indexes: number[] = [];
+  const hash = options.hash ?? false;
+  let next = 0;
+  // Each lane fills a batch, hands it to a thread and waits; two lanes per
+  // thread keep every thread busy while the next batch is prepared.
+  const perBatch = Math.max(4, Math.min(64, Math.ceil(jobs.length / (pool.threads * 8))));
+  const lane = async () => {
+    while (next < jobs.length) {
+      const start = next;
+      const batch: WorkerJob[] = [];
+      const indexes: number[] = [];
+      if (options.threadsRead) {
+        while (next < jobs.length && batch.length < perBatch) {
+          const i = next++;
+          const job = jobs[i] as Job;
+          batch.push({ path: job.path, lint: job.lint });
+          indexes.push(i);
+        }
+      } else {
         let bytes = 0;
         while (next < jobs.length && bytes < BATCH_BYTES) {
           const i = next++;
@@ -82,25 +163,15 @@ export async function analyzeAll(engine: Engine, config: ResolvedConfig, jobs: J
             bytes += content.byteLength;
           }
         }
-        if (batch.length) {
-          const task: WorkerTask = { config, jobs: batch };
-          const analyses = (await pool.run(task)) as FileAnalysis[];
-          analyses.forEach((analysis, k) => (results[indexes[k] as number] = analysis));
-        }
-        done += next - start;
-        options.onProgress?.(Math.min(done, jobs.length));
       }
-    };
-    await Promise.all(Array.from({ length: threads * 2 }, lane));
-    return results;
-  } finally {
-    await pool.destroy();
-  }
-}
-
-function threadCount(files: number, options: AnalyzeOptions): number {
-  if (!options.poolable || files < 2) return 1;
-  if (options.workers !== undefined) return Math.max(1, Math.min(options.workers, files));
-  if (files < POOL_MIN_FILES) return 1;
-  return Math.max(1, Math.min(availableParallelism(), Math.ceil(files / 100)));
+      if (batch.length) {
+        const analyses = await pool.run({ jobs: batch, hash });
+        analyses.forEach((result, k) => (results[indexes[k] as number] = result));
+      }
+      done += next - start;
+      options.onProgress?.(Math.min(done, jobs.length));
+    }
+  };
+  await Promise.all(Array.from({ length: pool.threads * 2 }, lane));
+  return results;
 }

@@ -1,20 +1,24 @@
 import type { ArticleFacts, Diagnostic, KblintRule } from '@kblint/rule-kit';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { glob, isDynamicPattern } from 'tinyglobby';
 import { loadConfig, type ResolvedConfig } from './config.js';
 import { KnowledgeIndex } from './content-index.js';
 import { applyDirectives } from './directives.js';
 import { createIgnoreFilter, discover } from './discovery.js';
-import { Engine, INTERNAL_ERROR_RULE, type EngineOptions } from './engine.js';
-import { contentHash, type FileEntry, type LintCache, type RunEntry, type StatEntry } from './cache.js';
+// Types only: the engine and the parser are loaded when a file must be
+// parsed, so a run answered from the cache never loads them.
+import type { Engine, EngineOptions } from './engine.js';
+import { contentHash, type FileEntry, type LintCache, type RunEntry, type StatTable } from './cache.js';
 import { DependencyTracker, namesDigest, type ChangeSet, type Dependencies } from './dependencies.js';
-import { analyzeAll, type Job } from './pool.js';
+import { analyzeAll, ParserPool, threadCount, type Job } from './pool.js';
+import type { WorkerResult } from './worker.js';
 import { builtinRules } from './rules.generated.js';
 import { summarize, sortDiagnostics, type Summary } from './results.js';
 import { NodeWorkspace, type Workspace } from './workspace.js';
+
+/** engine.ts's INTERNAL_ERROR_RULE, written out so that this module does not load the engine. */
+const INTERNAL_ERROR_RULE = 'internal-error';
 
 export interface LintOptions {
   /** Where paths and the config search start; defaults to `process.cwd()`. */
@@ -77,7 +81,6 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
       ...(options.configFile ? { configFile: options.configFile } : {}),
       ...(options.allowCodeConfig !== undefined ? { allowCode: options.allowCodeConfig } : {}),
     }));
-  const engine = new Engine(config, rules, options.engine);
 
   const articles = await discover(workspace, config);
   const requested = options.paths?.length ? await resolveTargets(options.paths, cwd, config, workspace) : articles;
@@ -86,29 +89,42 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
 
   // One pass over every file: facts for the index, and the file rules for
   // the files being reported on. Trees are not kept.
-  const files = [...new Set([...articles, ...targets])];
+  const files = targets === articles ? articles : [...new Set([...articles, ...targets])];
   const cache = options.cache;
   cache?.open(config, rules);
-  const read = await readAll(files, workspace, cache);
+  // Only the plain disk workspace is stat-ed (and read by parser threads):
+  // an editor's workspace may hold unsaved text the disk does not.
+  const onDisk = Object.getPrototypeOf(workspace) === NodeWorkspace.prototype;
+  const read: ReadResult = { hashes: new Map(), errors: new Map(), table: { statAt: Date.now(), files: new Map() }, fresh: false };
+  // Hashing before parsing only pays when something cached may be reused;
+  // otherwise files are hashed as they are read for parsing.
+  if (cache?.usable()) await hashAll(files, workspace, cache, onDisk, read);
 
   // Nothing changed since the last run (same bytes, config, rules, targets and
   // linked assets): its findings are the answer, and nothing is parsed.
-  const runKey = cache && !options.expandTargets && read.errors.size === 0 ? runKeyOf(files, targets, read.hashes) : undefined;
+  const reusable = cache && !options.expandTargets;
   const previous = cache?.run();
-  if (cache && runKey && previous?.key === runKey && previous.assets.every(([file, exists]) => workspace.exists(file) === exists)) {
-    cache.stats.runReused = true;
-    if (read.fresh) cache.save(read.stats, previous, undefined);
-    return reusedRun(previous, { config, articles, targets, engine, workspace, cache });
+  if (cache && reusable && previous && read.errors.size === 0 && read.hashes.size === files.length) {
+    const runKey = runKeyOf(files, targets, read.hashes);
+    if (previous.key === runKey && previous.assets.every(([file, exists]) => workspace.exists(file) === exists)) {
+      cache.stats.runReused = true;
+      if (read.fresh) cache.save(read.table, previous, undefined);
+      // The index of a reused run is built on demand from the cached facts;
+      // should another run have replaced them, from the files themselves.
+      const { Engine } = cache.filesMatchRun() ? { Engine: undefined } : await import('./engine.js');
+      const engine = Engine ? new Engine(config, rules, options.engine) : undefined;
+      return reusedRun(previous, { config, articles, targets, engine, workspace, cache });
+    }
   }
 
   const facts = new Map<string, ArticleFacts>();
   const perFile = new Map<string, Diagnostic[]>();
-  const entries: Record<string, FileEntry> = {};
+  const entries = new Map<string, FileEntry>();
   const jobs: Job[] = [];
+  const unreadableTargets: string[] = [];
   for (const file of files) {
-    const error = read.errors.get(file);
-    if (error !== undefined) {
-      if (targetSet.has(file)) unreadableTarget(file, error);
+    if (read.errors.has(file)) {
+      if (targetSet.has(file)) unreadableTargets.push(file);
       continue;
     }
     const hash = read.hashes.get(file);
@@ -116,45 +132,83 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
     if (entry && (!targetSet.has(file) || Array.isArray(entry.diagnostics))) {
       facts.set(file, entry.facts);
       if (targetSet.has(file)) perFile.set(file, entry.diagnostics ?? []);
-      entries[file] = entry;
+      entries.set(file, entry);
       continue;
     }
     jobs.push({ path: file, lint: targetSet.has(file) });
   }
-  function unreadableTarget(file: string, error: unknown): void {
-    facts.set(file, engine.analyze(file, new Uint8Array(), false).facts);
-    perFile.set(file, [unreadable(file, error)]);
+
+  // Threads start first, so that they load the parser while this thread does.
+  const poolable = !options.rules && !options.engine;
+  const threads = threadCount(jobs.length, options.workers, poolable);
+  const pool = threads > 1 ? new ParserPool(threads, config) : undefined;
+  let analyses: Array<WorkerResult | undefined>;
+  let engine: Engine;
+  try {
+    const { Engine } = await import('./engine.js');
+    engine = new Engine(config, rules, options.engine);
+  } catch (error) {
+    await pool?.destroy();
+    throw error;
   }
-  const analyses = await analyzeAll(engine, config, jobs, {
-    workers: options.workers,
-    poolable: !options.rules && !options.engine,
-    read: async (job) => {
-      try {
-        const content = await workspace.readFile(job.path);
-        // Hash what is parsed: the file may have changed since it was first hashed.
-        if (cache) read.hashes.set(job.path, contentHash(content));
-        return content;
-      } catch (error) {
-        if (job.lint) unreadableTarget(job.path, error);
-        read.hashes.delete(job.path);
-        return undefined;
-      }
-    },
-    ...(options.onProgress ? { onProgress: (done: number) => options.onProgress?.(done, jobs.length) } : {}),
-  });
-  analyses.forEach((analysis, i) => {
+  try {
+    const unreadableTarget = (file: string, error: unknown): void => {
+      facts.set(file, engine.analyze(file, new Uint8Array(), false).facts);
+      perFile.set(file, [unreadable(file, error)]);
+    };
+    for (const file of unreadableTargets) unreadableTarget(file, read.errors.get(file));
+    const failed = (job: Job, error: unknown) => {
+      if (job.lint) unreadableTarget(job.path, error);
+      read.hashes.delete(job.path);
+      read.table.files.delete(job.path);
+      read.errors.set(job.path, error);
+    };
+    analyses = await analyzeAll(engine, pool, jobs, {
+      threadsRead: onDisk,
+      hash: cache !== undefined && onDisk,
+      read: async (job) => {
+        try {
+          if (onDisk && workspace instanceof NodeWorkspace) {
+            const file = await workspace.readWithStat(job.path);
+            if (cache) record(read, job.path, contentHash(file.content), file);
+            return file.content;
+          }
+          const content = await workspace.readFile(job.path);
+          // Hash what is parsed: the file may have changed since it was first hashed.
+          if (cache) read.hashes.set(job.path, contentHash(content));
+          return content;
+        } catch (error) {
+          failed(job, error);
+          return undefined;
+        }
+      },
+      ...(options.onProgress ? { onProgress: (done: number) => options.onProgress?.(done, jobs.length) } : {}),
+    });
+    analyses.forEach((result, i) => {
+      const job = jobs[i] as Job;
+      if (result?.error) failed(job, Object.assign(new Error(result.error.message), { code: result.error.code }));
+      else if (result?.hash && cache) record(read, job.path, result.hash, result.stat);
+    });
+  } finally {
+    await pool?.destroy();
+  }
+  analyses.forEach((result, i) => {
     const job = jobs[i] as Job;
+    const analysis = result?.analysis;
     if (!analysis) return;
     facts.set(job.path, analysis.facts);
     perFile.set(job.path, analysis.diagnostics);
     cache?.stats.parsed.push(job.path);
     const hash = read.hashes.get(job.path);
     if (hash && !analysis.diagnostics.some((d) => d.ruleId === INTERNAL_ERROR_RULE)) {
-      entries[job.path] = { hash, facts: analysis.facts, ...(job.lint ? { diagnostics: analysis.diagnostics } : {}) };
+      entries.set(job.path, { hash, facts: analysis.facts, ...(job.lint ? { diagnostics: analysis.diagnostics } : {}) });
     }
   });
   const diagnostics: Diagnostic[] = [];
-  for (const file of files) diagnostics.push(...(perFile.get(file) ?? []));
+  for (const file of files) {
+    const found = perFile.get(file);
+    if (found) for (const d of found) diagnostics.push(d);
+  }
 
   // Assets that links point at, and whether they exist: a run is only reused
   // when they still do (or still do not).
@@ -205,42 +259,42 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
     changes = { changed, namesUnchanged: assetsUnchanged && last.names === names };
   }
   const tracker = cache ? new DependencyTracker(index, (file) => read.hashes.get(file), changes) : undefined;
+  // Targets whose index findings this run recorded or confirmed.
+  const confirmed = new Set<string>();
   for (const file of targets) {
     const fileFacts = facts.get(file);
     if (!fileFacts) continue;
-    const entry = entries[file];
+    const entry = entries.get(file);
     if (!tracker || !entry || entry.facts !== fileFacts) {
       diagnostics.push(...engine.lintWithIndex(fileFacts, index));
       continue;
     }
     const known = entry.index;
-    if (
-      known &&
-      Array.isArray(known.deps) &&
-      Array.isArray(known.refs) &&
-      Array.isArray(known.diagnostics) &&
-      tracker.unchanged(fileFacts, known, known.run === last?.id)
-    ) {
+    if (known && tracker.unchanged(fileFacts, known, last?.confirmed(file) ?? false)) {
       diagnostics.push(...known.diagnostics);
-      known.run = cache?.runId ?? '';
+      confirmed.add(file);
       continue;
     }
     const record: Dependencies = { deps: [], refs: [], volatile: false };
     const found = engine.lintWithIndex(fileFacts, tracker.recorder(fileFacts, record));
     cache?.stats.indexLinted.push(file);
     diagnostics.push(...found);
-    if (found.some((d) => d.ruleId === INTERNAL_ERROR_RULE)) delete entries[file];
-    else entries[file] = { ...entry, index: { ...record, diagnostics: found, run: cache?.runId ?? '' } };
+    if (found.some((d) => d.ruleId === INTERNAL_ERROR_RULE)) {
+      entries.delete(file);
+    } else {
+      entries.set(file, { ...entry, index: { ...record, diagnostics: found } });
+      confirmed.add(file);
+    }
   }
 
   const kept = applyDirectives(diagnostics, facts);
   sortDiagnostics(kept);
   if (cache) {
-    const reusable = runKey && !kept.some((d) => d.ruleId === INTERNAL_ERROR_RULE);
-    cache.save(read.stats, reusable ? { key: runKey, files: targets, diagnostics: kept, assets: [...assets] } : undefined, entries, {
-      names,
-      assets: [...assets],
-    });
+    // Keyed by the bytes that were parsed, which may be newer than those first hashed.
+    const complete = reusable && read.errors.size === 0 && files.every((file) => read.hashes.has(file));
+    const runKey = complete ? runKeyOf(files, targets, read.hashes) : undefined;
+    const run = runKey && !kept.some((d) => d.ruleId === INTERNAL_ERROR_RULE) ? { key: runKey, diagnostics: kept, assets: [...assets] } : undefined;
+    cache.save(read.table, run, entries, { names, assets: [...assets], confirmed });
   }
   return { config, index, files: [...targets].sort(), diagnostics: kept, summary: summarize(kept, targets.length) };
 }
@@ -250,69 +304,80 @@ interface ReadResult {
   hashes: Map<string, string>;
   errors: Map<string, unknown>;
   /** The stat table for the next run. */
-  stats: Record<string, StatEntry>;
+  table: StatTable;
   /** Some hash was computed from bytes rather than vouched for by the stat table. */
   fresh: boolean;
 }
 
+/** A file's hash, and its stat when the bytes hashed are the bytes the stat describes. */
+function record(read: ReadResult, file: string, hash: string, stat: { mtimeMs: number; size: number } | undefined): void {
+  read.hashes.set(file, hash);
+  if (stat) read.table.files.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, hash });
+  else read.table.files.delete(file);
+}
+
 /**
- * With a cache, hashes every file, several at a time. A file whose size and
- * mtime match the last run (and was not modified just before it was looked
- * at) is not read at all: the stat table vouches for its hash. Only the plain
- * disk workspace is stat-ed, since an editor's workspace may hold unsaved
- * text the disk does not.
+ * Hashes every file before anything is parsed, so that cached facts and
+ * findings can be looked up. A file whose size and mtime match the last run
+ * (and was not modified just before it was looked at) is not read at all:
+ * the stat table vouches for its hash. The stats are synchronous: thousands
+ * of them take a few milliseconds, where promises took several times that.
  */
-async function readAll(files: string[], workspace: Workspace, cache: LintCache | undefined): Promise<ReadResult> {
-  const result: ReadResult = { hashes: new Map(), errors: new Map(), stats: {}, fresh: false };
-  if (!cache) return result;
-  const onDisk = Object.getPrototypeOf(workspace) === NodeWorkspace.prototype;
-  const statAt = Date.now();
-  let next = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      const file = files[next++] as string;
-      let stats: { mtimeMs: number; size: number } | undefined;
-      if (onDisk) {
-        stats = await stat(file).catch(() => undefined);
-        const known = stats && cache.hashFromStat(file, stats.mtimeMs, stats.size);
-        if (stats && known) {
-          result.hashes.set(file, known);
-          result.stats[file] = [stats.mtimeMs, stats.size, statAt, known];
-          continue;
-        }
+async function hashAll(files: string[], workspace: Workspace, cache: LintCache, onDisk: boolean, read: ReadResult): Promise<void> {
+  const toRead: string[] = [];
+  for (const file of files) {
+    if (onDisk) {
+      const stats = statSync(file, { throwIfNoEntry: false });
+      const known = stats && stats.isFile() ? cache.hashFromStat(file, stats.mtimeMs, stats.size) : undefined;
+      if (stats && known) {
+        read.hashes.set(file, known);
+        read.table.files.set(file, { mtimeMs: stats.mtimeMs, size: stats.size, hash: known });
+        continue;
       }
+    }
+    toRead.push(file);
+  }
+  let next = 0;
+  const reader = async () => {
+    while (next < toRead.length) {
+      const file = toRead[next++] as string;
       try {
         // Hashed and dropped: the text is read again only if it must be parsed.
-        const content = await workspace.readFile(file);
-        const hash = contentHash(content);
+        const file_ = onDisk && workspace instanceof NodeWorkspace ? await workspace.readWithStat(file) : { content: await workspace.readFile(file) };
         cache.stats.read++;
-        result.fresh = true;
-        result.hashes.set(file, hash);
-        if (stats && stats.size === content.byteLength) result.stats[file] = [stats.mtimeMs, stats.size, statAt, hash];
+        read.fresh = true;
+        const hash = contentHash(file_.content);
+        if ('size' in file_ && file_.size === file_.content.byteLength) record(read, file, hash, file_);
+        else read.hashes.set(file, hash);
       } catch (error) {
-        result.errors.set(file, error);
+        read.errors.set(file, error);
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(32, files.length) }, worker));
-  return result;
+  await Promise.all(Array.from({ length: Math.min(32, toRead.length) }, reader));
 }
 
+/** Names one run's inputs: its targets, and every file with the hash of its content. */
 function runKeyOf(files: string[], targets: string[], hashes: Map<string, string>): string {
-  const digest = createHash('sha1');
-  for (const file of [...targets].sort()) digest.update(`t ${file}\n`);
-  for (const file of files) digest.update(`f ${file} ${hashes.get(file) ?? ''}\n`);
-  return digest.digest('hex');
+  let text = '';
+  for (const file of isSorted(targets) ? targets : [...targets].sort()) text += `t ${file}\n`;
+  for (const file of files) text += `f ${file} ${hashes.get(file) ?? ''}\n`;
+  return createHash('sha1').update(text).digest('hex');
+}
+
+function isSorted(list: readonly string[]): boolean {
+  for (let i = 1; i < list.length; i++) if ((list[i - 1] as string) > (list[i] as string)) return false;
+  return true;
 }
 
 /**
  * The result of a run answered whole from the cache. The index is built only
  * if a caller asks for it, from the cached facts (or, if another run has
- * since replaced them, by reading the articles again).
+ * since replaced them, by reading the articles again with `engine`).
  */
 function reusedRun(
   run: RunEntry,
-  context: { config: ResolvedConfig; articles: string[]; targets: string[]; engine: Engine; workspace: Workspace; cache: LintCache },
+  context: { config: ResolvedConfig; articles: string[]; targets: string[]; engine: Engine | undefined; workspace: Workspace; cache: LintCache },
 ): LintResult {
   const { config, articles, targets, engine, workspace, cache } = context;
   let index: KnowledgeIndex | undefined;
@@ -321,9 +386,12 @@ function reusedRun(
     config,
     get index(): KnowledgeIndex {
       if (!index) {
-        const facts =
-          cache.allFacts(articles) ??
-          new Map(articles.map((file) => [file, engine.analyze(file, readFileSync(file), false).facts] as const));
+        let facts = cache.allFacts(articles);
+        if (!facts) {
+          // Another run replaced files.json after this one looked.
+          if (!engine) throw new Error('the cache changed while it was being read; run kblint again');
+          facts = new Map(articles.map((file) => [file, engine.analyze(file, readFileSync(file), false).facts] as const));
+        }
         index = new KnowledgeIndex(facts.values(), {
           contentRoot: config.contentRoot,
           projectRoot: config.projectRoot,
@@ -347,8 +415,8 @@ async function resolveTargets(paths: string[], cwd: string, config: ResolvedConf
       for (const file of await workspace.listMarkdown(absolute)) if (!isIgnored(file)) found.add(file);
     } else if (existsSync(absolute) || workspace.exists(absolute)) {
       found.add(absolute);
-    } else if (isDynamicPattern(input)) {
-      const matches = await glob(input, { cwd, absolute: true, ignore: ['**/node_modules/**'] });
+    } else if ((await import('tinyglobby')).isDynamicPattern(input)) {
+      const matches = await (await import('tinyglobby')).glob(input, { cwd, absolute: true, ignore: ['**/node_modules/**'] });
       for (const file of matches) if (!isIgnored(path.normalize(file))) found.add(path.normalize(file));
       if (matches.length === 0) throw new UsageError(`No files match the pattern \`${input}\``);
     } else {
@@ -380,4 +448,3 @@ function unreadable(file: string, error: unknown): Diagnostic {
   };
 }
 
-export { INTERNAL_ERROR_RULE };

@@ -1,7 +1,6 @@
-import { constants, existsSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { glob } from 'tinyglobby';
 
 /**
  * Where files come from. The CLI reads the disk; the language server lays
@@ -20,16 +19,34 @@ export interface Workspace {
 export class NodeWorkspace implements Workspace {
   private readonly existsCache = new Map<string, boolean>();
 
+  /**
+   * Every regular `.md` file below `root`, as the recursive glob `*.md`
+   * matched them: no names starting with a dot, no `node_modules` or
+   * `.git`, and symbolic links neither followed nor listed (a link loop must
+   * not hang a run). A plain walk: loading a glob library took longer than
+   * the walk.
+   */
   async listMarkdown(root: string): Promise<string[]> {
-    if (!existsSync(root)) return [];
-    return glob('**/*.md', {
-      cwd: root,
-      absolute: true,
-      dot: false,
-      // Symlinked folders are not followed: a link loop must not hang a run.
-      followSymbolicLinks: false,
-      ignore: ['**/node_modules/**', '**/.git/**'],
-    }).then((files) => files.map((file) => path.normalize(file)));
+    const found: string[] = [];
+    const walk = (folder: string) => {
+      let entries: Dirent[];
+      try {
+        entries = readdirSync(folder, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const entry of entries) {
+        const name = entry.name;
+        if (name.charCodeAt(0) === 46 /* . */ || entry.isSymbolicLink()) continue;
+        if (entry.isDirectory()) {
+          if (name !== 'node_modules') walk(path.join(folder, name));
+        } else if (entry.isFile() && name.endsWith('.md') && name.length > 3) {
+          found.push(path.join(folder, name));
+        }
+      }
+    };
+    walk(path.resolve(root));
+    return found;
   }
 
   /**
@@ -38,14 +55,16 @@ export class NodeWorkspace implements Workspace {
    * from hanging the run and a folder named `x.md` from reading as garbage.
    */
   async readFile(absolutePath: string): Promise<Uint8Array> {
+    return (await this.readWithStat(absolutePath)).content;
+  }
+
+  /** `readFile`, with the size and mtime of what was read (for the cache's stat table). */
+  async readWithStat(absolutePath: string): Promise<RegularFile> {
     const handle = await open(absolutePath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     try {
       const info = await handle.stat();
-      if (!info.isFile()) {
-        const code = info.isDirectory() ? 'EISDIR' : 'ENOTREG';
-        throw Object.assign(new Error(`${code}: not a regular file, open '${absolutePath}'`), { code });
-      }
-      return await handle.readFile();
+      if (!info.isFile()) throw notRegular(absolutePath, info.isDirectory());
+      return { content: await handle.readFile(), mtimeMs: info.mtimeMs, size: info.size };
     } finally {
       await handle.close();
     }
@@ -71,6 +90,30 @@ export class NodeWorkspace implements Workspace {
     }
     return known;
   }
+}
+
+/** A file's bytes and the stat of the handle they were read through. */
+export interface RegularFile {
+  content: Uint8Array;
+  mtimeMs: number;
+  size: number;
+}
+
+/** `NodeWorkspace.readWithStat` for a thread that does nothing else (a parser thread). */
+export function readRegularFileSync(absolutePath: string): RegularFile {
+  const fd = openSync(absolutePath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile()) throw notRegular(absolutePath, info.isDirectory());
+    return { content: readFileSync(fd), mtimeMs: info.mtimeMs, size: info.size };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function notRegular(absolutePath: string, isDirectory: boolean): Error {
+  const code = isDirectory ? 'EISDIR' : 'ENOTREG';
+  return Object.assign(new Error(`${code}: not a regular file, open '${absolutePath}'`), { code });
 }
 
 /** The in-memory twin: a map of absolute path to contents. */

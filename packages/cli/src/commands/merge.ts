@@ -1,8 +1,9 @@
-import { sortDiagnostics, summarize, type JsonReport, type LintResult } from '@kblint/core';
+import { sortDiagnostics, summarize, type JsonReport, type LintResult } from '@kblint/core/lint';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatters, type FormattableResult } from '../formatters/index.js';
+import type { FormattableResult } from '../formatters/index.js';
+import { FORMAT_NAMES } from '../formatters/load.js';
 import { exitCodeOf, outputOptions } from '../options.js';
 
 type Diagnostic = LintResult['diagnostics'][number];
@@ -14,7 +15,7 @@ into one result, printed in any format, with the exit code one unsharded run
 would have had. Paths in the results are relative to the working directory.
 
 Options:
-  -f, --format <name>      output format: ${Object.keys(formatters).join(', ')} (default: stylish)
+  -f, --format <name>      output format: ${FORMAT_NAMES.join(', ')} (default: stylish)
   -q, --quiet              report errors only
       --max-warnings <n>   exit 1 when there are more than n warnings
       --no-color           never colour the output
@@ -56,7 +57,7 @@ export async function merge(argv: string[], io: MergeIo): Promise<number> {
     io.stdout.write(MERGE_HELP);
     return 0;
   }
-  const output = outputOptions(values);
+  const output = await outputOptions(values);
   if ('error' in output) return fail(output.error);
   const { format, maxWarnings } = output;
   if (positionals.length === 0) return fail('expected one or more result files from `kblint --format json`');

@@ -1,4 +1,4 @@
-import { displayPath } from '@kblint/core';
+import { displayPath } from '@kblint/core/lint';
 import type { Formatter } from './index.js';
 
 // Workflow command escaping, as the runner unescapes it (the same table as

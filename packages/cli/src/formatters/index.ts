@@ -1,4 +1,4 @@
-import type { LintResult } from '@kblint/core';
+import type { LintResult } from '@kblint/core/lint';
 import { formatGithub } from './github.js';
 import { formatJson } from './json.js';
 import { formatJunit } from './junit.js';

@@ -1,4 +1,4 @@
-import { toJsonReport } from '@kblint/core';
+import { toJsonReport } from '@kblint/core/lint';
 import type { Formatter } from './index.js';
 
 /** The `--format json` contract: one object, version 1. */

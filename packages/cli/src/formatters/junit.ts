@@ -1,4 +1,4 @@
-import { displayPath, type LintResult } from '@kblint/core';
+import { displayPath, type LintResult } from '@kblint/core/lint';
 import type { Formatter } from './index.js';
 
 type Diagnostic = LintResult['diagnostics'][number];

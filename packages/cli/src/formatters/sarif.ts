@@ -1,4 +1,4 @@
-import { builtinRules, displayPath } from '@kblint/core';
+import { builtinRules, displayPath } from '@kblint/core/lint';
 import { docsUrl } from '@kblint/rule-kit';
 import type { Formatter } from './index.js';
 

@@ -1,4 +1,4 @@
-import { displayPath } from '@kblint/core';
+import { displayPath } from '@kblint/core/lint';
 import { VFile } from 'vfile';
 import { reporter } from 'vfile-reporter';
 import type { Formatter } from './index.js';

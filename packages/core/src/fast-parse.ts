@@ -212,6 +212,8 @@ class FastParser {
       const interrupt = i === 0 ? interrupting : previous?.type === 'paragraph' && !blankBefore;
       const footnote = FOOTNOTE_DEFINITION.exec(text);
       if (footnote) {
+        // Definitions nested in definitions continue in ways not modelled here.
+        if (where.inFootnote) decline();
         const [definition, next] = this.footnoteDefinition(lines, i, footnote, interrupt);
         nodes.push(definition);
         i = next;
@@ -310,7 +312,7 @@ class FastParser {
       if (indent < 4 && text.charCodeAt(indent) === marker) {
         let run = indent;
         while (text.charCodeAt(run) === marker) run++;
-        const closes = run - indent >= fence.length && /^ *$/.test(text.slice(run));
+        const closes = run - indent >= fence.length && /^[ \t]*$/.test(text.slice(run));
         if (closes && indent === 0 && run === text.length) break;
         // An indented or space-trailed closing fence: left to remark.
         if (closes) decline();
@@ -651,7 +653,11 @@ class FastParser {
         const closeSize = closer.end - closer.start;
         if ((opener.close || closer.open) && closeSize % 3 && !((openSize + closeSize) % 3)) continue;
         const use = openSize > 1 && closeSize > 1 ? 2 : 1;
-        const children = this.nodes(span, items.slice(openIndex + 1, closeIndex));
+        // micromark resolves the runs inside the new span again, with what
+        // is left of them now: `_**o****b*_` gets a strong `o` that way.
+        const inner = items.slice(openIndex + 1, closeIndex);
+        this.attention(span, inner);
+        const children = this.nodes(span, inner);
         const group: Item = {
           kind: 'node',
           node: { type: use > 1 ? 'strong' : 'emphasis', children, position: this.position(span, opener.end - use, closer.start + use) },

@@ -7916,7 +7916,7 @@ var require_common = __commonJS({
     function isNothing(subject) {
       return typeof subject === "undefined" || subject === null;
     }
-    function isObject(subject) {
+    function isObject2(subject) {
       return typeof subject === "object" && subject !== null;
     }
     function toArray(sequence) {
@@ -7945,7 +7945,7 @@ var require_common = __commonJS({
       return number === 0 && Number.NEGATIVE_INFINITY === 1 / number;
     }
     module.exports.isNothing = isNothing;
-    module.exports.isObject = isObject;
+    module.exports.isObject = isObject2;
     module.exports.toArray = toArray;
     module.exports.repeat = repeat;
     module.exports.isNegativeZero = isNegativeZero;
@@ -20621,7 +20621,7 @@ var require_ignore = __commonJS({
     var UNDEFINED = void 0;
     var EMPTY = "";
     var SPACE = " ";
-    var ESCAPE = "\\";
+    var ESCAPE2 = "\\";
     var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
     var BOM = "\uFEFF";
     var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
@@ -20659,7 +20659,7 @@ var require_ignore = __commonJS({
       xdigit: "0-9A-Fa-f"
     };
     var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
-    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
+    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE2 + char;
     var NON_SLASH = "(?!\\/)";
     var classSource = (negated, body2) => {
       if (negated) {
@@ -20684,14 +20684,14 @@ var require_ignore = __commonJS({
         if (char === UNDEFINED) {
           return null;
         }
-        if (char === ESCAPE) {
+        if (char === ESCAPE2) {
           const escaped = pattern2[++index2];
           body2 += escapeMember(escaped);
           prev = escaped;
         } else if (char === "-" && prev && index2 + 1 < length && pattern2[index2 + 1] !== "]") {
           index2++;
           let to = pattern2[index2];
-          if (to === ESCAPE) {
+          if (to === ESCAPE2) {
             to = pattern2[index2 += 1];
           }
           if (prev <= to) {
@@ -20750,7 +20750,7 @@ var require_ignore = __commonJS({
       let index2 = 0;
       while (index2 < length) {
         const char = pattern2[index2];
-        if (char === ESCAPE) {
+        if (char === ESCAPE2) {
           const escaped = pattern2[index2 + 1];
           if (escaped === SLASH && index2 + 2 === length) {
             out += hold(NEVER_MATCH);
@@ -20758,7 +20758,7 @@ var require_ignore = __commonJS({
             out += pattern2.slice(index2, index2 + 2);
           } else {
             out += hold(
-              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
+              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE2 + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
             );
           }
           index2 += 2;
@@ -20801,7 +20801,7 @@ var require_ignore = __commonJS({
         //   quadratic.
         /(\\+)( ?)/g,
         (_, run2, space) => space ? run2.slice(0, run2.length - run2.length % 2) + SPACE : run2,
-        ESCAPE + SPACE
+        ESCAPE2 + SPACE
       ],
       // git's wildmatch() reads a run of two or more asterisks as one globstar
       //   whenever the run fills a path segment: it starts the pattern or follows
@@ -20931,14 +20931,14 @@ var require_ignore = __commonJS({
         // For example, if a user escape a '\\*',
         // after step 3, the result will be '\\\\\\*'
         /\\\\\\(?=[$.|*+(){^])/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
+        () => ESCAPE2,
+        ESCAPE2 + ESCAPE2
       ],
       [
         // '\\\\' -> '\\'
         /\\\\/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
+        () => ESCAPE2,
+        ESCAPE2 + ESCAPE2
       ],
       [
         // Every real bracket expression -- POSIX classes included -- has already
@@ -21013,19 +21013,19 @@ var require_ignore = __commonJS({
             end++;
           }
           while (end < length && source[end] !== "]") {
-            end += source[end] === ESCAPE ? 2 : 1;
+            end += source[end] === ESCAPE2 ? 2 : 1;
           }
           end++;
           tokens.push({ single: source.slice(index2, end) });
           index2 = end;
-        } else if (char === ESCAPE) {
+        } else if (char === ESCAPE2) {
           tokens.push({ single: source.slice(index2, index2 + 2) });
           index2 += 2;
         } else if (char === "(") {
           let depth = 0;
           let end = index2;
           do {
-            if (source[end] === ESCAPE) {
+            if (source[end] === ESCAPE2) {
               end++;
             } else if (source[end] === "(") {
               depth++;
@@ -21179,7 +21179,7 @@ var require_ignore = __commonJS({
     };
     var hasTrailingBackslash = (str) => {
       let count = 0;
-      while (str[str.length - count - 1] === ESCAPE) {
+      while (str[str.length - count - 1] === ESCAPE2) {
         count++;
       }
       return count % 2 === 1;
@@ -21204,7 +21204,7 @@ var require_ignore = __commonJS({
         return body2.slice(0, lineEnd);
       }
       let backslashes = 0;
-      while (body2[end - backslashes - 1] === ESCAPE) {
+      while (body2[end - backslashes - 1] === ESCAPE2) {
         backslashes++;
       }
       return backslashes % 2 ? body2.slice(0, end - 1) + SPACE : body2.slice(0, end);
@@ -21517,10 +21517,151 @@ var init_discovery = __esm({
 // ../core/dist/cache.js
 import { createHash as createHash2, randomBytes } from "node:crypto";
 import { closeSync, mkdirSync, openSync, readFileSync as readFileSync2, readSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
-function contentHash(bytes) {
-  return createHash2("sha1").update(bytes).digest("base64");
+import { Buffer as Buffer2 } from "node:buffer";
+function bytes(data) {
+  return Buffer2.isBuffer(data) ? data : Buffer2.from(data.buffer, data.byteOffset, data.byteLength);
 }
-var VERSION, BODY_KEYS, BODY;
+function contentHash(bytes2) {
+  return createHash2("sha1").update(bytes2).digest("base64");
+}
+function encode(value2, file) {
+  const made = /* @__PURE__ */ new WeakSet();
+  return JSON.stringify(value2, function(_key, v) {
+    if (typeof v === "string") {
+      if (v === file)
+        return SELF;
+      if (v === RANGE && made.has(this))
+        return v;
+      const c = v.charCodeAt(0);
+      return c >= 1 && c <= 3 ? ESCAPE + v : v;
+    }
+    if (typeof v === "object" && v !== null && !Array.isArray(v)) {
+      const range = rangeArray(v);
+      if (range) {
+        made.add(range);
+        return range;
+      }
+    }
+    return v;
+  });
+}
+function decode(value2, file) {
+  if (typeof value2 === "string") {
+    const c = value2.charCodeAt(0);
+    if (c === 3 && value2.length === 1)
+      return file;
+    return c === 2 ? value2.slice(1) : value2;
+  }
+  if (typeof value2 !== "object" || value2 === null)
+    return value2;
+  if (Array.isArray(value2)) {
+    if (value2[0] === RANGE)
+      return rangeObject(value2);
+    for (let i = 0; i < value2.length; i++) {
+      const item = value2[i];
+      if (typeof item === "object" || typeof item === "string")
+        value2[i] = decode(item, file);
+    }
+    return value2;
+  }
+  const object = value2;
+  for (const key in object) {
+    const item = object[key];
+    if (typeof item === "object" || typeof item === "string")
+      object[key] = decode(item, file);
+  }
+  return object;
+}
+function releaseBody(facts) {
+  relazify.get(facts)?.();
+}
+function encodeFacts(facts, file) {
+  const head = {};
+  const body2 = {};
+  for (const [key, value2] of Object.entries(facts)) {
+    if (BODY.has(key)) {
+      head[key] = 0;
+      body2[key] = value2;
+    } else {
+      head[key] = value2;
+    }
+  }
+  return `${encode(head, file)}	${encode(body2, file)}`;
+}
+function decodeFacts(stored, file) {
+  const data = typeof stored === "string" ? stored : bytes(stored);
+  const tab = typeof data === "string" ? data.indexOf("	") : data.indexOf(TAB);
+  if (tab === -1)
+    return void 0;
+  const headText = typeof data === "string" ? data.slice(0, tab) : data.toString("utf8", 0, tab);
+  const bodyText = () => typeof data === "string" ? data.slice(tab + 1) : data.toString("utf8", tab + 1);
+  const facts = decode(JSON.parse(headText), file);
+  if (!isObject(facts) || facts.path !== file || typeof facts.id !== "string")
+    return void 0;
+  const keys = BODY_KEYS.filter((key) => key in facts);
+  for (const key of keys)
+    if (facts[key] !== 0)
+      return void 0;
+  const install = () => {
+    let body2;
+    for (const key of keys) {
+      Object.defineProperty(facts, key, {
+        enumerable: true,
+        configurable: true,
+        get() {
+          if (!body2) {
+            const parsed = decode(JSON.parse(bodyText()), file);
+            if (!isObject(parsed) || keys.some((name) => !(name in parsed))) {
+              throw new Error(`the cached facts of ${file} are damaged (delete the cache folder)`);
+            }
+            body2 = parsed;
+            for (const name of keys)
+              Object.defineProperty(facts, name, { value: body2[name], enumerable: true, configurable: true, writable: true });
+          }
+          return body2[key];
+        }
+      });
+    }
+  };
+  install();
+  relazify.set(facts, install);
+  return facts;
+}
+function rangeArray(v) {
+  let keys = 0;
+  for (const key in v) {
+    if (keys === 0 && key !== "start" || keys === 1 && key !== "end" || keys > 1)
+      return void 0;
+    keys++;
+  }
+  if (keys !== 2)
+    return void 0;
+  const start = pointOf(v.start);
+  const end = pointOf(v.end);
+  if (!start || !end || start.length !== end.length)
+    return void 0;
+  return [RANGE, ...start, ...end];
+}
+function pointOf(p) {
+  if (typeof p !== "object" || p === null || Array.isArray(p))
+    return void 0;
+  const names = Object.keys(p);
+  const point3 = p;
+  if (names.length < 2 || names.length > 3 || names[0] !== "line" || names[1] !== "column" || names.length === 3 && names[2] !== "offset")
+    return void 0;
+  const values = names.map((name) => point3[name]);
+  return values.every((n) => typeof n === "number" && Number.isFinite(n)) ? values : void 0;
+}
+function rangeObject(a) {
+  if (a.length === 7) {
+    return { start: { line: a[1], column: a[2], offset: a[3] }, end: { line: a[4], column: a[5], offset: a[6] } };
+  }
+  return { start: { line: a[1], column: a[2] }, end: { line: a[3], column: a[4] } };
+}
+function isObject(value2) {
+  return typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
+}
+var VERSION, TAB, RANGE, ESCAPE, SELF, BODY_KEYS, BODY, relazify;
 var init_cache = __esm({
   "../core/dist/cache.js"() {
     "use strict";
@@ -21531,8 +21672,13 @@ var init_cache = __esm({
         return "unknown";
       }
     })();
-    BODY_KEYS = ["frontmatter", "headings", "anchors", "footnotes", "links"];
+    TAB = 9;
+    RANGE = "";
+    ESCAPE = "";
+    SELF = "";
+    BODY_KEYS = ["frontmatter", "footnotes", "links"];
     BODY = new Set(BODY_KEYS);
+    relazify = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -21699,9 +21845,130 @@ var init_dependencies = __esm({
   }
 });
 
+// ../core/dist/workspace.js
+import { closeSync as closeSync2, constants, fstatSync, openSync as openSync2, readdirSync, readFileSync as readFileSync3, statSync } from "node:fs";
+import { open, readFile } from "node:fs/promises";
+import path4 from "node:path";
+function readRegularFileSync(absolutePath) {
+  const fd = openSync2(absolutePath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile())
+      throw notRegular(absolutePath, info.isDirectory());
+    return { content: readFileSync3(fd), mtimeMs: info.mtimeMs, size: info.size };
+  } finally {
+    closeSync2(fd);
+  }
+}
+function notRegular(absolutePath, isDirectory) {
+  const code2 = isDirectory ? "EISDIR" : "ENOTREG";
+  return Object.assign(new Error(`${code2}: not a regular file, open '${absolutePath}'`), { code: code2 });
+}
+var NodeWorkspace;
+var init_workspace = __esm({
+  "../core/dist/workspace.js"() {
+    "use strict";
+    NodeWorkspace = class {
+      existsCache = /* @__PURE__ */ new Map();
+      /**
+       * Every regular `.md` file below `root`, as the recursive glob `*.md`
+       * matched them: no names starting with a dot, no `node_modules` or
+       * `.git`, and symbolic links neither followed nor listed (a link loop must
+       * not hang a run). A plain walk: loading a glob library took longer than
+       * the walk.
+       */
+      async listMarkdown(root) {
+        const found = [];
+        const walk = (folder) => {
+          let entries;
+          try {
+            entries = readdirSync(folder, { withFileTypes: true });
+          } catch {
+            return;
+          }
+          for (const entry of entries) {
+            const name = entry.name;
+            if (name.charCodeAt(0) === 46 || entry.isSymbolicLink())
+              continue;
+            if (entry.isDirectory()) {
+              if (name !== "node_modules")
+                walk(path4.join(folder, name));
+            } else if (entry.isFile() && name.endsWith(".md") && name.length > 3) {
+              found.push(path4.join(folder, name));
+            }
+          }
+        };
+        walk(path4.resolve(root));
+        return found;
+      }
+      /**
+       * Reads a regular file. Opening without blocking and checking the handle
+       * (not the path, which could change in between) keeps a FIFO named `x.md`
+       * from hanging the run and a folder named `x.md` from reading as garbage.
+       */
+      async readFile(absolutePath) {
+        return (await this.readWithStat(absolutePath)).content;
+      }
+      /** `readFile`, with the size and mtime of what was read (for the cache's stat table). */
+      async readWithStat(absolutePath) {
+        const handle = await open(absolutePath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+        try {
+          const info = await handle.stat();
+          if (!info.isFile())
+            throw notRegular(absolutePath, info.isDirectory());
+          return { content: await handle.readFile(), mtimeMs: info.mtimeMs, size: info.size };
+        } finally {
+          await handle.close();
+        }
+      }
+      async readText(absolutePath) {
+        try {
+          return await readFile(absolutePath, "utf8");
+        } catch {
+          return void 0;
+        }
+      }
+      exists(absolutePath) {
+        let known = this.existsCache.get(absolutePath);
+        if (known === void 0) {
+          try {
+            known = statSync(absolutePath).isFile();
+          } catch {
+            known = false;
+          }
+          this.existsCache.set(absolutePath, known);
+        }
+        return known;
+      }
+    };
+  }
+});
+
 // ../core/dist/pool.js
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+function analyzeBatch(engine, task) {
+  return task.jobs.map((job) => {
+    let content3 = job.content;
+    let stat2;
+    if (!content3) {
+      try {
+        const read = readRegularFileSync(job.path);
+        content3 = read.content;
+        stat2 = { mtimeMs: read.mtimeMs, size: read.size };
+      } catch (error) {
+        const code2 = typeof error === "object" && error && "code" in error ? String(error.code) : "";
+        return { error: { code: code2, message: error instanceof Error ? error.message : String(error) } };
+      }
+    }
+    const analysis = engine.analyze(job.path, content3, job.lint);
+    return {
+      ...task.encode ? { analysis: { diagnostics: analysis.diagnostics }, facts: utf8.encode(encodeFacts(analysis.facts, job.path)) } : { analysis },
+      ...task.hash ? { hash: contentHash(content3) } : {},
+      ...stat2 ? { stat: stat2 } : {}
+    };
+  });
+}
 function threadCount(files, workers, poolable) {
   if (!poolable || files < 2)
     return 1;
@@ -21734,47 +22001,61 @@ async function analyzeAll(engine, pool, jobs, options) {
   }
   const hash2 = options.hash ?? false;
   let next = 0;
-  const perBatch = Math.max(4, Math.min(64, Math.ceil(jobs.length / (pool.threads * 8))));
+  const perBatch = Math.max(4, Math.min(64, Math.ceil(jobs.length / ((pool.threads + 1) * 8))));
+  const take = async (size) => {
+    const start = next;
+    const batch = [];
+    const indexes = [];
+    if (options.threadsRead) {
+      while (next < jobs.length && batch.length < size) {
+        const i = next++;
+        const job = jobs[i];
+        batch.push({ path: job.path, lint: job.lint });
+        indexes.push(i);
+      }
+    } else {
+      let bytes2 = 0;
+      while (next < jobs.length && bytes2 < BATCH_BYTES && batch.length < size * 4) {
+        const i = next++;
+        const job = jobs[i];
+        const content3 = await options.read(job);
+        if (content3) {
+          batch.push({ path: job.path, content: content3, lint: job.lint });
+          indexes.push(i);
+          bytes2 += content3.byteLength;
+        }
+      }
+    }
+    return { batch, indexes, taken: next - start };
+  };
+  const finish = (analyses, indexes, taken) => {
+    analyses.forEach((result, k) => results[indexes[k]] = result);
+    done += taken;
+    options.onProgress?.(Math.min(done, jobs.length));
+  };
   const lane = async () => {
     while (next < jobs.length) {
-      const start = next;
-      const batch = [];
-      const indexes = [];
-      if (options.threadsRead) {
-        while (next < jobs.length && batch.length < perBatch) {
-          const i = next++;
-          const job = jobs[i];
-          batch.push({ path: job.path, lint: job.lint });
-          indexes.push(i);
-        }
-      } else {
-        let bytes = 0;
-        while (next < jobs.length && bytes < BATCH_BYTES) {
-          const i = next++;
-          const job = jobs[i];
-          const content3 = await options.read(job);
-          if (content3) {
-            batch.push({ path: job.path, content: content3, lint: job.lint });
-            indexes.push(i);
-            bytes += content3.byteLength;
-          }
-        }
-      }
-      if (batch.length) {
-        const analyses = await pool.run({ jobs: batch, hash: hash2 });
-        analyses.forEach((result, k) => results[indexes[k]] = result);
-      }
-      done += next - start;
-      options.onProgress?.(Math.min(done, jobs.length));
+      const { batch, indexes, taken } = await take(perBatch);
+      finish(batch.length ? await pool.run({ jobs: batch, hash: hash2, encode: true }) : [], indexes, taken);
     }
   };
-  await Promise.all(Array.from({ length: pool.threads * 2 }, lane));
+  const here = async () => {
+    while (next < jobs.length) {
+      const { batch, indexes, taken } = await take(4);
+      finish(analyzeBatch(engine, { jobs: batch, hash: hash2, encode: true }), indexes, taken);
+      await new Promise((resolve3) => setImmediate(resolve3));
+    }
+  };
+  await Promise.all([...Array.from({ length: pool.threads * 2 }, lane), here()]);
   return results;
 }
-var POOL_MIN_FILES, BATCH_BYTES, YOUNG_GENERATION_MB, ParserPool;
+var utf8, POOL_MIN_FILES, BATCH_BYTES, YOUNG_GENERATION_MB, ParserPool;
 var init_pool = __esm({
   "../core/dist/pool.js"() {
     "use strict";
+    init_cache();
+    init_workspace();
+    utf8 = new TextEncoder();
     POOL_MIN_FILES = 300;
     BATCH_BYTES = 192e3;
     YOUNG_GENERATION_MB = 32;
@@ -23233,7 +23514,7 @@ var init_rules_generated = __esm({
 });
 
 // ../core/dist/results.js
-import path4 from "node:path";
+import path5 from "node:path";
 function summarize(diagnostics, files) {
   const rules = {};
   const withProblems = /* @__PURE__ */ new Set();
@@ -23262,7 +23543,7 @@ function sortKeys(record2) {
   return Object.fromEntries(Object.entries(record2).sort(([a], [b]) => compare2(a, b)));
 }
 function displayPath(file, cwd) {
-  return path4.relative(cwd, file).split(path4.sep).join("/");
+  return path5.relative(cwd, file).split(path5.sep).join("/");
 }
 function toJsonReport(diagnostics, summary, cwd) {
   return {
@@ -23296,94 +23577,6 @@ function toJsonReport(diagnostics, summary, cwd) {
 var init_results = __esm({
   "../core/dist/results.js"() {
     "use strict";
-  }
-});
-
-// ../core/dist/workspace.js
-import { closeSync as closeSync2, constants, fstatSync, openSync as openSync2, readdirSync, readFileSync as readFileSync3, statSync } from "node:fs";
-import { open, readFile } from "node:fs/promises";
-import path5 from "node:path";
-function notRegular(absolutePath, isDirectory) {
-  const code2 = isDirectory ? "EISDIR" : "ENOTREG";
-  return Object.assign(new Error(`${code2}: not a regular file, open '${absolutePath}'`), { code: code2 });
-}
-var NodeWorkspace;
-var init_workspace = __esm({
-  "../core/dist/workspace.js"() {
-    "use strict";
-    NodeWorkspace = class {
-      existsCache = /* @__PURE__ */ new Map();
-      /**
-       * Every regular `.md` file below `root`, as the recursive glob `*.md`
-       * matched them: no names starting with a dot, no `node_modules` or
-       * `.git`, and symbolic links neither followed nor listed (a link loop must
-       * not hang a run). A plain walk: loading a glob library took longer than
-       * the walk.
-       */
-      async listMarkdown(root) {
-        const found = [];
-        const walk = (folder) => {
-          let entries;
-          try {
-            entries = readdirSync(folder, { withFileTypes: true });
-          } catch {
-            return;
-          }
-          for (const entry of entries) {
-            const name = entry.name;
-            if (name.charCodeAt(0) === 46 || entry.isSymbolicLink())
-              continue;
-            if (entry.isDirectory()) {
-              if (name !== "node_modules")
-                walk(path5.join(folder, name));
-            } else if (entry.isFile() && name.endsWith(".md") && name.length > 3) {
-              found.push(path5.join(folder, name));
-            }
-          }
-        };
-        walk(path5.resolve(root));
-        return found;
-      }
-      /**
-       * Reads a regular file. Opening without blocking and checking the handle
-       * (not the path, which could change in between) keeps a FIFO named `x.md`
-       * from hanging the run and a folder named `x.md` from reading as garbage.
-       */
-      async readFile(absolutePath) {
-        return (await this.readWithStat(absolutePath)).content;
-      }
-      /** `readFile`, with the size and mtime of what was read (for the cache's stat table). */
-      async readWithStat(absolutePath) {
-        const handle = await open(absolutePath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-        try {
-          const info = await handle.stat();
-          if (!info.isFile())
-            throw notRegular(absolutePath, info.isDirectory());
-          return { content: await handle.readFile(), mtimeMs: info.mtimeMs, size: info.size };
-        } finally {
-          await handle.close();
-        }
-      }
-      async readText(absolutePath) {
-        try {
-          return await readFile(absolutePath, "utf8");
-        } catch {
-          return void 0;
-        }
-      }
-      exists(absolutePath) {
-        let known = this.existsCache.get(absolutePath);
-        if (known === void 0) {
-          try {
-            known = statSync(absolutePath).isFile();
-          } catch {
-            known = false;
-          }
-          this.existsCache.set(absolutePath, known);
-        }
-        return known;
-      }
-    };
   }
 });
 
@@ -25312,7 +25505,7 @@ function classifyUrl(url, image, range, written) {
     return void 0;
   const hash2 = value2.indexOf("#");
   const pathPart = (hash2 === -1 ? value2 : value2.slice(0, hash2)).replace(/\?.*$/, "");
-  const anchor = hash2 === -1 ? void 0 : decode(value2.slice(hash2 + 1));
+  const anchor = hash2 === -1 ? void 0 : decode2(value2.slice(hash2 + 1));
   let raw = value2;
   let ranges = { range };
   if (written) {
@@ -25334,7 +25527,7 @@ function classifyUrl(url, image, range, written) {
   return {
     kind: pathPart.startsWith("/") ? "absolute" : "relative",
     raw,
-    path: decode(pathPart),
+    path: decode2(pathPart),
     ...anchor !== void 0 ? { anchor } : {},
     image,
     ...ranges
@@ -25454,7 +25647,7 @@ function htmlAnchors(html) {
   }
   return found;
 }
-function decode(value2) {
+function decode2(value2) {
   try {
     return decodeURIComponent(value2);
   } catch {
@@ -25853,6 +26046,8 @@ var init_fast_parse = __esm({
           const interrupt = i === 0 ? interrupting : previous2?.type === "paragraph" && !blankBefore;
           const footnote = FOOTNOTE_DEFINITION.exec(text3);
           if (footnote) {
+            if (where.inFootnote)
+              decline();
             const [definition2, next2] = this.footnoteDefinition(lines, i, footnote, interrupt);
             nodes.push(definition2);
             i = next2;
@@ -25957,7 +26152,7 @@ var init_fast_parse = __esm({
             let run2 = indent2;
             while (text3.charCodeAt(run2) === marker)
               run2++;
-            const closes = run2 - indent2 >= fence2.length && /^ *$/.test(text3.slice(run2));
+            const closes = run2 - indent2 >= fence2.length && /^[ \t]*$/.test(text3.slice(run2));
             if (closes && indent2 === 0 && run2 === text3.length)
               break;
             if (closes)
@@ -26305,7 +26500,9 @@ var init_fast_parse = __esm({
             if ((opener2.close || closer.open) && closeSize % 3 && !((openSize + closeSize) % 3))
               continue;
             const use = openSize > 1 && closeSize > 1 ? 2 : 1;
-            const children = this.nodes(span, items.slice(openIndex + 1, closeIndex));
+            const inner = items.slice(openIndex + 1, closeIndex);
+            this.attention(span, inner);
+            const children = this.nodes(span, inner);
             const group = {
               kind: "node",
               node: { type: use > 1 ? "strong" : "emphasis", children, position: this.position(span, opener2.end - use, closer.start + use) }
@@ -29167,9 +29364,9 @@ var init_micromark_util_decode_numeric_character_reference = __esm({
 
 // ../../node_modules/.pnpm/micromark-util-decode-string@2.0.1/node_modules/micromark-util-decode-string/index.js
 function decodeString(value2) {
-  return value2.replace(characterEscapeOrReference, decode2);
+  return value2.replace(characterEscapeOrReference, decode3);
 }
-function decode2($0, $1, $2) {
+function decode3($0, $1, $2) {
   if ($1) {
     return $1;
   }
@@ -35293,23 +35490,23 @@ function collect(file, env2) {
 function errorMessage(error) {
   return error instanceof Error ? error.message.split("\n")[0] ?? error.name : String(error);
 }
-function decode3(bytes) {
-  const nul = bytes.indexOf(0);
+function decode4(bytes2) {
+  const nul = bytes2.indexOf(0);
   if (nul !== -1) {
-    return { problem: `Unexpected NUL byte at byte ${nul}: this looks like a binary file, expected UTF-8 Markdown`, range: byteRange(bytes, nul) };
+    return { problem: `Unexpected NUL byte at byte ${nul}: this looks like a binary file, expected UTF-8 Markdown`, range: byteRange(bytes2, nul) };
   }
   try {
-    return { text: utf8.decode(bytes) };
+    return { text: utf82.decode(bytes2) };
   } catch {
-    const bad = firstInvalidUtf8(bytes);
-    return { problem: `Unexpected invalid UTF-8 at byte ${bad}, expected UTF-8 Markdown`, range: byteRange(bytes, bad) };
+    const bad = firstInvalidUtf8(bytes2);
+    return { problem: `Unexpected invalid UTF-8 at byte ${bad}, expected UTF-8 Markdown`, range: byteRange(bytes2, bad) };
   }
 }
-function byteRange(bytes, at) {
+function byteRange(bytes2, at) {
   let line = 1;
   let lineStart = 0;
   for (let i = 0; i < at; i++) {
-    if (bytes[i] === 10) {
+    if (bytes2[i] === 10) {
       line++;
       lineStart = i + 1;
     }
@@ -35317,22 +35514,22 @@ function byteRange(bytes, at) {
   const column = at - lineStart + 1;
   return { start: { line, column }, end: { line, column: column + 1 } };
 }
-function firstInvalidUtf8(bytes) {
+function firstInvalidUtf8(bytes2) {
   let i = 0;
-  while (i < bytes.length) {
-    const b = bytes[i];
+  while (i < bytes2.length) {
+    const b = bytes2[i];
     const length = b < 128 ? 1 : b >> 5 === 6 ? 2 : b >> 4 === 14 ? 3 : b >> 3 === 30 ? 4 : 0;
     if (length === 0)
       return i;
     for (let k = 1; k < length; k++) {
-      if (i + k >= bytes.length || (bytes[i + k] & 192) !== 128)
+      if (i + k >= bytes2.length || (bytes2[i + k] & 192) !== 128)
         return i;
     }
     i += length;
   }
   return i;
 }
-var UNREADABLE_RULE, INTERNAL_ERROR_RULE, MAX_FILE_BYTES, EMPTY_RANGE, Engine, utf8;
+var UNREADABLE_RULE, INTERNAL_ERROR_RULE, MAX_FILE_BYTES, EMPTY_RANGE, Engine, utf82;
 var init_engine = __esm({
   "../core/dist/engine.js"() {
     "use strict";
@@ -35382,7 +35579,7 @@ var init_engine = __esm({
           const megabytes = (n) => `${(n / 1024 / 1024).toFixed(1)} MB`;
           return this.unreadable(filePath, `Unexpected file of ${megabytes(size)}, expected at most ${megabytes(MAX_FILE_BYTES)}: the file is not parsed (split the article)`, EMPTY_RANGE, lint2);
         }
-        const decoded = typeof content3 === "string" ? { text: content3 } : decode3(content3);
+        const decoded = typeof content3 === "string" ? { text: content3 } : decode4(content3);
         if ("problem" in decoded) {
           return this.unreadable(filePath, decoded.problem, decoded.range, lint2);
         }
@@ -35469,7 +35666,7 @@ var init_engine = __esm({
         return { facts, diagnostics: lint2 ? [diagnostic] : [] };
       }
     };
-    utf8 = new TextDecoder("utf-8", { fatal: true });
+    utf82 = new TextDecoder("utf-8", { fatal: true });
   }
 });
 
@@ -37614,7 +37811,7 @@ var require_picomatch = __commonJS({
     var parse2 = require_parse();
     var utils = require_utils2();
     var constants2 = require_constants();
-    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob2, options, returnState = false) => {
       if (Array.isArray(glob2)) {
         const fns = glob2.map((input2) => picomatch2(input2, options, returnState));
@@ -37627,7 +37824,7 @@ var require_picomatch = __commonJS({
         };
         return arrayMatcher;
       }
-      const isState = isObject(glob2) && glob2.tokens && glob2.input;
+      const isState = isObject2(glob2) && glob2.tokens && glob2.input;
       if (glob2 === "" || typeof glob2 !== "string" && !isState) {
         throw new TypeError("Expected pattern to be a non-empty string");
       }
@@ -38114,7 +38311,7 @@ async function lint(options = {}) {
   }
   const poolable = !options.rules && !options.engine;
   const threads = threadCount(jobs.length, options.workers, poolable);
-  const pool = threads > 1 ? new ParserPool(threads, config) : void 0;
+  const pool = threads > 1 ? new ParserPool(threads - 1, config) : void 0;
   let analyses;
   let engine;
   try {
@@ -38175,6 +38372,10 @@ async function lint(options = {}) {
     const analysis = result?.analysis;
     if (!analysis)
       return;
+    if (result.facts !== void 0) {
+      analysis.facts = decodeFacts(result.facts, job.path);
+      cache?.adopt(analysis.facts, result.facts);
+    }
     facts.set(job.path, analysis.facts);
     perFile.set(job.path, analysis.diagnostics);
     cache?.stats.parsed.push(job.path);
@@ -38245,6 +38446,7 @@ async function lint(options = {}) {
     const entry = entries.get(file);
     if (!tracker || !entry || entry.facts !== fileFacts) {
       diagnostics.push(...engine.lintWithIndex(fileFacts, index2));
+      releaseBody(fileFacts);
       continue;
     }
     const known = entry.index;
@@ -38255,12 +38457,13 @@ async function lint(options = {}) {
     }
     const record2 = { deps: [], refs: [], volatile: false };
     const found = engine.lintWithIndex(fileFacts, tracker.recorder(fileFacts, record2));
+    releaseBody(fileFacts);
     cache?.stats.indexLinted.push(file);
     diagnostics.push(...found);
     if (found.some((d) => d.ruleId === INTERNAL_ERROR_RULE2)) {
       entries.delete(file);
     } else {
-      entries.set(file, { ...entry, index: { ...record2, diagnostics: found } });
+      entries.set(file, { ...entry, index: cache ? cache.compactIndex(file, { ...record2, diagnostics: found }) : { ...record2, diagnostics: found } });
       confirmed.add(file);
     }
   }

@@ -1,6 +1,7 @@
 import type { ArticleFacts, Diagnostic, KblintRule } from '@kblint/rule-kit';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { Buffer } from 'node:buffer';
 import path from 'node:path';
 import type { ResolvedConfig } from './config.js';
 import type { Dependencies, Dependency } from './dependencies.js';
@@ -113,16 +114,37 @@ interface FilesHeader {
   token: string;
 }
 
-/** `files.json` as loaded: each file's line, split and parsed only when asked for. */
+/**
+ * `files.json` as loaded: each file's line as bytes, split and parsed only
+ * when asked for. Most of a line (the facts body, the index answers) is
+ * never decoded in a run that reuses most findings.
+ */
 interface FilesFile extends FilesHeader {
-  lines: Map<string, string>;
+  lines: Map<string, Buffer>;
 }
 
-/** Texts an entry was loaded from, so an unchanged part is written back without serialising it again. */
+/** A part of an entry as stored: text, or UTF-8 bytes. */
+type Stored = string | Uint8Array;
+
+/** What an entry was loaded from, so an unchanged part is written back without serialising it again. */
 interface Texts {
-  facts: WeakMap<object, string>;
-  diagnostics: WeakMap<object, string>;
-  index: WeakMap<object, string>;
+  /** The whole line of an entry loaded and kept as it was. */
+  line: WeakMap<object, Uint8Array>;
+  facts: WeakMap<object, Stored>;
+  diagnostics: WeakMap<object, Stored>;
+  index: WeakMap<object, Stored>;
+}
+
+const TAB = 9;
+const NEWLINE = 10;
+
+function newTexts(): Texts {
+  return { line: new WeakMap(), facts: new WeakMap(), diagnostics: new WeakMap(), index: new WeakMap() };
+}
+
+/** A Buffer over the same bytes (a Uint8Array from another thread has no Buffer methods). */
+function bytes(data: Uint8Array): Buffer {
+  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
 
 /**
@@ -142,7 +164,7 @@ export class LintCache {
   private filesFile: FilesFile | undefined;
   private filesLoaded = false;
   private statIndex: Map<string, number> | undefined;
-  private texts: Texts = { facts: new WeakMap(), diagnostics: new WeakMap(), index: new WeakMap() };
+  private texts: Texts = newTexts();
 
   /** Names this run; `files.json` and `run.json` written together carry it. */
   runId = '';
@@ -158,7 +180,7 @@ export class LintCache {
     this.filesFile = undefined;
     this.filesLoaded = false;
     this.statIndex = undefined;
-    this.texts = { facts: new WeakMap(), diagnostics: new WeakMap(), index: new WeakMap() };
+    this.texts = newTexts();
     const run = readJson(path.join(this.location, 'run.json'));
     this.runFile = isRunFile(run) && run.key === this.key && run.root === this.root ? run : undefined;
   }
@@ -220,54 +242,77 @@ export class LintCache {
   entry(file: string, hash: string): FileEntry | undefined {
     const line = this.files()?.lines.get(this.relative(file));
     if (line === undefined) return undefined;
-    // `<hash>\t<facts>\t<facts body>\t<file findings>\t<index findings>\t<index deps>`:
-    // the hash is compared before anything is parsed.
-    const fields = line.split('\t');
-    if (fields.length !== 6 || fields[0] !== hash) return undefined;
-    const [, headText, bodyText, diagnosticsText, indexText, depsText] = fields as [string, string, string, string, string, string];
+    // `<hash>\t<facts head>\t<facts body>\t<file findings>\t<index findings>\t<index answers>`:
+    // the hash is compared before anything is decoded.
+    const tabs: number[] = [];
+    for (let at = line.indexOf(TAB); at !== -1 && tabs.length < 6; at = line.indexOf(TAB, at + 1)) tabs.push(at);
+    if (tabs.length !== 5) return undefined;
+    const [t1, , t3, t4, t5] = tabs as [number, number, number, number, number];
+    if (line.toString('latin1', 0, t1) !== hash) return undefined;
     try {
-      const facts = decodeFacts(headText, bodyText, file);
+      const facts = decodeFacts(line.subarray(t1 + 1, t3), file);
       if (!facts) return undefined;
       const entry: FileEntry = { hash, facts };
-      this.texts.facts.set(facts, `${headText}\t${bodyText}`);
-      if (diagnosticsText) {
-        const diagnostics = decode(JSON.parse(diagnosticsText), file) as Diagnostic[];
+      this.texts.facts.set(facts, line.subarray(t1 + 1, t3));
+      if (t4 > t3 + 1) {
+        const text = line.toString('utf8', t3 + 1, t4);
+        const diagnostics = decode(JSON.parse(text), file) as Diagnostic[];
         if (!Array.isArray(diagnostics)) return undefined;
         entry.diagnostics = diagnostics;
-        this.texts.diagnostics.set(diagnostics, diagnosticsText);
+        this.texts.diagnostics.set(diagnostics, text);
       }
-      if (indexText) {
-        const stored = JSON.parse(indexText) as unknown;
+      if (t5 > t4 + 1) {
+        const stored = JSON.parse(line.toString('utf8', t4 + 1, t5)) as unknown;
         if (!isObject(stored) || !Array.isArray(stored.refs) || !Array.isArray(stored.diagnostics) || typeof stored.volatile !== 'boolean') return undefined;
         const refs = (stored.refs as string[]).map((ref) => this.absolute(ref));
-        const diagnostics = decode(stored.diagnostics, file) as Diagnostic[];
-        let deps: Dependency[] | undefined;
-        // The answers themselves are parsed only if they must be replayed.
-        const index: IndexEntry = {
-          refs,
-          volatile: stored.volatile,
-          diagnostics,
-          get deps(): Dependency[] {
-            if (!deps) {
-              try {
-                const parsed = decode(JSON.parse(depsText), file) as unknown;
-                if (!Array.isArray(parsed)) throw new Error('not a list');
-                deps = parsed as Dependency[];
-              } catch {
-                // An answer that can never match: the findings are computed again.
-                deps = [[['all'], '']];
-              }
-            }
-            return deps;
-          },
-        };
-        this.texts.index.set(index, `${indexText}\t${depsText}`);
-        entry.index = index;
+        entry.index = this.lazyIndex(file, refs, stored.volatile, decode(stored.diagnostics, file) as Diagnostic[], line.subarray(t4 + 1), t5 - t4 - 1);
       }
+      this.texts.line.set(entry, line);
       return entry;
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * An index entry as it is kept until the cache is saved: its answers as
+   * text, parsed again only if replayed. Recorded answers are a sizeable
+   * object graph per file; held as text they take a fraction of the memory.
+   */
+  compactIndex(file: string, index: IndexEntry): IndexEntry {
+    const header = `{"refs":${JSON.stringify(index.refs.map((ref) => this.relative(ref)))},"volatile":${index.volatile},"diagnostics":${encode(index.diagnostics, file)}}`;
+    const text = Buffer.from(`${header}\t${encode(index.deps, file)}`);
+    return this.lazyIndex(file, index.refs, index.volatile, index.diagnostics, text, text.indexOf(TAB));
+  }
+
+  /** An index entry whose answers are parsed from `stored` (`<header>\t<answers>`, the tab at `tab`) only when replayed. */
+  private lazyIndex(file: string, refs: string[], volatile: boolean, diagnostics: Diagnostic[], stored: Buffer, tab: number): IndexEntry {
+    let deps: Dependency[] | undefined;
+    const index: IndexEntry = {
+      refs,
+      volatile,
+      diagnostics,
+      get deps(): Dependency[] {
+        if (!deps) {
+          try {
+            const parsed = decode(JSON.parse(stored.toString('utf8', tab + 1)), file) as unknown;
+            if (!Array.isArray(parsed)) throw new Error('not a list');
+            deps = parsed as Dependency[];
+          } catch {
+            // An answer that can never match: the findings are computed again.
+            deps = [[['all'], '']];
+          }
+        }
+        return deps;
+      },
+    };
+    this.texts.index.set(index, stored);
+    return index;
+  }
+
+  /** Facts decoded from `text` (`encodeFacts`) are saved as that text. */
+  adopt(facts: ArticleFacts, text: Stored): void {
+    this.texts.facts.set(facts, text);
   }
 
   /** Is `files.json` the one written with `run.json`? */
@@ -285,7 +330,8 @@ export class LintCache {
     const facts = new Map<string, ArticleFacts>();
     for (const file of files) {
       // Written by the same run as run.json: whatever hash it has is the one that run saw.
-      const hash = stored.lines.get(this.relative(file))?.split('\t', 1)[0];
+      const line = stored.lines.get(this.relative(file));
+      const hash = line?.toString('latin1', 0, Math.max(0, line.indexOf(TAB)));
       const entry = hash === undefined ? undefined : this.entry(file, hash);
       if (!entry) return undefined;
       facts.set(file, entry.facts);
@@ -372,31 +418,31 @@ export class LintCache {
     if (!this.filesLoaded) {
       this.filesLoaded = true;
       this.filesFile = undefined;
-      let text: string;
+      let data: Buffer;
       try {
-        text = readFileSync(path.join(this.location, 'files.json'), 'utf8');
+        data = readFileSync(path.join(this.location, 'files.json'));
       } catch {
         return undefined;
       }
-      const firstBreak = text.indexOf('\n');
+      const firstBreak = data.indexOf(NEWLINE);
       let header: unknown;
       try {
-        header = JSON.parse(firstBreak === -1 ? text : text.slice(0, firstBreak));
+        header = JSON.parse(data.toString('utf8', 0, firstBreak === -1 ? data.length : firstBreak));
       } catch {
         return undefined;
       }
       if (!isObject(header) || header.format !== FORMAT || header.key !== this.key || typeof header.token !== 'string') return undefined;
-      const lines = new Map<string, string>();
+      const lines = new Map<string, Buffer>();
       let at = firstBreak + 1;
-      while (firstBreak !== -1 && at < text.length) {
-        const end = text.indexOf('\n', at);
+      while (firstBreak !== -1 && at < data.length) {
+        const end = data.indexOf(NEWLINE, at);
         // A last line without its newline was cut short.
         if (end === -1) break;
-        const tab = text.indexOf('\t', at);
+        const tab = data.indexOf(TAB, at);
         if (tab !== -1 && tab < end) {
           try {
-            const file = JSON.parse(text.slice(at, tab)) as unknown;
-            if (typeof file === 'string') lines.set(file, text.slice(tab + 1, end));
+            const file = JSON.parse(data.toString('utf8', at, tab)) as unknown;
+            if (typeof file === 'string') lines.set(file, data.subarray(tab + 1, end));
           } catch {
             // A damaged line is a missing entry.
           }
@@ -420,16 +466,39 @@ export class LintCache {
     let fd: number | undefined;
     try {
       fd = openSync(temporary, 'w');
-      let chunk = `${JSON.stringify(header)}\n`;
-      for (const [name, entry] of entries) {
-        chunk += `${JSON.stringify(this.relative(name))}\t${this.line(name, entry)}\n`;
-        if (chunk.length > 1 << 20) {
-          writeSync(fd, chunk);
-          chunk = '';
+      const out = fd;
+      // One reused buffer: a Buffer per part would leave tens of megabytes
+      // of garbage outside the heap, which the collector frees late.
+      const buffer = Buffer.allocUnsafe(1 << 20);
+      let used = 0;
+      const flush = () => {
+        for (let written = 0; written < used; ) written += writeSync(out, buffer, written, used - written);
+        used = 0;
+      };
+      const push = (part: Stored) => {
+        // A UTF-16 unit takes at most three bytes of UTF-8.
+        const most = typeof part === 'string' ? part.length * 3 : part.byteLength;
+        if (most > buffer.length - used) flush();
+        if (most > buffer.length) {
+          const chunk = typeof part === 'string' ? Buffer.from(part) : part;
+          for (let written = 0; written < chunk.byteLength; ) written += writeSync(out, chunk, written, chunk.byteLength - written);
+        } else if (typeof part === 'string') {
+          used += buffer.write(part, used);
+        } else {
+          buffer.set(part, used);
+          used += part.byteLength;
         }
+      };
+      push(`${JSON.stringify(header)}\n`);
+      for (const [name, entry] of entries) {
+        push(`${JSON.stringify(this.relative(name))}\t`);
+        const line = this.texts.line.get(entry);
+        if (line) push(line);
+        else this.line(name, entry, push);
+        push('\n');
       }
-      writeSync(fd, chunk);
-      closeSync(fd);
+      flush();
+      closeSync(out);
       fd = undefined;
       renameSync(temporary, file);
     } catch (error) {
@@ -439,19 +508,21 @@ export class LintCache {
     }
   }
 
-  private line(file: string, entry: FileEntry): string {
-    const facts = this.texts.facts.get(entry.facts) ?? encodeFacts(entry.facts, file);
-    const diagnostics = entry.diagnostics ? (this.texts.diagnostics.get(entry.diagnostics) ?? encode(entry.diagnostics, file)) : '';
-    let index = '\t';
-    if (entry.index) {
-      index = this.texts.index.get(entry.index) ?? '';
-      if (!index) {
-        const { refs, volatile, diagnostics: found, deps } = entry.index;
-        const header = `{"refs":${JSON.stringify(refs.map((ref) => this.relative(ref)))},"volatile":${volatile},"diagnostics":${encode(found, file)}}`;
-        index = `${header}\t${encode(deps, file)}`;
-      }
+  private line(file: string, entry: FileEntry, push: (part: Stored) => void): void {
+    push(`${entry.hash}\t`);
+    push(this.texts.facts.get(entry.facts) ?? encodeFacts(entry.facts, file));
+    push(`\t${entry.diagnostics ? (this.texts.diagnostics.get(entry.diagnostics) ?? encode(entry.diagnostics, file)) : ''}\t`);
+    if (!entry.index) {
+      push('\t');
+      return;
     }
-    return `${entry.hash}\t${facts}\t${diagnostics}\t${index}`;
+    const index = this.texts.index.get(entry.index);
+    if (index) {
+      push(index);
+      return;
+    }
+    const { refs, volatile, diagnostics, deps } = entry.index;
+    push(`{"refs":${JSON.stringify(refs.map((ref) => this.relative(ref)))},"volatile":${volatile},"diagnostics":${encode(diagnostics, file)}}\t${encode(deps, file)}`);
   }
 
   /** A path as stored: relative to the project root when inside it. */
@@ -534,12 +605,25 @@ export function decode(value: unknown, file: string): unknown {
 }
 
 /**
- * Facts fields that only some runs read: the index is built from the rest
- * (paths, ids, titles, aliases), and a run that reuses most findings reads
- * these for a few files only. They are stored apart and parsed on first use.
+ * Facts fields that only the rules of the file itself read: the index is
+ * built and links into the file are resolved with the rest (paths, ids,
+ * titles, aliases, headings, anchors). A run that reuses most findings reads
+ * them for a few files only, and a run that lints every file needs them for
+ * one file at a time. They are stored apart and parsed on first use.
  */
-const BODY_KEYS = ['frontmatter', 'headings', 'anchors', 'footnotes', 'links'] as const;
+const BODY_KEYS = ['frontmatter', 'footnotes', 'links'] as const;
 const BODY = new Set<string>(BODY_KEYS);
+/** Puts the lazy body back on facts that `decodeFacts` made. */
+const relazify = new WeakMap<object, () => void>();
+
+/**
+ * Drops the parsed body of facts from `decodeFacts`; it is parsed again if
+ * read again. The runner calls it once a file's own rules are done with it,
+ * so the bodies of a large knowledge base are never all in memory at once.
+ */
+export function releaseBody(facts: ArticleFacts): void {
+  relazify.get(facts)?.();
+}
 
 /** Facts as two texts: everything but the body (its fields as `0`, keeping their place), and the body. */
 export function encodeFacts(facts: ArticleFacts, file: string): string {
@@ -561,29 +645,39 @@ export function encodeFacts(facts: ArticleFacts, file: string): string {
  * parse the body the first time any of them is read, then become plain
  * values. Undefined when the head is not facts of `file`.
  */
-export function decodeFacts(headText: string, bodyText: string, file: string): ArticleFacts | undefined {
+export function decodeFacts(stored: Stored, file: string): ArticleFacts | undefined {
+  const data = typeof stored === 'string' ? stored : bytes(stored);
+  const tab = typeof data === 'string' ? data.indexOf('\t') : data.indexOf(TAB);
+  if (tab === -1) return undefined;
+  const headText = typeof data === 'string' ? data.slice(0, tab) : data.toString('utf8', 0, tab);
+  // The body stays bytes (a third of the memory of a string) until it is read.
+  const bodyText = () => (typeof data === 'string' ? data.slice(tab + 1) : data.toString('utf8', tab + 1));
   const facts = decode(JSON.parse(headText), file) as Record<string, unknown>;
   if (!isObject(facts) || facts.path !== file || typeof facts.id !== 'string') return undefined;
-  let body: Record<string, unknown> | undefined;
-  for (const key of BODY_KEYS) {
-    if (!(key in facts)) continue;
-    if (facts[key] !== 0) return undefined;
-    Object.defineProperty(facts, key, {
-      enumerable: true,
-      configurable: true,
-      get(): unknown {
-        if (!body) {
-          const parsed = decode(JSON.parse(bodyText), file);
-          if (!isObject(parsed) || BODY_KEYS.some((name) => name in facts && !(name in parsed))) {
-            throw new Error(`the cached facts of ${file} are damaged (delete the cache folder)`);
+  const keys = BODY_KEYS.filter((key) => key in facts);
+  for (const key of keys) if (facts[key] !== 0) return undefined;
+  const install = () => {
+    let body: Record<string, unknown> | undefined;
+    for (const key of keys) {
+      Object.defineProperty(facts, key, {
+        enumerable: true,
+        configurable: true,
+        get(): unknown {
+          if (!body) {
+            const parsed = decode(JSON.parse(bodyText()), file);
+            if (!isObject(parsed) || keys.some((name) => !(name in parsed))) {
+              throw new Error(`the cached facts of ${file} are damaged (delete the cache folder)`);
+            }
+            body = parsed;
+            for (const name of keys) Object.defineProperty(facts, name, { value: body[name], enumerable: true, configurable: true, writable: true });
           }
-          body = parsed;
-          for (const name of BODY_KEYS) Object.defineProperty(facts, name, { value: body[name], enumerable: true, configurable: true, writable: true });
-        }
-        return body[key];
-      },
-    });
-  }
+          return body[key];
+        },
+      });
+    }
+  };
+  install();
+  relazify.set(facts, install);
   return facts as unknown as ArticleFacts;
 }
 

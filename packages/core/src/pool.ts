@@ -1,8 +1,64 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { contentHash, encodeFacts } from './cache.js';
 import type { ResolvedConfig } from './config.js';
-import type { Engine } from './engine.js';
-import type { WorkerJob, WorkerResult, WorkerTask } from './worker.js';
+import type { Engine, FileAnalysis } from './engine.js';
+import { readRegularFileSync } from './workspace.js';
+
+export interface WorkerJob {
+  path: string;
+  /** The text to parse; absent when the thread reads the file from disk itself. */
+  content?: Uint8Array;
+  lint: boolean;
+}
+
+export interface WorkerTask {
+  jobs: WorkerJob[];
+  /** Also return each file's content hash (for the cache). */
+  hash: boolean;
+  /** Return facts as `encodeFacts` text rather than objects. */
+  encode?: boolean;
+}
+
+/** One job's outcome: the analysis, or why the file could not be read. */
+export interface WorkerResult {
+  /** With `encode`, `analysis.facts` is absent and `facts` holds its text as UTF-8. */
+  analysis?: FileAnalysis;
+  facts?: Uint8Array;
+  /** sha1 of the bytes parsed, when asked for. */
+  hash?: string;
+  /** The stat of the file as read, when the thread read it. */
+  stat?: { mtimeMs: number; size: number };
+  error?: { code: string; message: string };
+}
+
+// Not Buffer.from: a small Buffer is a view on a shared 8 KB slab, and
+// sending it to another thread copies the whole slab.
+const utf8 = new TextEncoder();
+
+/** Analyses a batch with `engine`, reading from disk the jobs that carry no content. */
+export function analyzeBatch(engine: Engine, task: WorkerTask): WorkerResult[] {
+  return task.jobs.map((job): WorkerResult => {
+    let content = job.content;
+    let stat: WorkerResult['stat'];
+    if (!content) {
+      try {
+        const read = readRegularFileSync(job.path);
+        content = read.content;
+        stat = { mtimeMs: read.mtimeMs, size: read.size };
+      } catch (error) {
+        const code = typeof error === 'object' && error && 'code' in error ? String(error.code) : '';
+        return { error: { code, message: error instanceof Error ? error.message : String(error) } };
+      }
+    }
+    const analysis = engine.analyze(job.path, content, job.lint);
+    return {
+      ...(task.encode ? { analysis: { diagnostics: analysis.diagnostics } as FileAnalysis, facts: utf8.encode(encodeFacts(analysis.facts, job.path)) } : { analysis }),
+      ...(task.hash ? { hash: contentHash(content) } : {}),
+      ...(stat ? { stat } : {}),
+    };
+  });
+}
 
 /**
  * Below this many files a pool costs more than it saves: each worker loads
@@ -37,7 +93,10 @@ export interface AnalyzeOptions {
   onProgress?: ((done: number) => void) | undefined;
 }
 
-/** How many parser threads `jobs` files are worth: undefined chooses by size and cores; 1 stays on this thread. */
+/**
+ * How many parser threads, this one included, `files` files are worth:
+ * undefined chooses by size and cores; 1 stays on this thread.
+ */
 export function threadCount(files: number, workers: number | undefined, poolable: boolean): number {
   if (!poolable || files < 2) return 1;
   if (workers !== undefined) return Math.max(1, Math.min(workers, files));
@@ -138,40 +197,58 @@ export async function analyzeAll(engine: Engine, pool: ParserPool | undefined, j
   let next = 0;
   // Each lane fills a batch, hands it to a thread and waits; two lanes per
   // thread keep every thread busy while the next batch is prepared.
-  const perBatch = Math.max(4, Math.min(64, Math.ceil(jobs.length / (pool.threads * 8))));
+  const perBatch = Math.max(4, Math.min(64, Math.ceil(jobs.length / ((pool.threads + 1) * 8))));
+  const take = async (size: number): Promise<{ batch: WorkerJob[]; indexes: number[]; taken: number }> => {
+    const start = next;
+    const batch: WorkerJob[] = [];
+    const indexes: number[] = [];
+    if (options.threadsRead) {
+      while (next < jobs.length && batch.length < size) {
+        const i = next++;
+        const job = jobs[i] as Job;
+        batch.push({ path: job.path, lint: job.lint });
+        indexes.push(i);
+      }
+    } else {
+      let bytes = 0;
+      while (next < jobs.length && bytes < BATCH_BYTES && batch.length < size * 4) {
+        const i = next++;
+        const job = jobs[i] as Job;
+        const content = await options.read(job);
+        if (content) {
+          batch.push({ path: job.path, content, lint: job.lint });
+          indexes.push(i);
+          bytes += content.byteLength;
+        }
+      }
+    }
+    return { batch, indexes, taken: next - start };
+  };
+  const finish = (analyses: WorkerResult[], indexes: number[], taken: number) => {
+    analyses.forEach((result, k) => (results[indexes[k] as number] = result));
+    done += taken;
+    options.onProgress?.(Math.min(done, jobs.length));
+  };
   const lane = async () => {
     while (next < jobs.length) {
-      const start = next;
-      const batch: WorkerJob[] = [];
-      const indexes: number[] = [];
-      if (options.threadsRead) {
-        while (next < jobs.length && batch.length < perBatch) {
-          const i = next++;
-          const job = jobs[i] as Job;
-          batch.push({ path: job.path, lint: job.lint });
-          indexes.push(i);
-        }
-      } else {
-        let bytes = 0;
-        while (next < jobs.length && bytes < BATCH_BYTES) {
-          const i = next++;
-          const job = jobs[i] as Job;
-          const content = await options.read(job);
-          if (content) {
-            batch.push({ path: job.path, content, lint: job.lint });
-            indexes.push(i);
-            bytes += content.byteLength;
-          }
-        }
-      }
-      if (batch.length) {
-        const analyses = await pool.run({ jobs: batch, hash });
-        analyses.forEach((result, k) => (results[indexes[k] as number] = result));
-      }
-      done += next - start;
-      options.onProgress?.(Math.min(done, jobs.length));
+      const { batch, indexes, taken } = await take(perBatch);
+      finish(batch.length ? await pool.run({ jobs: batch, hash, encode: true }) : [], indexes, taken);
     }
   };
-  await Promise.all(Array.from({ length: pool.threads * 2 }, lane));
+  // This thread parses too, a few files at a time so that it answers the
+  // threads in between: on two cores, one thread and this one parse as fast
+  // as two threads, with one parser loaded less.
+  const here = async () => {
+    while (next < jobs.length) {
+      const { batch, indexes, taken } = await take(4);
+      finish(analyzeBatch(engine, { jobs: batch, hash, encode: true }), indexes, taken);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  // Facts come back as compact UTF-8 text whose bulk is parsed on first use
+  // (see `decodeFacts`): a thread sends bytes faster than an object graph,
+  // the cache stores those very bytes, and the facts of a large knowledge
+  // base take a fraction of the memory of objects.
+  await Promise.all([...Array.from({ length: pool.threads * 2 }, lane), here()]);
   return results;
 }

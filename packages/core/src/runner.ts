@@ -9,10 +9,9 @@ import { createIgnoreFilter, discover } from './discovery.js';
 // Types only: the engine and the parser are loaded when a file must be
 // parsed, so a run answered from the cache never loads them.
 import type { Engine, EngineOptions } from './engine.js';
-import { contentHash, type FileEntry, type LintCache, type RunEntry, type StatTable } from './cache.js';
+import { contentHash, decodeFacts, releaseBody, type FileEntry, type LintCache, type RunEntry, type StatTable } from './cache.js';
 import { DependencyTracker, namesDigest, type ChangeSet, type Dependencies } from './dependencies.js';
-import { analyzeAll, ParserPool, threadCount, type Job } from './pool.js';
-import type { WorkerResult } from './worker.js';
+import { analyzeAll, ParserPool, threadCount, type Job, type WorkerResult } from './pool.js';
 import { builtinRules } from './rules.generated.js';
 import { summarize, sortDiagnostics, type Summary } from './results.js';
 import { NodeWorkspace, type Workspace } from './workspace.js';
@@ -141,7 +140,8 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
   // Threads start first, so that they load the parser while this thread does.
   const poolable = !options.rules && !options.engine;
   const threads = threadCount(jobs.length, options.workers, poolable);
-  const pool = threads > 1 ? new ParserPool(threads, config) : undefined;
+  // This thread parses too: `threads` counts it.
+  const pool = threads > 1 ? new ParserPool(threads - 1, config) : undefined;
   let analyses: Array<WorkerResult | undefined>;
   let engine: Engine;
   try {
@@ -196,6 +196,10 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
     const job = jobs[i] as Job;
     const analysis = result?.analysis;
     if (!analysis) return;
+    if (result.facts !== undefined) {
+      analysis.facts = decodeFacts(result.facts, job.path) as ArticleFacts;
+      cache?.adopt(analysis.facts, result.facts);
+    }
     facts.set(job.path, analysis.facts);
     perFile.set(job.path, analysis.diagnostics);
     cache?.stats.parsed.push(job.path);
@@ -267,6 +271,7 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
     const entry = entries.get(file);
     if (!tracker || !entry || entry.facts !== fileFacts) {
       diagnostics.push(...engine.lintWithIndex(fileFacts, index));
+      releaseBody(fileFacts);
       continue;
     }
     const known = entry.index;
@@ -277,12 +282,13 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
     }
     const record: Dependencies = { deps: [], refs: [], volatile: false };
     const found = engine.lintWithIndex(fileFacts, tracker.recorder(fileFacts, record));
+    releaseBody(fileFacts);
     cache?.stats.indexLinted.push(file);
     diagnostics.push(...found);
     if (found.some((d) => d.ruleId === INTERNAL_ERROR_RULE)) {
       entries.delete(file);
     } else {
-      entries.set(file, { ...entry, index: { ...record, diagnostics: found } });
+      entries.set(file, { ...entry, index: cache ? cache.compactIndex(file, { ...record, diagnostics: found }) : { ...record, diagnostics: found } });
       confirmed.add(file);
     }
   }

@@ -393,6 +393,9 @@ const CASES: Record<string, readonly string[]> = {
     '```\nx\n   ```',
     '```\nx\n    ```',
     '```\nx\n```  ',
+    '```\nx\n```\t\ny',
+    '```\n```\t\n```',
+    '```js\n```\t\n```\n',
     '```\nx\n``` a',
     '```\nx\n``',
     '```\nx\n~~~',
@@ -663,6 +666,9 @@ const CASES: Record<string, readonly string[]> = {
     '*foo**bar**baz*',
     '*foo**bar*',
     '**foo*bar**',
+    '_**a****a*_',
+    'e _**o****本*_',
+    '*__a____a_*',
     '*foo *bar**',
     '**foo "*bar*" foo**',
     'a ** b',
@@ -1270,6 +1276,56 @@ describe('corpora: every accepted file equals remark-parse', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Exhaustive small documents: every combination of a few pieces, where the
+// property test only samples. Emphasis resolution, bracket matching and block
+// interruption are decided by a handful of neighbouring characters, so short
+// sequences reach most of their cases.
+
+/** Every sequence of 1 to `depth` pieces, joined by `join`. */
+function* sequences(pieces: readonly string[], depth: number, join = ''): Generator<string> {
+  function* extend(prefix: string[]): Generator<string> {
+    if (prefix.length) yield prefix.join(join);
+    if (prefix.length === depth) return;
+    for (const piece of pieces) yield* extend([...prefix, piece]);
+  }
+  yield* extend([]);
+}
+
+function checkAll(name: string, sources: Iterable<string>): void {
+  let accepted = 0;
+  let total = 0;
+  const mismatches: string[] = [];
+  for (const source of sources) {
+    total++;
+    const fast = fastParse(source);
+    if (fast === undefined) continue;
+    accepted++;
+    const difference = firstDifference(fast, parser.parse(source));
+    if (difference && mismatches.length < 10) {
+      mismatches.push(describeDifference(source, difference));
+      logMismatch(source, difference, name);
+    }
+  }
+  rate(name, accepted, total);
+  expect(mismatches).toEqual([]);
+}
+
+describe('exhaustive small documents', () => {
+  it('emphasis: every sequence of up to 5 delimiter runs and characters', () => {
+    checkAll('exhaustive emphasis (up to 5 pieces)', sequences(['*', '**', '_', '__', 'a', ' ', '.', '本'], 5));
+  });
+
+  it('brackets, links, images and footnotes: every sequence of up to 4 pieces', () => {
+    checkAll('exhaustive brackets (up to 4 pieces)', sequences(['[', ']', '(', ')', '[^1]', '!', 'a', ' ', '"t"', '<', '`', '\n', '[^1]: x\n'], 4));
+  });
+
+  it('blocks: every sequence of up to 3 lines, with and without a final newline', () => {
+    const lines = ['a', '- a', '1. a', '2. a', '  a', '    a', '', '# a', '---', '```', '~~~', '[^1]: a', '* a', '  - a', '1) a', '-', '***', ' a', '```\t', '🙂'];
+    checkAll('exhaustive blocks (up to 3 lines)', [...sequences(lines, 3, '\n')].flatMap((text) => [text, `${text}\n`]));
   });
 });
 

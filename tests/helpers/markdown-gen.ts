@@ -105,9 +105,12 @@ export const fence = fc
 
 export const thematicBreak = fc.constantFrom('---', '***', '___', '- - -', '* * *', '-----', ' ***');
 
+/** Mostly nothing; sometimes a block marker, so a definition or an item starts with a heading, a list or another definition. */
+const blockStart = fc.constantFrom('', '', '', '', '', '', '', '', '', '', '', '', '- ', '# ', '[^2]: ', '1. ', '```');
+
 export const footnoteDefinition = fc
-  .tuple(label, fc.constantFrom(' ', ' ', ''), sometimes(inline, 95), sometimes(fc.tuple(fc.constantFrom('    ', '  ', ''), oneLine), 25))
-  .map(([l, space, text, more]) => `[^${l}]:${text === null ? '' : space + text}${more ? `\n${more[0]}${more[1]}` : ''}`);
+  .tuple(label, fc.constantFrom(' ', ' ', ''), sometimes(fc.tuple(blockStart, inline), 95), sometimes(fc.tuple(fc.constantFrom('    ', '  ', ''), oneLine), 25))
+  .map(([l, space, text, more]) => `[^${l}]:${text === null ? '' : space + text[0] + text[1]}${more ? `\n${more[0]}${more[1]}` : ''}`);
 
 const listMarker = fc.oneof(
   fc.constantFrom('-', '*', '+'),
@@ -115,7 +118,7 @@ const listMarker = fc.oneof(
 );
 
 const listItem = fc.tuple(
-  sometimes(oneLine, 95),
+  sometimes(fc.tuple(blockStart, oneLine).map(([start, text]) => start + text), 95),
   sometimes(fc.tuple(fc.constantFrom('indent', 'indent', 'lazy', 'short'), oneLine), 20),
   fc.constantFrom('\n', '\n', '\n', '\n\n'),
 );

@@ -70,6 +70,24 @@ function firstDifference(fast: unknown, remark: unknown, at = 'root'): Differenc
   return undefined;
 }
 
+/**
+ * Paths at which an object of the tree is reached a second time. remark-parse
+ * never shares a node or a point between two places, and `toEqual` cannot see
+ * sharing: a transform that moves one position would silently move another.
+ */
+function sharedObjects(tree: unknown): string[] {
+  const seen = new Set<object>();
+  const shared: string[] = [];
+  const walk = (value: unknown, at: string) => {
+    if (!isObject(value)) return;
+    if (seen.has(value)) return void shared.push(at);
+    seen.add(value);
+    for (const [key, child] of Object.entries(value)) walk(child, Array.isArray(value) ? `${at}[${key}]${nodeTag(child)}` : `${at}.${key}`);
+  };
+  walk(tree, 'root');
+  return shared;
+}
+
 function show(value: unknown): string {
   if (value === undefined) return '(absent)';
   const text = JSON.stringify(value);
@@ -169,6 +187,7 @@ function expectSameTree(source: string, options: { name?: string; soft?: boolean
     }
   }
   (options.soft ? expect.soft(fast, message) : expect(fast, message)).toEqual(remark);
+  (options.soft ? expect.soft(sharedObjects(fast), message) : expect(sharedObjects(fast), message)).toEqual([]);
   return true;
 }
 
@@ -195,6 +214,14 @@ describe('the differential check itself', () => {
     expect(firstDifference({ a: 1, b: undefined }, { a: 1 })).toBeUndefined();
     expect(firstDifference({ title: undefined }, { title: null })).toEqual({ path: 'root.title', fast: undefined, remark: null });
     expect(firstDifference(tree, structuredClone(tree))).toBeUndefined();
+  });
+
+  it('finds objects shared between two places of a tree', () => {
+    const tree = parser.parse('*a* b\n');
+    expect(sharedObjects(tree)).toEqual([]);
+    const paragraph = tree.children[0] as { children: Array<{ position: unknown }> };
+    paragraph.children[1]!.position = paragraph.children[0]!.position;
+    expect(sharedObjects(tree)).toEqual(['root.children[0]:paragraph.children[1]:text.position']);
   });
 
   it('minimizes a failing document to what still fails', () => {
@@ -1316,6 +1343,8 @@ function checkAll(name: string, sources: Iterable<string>): void {
       mismatches.push(describeDifference(source, difference));
       logMismatch(source, difference, name);
     }
+    const shared = sharedObjects(fast);
+    if (shared.length && mismatches.length < 10) mismatches.push(`fastParse(${showSource(source)}) shares objects: ${shared.join(', ')}`);
   }
   rate(name, accepted, total);
   expect(mismatches).toEqual([]);
@@ -1351,6 +1380,8 @@ describe('generated near-miss documents', () => {
         accepted++;
         const difference = firstDifference(fast, parser.parse(source));
         if (difference) throw new Error(describeDifference(source, difference));
+        const shared = sharedObjects(fast);
+        if (shared.length) throw new Error(`fastParse(${showSource(source)}) shares objects: ${shared.join(', ')}`);
       }),
       { seed: 20261128, numRuns: 3000 },
     );

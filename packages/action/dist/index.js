@@ -21577,54 +21577,65 @@ function releaseBody(facts) {
 }
 function encodeFacts(facts, file) {
   const head = {};
-  const body2 = {};
+  const groups = GROUPS.map(() => ({}));
   for (const [key, value2] of Object.entries(facts)) {
-    if (BODY.has(key)) {
-      head[key] = 0;
-      body2[key] = value2;
-    } else {
+    const group = GROUP_OF.get(key);
+    if (group === void 0) {
       head[key] = value2;
+    } else {
+      head[key] = 0;
+      groups[group][key] = value2;
     }
   }
-  return `${encode(head, file)}	${encode(body2, file)}`;
+  return [head, ...groups].map((part) => encode(part, file)).join("	");
 }
 function decodeFacts(stored, file) {
   const data = typeof stored === "string" ? stored : bytes(stored);
-  const tab = typeof data === "string" ? data.indexOf("	") : data.indexOf(TAB);
-  if (tab === -1)
+  const tabs = [];
+  const next = (from) => typeof data === "string" ? data.indexOf("	", from) : data.indexOf(TAB, from);
+  for (let at = next(0); at !== -1; at = next(at + 1))
+    tabs.push(at);
+  if (tabs.length !== GROUPS.length)
     return void 0;
-  const headText = typeof data === "string" ? data.slice(0, tab) : data.toString("utf8", 0, tab);
-  const bodyText = () => typeof data === "string" ? data.slice(tab + 1) : data.toString("utf8", tab + 1);
-  const facts = decode(JSON.parse(headText), file);
+  const text3 = (start, end) => typeof data === "string" ? data.slice(start, end) : data.toString("utf8", start, end);
+  const facts = decode(JSON.parse(text3(0, tabs[0])), file);
   if (!isObject(facts) || facts.path !== file || typeof facts.id !== "string")
     return void 0;
-  const keys = BODY_KEYS.filter((key) => key in facts);
-  for (const key of keys)
-    if (facts[key] !== 0)
+  const installs = GROUPS.map((group, g) => {
+    const keys = group.filter((key) => key in facts);
+    if (keys.some((key) => facts[key] !== 0))
       return void 0;
-  const install = () => {
-    let body2;
-    for (const key of keys) {
-      Object.defineProperty(facts, key, {
-        enumerable: true,
-        configurable: true,
-        get() {
-          if (!body2) {
-            const parsed = decode(JSON.parse(bodyText()), file);
-            if (!isObject(parsed) || keys.some((name) => !(name in parsed))) {
-              throw new Error(`the cached facts of ${file} are damaged (delete the cache folder)`);
+    const start = tabs[g] + 1;
+    const end = g + 1 < tabs.length ? tabs[g + 1] : data.length;
+    return () => {
+      let parsed;
+      for (const key of keys) {
+        Object.defineProperty(facts, key, {
+          enumerable: true,
+          configurable: true,
+          get() {
+            if (!parsed) {
+              const value2 = decode(JSON.parse(text3(start, end)), file);
+              if (!isObject(value2) || keys.some((name) => !(name in value2))) {
+                throw new Error(`the cached facts of ${file} are damaged (delete the cache folder)`);
+              }
+              parsed = value2;
+              for (const name of keys)
+                Object.defineProperty(facts, name, { value: value2[name], enumerable: true, configurable: true, writable: true });
             }
-            body2 = parsed;
-            for (const name of keys)
-              Object.defineProperty(facts, name, { value: body2[name], enumerable: true, configurable: true, writable: true });
+            return parsed[key];
           }
-          return body2[key];
-        }
-      });
-    }
-  };
-  install();
-  relazify.set(facts, install);
+        });
+      }
+    };
+  });
+  if (installs.some((install) => !install))
+    return void 0;
+  for (const install of installs)
+    install?.();
+  const body2 = installs[GROUPS.length - 1];
+  if (body2)
+    relazify.set(facts, body2);
   return facts;
 }
 function rangeArray(v) {
@@ -21661,11 +21672,13 @@ function rangeObject(a) {
 function isObject(value2) {
   return typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
 }
-var VERSION, TAB, RANGE, ESCAPE, SELF, BODY_KEYS, BODY, relazify;
+var VERSION, TAB, RANGE, ESCAPE, SELF, GROUPS, GROUP_OF, relazify;
 var init_cache = __esm({
   "../core/dist/cache.js"() {
     "use strict";
     VERSION = (() => {
+      if (typeof KBLINT_CORE_VERSION === "string")
+        return KBLINT_CORE_VERSION;
       try {
         return JSON.parse(readFileSync2(new URL("../package.json", import.meta.url), "utf8")).version;
       } catch {
@@ -21676,8 +21689,8 @@ var init_cache = __esm({
     RANGE = "";
     ESCAPE = "";
     SELF = "";
-    BODY_KEYS = ["frontmatter", "footnotes", "links"];
-    BODY = new Set(BODY_KEYS);
+    GROUPS = [["headings", "anchors"], ["frontmatter", "footnotes", "links"]];
+    GROUP_OF = new Map(GROUPS.flatMap((keys, group) => keys.map((key) => [key, group])));
     relazify = /* @__PURE__ */ new WeakMap();
   }
 });

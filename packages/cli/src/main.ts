@@ -200,7 +200,11 @@ function outputRoot(format: string | undefined, cwd: string): string {
   return relative.startsWith('..') || path.isAbsolute(relative) ? cwd : path.resolve(workspace);
 }
 
+/** Set by the CLI's bundle (and the Action's), which have no package.json beside them. */
+declare const KBLINT_VERSION: string | undefined;
+
 function version(): string {
+  if (typeof KBLINT_VERSION === 'string') return KBLINT_VERSION;
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }

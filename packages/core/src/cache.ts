@@ -7,9 +7,13 @@ import type { ResolvedConfig } from './config.js';
 import type { Dependencies, Dependency } from './dependencies.js';
 
 /** Bumped whenever the layout of the cache files changes. */
-const FORMAT = 4;
+const FORMAT = 5;
+
+/** Set by the CLI's bundle, which has no package.json beside it. */
+declare const KBLINT_CORE_VERSION: string | undefined;
 
 const VERSION = (() => {
+  if (typeof KBLINT_CORE_VERSION === 'string') return KBLINT_CORE_VERSION;
   try {
     return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   } catch {
@@ -242,12 +246,13 @@ export class LintCache {
   entry(file: string, hash: string): FileEntry | undefined {
     const line = this.files()?.lines.get(this.relative(file));
     if (line === undefined) return undefined;
-    // `<hash>\t<facts head>\t<facts body>\t<file findings>\t<index findings>\t<index answers>`:
+    // `<hash>\t<facts: three fields>\t<file findings>\t<index findings>\t<index answers>`:
     // the hash is compared before anything is decoded.
     const tabs: number[] = [];
-    for (let at = line.indexOf(TAB); at !== -1 && tabs.length < 6; at = line.indexOf(TAB, at + 1)) tabs.push(at);
-    if (tabs.length !== 5) return undefined;
-    const [t1, , t3, t4, t5] = tabs as [number, number, number, number, number];
+    for (let at = line.indexOf(TAB); at !== -1 && tabs.length < 7; at = line.indexOf(TAB, at + 1)) tabs.push(at);
+    if (tabs.length !== 6) return undefined;
+    // The facts are three fields (see `encodeFacts`).
+    const [t1, , , t3, t4, t5] = tabs as [number, number, number, number, number, number];
     if (line.toString('latin1', 0, t1) !== hash) return undefined;
     try {
       const facts = decodeFacts(line.subarray(t1 + 1, t3), file);
@@ -410,7 +415,7 @@ export class LintCache {
 
   /**
    * `files.json` is one header line, then one line per file:
-   * `"<path>"\t<hash>\t<facts>\t<facts body>\t<file findings>\t<index findings>\t<index deps>`.
+   * `"<path>"\t<hash>\t<facts: three fields>\t<file findings>\t<index findings>\t<index deps>`.
    * JSON text never holds a raw tab or newline, so the split is safe; a line
    * that does not parse is a missing entry.
    */
@@ -605,79 +610,92 @@ export function decode(value: unknown, file: string): unknown {
 }
 
 /**
- * Facts fields that only the rules of the file itself read: the index is
- * built and links into the file are resolved with the rest (paths, ids,
- * titles, aliases, headings, anchors). A run that reuses most findings reads
- * them for a few files only, and a run that lints every file needs them for
- * one file at a time. They are stored apart and parsed on first use.
+ * Facts fields stored apart from the rest and parsed on first use, in two
+ * groups. The index is built from the rest (paths, ids, titles, aliases).
+ * Headings and anchors are read when a link into the file is resolved; the
+ * second group only by the file's own rules. A run that reuses most findings
+ * reads either for a few files only, and a run that lints every file needs
+ * the second group of one file at a time.
  */
-const BODY_KEYS = ['frontmatter', 'footnotes', 'links'] as const;
-const BODY = new Set<string>(BODY_KEYS);
-/** Puts the lazy body back on facts that `decodeFacts` made. */
+const GROUPS = [['headings', 'anchors'], ['frontmatter', 'footnotes', 'links']] as const;
+const GROUP_OF = new Map<string, number>(GROUPS.flatMap((keys, group) => keys.map((key) => [key, group] as const)));
+/** Puts the lazy second group back on facts that `decodeFacts` made. */
 const relazify = new WeakMap<object, () => void>();
 
 /**
- * Drops the parsed body of facts from `decodeFacts`; it is parsed again if
- * read again. The runner calls it once a file's own rules are done with it,
- * so the bodies of a large knowledge base are never all in memory at once.
+ * Drops the parsed frontmatter, footnotes and links of facts from
+ * `decodeFacts`; they are parsed again if read again. The runner calls it
+ * once a file's own rules are done with it, so that these of a large
+ * knowledge base are never all in memory at once.
  */
 export function releaseBody(facts: ArticleFacts): void {
   relazify.get(facts)?.();
 }
 
-/** Facts as two texts: everything but the body (its fields as `0`, keeping their place), and the body. */
+/**
+ * Facts as three tab-separated texts: everything but the groups (their
+ * fields as `0`, keeping their place), then each group.
+ */
 export function encodeFacts(facts: ArticleFacts, file: string): string {
   const head: Record<string, unknown> = {};
-  const body: Record<string, unknown> = {};
+  const groups: Array<Record<string, unknown>> = GROUPS.map(() => ({}));
   for (const [key, value] of Object.entries(facts)) {
-    if (BODY.has(key)) {
-      head[key] = 0;
-      body[key] = value;
-    } else {
+    const group = GROUP_OF.get(key);
+    if (group === undefined) {
       head[key] = value;
+    } else {
+      head[key] = 0;
+      (groups[group] as Record<string, unknown>)[key] = value;
     }
   }
-  return `${encode(head, file)}\t${encode(body, file)}`;
+  return [head, ...groups].map((part) => encode(part, file)).join('\t');
 }
 
 /**
- * Facts from the texts `encodeFacts` wrote. Body fields are getters that
- * parse the body the first time any of them is read, then become plain
+ * Facts from the text `encodeFacts` wrote. Grouped fields are getters that
+ * parse their group the first time one of them is read, then become plain
  * values. Undefined when the head is not facts of `file`.
  */
 export function decodeFacts(stored: Stored, file: string): ArticleFacts | undefined {
   const data = typeof stored === 'string' ? stored : bytes(stored);
-  const tab = typeof data === 'string' ? data.indexOf('\t') : data.indexOf(TAB);
-  if (tab === -1) return undefined;
-  const headText = typeof data === 'string' ? data.slice(0, tab) : data.toString('utf8', 0, tab);
-  // The body stays bytes (a third of the memory of a string) until it is read.
-  const bodyText = () => (typeof data === 'string' ? data.slice(tab + 1) : data.toString('utf8', tab + 1));
-  const facts = decode(JSON.parse(headText), file) as Record<string, unknown>;
+  const tabs: number[] = [];
+  const next = (from: number) => (typeof data === 'string' ? data.indexOf('\t', from) : data.indexOf(TAB, from));
+  for (let at = next(0); at !== -1; at = next(at + 1)) tabs.push(at);
+  if (tabs.length !== GROUPS.length) return undefined;
+  const text = (start: number, end: number) => (typeof data === 'string' ? data.slice(start, end) : data.toString('utf8', start, end));
+  const facts = decode(JSON.parse(text(0, tabs[0] as number)), file) as Record<string, unknown>;
   if (!isObject(facts) || facts.path !== file || typeof facts.id !== 'string') return undefined;
-  const keys = BODY_KEYS.filter((key) => key in facts);
-  for (const key of keys) if (facts[key] !== 0) return undefined;
-  const install = () => {
-    let body: Record<string, unknown> | undefined;
-    for (const key of keys) {
-      Object.defineProperty(facts, key, {
-        enumerable: true,
-        configurable: true,
-        get(): unknown {
-          if (!body) {
-            const parsed = decode(JSON.parse(bodyText()), file);
-            if (!isObject(parsed) || keys.some((name) => !(name in parsed))) {
-              throw new Error(`the cached facts of ${file} are damaged (delete the cache folder)`);
+  const installs = GROUPS.map((group, g) => {
+    const keys = group.filter((key) => key in facts);
+    if (keys.some((key) => facts[key] !== 0)) return undefined;
+    // The group stays bytes (a third of the memory of a string) until it is read.
+    const start = (tabs[g] as number) + 1;
+    const end = g + 1 < tabs.length ? (tabs[g + 1] as number) : data.length;
+    return () => {
+      let parsed: Record<string, unknown> | undefined;
+      for (const key of keys) {
+        Object.defineProperty(facts, key, {
+          enumerable: true,
+          configurable: true,
+          get(): unknown {
+            if (!parsed) {
+              const value = decode(JSON.parse(text(start, end)), file);
+              if (!isObject(value) || keys.some((name) => !(name in value))) {
+                throw new Error(`the cached facts of ${file} are damaged (delete the cache folder)`);
+              }
+              parsed = value;
+              for (const name of keys) Object.defineProperty(facts, name, { value: value[name], enumerable: true, configurable: true, writable: true });
             }
-            body = parsed;
-            for (const name of keys) Object.defineProperty(facts, name, { value: body[name], enumerable: true, configurable: true, writable: true });
-          }
-          return body[key];
-        },
-      });
-    }
-  };
-  install();
-  relazify.set(facts, install);
+            return parsed[key];
+          },
+        });
+      }
+    };
+  });
+  if (installs.some((install) => !install)) return undefined;
+  for (const install of installs) install?.();
+  const body = installs[GROUPS.length - 1];
+  if (body) relazify.set(facts, body);
   return facts as unknown as ArticleFacts;
 }
 

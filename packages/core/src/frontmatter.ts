@@ -38,7 +38,8 @@ export function readFrontmatter(node: Yaml | undefined, source: string, lines: L
   }
 
   const lineCounter = new LineCounter();
-  const doc = parseDocument(node.value, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  // logLevel 'error': the library would otherwise print its own warnings (a key that is a list, say) to stderr.
+  const doc = parseDocument(node.value, { lineCounter, uniqueKeys: true, prettyErrors: false, logLevel: 'error' });
   const firstError = doc.errors[0];
   if (firstError) {
     const [from, to] = firstError.pos;

@@ -1083,6 +1083,22 @@ const CASES: Record<string, readonly string[]> = {
     'a\\\r\nb',
   ],
 
+  'inline constructs across the lines of a container': [
+    '- `a\n  b`',
+    '- `a\nb`',
+    '[^1]: *a\n    b*',
+    '[^1]: `a\n    b`',
+    '[^1]: [a\n  b](c)',
+    '- [a\n  b](c)',
+    '- [a](b\n  "t")',
+    '- ![a\n  b](c)',
+    '1. **a\n   b**',
+    '10. _a\n    b_',
+    '- a_\n  _b',
+    '- [^1\n  ]\n\n[^1]: x',
+    '- [[A\n  B]]',
+  ],
+
   'tabs and odd whitespace': [
     '\t# A',
     '#\tA\t#',

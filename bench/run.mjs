@@ -122,6 +122,7 @@ log(`bench: ${generated.articles} articles, ${round(generated.bytes / 1e6)} MB, 
 
 const rows = [];
 rows.push(measure('parse floor (remark-parse, kblint syntax, 1 core)', process.execPath, [path.join(here, 'parse-floor.mjs'), 'content'], { cwd: corpus, count: countFloor }));
+rows.push(measure('parse only, fast path + remark-parse fallback (1 core)', process.execPath, [path.join(here, 'parse-floor.mjs'), 'content', '--fast'], { cwd: corpus, count: countFloor }));
 rows.push(...kblintRuns(corpus, flag('--single')));
 // The edit above changed one article; regenerate so the peers see the same bytes kblint cold saw.
 generate(corpus, { articles, seed });

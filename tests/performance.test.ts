@@ -72,6 +72,7 @@ describe('worker pool and cache, end to end', () => {
     };
     expect(result.rows.map((row) => row.name)).toEqual([
       'parse floor (remark-parse, kblint syntax, 1 core)',
+      'parse only, fast path + remark-parse fallback (1 core)',
       'kblint cold',
       'kblint warm (nothing changed)',
       'kblint one article edited',

@@ -562,6 +562,16 @@ const CASES: Record<string, readonly string[]> = {
     '# H[^1]\n\n[^1]: x',
     '- item[^1]\n\n[^1]: x',
     'Text[^1].\n\n# Notes\n\n[^1]: Def.',
+    'x[^1]\n\n- [^1]: d',
+    '- x[^1]\n- [^1]: d',
+    'x [^1]\n\n1. [^1]: d\n2. y',
+    'x[^1]\n\n```\n[^1]: d\n```',
+    'x[^1]\n\n    [^1]: d',
+    '# x[^1]\n[^1]: d',
+    'x[^1]\n[^1]: d',
+    '[^1]: d\n[^1]',
+    // micromark's label size limit is 999 characters.
+    ...[998, 999, 1000].flatMap((n) => [`x[^${'a'.repeat(n)}]\n\n[^${'a'.repeat(n)}]: d`, `x[^a${' '.repeat(n - 2)}b]\n\n[^a b]: d`, `[${'a'.repeat(n)}](u)`]),
   ],
 
   lists: [

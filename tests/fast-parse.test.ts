@@ -654,6 +654,18 @@ const CASES: Record<string, readonly string[]> = {
     '+ a\n\n\n+ b',
     '- a\n  \n- b',
     '- a\n \n  b',
+    // Where a blank line makes a list or an item spread, nested lists included.
+    '- a\n  - b\n\n  - c\n- d',
+    '- a\n  - b\n\n- d',
+    '- a\n  - b\n  - c\n\n- d',
+    '- a\n\n  - b\n- c',
+    '1. a\n   - b\n\n     c\n2. d',
+    '- a\n  - b\n\n\n- c',
+    '- a\n- b\n\n\n',
+    '- a\n  b\n\n- c\n  d',
+    '- a\n  - b\nc',
+    '- a\n  - b\n c',
+    '- a\n  - b\n    c\n  d',
   ],
 
   emphasis: [
@@ -1240,6 +1252,11 @@ const ACCEPTED: Record<string, string> = {
   'an ordered list starting at 3': '3. three\n4. four\n',
   'list items with inline content': '- **Bold** item with a [link](a.md)\n- `code` and a footnote[^1]\n\n[^1]: Source.\n',
   'a list item with a continuation line': '- first line\n  second line\n- next\n',
+  'a nested list': '- a\n  - b\n  - c\n- d\n',
+  'an ordered list with )': '1) a\n2) b\n',
+  'a list item with two paragraphs': '- a\n\n  more\n- b\n',
+  'a footnote definition with a continuation line': 'Claim[^1].\n\n[^1]: A long source\n    continued here.\n',
+  'nested emphasis': 'With **bold _nested_** and *em **strong***.\n',
   'unicode text': '# Café 🙂\n\nCafé, 日本語 and 𝔸 in *emphasis* with [links](🙂.md).\n',
 };
 

@@ -393,6 +393,16 @@ const CASES: Record<string, readonly string[]> = {
     'a\n<div>',
     'a\n| b |\n| - |',
     'a\n[b]: c',
+    // Text ending at a line ending ends before the next line's stripped indentation.
+    'a\n   *b*',
+    'a\n  [b](c)',
+    'a\n `c`',
+    '*a*\n  *b*',
+    'a\n   [^1]\n\n[^1]: x',
+    '- a\n  *b*',
+    '# a\n  *b*',
+    '*a\n   b*',
+    '[a\n   b](c)',
   ],
 
   'fenced code': [
@@ -914,6 +924,13 @@ const CASES: Record<string, readonly string[]> = {
     '[a](<b> "t")',
     '[a](<b>c)',
     '[a](b "t" "u")',
+    '[^x](u)',
+    '[^x](u)\n\n[^x]: d',
+    '[a[^x](u)](v)',
+    '[[^x]](u)\n\n[^x]: d',
+    '[^x y](u)',
+    '[^](u)',
+    '[^x\ny](u)',
   ],
 
   images: [

@@ -21572,8 +21572,27 @@ function decode(value2, file) {
   }
   return object;
 }
+function parseGroup(facts, group) {
+  const lazy = facts[LAZY];
+  const [start, end] = lazy.bounds[group];
+  const keys = lazy.keys[group];
+  const text3 = typeof lazy.data === "string" ? lazy.data.slice(start, end) : lazy.data.toString("utf8", start, end);
+  const value2 = decode(JSON.parse(text3), lazy.file);
+  if (!isObject(value2) || keys.some((name) => !(name in value2))) {
+    throw new Error(`the cached facts of ${lazy.file} are damaged (delete the cache folder)`);
+  }
+  for (const name of keys)
+    Object.defineProperty(facts, name, { value: value2[name], enumerable: true, configurable: true, writable: true });
+  return value2;
+}
+function installGroup(facts, group) {
+  for (const key of facts[LAZY].keys[group])
+    Object.defineProperty(facts, key, GETTERS.get(key));
+}
 function releaseBody(facts) {
-  relazify.get(facts)?.();
+  const lazy = facts;
+  if (lazy[LAZY])
+    installGroup(lazy, GROUPS.length - 1);
 }
 function encodeFacts(facts, file) {
   const head = {};
@@ -21597,45 +21616,17 @@ function decodeFacts(stored, file) {
     tabs.push(at);
   if (tabs.length !== GROUPS.length)
     return void 0;
-  const text3 = (start, end) => typeof data === "string" ? data.slice(start, end) : data.toString("utf8", start, end);
-  const facts = decode(JSON.parse(text3(0, tabs[0])), file);
+  const head = typeof data === "string" ? data.slice(0, tabs[0]) : data.toString("utf8", 0, tabs[0]);
+  const facts = decode(JSON.parse(head), file);
   if (!isObject(facts) || facts.path !== file || typeof facts.id !== "string")
     return void 0;
-  const installs = GROUPS.map((group, g) => {
-    const keys = group.filter((key) => key in facts);
-    if (keys.some((key) => facts[key] !== 0))
-      return void 0;
-    const start = tabs[g] + 1;
-    const end = g + 1 < tabs.length ? tabs[g + 1] : data.length;
-    return () => {
-      let parsed;
-      for (const key of keys) {
-        Object.defineProperty(facts, key, {
-          enumerable: true,
-          configurable: true,
-          get() {
-            if (!parsed) {
-              const value2 = decode(JSON.parse(text3(start, end)), file);
-              if (!isObject(value2) || keys.some((name) => !(name in value2))) {
-                throw new Error(`the cached facts of ${file} are damaged (delete the cache folder)`);
-              }
-              parsed = value2;
-              for (const name of keys)
-                Object.defineProperty(facts, name, { value: value2[name], enumerable: true, configurable: true, writable: true });
-            }
-            return parsed[key];
-          }
-        });
-      }
-    };
-  });
-  if (installs.some((install) => !install))
+  const keys = GROUPS.map((group) => group.filter((key) => key in facts));
+  if (keys.some((group) => group.some((key) => facts[key] !== 0)))
     return void 0;
-  for (const install of installs)
-    install?.();
-  const body2 = installs[GROUPS.length - 1];
-  if (body2)
-    relazify.set(facts, body2);
+  const bounds = tabs.map((tab, g) => [tab + 1, g + 1 < tabs.length ? tabs[g + 1] : data.length]);
+  Object.defineProperty(facts, LAZY, { value: { file, data, bounds, keys }, enumerable: false });
+  for (let group = 0; group < GROUPS.length; group++)
+    installGroup(facts, group);
   return facts;
 }
 function rangeArray(v) {
@@ -21672,7 +21663,7 @@ function rangeObject(a) {
 function isObject(value2) {
   return typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
 }
-var VERSION, TAB, RANGE, ESCAPE, SELF, GROUPS, GROUP_OF, relazify;
+var VERSION, TAB, RANGE, ESCAPE, SELF, GROUPS, GROUP_OF, LAZY, GETTERS;
 var init_cache = __esm({
   "../core/dist/cache.js"() {
     "use strict";
@@ -21691,7 +21682,10 @@ var init_cache = __esm({
     SELF = "";
     GROUPS = [["headings", "anchors"], ["frontmatter", "footnotes", "links"]];
     GROUP_OF = new Map(GROUPS.flatMap((keys, group) => keys.map((key) => [key, group])));
-    relazify = /* @__PURE__ */ new WeakMap();
+    LAZY = /* @__PURE__ */ Symbol("kblint.lazyFacts");
+    GETTERS = new Map(GROUPS.flatMap((keys, group) => keys.map((key) => [key, { get() {
+      return parseGroup(this, group)[key];
+    }, enumerable: true, configurable: true }])));
   }
 });
 
@@ -25195,7 +25189,7 @@ function readFrontmatter(node2, source, lines, fast = true) {
     return { present: true, range, data: simple.data, keys: keys2 };
   }
   const lineCounter = new import_yaml3.LineCounter();
-  const doc = (0, import_yaml3.parseDocument)(node2.value, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const doc = (0, import_yaml3.parseDocument)(node2.value, { lineCounter, uniqueKeys: true, prettyErrors: false, logLevel: "error" });
   const firstError = doc.errors[0];
   if (firstError) {
     const [from, to] = firstError.pos;

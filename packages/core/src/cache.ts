@@ -130,21 +130,22 @@ interface FilesFile extends FilesHeader {
 /** A part of an entry as stored: text, or UTF-8 bytes. */
 type Stored = string | Uint8Array;
 
-/** What an entry was loaded from, so an unchanged part is written back without serialising it again. */
-interface Texts {
-  /** The whole line of an entry loaded and kept as it was. */
-  line: WeakMap<object, Uint8Array>;
-  facts: WeakMap<object, Stored>;
-  diagnostics: WeakMap<object, Stored>;
-  index: WeakMap<object, Stored>;
+/**
+ * An entry as loaded, with its line and where the line's fields end, so that
+ * what the run kept as it was is written back as the same bytes. Kept per
+ * path in plain maps: thousands of WeakMap entries cost the collector more.
+ */
+interface Loaded {
+  entry: FileEntry;
+  line: Buffer;
+  /** Ends of the facts, the file findings and the index findings header. */
+  factsEnd: number;
+  diagnosticsEnd: number;
+  start: number;
 }
 
 const TAB = 9;
 const NEWLINE = 10;
-
-function newTexts(): Texts {
-  return { line: new WeakMap(), facts: new WeakMap(), diagnostics: new WeakMap(), index: new WeakMap() };
-}
 
 /** A Buffer over the same bytes (a Uint8Array from another thread has no Buffer methods). */
 function bytes(data: Uint8Array): Buffer {
@@ -168,7 +169,9 @@ export class LintCache {
   private filesFile: FilesFile | undefined;
   private filesLoaded = false;
   private statIndex: Map<string, number> | undefined;
-  private texts: Texts = newTexts();
+  private loaded = new Map<string, Loaded>();
+  /** Texts made before the save: facts from parser threads, recorded index answers. */
+  private made = new Map<string, { facts?: [ArticleFacts, Uint8Array]; index?: [IndexEntry, Buffer] }>();
 
   /** Names this run; `files.json` and `run.json` written together carry it. */
   runId = '';
@@ -184,7 +187,8 @@ export class LintCache {
     this.filesFile = undefined;
     this.filesLoaded = false;
     this.statIndex = undefined;
-    this.texts = newTexts();
+    this.loaded = new Map();
+    this.made = new Map();
     const run = readJson(path.join(this.location, 'run.json'));
     this.runFile = isRunFile(run) && run.key === this.key && run.root === this.root ? run : undefined;
   }
@@ -258,13 +262,11 @@ export class LintCache {
       const facts = decodeFacts(line.subarray(t1 + 1, t3), file);
       if (!facts) return undefined;
       const entry: FileEntry = { hash, facts };
-      this.texts.facts.set(facts, line.subarray(t1 + 1, t3));
       if (t4 > t3 + 1) {
         const text = line.toString('utf8', t3 + 1, t4);
         const diagnostics = decode(JSON.parse(text), file) as Diagnostic[];
         if (!Array.isArray(diagnostics)) return undefined;
         entry.diagnostics = diagnostics;
-        this.texts.diagnostics.set(diagnostics, text);
       }
       if (t5 > t4 + 1) {
         const stored = JSON.parse(line.toString('utf8', t4 + 1, t5)) as unknown;
@@ -272,7 +274,7 @@ export class LintCache {
         const refs = (stored.refs as string[]).map((ref) => this.absolute(ref));
         entry.index = this.lazyIndex(file, refs, stored.volatile, decode(stored.diagnostics, file) as Diagnostic[], line.subarray(t4 + 1), t5 - t4 - 1);
       }
-      this.texts.line.set(entry, line);
+      this.loaded.set(file, { entry, line, factsEnd: t3, diagnosticsEnd: t4, start: t1 + 1 });
       return entry;
     } catch {
       return undefined;
@@ -287,37 +289,19 @@ export class LintCache {
   compactIndex(file: string, index: IndexEntry): IndexEntry {
     const header = `{"refs":${JSON.stringify(index.refs.map((ref) => this.relative(ref)))},"volatile":${index.volatile},"diagnostics":${encode(index.diagnostics, file)}}`;
     const text = Buffer.from(`${header}\t${encode(index.deps, file)}`);
-    return this.lazyIndex(file, index.refs, index.volatile, index.diagnostics, text, text.indexOf(TAB));
+    const compact = this.lazyIndex(file, index.refs, index.volatile, index.diagnostics, text, text.indexOf(TAB));
+    this.made.set(file, { ...this.made.get(file), index: [compact, text] });
+    return compact;
   }
 
   /** An index entry whose answers are parsed from `stored` (`<header>\t<answers>`, the tab at `tab`) only when replayed. */
   private lazyIndex(file: string, refs: string[], volatile: boolean, diagnostics: Diagnostic[], stored: Buffer, tab: number): IndexEntry {
-    let deps: Dependency[] | undefined;
-    const index: IndexEntry = {
-      refs,
-      volatile,
-      diagnostics,
-      get deps(): Dependency[] {
-        if (!deps) {
-          try {
-            const parsed = decode(JSON.parse(stored.toString('utf8', tab + 1)), file) as unknown;
-            if (!Array.isArray(parsed)) throw new Error('not a list');
-            deps = parsed as Dependency[];
-          } catch {
-            // An answer that can never match: the findings are computed again.
-            deps = [[['all'], '']];
-          }
-        }
-        return deps;
-      },
-    };
-    this.texts.index.set(index, stored);
-    return index;
+    return new LazyIndex(file, refs, volatile, diagnostics, stored, tab);
   }
 
   /** Facts decoded from `text` (`encodeFacts`) are saved as that text. */
-  adopt(facts: ArticleFacts, text: Stored): void {
-    this.texts.facts.set(facts, text);
+  adopt(facts: ArticleFacts, text: Uint8Array): void {
+    this.made.set(facts.path, { ...this.made.get(facts.path), facts: [facts, text] });
   }
 
   /** Is `files.json` the one written with `run.json`? */
@@ -497,9 +481,9 @@ export class LintCache {
       push(`${JSON.stringify(header)}\n`);
       for (const [name, entry] of entries) {
         push(`${JSON.stringify(this.relative(name))}\t`);
-        const line = this.texts.line.get(entry);
-        if (line) push(line);
-        else this.line(name, entry, push);
+        const loaded = this.loaded.get(name);
+        if (loaded?.entry === entry) push(loaded.line);
+        else this.line(name, entry, push, loaded);
         push('\n');
       }
       flush();
@@ -513,21 +497,27 @@ export class LintCache {
     }
   }
 
-  private line(file: string, entry: FileEntry, push: (part: Stored) => void): void {
+  private line(file: string, entry: FileEntry, push: (part: Stored) => void, loaded: Loaded | undefined): void {
+    const was = loaded?.entry;
+    const made = this.made.get(file);
     push(`${entry.hash}\t`);
-    push(this.texts.facts.get(entry.facts) ?? encodeFacts(entry.facts, file));
-    push(`\t${entry.diagnostics ? (this.texts.diagnostics.get(entry.diagnostics) ?? encode(entry.diagnostics, file)) : ''}\t`);
+    if (loaded && was?.facts === entry.facts) push(loaded.line.subarray(loaded.start, loaded.factsEnd));
+    else if (made?.facts?.[0] === entry.facts) push(made.facts[1]);
+    else push(encodeFacts(entry.facts, file));
+    push('\t');
+    if (loaded && entry.diagnostics && was?.diagnostics === entry.diagnostics) push(loaded.line.subarray(loaded.factsEnd + 1, loaded.diagnosticsEnd));
+    else if (entry.diagnostics) push(encode(entry.diagnostics, file));
+    push('\t');
     if (!entry.index) {
       push('\t');
-      return;
+    } else if (loaded && was?.index === entry.index) {
+      push(loaded.line.subarray(loaded.diagnosticsEnd + 1));
+    } else if (made?.index?.[0] === entry.index) {
+      push(made.index[1]);
+    } else {
+      const { refs, volatile, diagnostics, deps } = entry.index;
+      push(`{"refs":${JSON.stringify(refs.map((ref) => this.relative(ref)))},"volatile":${volatile},"diagnostics":${encode(diagnostics, file)}}\t${encode(deps, file)}`);
     }
-    const index = this.texts.index.get(entry.index);
-    if (index) {
-      push(index);
-      return;
-    }
-    const { refs, volatile, diagnostics, deps } = entry.index;
-    push(`{"refs":${JSON.stringify(refs.map((ref) => this.relative(ref)))},"volatile":${volatile},"diagnostics":${encode(diagnostics, file)}}\t${encode(deps, file)}`);
   }
 
   /** A path as stored: relative to the project root when inside it. */
@@ -538,6 +528,34 @@ export class LintCache {
 
   private absolute(stored: string): string {
     return path.isAbsolute(stored) ? stored : `${this.root}${path.sep}${stored}`;
+  }
+}
+
+/** Index findings whose recorded answers are parsed from their stored text only if replayed. */
+class LazyIndex implements IndexEntry {
+  private parsed: Dependency[] | undefined;
+
+  constructor(
+    private readonly file: string,
+    readonly refs: string[],
+    readonly volatile: boolean,
+    readonly diagnostics: Diagnostic[],
+    private readonly stored: Buffer,
+    private readonly tab: number,
+  ) {}
+
+  get deps(): Dependency[] {
+    if (!this.parsed) {
+      try {
+        const parsed = decode(JSON.parse(this.stored.toString('utf8', this.tab + 1)), this.file) as unknown;
+        if (!Array.isArray(parsed)) throw new Error('not a list');
+        this.parsed = parsed as Dependency[];
+      } catch {
+        // An answer that can never match: the findings are computed again.
+        this.parsed = [[['all'], '']];
+      }
+    }
+    return this.parsed;
   }
 }
 
@@ -619,8 +637,47 @@ export function decode(value: unknown, file: string): unknown {
  */
 const GROUPS = [['headings', 'anchors'], ['frontmatter', 'footnotes', 'links']] as const;
 const GROUP_OF = new Map<string, number>(GROUPS.flatMap((keys, group) => keys.map((key) => [key, group] as const)));
-/** Puts the lazy second group back on facts that `decodeFacts` made. */
-const relazify = new WeakMap<object, () => void>();
+/** Where the groups of facts from `decodeFacts` are, until they are parsed. */
+const LAZY = Symbol('kblint.lazyFacts');
+
+interface LazyGroups {
+  file: string;
+  data: string | Buffer;
+  /** Start and end of each group in `data`. */
+  bounds: Array<[number, number]>;
+  /** The keys each group holds in these facts. */
+  keys: string[][];
+}
+
+type LazyFacts = Record<string, unknown> & { [LAZY]?: LazyGroups };
+
+/**
+ * One getter per grouped key, shared by all facts: objects whose accessors
+ * are the same functions keep one shape, where a closure per object would
+ * turn each into a slow dictionary.
+ */
+const GETTERS = new Map<string, PropertyDescriptor>(
+  GROUPS.flatMap((keys, group) =>
+    keys.map((key) => [key, { get(this: LazyFacts): unknown { return parseGroup(this, group)[key]; }, enumerable: true, configurable: true }] as const),
+  ),
+);
+
+function parseGroup(facts: LazyFacts, group: number): Record<string, unknown> {
+  const lazy = facts[LAZY] as LazyGroups;
+  const [start, end] = lazy.bounds[group] as [number, number];
+  const keys = lazy.keys[group] as string[];
+  const text = typeof lazy.data === 'string' ? lazy.data.slice(start, end) : lazy.data.toString('utf8', start, end);
+  const value = decode(JSON.parse(text), lazy.file);
+  if (!isObject(value) || keys.some((name) => !(name in value))) {
+    throw new Error(`the cached facts of ${lazy.file} are damaged (delete the cache folder)`);
+  }
+  for (const name of keys) Object.defineProperty(facts, name, { value: value[name], enumerable: true, configurable: true, writable: true });
+  return value;
+}
+
+function installGroup(facts: LazyFacts, group: number): void {
+  for (const key of (facts[LAZY] as LazyGroups).keys[group] as string[]) Object.defineProperty(facts, key, GETTERS.get(key) as PropertyDescriptor);
+}
 
 /**
  * Drops the parsed frontmatter, footnotes and links of facts from
@@ -629,7 +686,8 @@ const relazify = new WeakMap<object, () => void>();
  * knowledge base are never all in memory at once.
  */
 export function releaseBody(facts: ArticleFacts): void {
-  relazify.get(facts)?.();
+  const lazy = facts as unknown as LazyFacts;
+  if (lazy[LAZY]) installGroup(lazy, GROUPS.length - 1);
 }
 
 /**
@@ -662,40 +720,15 @@ export function decodeFacts(stored: Stored, file: string): ArticleFacts | undefi
   const next = (from: number) => (typeof data === 'string' ? data.indexOf('\t', from) : data.indexOf(TAB, from));
   for (let at = next(0); at !== -1; at = next(at + 1)) tabs.push(at);
   if (tabs.length !== GROUPS.length) return undefined;
-  const text = (start: number, end: number) => (typeof data === 'string' ? data.slice(start, end) : data.toString('utf8', start, end));
-  const facts = decode(JSON.parse(text(0, tabs[0] as number)), file) as Record<string, unknown>;
+  const head = typeof data === 'string' ? data.slice(0, tabs[0]) : data.toString('utf8', 0, tabs[0]);
+  const facts = decode(JSON.parse(head), file) as LazyFacts;
   if (!isObject(facts) || facts.path !== file || typeof facts.id !== 'string') return undefined;
-  const installs = GROUPS.map((group, g) => {
-    const keys = group.filter((key) => key in facts);
-    if (keys.some((key) => facts[key] !== 0)) return undefined;
-    // The group stays bytes (a third of the memory of a string) until it is read.
-    const start = (tabs[g] as number) + 1;
-    const end = g + 1 < tabs.length ? (tabs[g + 1] as number) : data.length;
-    return () => {
-      let parsed: Record<string, unknown> | undefined;
-      for (const key of keys) {
-        Object.defineProperty(facts, key, {
-          enumerable: true,
-          configurable: true,
-          get(): unknown {
-            if (!parsed) {
-              const value = decode(JSON.parse(text(start, end)), file);
-              if (!isObject(value) || keys.some((name) => !(name in value))) {
-                throw new Error(`the cached facts of ${file} are damaged (delete the cache folder)`);
-              }
-              parsed = value;
-              for (const name of keys) Object.defineProperty(facts, name, { value: value[name], enumerable: true, configurable: true, writable: true });
-            }
-            return parsed[key];
-          },
-        });
-      }
-    };
-  });
-  if (installs.some((install) => !install)) return undefined;
-  for (const install of installs) install?.();
-  const body = installs[GROUPS.length - 1];
-  if (body) relazify.set(facts, body);
+  const keys = GROUPS.map((group): string[] => group.filter((key) => key in facts));
+  if (keys.some((group) => group.some((key) => facts[key] !== 0))) return undefined;
+  // The groups stay bytes (a third of the memory of a string) until read.
+  const bounds = tabs.map((tab, g): [number, number] => [tab + 1, g + 1 < tabs.length ? (tabs[g + 1] as number) : data.length]);
+  Object.defineProperty(facts, LAZY, { value: { file, data, bounds, keys } satisfies LazyGroups, enumerable: false });
+  for (let group = 0; group < GROUPS.length; group++) installGroup(facts, group);
   return facts as unknown as ArticleFacts;
 }
 

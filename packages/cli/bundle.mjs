@@ -6,8 +6,9 @@
 import { build } from 'esbuild';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const here = path.dirname(new URL(import.meta.url).pathname);
+const here = path.dirname(fileURLToPath(import.meta.url));
 const version = (name) => JSON.parse(readFileSync(path.join(here, name), 'utf8')).version;
 const bundle = path.join(here, 'dist/bundle');
 const outdir = path.join(bundle, 'lib');

@@ -181,19 +181,26 @@ export const subsetDocument: fc.Arbitrary<string> = fc
     return text.replace(/\n/g, () => ['\n', '\r\n', '\r'][k++ % 3] as string);
   });
 
-/** Inserts `char` at `at` (taken modulo the length + 1, so any number is a place). */
-export function insertAt(text: string, at: number, char: string): string {
+/**
+ * Inserts `char` at `at` (taken modulo the length + 1, so any number is a
+ * place); an empty `char` deletes the code unit there instead (a lone
+ * surrogate left behind is a near miss too).
+ */
+export function mutateAt(text: string, at: number, char: string): string {
   const place = at % (text.length + 1);
-  return text.slice(0, place) + char + text.slice(place);
+  return char === '' ? text.slice(0, place) + text.slice(place + 1) : text.slice(0, place) + char + text.slice(place);
 }
 
-/** Half clean documents, half with one or two characters of `MUTATION_CHARS` inserted at random places. */
+/** Half clean documents, half with one or two characters of `MUTATION_CHARS` inserted (or, less often, one deleted) at random places. */
 export const nearMissDocument: fc.Arbitrary<string> = fc
   .tuple(
     subsetDocument,
     fc.oneof(
       fc.constant([] as Array<[number, string]>),
-      fc.array(fc.tuple(fc.nat(), fc.constantFrom(...MUTATION_CHARS)), { minLength: 1, maxLength: 2 }),
+      fc.array(fc.tuple(fc.nat(), fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...MUTATION_CHARS) }, { weight: 1, arbitrary: fc.constant('') })), {
+        minLength: 1,
+        maxLength: 2,
+      }),
     ),
   )
-  .map(([text, mutations]) => mutations.reduce((out, [at, char]) => insertAt(out, at, char), text));
+  .map(([text, mutations]) => mutations.reduce((out, [at, char]) => mutateAt(out, at, char), text));

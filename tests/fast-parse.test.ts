@@ -25,7 +25,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './helpers/kb.js';
-import { nearMissDocument } from './helpers/markdown-gen.js';
+import { MUTATION_CHARS, mutateAt, nearMissDocument } from './helpers/markdown-gen.js';
 import { parseReadmeExamples } from './helpers/readme-examples.js';
 
 // ---------------------------------------------------------------------------
@@ -1462,5 +1462,40 @@ describe('generated near-miss documents', () => {
     rate('generated near-miss documents (property, 3,000 runs)', accepted, runs);
     // Not a vacuous property: a good share of the generated documents takes the fast path.
     expect(accepted).toBeGreaterThan(runs * 0.1);
+  }, 120_000);
+
+  it('real articles with one to three characters inserted or deleted equal remark-parse whenever fastParse accepts (500 runs)', () => {
+    const articles = markdownFiles(path.join(REPO_ROOT, 'content'))
+      .map((file) => read(file).text)
+      .filter((text) => fastParse(text) !== undefined);
+    expect(articles.length).toBeGreaterThan(10);
+    let runs = 0;
+    let accepted = 0;
+    const mutated = fc
+      .tuple(fc.constantFrom(...articles), fc.array(fc.tuple(fc.nat(), fc.oneof(fc.constantFrom(...MUTATION_CHARS), fc.constant(''))), { minLength: 1, maxLength: 3 }))
+      .map(([text, mutations]) => mutations.reduce((out, [at, char]) => mutateAt(out, at, char), text));
+    const details = fc.check(
+      fc.property(mutated, (source) => {
+        runs++;
+        const fast = fastParse(source);
+        if (fast === undefined) return;
+        accepted++;
+        const difference = firstDifference(fast, parser.parse(source));
+        if (difference) throw new Error(describeDifference(source, difference));
+      }),
+      { seed: 20261128, numRuns: 500 },
+    );
+    let report = '';
+    if (details.failed && details.counterexample) {
+      const small = minimize(details.counterexample[0]);
+      const difference = mismatchOf(small);
+      if (difference) {
+        report = `\nminimal reproducer:\n${describeDifference(small, difference)}`;
+        logMismatch(small, difference, 'mutated real articles (minimized)');
+      }
+    }
+    expect(details.failed, `${fc.defaultReportMessage(details) ?? ''}${report}`).toBe(false);
+    rate('mutated content/ articles (property, 500 runs)', accepted, runs);
+    expect(accepted).toBeGreaterThan(runs * 0.5);
   }, 120_000);
 });

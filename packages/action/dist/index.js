@@ -21893,15 +21893,16 @@ var init_workspace = __esm({
           } catch {
             return;
           }
+          const prefix = folder.endsWith(path4.sep) ? folder : folder + path4.sep;
           for (const entry of entries) {
             const name = entry.name;
             if (name.charCodeAt(0) === 46 || entry.isSymbolicLink())
               continue;
             if (entry.isDirectory()) {
               if (name !== "node_modules")
-                walk(path4.join(folder, name));
+                walk(prefix + name);
             } else if (entry.isFile() && name.endsWith(".md") && name.length > 3) {
-              found.push(path4.join(folder, name));
+              found.push(prefix + name);
             }
           }
         };

@@ -35,13 +35,17 @@ export class NodeWorkspace implements Workspace {
       } catch {
         return;
       }
+      // `folder` is absolute and normalised, and a name holds no separator:
+      // concatenation gives what `path.join` would, without normalising
+      // thousands of paths again.
+      const prefix = folder.endsWith(path.sep) ? folder : folder + path.sep;
       for (const entry of entries) {
         const name = entry.name;
         if (name.charCodeAt(0) === 46 /* . */ || entry.isSymbolicLink()) continue;
         if (entry.isDirectory()) {
-          if (name !== 'node_modules') walk(path.join(folder, name));
+          if (name !== 'node_modules') walk(prefix + name);
         } else if (entry.isFile() && name.endsWith('.md') && name.length > 3) {
-          found.push(path.join(folder, name));
+          found.push(prefix + name);
         }
       }
     };

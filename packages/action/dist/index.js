@@ -21574,7 +21574,8 @@ function decode(value2, file) {
 }
 function parseGroup(facts, group) {
   const lazy = facts[LAZY];
-  const [start, end] = lazy.bounds[group];
+  const start = lazy.bounds[group * 2];
+  const end = lazy.bounds[group * 2 + 1];
   const keys = lazy.keys[group];
   const text3 = typeof lazy.data === "string" ? lazy.data.slice(start, end) : lazy.data.toString("utf8", start, end);
   const value2 = decode(JSON.parse(text3), lazy.file);
@@ -21620,10 +21621,13 @@ function decodeFacts(stored, file) {
   const facts = decode(JSON.parse(head), file);
   if (!isObject(facts) || facts.path !== file || typeof facts.id !== "string")
     return void 0;
-  const keys = GROUPS.map((group) => group.filter((key) => key in facts));
+  let keys = ALL_KEYS;
+  if (!GROUPS.every((group) => group.every((key) => key in facts)))
+    keys = GROUPS.map((group) => group.filter((key) => key in facts));
   if (keys.some((group) => group.some((key) => facts[key] !== 0)))
     return void 0;
-  const bounds = tabs.map((tab, g) => [tab + 1, g + 1 < tabs.length ? tabs[g + 1] : data.length]);
+  const bounds = [];
+  tabs.forEach((tab, g) => bounds.push(tab + 1, g + 1 < tabs.length ? tabs[g + 1] : data.length));
   Object.defineProperty(facts, LAZY, { value: { file, data, bounds, keys }, enumerable: false });
   for (let group = 0; group < GROUPS.length; group++)
     installGroup(facts, group);
@@ -21663,7 +21667,7 @@ function rangeObject(a) {
 function isObject(value2) {
   return typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
 }
-var VERSION, TAB, RANGE, ESCAPE, SELF, GROUPS, GROUP_OF, LAZY, GETTERS;
+var VERSION, TAB, RANGE, ESCAPE, SELF, GROUPS, GROUP_OF, LAZY, ALL_KEYS, GETTERS;
 var init_cache = __esm({
   "../core/dist/cache.js"() {
     "use strict";
@@ -21683,6 +21687,7 @@ var init_cache = __esm({
     GROUPS = [["headings", "anchors"], ["frontmatter", "footnotes", "links"]];
     GROUP_OF = new Map(GROUPS.flatMap((keys, group) => keys.map((key) => [key, group])));
     LAZY = /* @__PURE__ */ Symbol("kblint.lazyFacts");
+    ALL_KEYS = GROUPS;
     GETTERS = new Map(GROUPS.flatMap((keys, group) => keys.map((key) => [key, { get() {
       return parseGroup(this, group)[key];
     }, enumerable: true, configurable: true }])));

@@ -229,6 +229,14 @@ describe('the cache', () => {
     expect(facts(edited)).toBe(facts(await lint({ cwd: dir, rules: [linkRule(), todoRule] })));
   });
 
+  it('finds the entries of files whose names need escaping', async () => {
+    const odd = ['content/reasoning/qu"ote.md', 'content/reasoning/back\\slash.md', 'content/reasoning/tab\there.md'];
+    kb({ ...base, [odd[0] as string]: page('Quote', 'Text.'), [odd[1] as string]: page('Backslash', 'Text.'), [odd[2] as string]: page('Tab', 'Text.') });
+    await run();
+    write({ 'content/reasoning/d.md': page('Delta', 'Edited.') });
+    expect(await run()).toMatchObject({ same: true, runReused: false, parsed: ['content/reasoning/d.md'] });
+  });
+
   it('on parser threads, hashes what they read, so the next run reuses it', async () => {
     // Parser threads run the built worker, so this test runs the built runner.
     const built = (await import(new URL('../dist/index.js', import.meta.url).href)) as { lint: typeof lint; LintCache: typeof LintCache };

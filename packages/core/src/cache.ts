@@ -146,6 +146,8 @@ interface Loaded {
 
 const TAB = 9;
 const NEWLINE = 10;
+const QUOTE = 34;
+const BACKSLASH = 92;
 
 /** A Buffer over the same bytes (a Uint8Array from another thread has no Buffer methods). */
 function bytes(data: Uint8Array): Buffer {
@@ -430,7 +432,10 @@ export class LintCache {
         const tab = data.indexOf(TAB, at);
         if (tab !== -1 && tab < end) {
           try {
-            const file = JSON.parse(data.toString('utf8', at, tab)) as unknown;
+            // A quoted path without escapes (nearly all) needs no JSON parser.
+            let plain = data[at] === QUOTE && data[tab - 1] === QUOTE && tab - at >= 2;
+            for (let i = at + 1; plain && i < tab - 1; i++) if (data[i] === BACKSLASH) plain = false;
+            const file = plain ? data.toString('utf8', at + 1, tab - 1) : (JSON.parse(data.toString('utf8', at, tab)) as unknown);
             if (typeof file === 'string') lines.set(file, data.subarray(tab + 1, end));
           } catch {
             // A damaged line is a missing entry.
@@ -643,11 +648,13 @@ const LAZY = Symbol('kblint.lazyFacts');
 interface LazyGroups {
   file: string;
   data: string | Buffer;
-  /** Start and end of each group in `data`. */
-  bounds: Array<[number, number]>;
-  /** The keys each group holds in these facts. */
-  keys: string[][];
+  /** Start and end of each group in `data`, one after the other. */
+  bounds: number[];
+  /** The keys each group holds in these facts (nearly always `ALL_KEYS`, shared). */
+  keys: readonly (readonly string[])[];
 }
+
+const ALL_KEYS: readonly (readonly string[])[] = GROUPS;
 
 type LazyFacts = Record<string, unknown> & { [LAZY]?: LazyGroups };
 
@@ -664,8 +671,9 @@ const GETTERS = new Map<string, PropertyDescriptor>(
 
 function parseGroup(facts: LazyFacts, group: number): Record<string, unknown> {
   const lazy = facts[LAZY] as LazyGroups;
-  const [start, end] = lazy.bounds[group] as [number, number];
-  const keys = lazy.keys[group] as string[];
+  const start = lazy.bounds[group * 2] as number;
+  const end = lazy.bounds[group * 2 + 1] as number;
+  const keys = lazy.keys[group] as readonly string[];
   const text = typeof lazy.data === 'string' ? lazy.data.slice(start, end) : lazy.data.toString('utf8', start, end);
   const value = decode(JSON.parse(text), lazy.file);
   if (!isObject(value) || keys.some((name) => !(name in value))) {
@@ -676,7 +684,7 @@ function parseGroup(facts: LazyFacts, group: number): Record<string, unknown> {
 }
 
 function installGroup(facts: LazyFacts, group: number): void {
-  for (const key of (facts[LAZY] as LazyGroups).keys[group] as string[]) Object.defineProperty(facts, key, GETTERS.get(key) as PropertyDescriptor);
+  for (const key of (facts[LAZY] as LazyGroups).keys[group] as readonly string[]) Object.defineProperty(facts, key, GETTERS.get(key) as PropertyDescriptor);
 }
 
 /**
@@ -723,10 +731,12 @@ export function decodeFacts(stored: Stored, file: string): ArticleFacts | undefi
   const head = typeof data === 'string' ? data.slice(0, tabs[0]) : data.toString('utf8', 0, tabs[0]);
   const facts = decode(JSON.parse(head), file) as LazyFacts;
   if (!isObject(facts) || facts.path !== file || typeof facts.id !== 'string') return undefined;
-  const keys = GROUPS.map((group): string[] => group.filter((key) => key in facts));
+  let keys = ALL_KEYS;
+  if (!GROUPS.every((group) => group.every((key) => key in facts))) keys = GROUPS.map((group) => group.filter((key) => key in facts));
   if (keys.some((group) => group.some((key) => facts[key] !== 0))) return undefined;
   // The groups stay bytes (a third of the memory of a string) until read.
-  const bounds = tabs.map((tab, g): [number, number] => [tab + 1, g + 1 < tabs.length ? (tabs[g + 1] as number) : data.length]);
+  const bounds: number[] = [];
+  tabs.forEach((tab, g) => bounds.push(tab + 1, g + 1 < tabs.length ? (tabs[g + 1] as number) : data.length));
   Object.defineProperty(facts, LAZY, { value: { file, data, bounds, keys } satisfies LazyGroups, enumerable: false });
   for (let group = 0; group < GROUPS.length; group++) installGroup(facts, group);
   return facts as unknown as ArticleFacts;

@@ -131,8 +131,9 @@ class FastParser {
     const children: RootContent[] = [];
     let first = 0;
     if (this.lines[0]?.text === '---') {
-      const close = this.lines.findIndex((line, i) => i > 0 && line.text === '---');
-      if (close === -1) decline();
+      // A fence followed by spaces or tabs closes the block too: that form is left to remark.
+      const close = this.lines.findIndex((line, i) => i > 0 && /^---[ \t]*$/.test(line.text));
+      if (close === -1 || (this.lines[close] as Line).text !== '---') decline();
       const end = this.lines[close] as Line;
       children.push({
         type: 'yaml',

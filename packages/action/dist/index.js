@@ -7957,7 +7957,7 @@ var require_common = __commonJS({
 var require_exception = __commonJS({
   "../../node_modules/.pnpm/js-yaml@4.3.2/node_modules/js-yaml/lib/exception.js"(exports, module) {
     "use strict";
-    function formatError(exception, compact) {
+    function formatError(exception, compact2) {
       let where = "";
       const message = exception.reason || "(unknown reason)";
       if (!exception.mark) return message;
@@ -7965,7 +7965,7 @@ var require_exception = __commonJS({
         where += 'in "' + exception.mark.name + '" ';
       }
       where += "(" + (exception.mark.line + 1) + ":" + (exception.mark.column + 1) + ")";
-      if (!compact && exception.mark.snippet) {
+      if (!compact2 && exception.mark.snippet) {
         where += "\n\n" + exception.mark.snippet;
       }
       return message + " " + where;
@@ -7984,8 +7984,8 @@ var require_exception = __commonJS({
     }
     YAMLException.prototype = Object.create(Error.prototype);
     YAMLException.prototype.constructor = YAMLException;
-    YAMLException.prototype.toString = function toString2(compact) {
-      return this.name + ": " + formatError(this, compact);
+    YAMLException.prototype.toString = function toString2(compact2) {
+      return this.name + ": " + formatError(this, compact2);
     };
     module.exports = YAMLException;
   }
@@ -10651,7 +10651,7 @@ var require_dumper = __commonJS({
       state.tag = _tag;
       state.dump = "[" + _result + "]";
     }
-    function writeBlockSequence(state, level, object, compact) {
+    function writeBlockSequence(state, level, object, compact2) {
       let _result = "";
       const _tag = state.tag;
       for (let index2 = 0, length = object.length; index2 < length; index2 += 1) {
@@ -10660,7 +10660,7 @@ var require_dumper = __commonJS({
           value2 = state.replacer.call(object, String(index2), value2);
         }
         if (writeNode(state, level + 1, value2, true, true, false, true) || typeof value2 === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
-          if (!compact || _result !== "") {
+          if (!compact2 || _result !== "") {
             _result += generateNextLine(state, level);
           }
           if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
@@ -10701,7 +10701,7 @@ var require_dumper = __commonJS({
       state.tag = _tag;
       state.dump = "{" + _result + "}";
     }
-    function writeBlockMapping(state, level, object, compact) {
+    function writeBlockMapping(state, level, object, compact2) {
       let _result = "";
       const _tag = state.tag;
       const objectKeyList = Object.keys(object);
@@ -10714,7 +10714,7 @@ var require_dumper = __commonJS({
       }
       for (let index2 = 0, length = objectKeyList.length; index2 < length; index2 += 1) {
         let pairBuffer = "";
-        if (!compact || _result !== "") {
+        if (!compact2 || _result !== "") {
           pairBuffer += generateNextLine(state, level);
         }
         const objectKey = objectKeyList[index2];
@@ -10782,7 +10782,7 @@ var require_dumper = __commonJS({
       }
       return false;
     }
-    function writeNode(state, level, object, block, compact, iskey, isblockseq) {
+    function writeNode(state, level, object, block, compact2, iskey, isblockseq) {
       state.tag = null;
       state.dump = object;
       if (!detectType(state, object, false)) {
@@ -10801,7 +10801,7 @@ var require_dumper = __commonJS({
         duplicate = duplicateIndex !== -1;
       }
       if (state.tag !== null && state.tag !== "?" || duplicate || state.indent !== 2 && level > 0) {
-        compact = false;
+        compact2 = false;
       }
       if (duplicate && state.usedDuplicates[duplicateIndex]) {
         state.dump = "*ref_" + duplicateIndex;
@@ -10811,7 +10811,7 @@ var require_dumper = __commonJS({
         }
         if (type === "[object Object]") {
           if (block && Object.keys(state.dump).length !== 0) {
-            writeBlockMapping(state, level, state.dump, compact);
+            writeBlockMapping(state, level, state.dump, compact2);
             if (duplicate) {
               state.dump = "&ref_" + duplicateIndex + state.dump;
             }
@@ -10824,9 +10824,9 @@ var require_dumper = __commonJS({
         } else if (type === "[object Array]") {
           if (block && state.dump.length !== 0) {
             if (state.noArrayIndent && !isblockseq && level > 0) {
-              writeBlockSequence(state, level - 1, state.dump, compact);
+              writeBlockSequence(state, level - 1, state.dump, compact2);
             } else {
-              writeBlockSequence(state, level, state.dump, compact);
+              writeBlockSequence(state, level, state.dump, compact2);
             }
             if (duplicate) {
               state.dump = "&ref_" + duplicateIndex + state.dump;
@@ -21525,25 +21525,32 @@ function contentHash(bytes2) {
   return createHash2("sha1").update(bytes2).digest("base64");
 }
 function encode(value2, file) {
-  const made = /* @__PURE__ */ new WeakSet();
-  return JSON.stringify(value2, function(_key, v) {
-    if (typeof v === "string") {
-      if (v === file)
-        return SELF;
-      if (v === RANGE && made.has(this))
-        return v;
-      const c = v.charCodeAt(0);
-      return c >= 1 && c <= 3 ? ESCAPE + v : v;
-    }
-    if (typeof v === "object" && v !== null && !Array.isArray(v)) {
-      const range = rangeArray(v);
-      if (range) {
-        made.add(range);
-        return range;
-      }
-    }
-    return v;
-  });
+  return JSON.stringify(compact(value2, file));
+}
+function compact(value2, file) {
+  if (typeof value2 === "string") {
+    if (value2 === file)
+      return SELF;
+    const c = value2.charCodeAt(0);
+    return c >= 1 && c <= 3 ? ESCAPE + value2 : value2;
+  }
+  if (typeof value2 !== "object" || value2 === null)
+    return value2;
+  if (Array.isArray(value2)) {
+    const copy2 = new Array(value2.length);
+    for (let i = 0; i < value2.length; i++)
+      copy2[i] = compact(value2[i], file);
+    return copy2;
+  }
+  if (typeof value2.toJSON === "function")
+    return value2;
+  const range = rangeArray(value2);
+  if (range)
+    return range;
+  const copy = {};
+  for (const key in value2)
+    copy[key] = compact(value2[key], file);
+  return copy;
 }
 function decode(value2, file) {
   if (typeof value2 === "string") {
@@ -21651,12 +21658,21 @@ function rangeArray(v) {
 function pointOf(p) {
   if (typeof p !== "object" || p === null || Array.isArray(p))
     return void 0;
-  const names = Object.keys(p);
   const point3 = p;
-  if (names.length < 2 || names.length > 3 || names[0] !== "line" || names[1] !== "column" || names.length === 3 && names[2] !== "offset")
+  let keys = 0;
+  for (const key in point3) {
+    if (keys === 0 && key !== "line" || keys === 1 && key !== "column" || keys === 2 && key !== "offset" || keys > 2)
+      return void 0;
+    keys++;
+  }
+  if (keys < 2)
     return void 0;
-  const values = names.map((name) => point3[name]);
-  return values.every((n) => typeof n === "number" && Number.isFinite(n)) ? values : void 0;
+  const { line, column, offset } = point3;
+  if (typeof line !== "number" || !Number.isFinite(line) || typeof column !== "number" || !Number.isFinite(column))
+    return void 0;
+  if (keys === 2)
+    return [line, column];
+  return typeof offset === "number" && Number.isFinite(offset) ? [line, column, offset] : void 0;
 }
 function rangeObject(a) {
   if (a.length === 7) {

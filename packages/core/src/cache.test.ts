@@ -277,7 +277,13 @@ describe('the compact encoding of facts and findings', () => {
       { start: { line: '1', column: 2 }, end: { line: 1, column: 3 } },
       { start: { line: 1, column: 2, offset: 0 }, end: { line: 1, column: 3 } },
       [['\u0001'], [], null, 0, '', 'plain'],
+      // Text that looks like the encoding inside strings, and a path inside a longer string.
+      { text: '{"start":{"line":1,"column":2,"offset":3},"end":{"line":1,"column":3,"offset":4}}', quoted: '"\u0001', raw: `see ${file}`, quote: `"${file}"` },
+      { range: { start: { line: 1.5, column: -2, offset: 1e21 }, end: { line: 0, column: 0, offset: 0 } }, keys: { '\u0003': '\u0002' } },
     ];
+    const odd = '/kb/$&$1 "x"\\.md';
+    const value = { path: odd, range: range(1, 1), links: [{ raw: odd }] };
+    expect(decode(JSON.parse(encode(value, odd)), odd)).toEqual(value);
     for (const value of values) expect(decode(JSON.parse(encode(value, file)), file)).toEqual(value);
   });
 });

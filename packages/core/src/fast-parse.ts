@@ -96,7 +96,24 @@ type Item =
   | { kind: 'text'; start: number; end: number }
   | { kind: 'node'; node: PhrasingContent }
   | { kind: 'attention'; marker: number; start: number; end: number; open: boolean; close: boolean }
-  | { kind: 'label'; image: boolean; start: number; end: number; balanced: boolean; inactive: boolean };
+  | Label;
+
+/** A label start (`[` or `![`); `seq` orders them, for "no links inside links". */
+interface Label {
+  kind: 'label';
+  image: boolean;
+  start: number;
+  end: number;
+  seq: number;
+}
+
+/** Label starts not yet closed or given up, innermost last, and which of them a link has made inactive. */
+interface Labels {
+  open: Label[];
+  seq: number;
+  /** Link label starts with `seq` up to this one can no longer open a link (a link formed after them). */
+  inactiveUpTo: number;
+}
 
 /** Where inline text lives: the paragraph's lines joined by `\n`, with the source point of each line. */
 interface Span {
@@ -471,6 +488,7 @@ class FastParser {
     const text = span.text;
     const length = text.length;
     const items: Item[] = [];
+    const labels: Labels = { open: [], seq: 0, inactiveUpTo: 0 };
     let i = 0;
     const pushText = (start: number, end: number) => {
       const last = items[items.length - 1];
@@ -500,7 +518,9 @@ class FastParser {
       }
       if (code === 33 /* ! */ && text.charCodeAt(i + 1) === 91) {
         if (text.charCodeAt(i + 2) === 94 /* ^ */) decline();
-        items.push({ kind: 'label', image: true, start: i, end: i + 2, balanced: false, inactive: false });
+        const label: Label = { kind: 'label', image: true, start: i, end: i + 2, seq: ++labels.seq };
+        labels.open.push(label);
+        items.push(label);
         i += 2;
         continue;
       }
@@ -522,12 +542,14 @@ class FastParser {
             continue;
           }
         }
-        items.push({ kind: 'label', image: false, start: i, end: i + 1, balanced: false, inactive: false });
+        const label: Label = { kind: 'label', image: false, start: i, end: i + 1, seq: ++labels.seq };
+        labels.open.push(label);
+        items.push(label);
         i++;
         continue;
       }
       if (code === 93 /* ] */) {
-        i = this.labelEnd(span, items, i, pushText);
+        i = this.labelEnd(span, items, labels, i, pushText);
         continue;
       }
       if (code === 42 /* * */ || code === 95 /* _ */) {
@@ -572,29 +594,20 @@ class FastParser {
     return this.defined.has(normalizeIdentifier(text.slice(start + 2, i))) ? i + 1 : -1;
   }
 
-  /** A `]`: closes the nearest open label into a link or image when a resource follows. */
-  private labelEnd(span: Span, items: Item[], at: number, pushText: (start: number, end: number) => void): number {
-    let index = items.length;
-    let label: Extract<Item, { kind: 'label' }> | undefined;
-    while (index--) {
-      const item = items[index] as Item;
-      if (item.kind === 'label' && !item.balanced) {
-        label = item;
-        break;
-      }
-    }
-    if (!label || label.inactive) {
-      if (label) label.balanced = true;
+  /**
+   * A `]`: closes the nearest open label into a link or image when a resource
+   * follows; otherwise that label start is given up (it stays text). The
+   * open labels are a stack, so a run of brackets costs linear time.
+   */
+  private labelEnd(span: Span, items: Item[], labels: Labels, at: number, pushText: (start: number, end: number) => void): number {
+    const label = labels.open.pop();
+    const inactive = label !== undefined && !label.image && label.seq <= labels.inactiveUpTo;
+    const resource = label && !inactive && span.text.charCodeAt(at + 1) === 40 /* ( */ ? parseResource(span.text, at + 2) : undefined;
+    if (!label || !resource) {
       pushText(at, at + 1);
       return at + 1;
     }
-    const resource = span.text.charCodeAt(at + 1) === 40 /* ( */ ? parseResource(span.text, at + 2) : undefined;
-    if (!resource) {
-      label.balanced = true;
-      pushText(at, at + 1);
-      return at + 1;
-    }
-    const inner = items.splice(index);
+    const inner = items.splice(items.lastIndexOf(label));
     inner.shift();
     this.attention(span, inner);
     const children = this.nodes(span, inner);
@@ -602,7 +615,8 @@ class FastParser {
     if (label.image) {
       items.push({ kind: 'node', node: { type: 'image', title: resource.title, url: resource.url, alt: toString(children), position } });
     } else {
-      for (const item of items) if (item.kind === 'label' && !item.image) item.inactive = true;
+      // No links inside links: every link label start before this one is spent.
+      labels.inactiveUpTo = labels.seq;
       items.push({ kind: 'node', node: { type: 'link', title: resource.title, url: resource.url, children, position } });
     }
     return resource.end;
@@ -644,46 +658,70 @@ class FastParser {
    * between, whose own runs were resolved already and are text now.
    */
   private attention(span: Span, items: Item[]): void {
-    for (let closeIndex = 0; closeIndex < items.length; closeIndex++) {
-      const closer = items[closeIndex] as Item;
-      if (closer.kind !== 'attention' || !closer.close) continue;
-      for (let openIndex = closeIndex - 1; openIndex >= 0; openIndex--) {
-        const opener = items[openIndex] as Item;
-        if (opener.kind !== 'attention' || !opener.open || opener.marker !== closer.marker) continue;
-        const openSize = opener.end - opener.start;
+    if (!items.some((item) => item.kind === 'attention')) return;
+    // A doubly linked list over the items (groups are appended to `list`):
+    // splicing one array per match would make long paragraphs quadratic.
+    const list = items.slice();
+    const next: number[] = list.map((_, i) => (i + 1 < list.length ? i + 1 : -1));
+    const prev: number[] = list.map((_, i) => i - 1);
+    let head = 0;
+    let closeIndex = 0;
+    while (closeIndex !== -1) {
+      const closer = list[closeIndex] as Item;
+      if (closer.kind !== 'attention' || !closer.close) {
+        closeIndex = next[closeIndex] as number;
+        continue;
+      }
+      let openIndex = prev[closeIndex] as number;
+      let opener: Extract<Item, { kind: 'attention' }> | undefined;
+      for (; openIndex !== -1; openIndex = prev[openIndex] as number) {
+        const candidate = list[openIndex] as Item;
+        if (candidate.kind !== 'attention' || !candidate.open || candidate.marker !== closer.marker) continue;
+        const openSize = candidate.end - candidate.start;
         const closeSize = closer.end - closer.start;
-        if ((opener.close || closer.open) && closeSize % 3 && !((openSize + closeSize) % 3)) continue;
-        const use = openSize > 1 && closeSize > 1 ? 2 : 1;
-        // micromark resolves the runs inside the new span again, with what
-        // is left of them now: `_**o****b*_` gets a strong `o` that way.
-        const inner = items.slice(openIndex + 1, closeIndex);
-        this.attention(span, inner);
-        const children = this.nodes(span, inner);
-        const group: Item = {
-          kind: 'node',
-          node: { type: use > 1 ? 'strong' : 'emphasis', children, position: this.position(span, opener.end - use, closer.start + use) },
-        };
-        opener.end -= use;
-        closer.start += use;
-        const replacement: Item[] = [];
-        if (opener.end > opener.start) replacement.push(opener);
-        replacement.push(group);
-        const closerLeft = closer.end > closer.start;
-        if (closerLeft) replacement.push(closer);
-        items.splice(openIndex, closeIndex - openIndex + 1, ...replacement);
-        // What is left of the closing run is looked at again.
-        closeIndex = openIndex + replacement.length - (closerLeft ? 2 : 1);
+        if ((candidate.close || closer.open) && closeSize % 3 && !((openSize + closeSize) % 3)) continue;
+        opener = candidate;
         break;
       }
+      if (!opener) {
+        closeIndex = next[closeIndex] as number;
+        continue;
+      }
+      const use = opener.end - opener.start > 1 && closer.end - closer.start > 1 ? 2 : 1;
+      // micromark resolves the runs inside the new span again, with what
+      // is left of them now: `_**o****b*_` gets a strong `o` that way.
+      const inner: Item[] = [];
+      for (let k = next[openIndex] as number; k !== closeIndex; k = next[k] as number) inner.push(list[k] as Item);
+      this.attention(span, inner);
+      const group: Item = {
+        kind: 'node',
+        node: {
+          type: use > 1 ? 'strong' : 'emphasis',
+          children: this.nodes(span, inner),
+          position: this.position(span, opener.end - use, closer.start + use),
+        },
+      };
+      opener.end -= use;
+      closer.start += use;
+      const groupIndex = list.push(group) - 1;
+      const before = opener.end > opener.start ? openIndex : (prev[openIndex] as number);
+      // What is left of the closing run is looked at again.
+      const after = closer.end > closer.start ? closeIndex : (next[closeIndex] as number);
+      prev[groupIndex] = before;
+      next[groupIndex] = after;
+      if (before === -1) head = groupIndex;
+      else next[before] = groupIndex;
+      if (after !== -1) prev[after] = groupIndex;
+      closeIndex = after;
     }
+    items.length = 0;
+    for (let k = head; k !== -1; k = next[k] as number) items.push(list[k] as Item);
   }
 
   private point(span: Span, index: number): Point {
-    const starts = span.starts;
-    let k = starts.length - 1;
-    while (k > 0 && (starts[k] as number) > index) k--;
+    const k = lineAt(span.starts, index);
     const line = span.lines[k] as Line;
-    const delta = index - (starts[k] as number);
+    const delta = index - (span.starts[k] as number);
     return { line: line.line, column: line.column + delta, offset: line.offset + delta };
   }
 
@@ -698,8 +736,8 @@ class FastParser {
    * container's indentation and sometimes before: left to remark.
    */
   private endPoint(span: Span, index: number): Point {
-    const k = span.starts.indexOf(index);
-    if (k <= 0) return this.point(span, index);
+    const k = lineAt(span.starts, index);
+    if (k === 0 || span.starts[k] !== index) return this.point(span, index);
     if (span.nested) decline();
     const line = span.lines[k] as Line;
     return { line: line.line, column: 1, offset: line.offset - (line.column - 1) };
@@ -855,4 +893,16 @@ function skipWhitespace(text: string, from: number): number {
     else if (code === 10 && newlines++ === 0) i++;
     else return i;
   }
+}
+
+/** The last line of a span that starts at or before `index` (binary search: paragraphs can be long). */
+function lineAt(starts: number[], index: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if ((starts[mid] as number) <= index) low = mid;
+    else high = mid - 1;
+  }
+  return low;
 }

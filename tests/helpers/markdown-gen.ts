@@ -158,7 +158,18 @@ export const frontmatter = fc.oneof(
       .tuple(fc.constantFrom(...TITLES), fc.constantFrom('[a, b]', '[]', '\n  - a\n  - b'), fc.constantFrom('\n', '\n', '', '\n\n'))
       .map(([title, tags, after]) => `---\ntitle: ${title}\ntags:${tags.startsWith('\n') ? '' : ' '}${tags}\n---\n${after}`),
   },
-  { weight: 1, arbitrary: fc.constantFrom('---\n---\n\n', '---\ntitle: unclosed\n\n', '--- \ntitle: A\n---\n\n', '---\ntitle: A\n...\n\n', '----\ntitle: A\n----\n\n') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '---\n---\n\n',
+      '---\ntitle: unclosed\n\n',
+      '--- \ntitle: A\n---\n\n',
+      '---\ntitle: A\n--- \n\n',
+      '---\ntitle: A\n---\t\n',
+      '---\ntitle: A\n...\n\n',
+      '----\ntitle: A\n----\n\n',
+    ),
+  },
 );
 
 /** Line endings as the document is written: LF, CRLF, CR, or a mix of them. */

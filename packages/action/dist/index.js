@@ -25954,6 +25954,18 @@ function skipWhitespace(text3, from) {
       return i;
   }
 }
+function lineAt(starts, index2) {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = low + high + 1 >> 1;
+    if (starts[mid] <= index2)
+      low = mid;
+    else
+      high = mid - 1;
+  }
+  return low;
+}
 var DECLINE, ROOT, THEMATIC_BREAK, ATX, FENCE, FOOTNOTE_DEFINITION, BULLET, ORDERED, TABLE_DELIMITER, INLINE_OUTSIDE, HTML_OR_AUTOLINK, ENTITY_LIKE, FastParser;
 var init_fast_parse = __esm({
   "../core/dist/fast-parse.js"() {
@@ -25998,8 +26010,8 @@ var init_fast_parse = __esm({
         const children = [];
         let first = 0;
         if (this.lines[0]?.text === "---") {
-          const close2 = this.lines.findIndex((line, i) => i > 0 && line.text === "---");
-          if (close2 === -1)
+          const close2 = this.lines.findIndex((line, i) => i > 0 && /^---[ \t]*$/.test(line.text));
+          if (close2 === -1 || this.lines[close2].text !== "---")
             decline();
           const end = this.lines[close2];
           children.push({
@@ -26331,6 +26343,7 @@ var init_fast_parse = __esm({
         const text3 = span.text;
         const length = text3.length;
         const items = [];
+        const labels = { open: [], seq: 0, inactiveUpTo: 0 };
         let i = 0;
         const pushText = (start, end) => {
           const last = items[items.length - 1];
@@ -26365,7 +26378,9 @@ var init_fast_parse = __esm({
           if (code2 === 33 && text3.charCodeAt(i + 1) === 91) {
             if (text3.charCodeAt(i + 2) === 94)
               decline();
-            items.push({ kind: "label", image: true, start: i, end: i + 2, balanced: false, inactive: false });
+            const label = { kind: "label", image: true, start: i, end: i + 2, seq: ++labels.seq };
+            labels.open.push(label);
+            items.push(label);
             i += 2;
             continue;
           }
@@ -26373,13 +26388,13 @@ var init_fast_parse = __esm({
             if (text3.charCodeAt(i + 1) === 94) {
               const end = this.footnoteCall(text3, i);
               if (end !== -1) {
-                const label = text3.slice(i + 2, end - 1);
+                const label2 = text3.slice(i + 2, end - 1);
                 items.push({
                   kind: "node",
                   node: {
                     type: "footnoteReference",
-                    identifier: normalizeIdentifier(label).toLowerCase(),
-                    label,
+                    identifier: normalizeIdentifier(label2).toLowerCase(),
+                    label: label2,
                     position: this.position(span, i, end)
                   }
                 });
@@ -26387,12 +26402,14 @@ var init_fast_parse = __esm({
                 continue;
               }
             }
-            items.push({ kind: "label", image: false, start: i, end: i + 1, balanced: false, inactive: false });
+            const label = { kind: "label", image: false, start: i, end: i + 1, seq: ++labels.seq };
+            labels.open.push(label);
+            items.push(label);
             i++;
             continue;
           }
           if (code2 === 93) {
-            i = this.labelEnd(span, items, i, pushText);
+            i = this.labelEnd(span, items, labels, i, pushText);
             continue;
           }
           if (code2 === 42 || code2 === 95) {
@@ -26440,30 +26457,20 @@ var init_fast_parse = __esm({
           return -1;
         return this.defined.has(normalizeIdentifier(text3.slice(start + 2, i))) ? i + 1 : -1;
       }
-      /** A `]`: closes the nearest open label into a link or image when a resource follows. */
-      labelEnd(span, items, at, pushText) {
-        let index2 = items.length;
-        let label;
-        while (index2--) {
-          const item = items[index2];
-          if (item.kind === "label" && !item.balanced) {
-            label = item;
-            break;
-          }
-        }
-        if (!label || label.inactive) {
-          if (label)
-            label.balanced = true;
+      /**
+       * A `]`: closes the nearest open label into a link or image when a resource
+       * follows; otherwise that label start is given up (it stays text). The
+       * open labels are a stack, so a run of brackets costs linear time.
+       */
+      labelEnd(span, items, labels, at, pushText) {
+        const label = labels.open.pop();
+        const inactive = label !== void 0 && !label.image && label.seq <= labels.inactiveUpTo;
+        const resource = label && !inactive && span.text.charCodeAt(at + 1) === 40 ? parseResource(span.text, at + 2) : void 0;
+        if (!label || !resource) {
           pushText(at, at + 1);
           return at + 1;
         }
-        const resource = span.text.charCodeAt(at + 1) === 40 ? parseResource(span.text, at + 2) : void 0;
-        if (!resource) {
-          label.balanced = true;
-          pushText(at, at + 1);
-          return at + 1;
-        }
-        const inner = items.splice(index2);
+        const inner = items.splice(items.lastIndexOf(label));
         inner.shift();
         this.attention(span, inner);
         const children = this.nodes(span, inner);
@@ -26471,9 +26478,7 @@ var init_fast_parse = __esm({
         if (label.image) {
           items.push({ kind: "node", node: { type: "image", title: resource.title, url: resource.url, alt: toString(children), position: position2 } });
         } else {
-          for (const item of items)
-            if (item.kind === "label" && !item.image)
-              item.inactive = true;
+          labels.inactiveUpTo = labels.seq;
           items.push({ kind: "node", node: { type: "link", title: resource.title, url: resource.url, children, position: position2 } });
         }
         return resource.end;
@@ -26516,48 +26521,72 @@ var init_fast_parse = __esm({
        * between, whose own runs were resolved already and are text now.
        */
       attention(span, items) {
-        for (let closeIndex = 0; closeIndex < items.length; closeIndex++) {
-          const closer = items[closeIndex];
-          if (closer.kind !== "attention" || !closer.close)
+        if (!items.some((item) => item.kind === "attention"))
+          return;
+        const list3 = items.slice();
+        const next = list3.map((_, i) => i + 1 < list3.length ? i + 1 : -1);
+        const prev = list3.map((_, i) => i - 1);
+        let head = 0;
+        let closeIndex = 0;
+        while (closeIndex !== -1) {
+          const closer = list3[closeIndex];
+          if (closer.kind !== "attention" || !closer.close) {
+            closeIndex = next[closeIndex];
             continue;
-          for (let openIndex = closeIndex - 1; openIndex >= 0; openIndex--) {
-            const opener2 = items[openIndex];
-            if (opener2.kind !== "attention" || !opener2.open || opener2.marker !== closer.marker)
+          }
+          let openIndex = prev[closeIndex];
+          let opener2;
+          for (; openIndex !== -1; openIndex = prev[openIndex]) {
+            const candidate2 = list3[openIndex];
+            if (candidate2.kind !== "attention" || !candidate2.open || candidate2.marker !== closer.marker)
               continue;
-            const openSize = opener2.end - opener2.start;
+            const openSize = candidate2.end - candidate2.start;
             const closeSize = closer.end - closer.start;
-            if ((opener2.close || closer.open) && closeSize % 3 && !((openSize + closeSize) % 3))
+            if ((candidate2.close || closer.open) && closeSize % 3 && !((openSize + closeSize) % 3))
               continue;
-            const use = openSize > 1 && closeSize > 1 ? 2 : 1;
-            const inner = items.slice(openIndex + 1, closeIndex);
-            this.attention(span, inner);
-            const children = this.nodes(span, inner);
-            const group = {
-              kind: "node",
-              node: { type: use > 1 ? "strong" : "emphasis", children, position: this.position(span, opener2.end - use, closer.start + use) }
-            };
-            opener2.end -= use;
-            closer.start += use;
-            const replacement = [];
-            if (opener2.end > opener2.start)
-              replacement.push(opener2);
-            replacement.push(group);
-            const closerLeft = closer.end > closer.start;
-            if (closerLeft)
-              replacement.push(closer);
-            items.splice(openIndex, closeIndex - openIndex + 1, ...replacement);
-            closeIndex = openIndex + replacement.length - (closerLeft ? 2 : 1);
+            opener2 = candidate2;
             break;
           }
+          if (!opener2) {
+            closeIndex = next[closeIndex];
+            continue;
+          }
+          const use = opener2.end - opener2.start > 1 && closer.end - closer.start > 1 ? 2 : 1;
+          const inner = [];
+          for (let k = next[openIndex]; k !== closeIndex; k = next[k])
+            inner.push(list3[k]);
+          this.attention(span, inner);
+          const group = {
+            kind: "node",
+            node: {
+              type: use > 1 ? "strong" : "emphasis",
+              children: this.nodes(span, inner),
+              position: this.position(span, opener2.end - use, closer.start + use)
+            }
+          };
+          opener2.end -= use;
+          closer.start += use;
+          const groupIndex = list3.push(group) - 1;
+          const before = opener2.end > opener2.start ? openIndex : prev[openIndex];
+          const after = closer.end > closer.start ? closeIndex : next[closeIndex];
+          prev[groupIndex] = before;
+          next[groupIndex] = after;
+          if (before === -1)
+            head = groupIndex;
+          else
+            next[before] = groupIndex;
+          if (after !== -1)
+            prev[after] = groupIndex;
+          closeIndex = after;
         }
+        items.length = 0;
+        for (let k = head; k !== -1; k = next[k])
+          items.push(list3[k]);
       }
       point(span, index2) {
-        const starts = span.starts;
-        let k = starts.length - 1;
-        while (k > 0 && starts[k] > index2)
-          k--;
+        const k = lineAt(span.starts, index2);
         const line = span.lines[k];
-        const delta = index2 - starts[k];
+        const delta = index2 - span.starts[k];
         return { line: line.line, column: line.column + delta, offset: line.offset + delta };
       }
       position(span, start, end) {
@@ -26570,8 +26599,8 @@ var init_fast_parse = __esm({
        * container's indentation and sometimes before: left to remark.
        */
       endPoint(span, index2) {
-        const k = span.starts.indexOf(index2);
-        if (k <= 0)
+        const k = lineAt(span.starts, index2);
+        if (k === 0 || span.starts[k] !== index2)
           return this.point(span, index2);
         if (span.nested)
           decline();

@@ -14,7 +14,7 @@ import { DependencyTracker, namesDigest, type ChangeSet, type Dependencies } fro
 import { analyzeAll, ParserPool, threadCount, type Job, type WorkerResult } from './pool.js';
 import { builtinRules } from './rules.generated.js';
 import { summarize, sortDiagnostics, type Summary } from './results.js';
-import { NodeWorkspace, type Workspace } from './workspace.js';
+import { NodeWorkspace, readRegularFileSync, type Workspace } from './workspace.js';
 
 /** engine.ts's INTERNAL_ERROR_RULE, written out so that this module does not load the engine. */
 const INTERNAL_ERROR_RULE = 'internal-error';
@@ -169,7 +169,10 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
       read: async (job) => {
         try {
           if (onDisk && workspace instanceof NodeWorkspace) {
-            const file = await workspace.readWithStat(job.path);
+            // Synchronous: for small files from the page cache, the promise
+            // API's file handles cost more than the read (a quarter of a
+            // one-thread run's CPU on 5,000 articles).
+            const file = readRegularFileSync(job.path);
             if (cache) record(read, job.path, contentHash(file.content), file);
             return file.content;
           }

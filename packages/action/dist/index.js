@@ -38399,7 +38399,7 @@ async function lint(options = {}) {
       read: async (job) => {
         try {
           if (onDisk && workspace instanceof NodeWorkspace) {
-            const file = await workspace.readWithStat(job.path);
+            const file = readRegularFileSync(job.path);
             if (cache)
               record(read, job.path, contentHash(file.content), file);
             return file.content;

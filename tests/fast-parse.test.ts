@@ -1199,6 +1199,10 @@ const CASES: Record<string, readonly string[]> = {
     '*a '.repeat(100),
     '**a*'.repeat(50),
     '🙂'.repeat(200),
+    // Long paragraphs and lists: points are found by a search over many lines.
+    'a [b](c) *d* `e` [^1] _f_ **g**\n'.repeat(300) + '\n[^1]: x\n',
+    '- a [b](c) *d*\n  more *e*\n'.repeat(200),
+    '[a '.repeat(200) + '[b](c)' + ' d]'.repeat(200),
   ],
 };
 

@@ -2,9 +2,10 @@
 // base, in one run. Every tool runs as its own process under /usr/bin/time,
 // which reports wall time, CPU time (user + system) and peak memory (max RSS).
 //
-//   node bench/run.mjs [--articles N] [--seed S] [--scaling] [--single] [--out file]
+//   node bench/run.mjs [--articles N] [--seed S] [--runs N] [--scaling] [--single] [--out file]
 //
 // --articles N  size of the generated knowledge base (default 5000)
+// --runs N      runs of each row; the row is the run with the median wall time (default 3)
 // --scaling     also lint a knowledge base four times larger, cold
 // --single      also run kblint on one thread without the cache
 // --out file    where the JSON goes (default bench/results/latest.json)
@@ -25,6 +26,7 @@ const option = (name, fallback) => {
   return at === -1 ? fallback : args[at + 1];
 };
 const articles = Number(option('--articles', '5000'));
+const runs = Math.max(1, Number(option('--runs', '3')));
 const seed = Number(option('--seed', '1'));
 const out = path.resolve(option('--out', path.join(here, 'results', 'latest.json')));
 const TIME = '/usr/bin/time';
@@ -39,8 +41,24 @@ if (!existsSync(TIME)) {
 
 const log = (line) => process.stderr.write(`${line}\n`);
 
+/**
+ * Runs one command `runs` times (after `before()` each time) and keeps the
+ * run with the median wall time: one sample of a 3-second run varies by
+ * about 10% on a small VM.
+ */
+function measure(name, command, commandArgs, { cwd, count, before }) {
+  const samples = [];
+  for (let i = 0; i < runs; i++) {
+    before?.();
+    samples.push(measureOnce(name, command, commandArgs, { cwd, count }));
+  }
+  const sorted = [...samples].sort((a, b) => a.wallSeconds - b.wallSeconds);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)];
+  return { ...median, runs: samples.map((sample) => sample.wallSeconds) };
+}
+
 /** Runs one command as a child process and measures it. */
-function measure(name, command, commandArgs, { cwd, count }) {
+function measureOnce(name, command, commandArgs, { cwd, count }) {
   const timing = path.join(os.tmpdir(), `kblint-bench-${process.pid}.time`);
   const load = os.loadavg()[0];
   const run = spawnSync(TIME, ['-f', '%e %U %S %M', '-o', timing, command, ...commandArgs], {
@@ -82,11 +100,26 @@ const countFloor = (stdout) => (stdout.trim() ? 0 : undefined);
 function kblintRuns(dir, extra) {
   const cwd = dir;
   const cache = ['--cache-location', path.join(dir, '.kblintcache')];
-  rmSync(path.join(dir, '.kblintcache'), { recursive: true, force: true });
-  const cold = measure('kblint cold', process.execPath, [KBLINT, '--format', 'json', ...cache], { cwd, count: countKblint });
-  const warm = measure('kblint warm (nothing changed)', process.execPath, [KBLINT, '--format', 'json', ...cache], { cwd, count: countKblint });
-  edit(dir);
-  const edited = measure('kblint one article edited', process.execPath, [KBLINT, '--format', 'json', ...cache], { cwd, count: countKblint });
+  const args = [KBLINT, '--format', 'json', ...cache];
+  const cold = measure('kblint cold', process.execPath, args, {
+    cwd,
+    count: countKblint,
+    before: () => rmSync(path.join(dir, '.kblintcache'), { recursive: true, force: true }),
+  });
+  const warm = measure('kblint warm (nothing changed)', process.execPath, args, { cwd, count: countKblint });
+  // Each edited run starts from a cache of the unedited knowledge base.
+  let restore;
+  const edited = measure('kblint one article edited', process.execPath, args, {
+    cwd,
+    count: countKblint,
+    before: () => {
+      if (restore) {
+        restore();
+        spawnSync(process.execPath, args, { cwd, stdio: 'ignore' });
+      }
+      restore = edit(dir);
+    },
+  });
   const rows = [cold, warm, edited];
   if (extra) {
     rows.push(measure('kblint --no-cache', process.execPath, [KBLINT, '--format', 'json', '--no-cache'], { cwd, count: countKblint }));
@@ -101,6 +134,7 @@ function edit(dir) {
   const file = path.join(folder, readdirSync(folder).sort()[0]);
   const text = readFileSync(file, 'utf8');
   writeFileSync(file, text.replace('\n\n## ', '\n\nA paragraph added by the benchmark to change this article.\n\n## '));
+  return () => writeFileSync(file, text);
 }
 
 function machine() {
@@ -143,10 +177,10 @@ if (flag('--scaling')) {
   const bigCorpus = path.join(here, 'corpus', `kb-${big}`);
   log(`bench: generating ${big} articles for the scaling run`);
   generate(bigCorpus, { articles: big, seed });
-  rmSync(path.join(bigCorpus, '.kblintcache'), { recursive: true, force: true });
   const row = measure(`kblint cold, ${big} articles`, process.execPath, [KBLINT, '--format', 'json', '--cache-location', path.join(bigCorpus, '.kblintcache')], {
     cwd: bigCorpus,
     count: countKblint,
+    before: () => rmSync(path.join(bigCorpus, '.kblintcache'), { recursive: true, force: true }),
   });
   scaling = { articles: big, ...row, timeVs: round(row.wallSeconds / cold.wallSeconds), cpuVs: round(row.cpuSeconds / cold.cpuSeconds) };
 }
@@ -186,6 +220,7 @@ const result = {
   date: new Date().toISOString(),
   machine: machine(),
   corpus: { articles: generated.articles, megabytes: round(generated.bytes / 1e6), seed, defects: generated.defects },
+  runsPerRow: runs,
   rows,
   ...(scaling ? { scaling } : {}),
   ...(lsp ? { languageServer: lsp } : {}),
@@ -199,7 +234,7 @@ const m = result.machine;
 const lines = [
   `kblint benchmark, ${result.date}`,
   `machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, ${m.os}, Node ${m.node}`,
-  `corpus: ${result.corpus.articles} articles, ${result.corpus.megabytes} MB (seed ${seed})`,
+  `corpus: ${result.corpus.articles} articles, ${result.corpus.megabytes} MB (seed ${seed}); each row is the median-wall run of ${runs}`,
   '',
   table(
     ['tool', 'wall s', 'CPU s', 'peak MB', 'findings', 'wall ×', 'CPU ×', 'mem ×', 'load'],

@@ -1303,6 +1303,7 @@ const ACCEPTED: Record<string, string> = {
   'a footnote definition with a continuation line': 'Claim[^1].\n\n[^1]: A long source\n    continued here.\n',
   'nested emphasis': 'With **bold _nested_** and *em **strong***.\n',
   'unicode text': '# Café 🙂\n\nCafé, 日本語 and 𝔸 in *emphasis* with [links](🙂.md).\n',
+  'a typical article with CRLF line endings': TYPICAL_ARTICLE.replace(/\n/g, '\r\n'),
 };
 
 describe('the common clean forms take the fast path', () => {

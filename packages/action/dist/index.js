@@ -25785,10 +25785,13 @@ var init_micromark_util_normalize_identifier = __esm({
 
 // ../core/dist/fast-parse.js
 function fastParse(source) {
-  if (source.includes("\r") || source.includes("\0"))
+  if (source.includes("\0"))
+    return void 0;
+  const crlf = source.includes("\r");
+  if (crlf && (/\r(?!\n)/.test(source) || /(?<!\r)\n/.test(source)))
     return void 0;
   try {
-    return new FastParser(source).parse();
+    return new FastParser(source, crlf ? "\r\n" : "\n").parse();
   } catch (error) {
     if (error === DECLINE)
       return void 0;
@@ -25950,6 +25953,8 @@ function skipWhitespace(text3, from) {
       i++;
     else if (code2 === 10 && newlines++ === 0)
       i++;
+    else if (code2 === 13 && text3.charCodeAt(i + 1) === 10 && newlines++ === 0)
+      i += 2;
     else
       return i;
   }
@@ -25987,18 +25992,20 @@ var init_fast_parse = __esm({
     ENTITY_LIKE = /&(?:#|[A-Za-z][A-Za-z\d]*;)/;
     FastParser = class {
       source;
+      eol;
       lines = [];
       /** Footnote labels defined anywhere in the document (normalized as micromark does). */
       defined = /* @__PURE__ */ new Set();
       /** Paragraphs and headings whose inline content is parsed once every definition is known. */
       pending = [];
-      constructor(source) {
+      constructor(source, eol2) {
         this.source = source;
+        this.eol = eol2;
         let offset = 0;
         let line = 1;
         for (; ; ) {
           const end = source.indexOf("\n", offset);
-          const text3 = end === -1 ? source.slice(offset) : source.slice(offset, end);
+          const text3 = end === -1 ? source.slice(offset) : source.slice(offset, end - eol2.length + 1);
           this.lines.push({ text: text3, line, column: 1, offset });
           if (end === -1)
             break;
@@ -26016,7 +26023,7 @@ var init_fast_parse = __esm({
           const end = this.lines[close2];
           children.push({
             type: "yaml",
-            value: this.lines.slice(1, close2).map((line) => line.text).join("\n"),
+            value: this.lines.slice(1, close2).map((line) => line.text).join(this.eol),
             position: { start: { line: 1, column: 1, offset: 0 }, end: this.endOf(end) }
           });
           first = close2 + 1;
@@ -26204,7 +26211,7 @@ var init_fast_parse = __esm({
           decline();
         const first = lines[start];
         const end = lines[close2];
-        const value2 = lines.slice(start + 1, close2).map((line) => line.text).join("\n");
+        const value2 = lines.slice(start + 1, close2).map((line) => line.text).join(this.eol);
         return [{ type: "code", lang, meta, value: value2, position: { start: this.startOf(first), end: this.endOf(end) } }, close2 + 1];
       }
       footnoteDefinition(lines, start, match, interrupting) {
@@ -26322,7 +26329,7 @@ var init_fast_parse = __esm({
       // -------------------------------------------------------------------------
       // Inline
       inline(lines, nested) {
-        const text3 = lines.map((line) => line.text).join("\n");
+        const text3 = lines.map((line) => line.text).join(this.eol);
         if (INLINE_OUTSIDE.test(text3)) {
           if (text3.includes("\\") || text3.includes("]:") || HTML_OR_AUTOLINK.test(text3) || ENTITY_LIKE.test(text3))
             decline();
@@ -26331,7 +26338,7 @@ var init_fast_parse = __esm({
         let at = 0;
         for (const line of lines) {
           starts.push(at);
-          at += line.text.length + 1;
+          at += line.text.length + this.eol.length;
         }
         const span = { text: text3, starts, lines, nested };
         const items = this.scan(span);
@@ -26450,7 +26457,7 @@ var init_fast_parse = __esm({
           const code2 = text3.charCodeAt(i);
           if (code2 === 93)
             break;
-          if (code2 === 91 || code2 === 32 || code2 === 10 || code2 === 92)
+          if (code2 === 91 || code2 === 32 || code2 === 10 || code2 === 13 || code2 === 92)
             return -1;
         }
         if (i >= text3.length || i === start + 2 || i - start - 2 > 999)

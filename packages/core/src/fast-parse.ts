@@ -34,9 +34,12 @@ import { normalizeIdentifier } from 'micromark-util-normalize-identifier';
  * every emphasis edge case.
  */
 export function fastParse(source: string): Root | undefined {
-  if (source.includes('\r') || source.includes('\0')) return undefined;
+  if (source.includes('\0')) return undefined;
+  // CRLF files are taken whole (mdast keeps `\r\n` in values); a lone CR or a mix is declined.
+  const crlf = source.includes('\r');
+  if (crlf && (/\r(?!\n)/.test(source) || /(?<!\r)\n/.test(source))) return undefined;
   try {
-    return new FastParser(source).parse();
+    return new FastParser(source, crlf ? '\r\n' : '\n').parse();
   } catch (error) {
     if (error === DECLINE) return undefined;
     throw error;
@@ -115,7 +118,7 @@ interface Labels {
   inactiveUpTo: number;
 }
 
-/** Where inline text lives: the paragraph's lines joined by `\n`, with the source point of each line. */
+/** Where inline text lives: the paragraph's lines joined by the line ending, with the source point of each line. */
 interface Span {
   text: string;
   starts: number[];
@@ -131,12 +134,16 @@ class FastParser {
   /** Paragraphs and headings whose inline content is parsed once every definition is known. */
   private readonly pending: Array<{ node: Paragraph | Heading; lines: Line[]; nested: boolean }> = [];
 
-  constructor(private readonly source: string) {
+  constructor(
+    private readonly source: string,
+    /** The document's line ending, as values keep it: `\n` or `\r\n`. */
+    private readonly eol: string,
+  ) {
     let offset = 0;
     let line = 1;
     for (;;) {
       const end = source.indexOf('\n', offset);
-      const text = end === -1 ? source.slice(offset) : source.slice(offset, end);
+      const text = end === -1 ? source.slice(offset) : source.slice(offset, end - eol.length + 1);
       this.lines.push({ text, line, column: 1, offset });
       if (end === -1) break;
       offset = end + 1;
@@ -157,7 +164,7 @@ class FastParser {
         value: this.lines
           .slice(1, close)
           .map((line) => line.text)
-          .join('\n'),
+          .join(this.eol),
         position: { start: { line: 1, column: 1, offset: 0 }, end: this.endOf(end) },
       });
       first = close + 1;
@@ -342,7 +349,7 @@ class FastParser {
     const value = lines
       .slice(start + 1, close)
       .map((line) => line.text)
-      .join('\n');
+      .join(this.eol);
     return [{ type: 'code', lang, meta, value, position: { start: this.startOf(first), end: this.endOf(end) } }, close + 1];
   }
 
@@ -467,7 +474,7 @@ class FastParser {
   // Inline
 
   private inline(lines: Line[], nested: boolean): PhrasingContent[] {
-    const text = lines.map((line) => line.text).join('\n');
+    const text = lines.map((line) => line.text).join(this.eol);
     if (INLINE_OUTSIDE.test(text)) {
       if (text.includes('\\') || text.includes(']:') || HTML_OR_AUTOLINK.test(text) || ENTITY_LIKE.test(text)) decline();
     }
@@ -475,7 +482,7 @@ class FastParser {
     let at = 0;
     for (const line of lines) {
       starts.push(at);
-      at += line.text.length + 1;
+      at += line.text.length + this.eol.length;
     }
     const span: Span = { text, starts, lines, nested };
     const items = this.scan(span);
@@ -588,7 +595,7 @@ class FastParser {
     for (; i < text.length; i++) {
       const code = text.charCodeAt(i);
       if (code === 93) break;
-      if (code === 91 || code === 32 || code === 10 || code === 92) return -1;
+      if (code === 91 || code === 32 || code === 10 || code === 13 || code === 92) return -1;
     }
     if (i >= text.length || i === start + 2 || i - start - 2 > 999) return -1;
     return this.defined.has(normalizeIdentifier(text.slice(start + 2, i))) ? i + 1 : -1;
@@ -891,6 +898,7 @@ function skipWhitespace(text: string, from: number): number {
     const code = text.charCodeAt(i);
     if (code === 32) i++;
     else if (code === 10 && newlines++ === 0) i++;
+    else if (code === 13 && text.charCodeAt(i + 1) === 10 && newlines++ === 0) i += 2;
     else return i;
   }
 }

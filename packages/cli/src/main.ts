@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { FORMAT_NAMES } from './formatters/load.js';
-import { exitCodeOf, outputOptions } from './options.js';
+import { exitCodeOf, OUTPUT_FLAGS, outputOptions } from './options.js';
 import { progressBar } from './progress.js';
 
 // Everything else is imported where it is used: `--version` and `--help`
@@ -77,10 +77,8 @@ export async function main(argv: string[], io: MainOptions = {}): Promise<number
       args: argv,
       allowPositionals: true,
       options: {
+        ...OUTPUT_FLAGS,
         config: { type: 'string', short: 'c' },
-        format: { type: 'string', short: 'f', default: 'stylish' },
-        quiet: { type: 'boolean', short: 'q', default: false },
-        'max-warnings': { type: 'string' },
         fix: { type: 'boolean', default: false },
         'fix-dry-run': { type: 'boolean', default: false },
         'changed-since': { type: 'string' },
@@ -90,8 +88,6 @@ export async function main(argv: string[], io: MainOptions = {}): Promise<number
         'no-cache': { type: 'boolean' },
         'cache-location': { type: 'string' },
         workers: { type: 'string' },
-        color: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
         version: { type: 'boolean', short: 'v', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },

@@ -1,6 +1,15 @@
 import type { Formatter } from './formatters/index.js';
 import { FORMAT_NAMES, loadFormatter } from './formatters/load.js';
 
+/** The flags `kblint` and `kblint merge` both take (node:util parseArgs options); `outputOptions` reads them. */
+export const OUTPUT_FLAGS = {
+  format: { type: 'string', short: 'f', default: 'stylish' },
+  quiet: { type: 'boolean', short: 'q', default: false },
+  'max-warnings': { type: 'string' },
+  color: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+} as const;
+
 /** The output options `kblint` and `kblint merge` share, or the usage error. */
 export async function outputOptions(values: { format?: string; 'max-warnings'?: string }): Promise<
   { format: Formatter; maxWarnings: number } | { error: string }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FormattableResult } from '../formatters/index.js';
 import { FORMAT_NAMES } from '../formatters/load.js';
-import { exitCodeOf, outputOptions } from '../options.js';
+import { exitCodeOf, OUTPUT_FLAGS, outputOptions } from '../options.js';
 
 type Diagnostic = LintResult['diagnostics'][number];
 
@@ -41,11 +41,7 @@ export async function merge(argv: string[], io: MergeIo): Promise<number> {
       args: argv,
       allowPositionals: true,
       options: {
-        format: { type: 'string', short: 'f', default: 'stylish' },
-        quiet: { type: 'boolean', short: 'q', default: false },
-        'max-warnings': { type: 'string' },
-        color: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
+        ...OUTPUT_FLAGS,
         help: { type: 'boolean', short: 'h', default: false },
       },
     });

@@ -14,6 +14,45 @@ const bundle = path.join(here, 'dist/bundle');
 const outdir = path.join(bundle, 'lib');
 rmSync(bundle, { recursive: true, force: true });
 
+// cosmiconfig `require`s parse-json (with @babel/code-frame) and js-yaml
+// on first use of its default JSON and YAML loaders. kblint reads YAML
+// configs with `yaml` instead (core's config.ts), so cosmiconfig's loaders
+// run only for a JSON config and for its own `cosmiconfig` key in a
+// package.json or package.yaml in the working directory. Bundled into a
+// chunk, the two libraries would be compiled on every run; instead each is
+// its own CommonJS file beside the chunks, required when first called, and
+// parse-json's stand-in tries `JSON.parse` first: parse-json returns exactly
+// that when it succeeds and is needed only to describe a failure.
+const lazyModules = new Map(); // 'js-yaml' → its file, as cosmiconfig resolves it
+const lazyRequire = {
+  name: 'lazy-require',
+  setup(b) {
+    b.onResolve({ filter: /^(?:js-yaml|parse-json)$/ }, async (args) => {
+      if (args.pluginData?.lazy) return undefined;
+      const real = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: { lazy: true } });
+      if (real.errors.length > 0) return { errors: real.errors };
+      lazyModules.set(args.path, real.path);
+      return args.path === 'parse-json' ? { path: 'parse-json', namespace: 'lazy-require' } : { path: './js-yaml.cjs', external: true };
+    });
+    b.onResolve({ filter: /^\.\/parse-json\.cjs$/, namespace: 'lazy-require' }, (args) => ({ path: args.path, external: true }));
+    b.onLoad({ filter: /^parse-json$/, namespace: 'lazy-require' }, () => ({
+      loader: 'js',
+      contents: [
+        'let parseJson;',
+        'module.exports = (string, reviver, filename) => {',
+        "  if (typeof reviver !== 'function') {",
+        '    try {',
+        '      return JSON.parse(string);',
+        '    } catch {}',
+        '  }',
+        "  parseJson ??= require('./parse-json.cjs');",
+        '  return parseJson(string, reviver, filename);',
+        '};',
+      ].join('\n'),
+    }));
+  },
+};
+
 const result = await build({
   absWorkingDir: here,
   entryPoints: {
@@ -43,15 +82,31 @@ const result = await build({
   external: ['typescript'],
   // The versions the unbundled modules read from their package.json.
   define: { KBLINT_VERSION: JSON.stringify(version('package.json')), KBLINT_CORE_VERSION: JSON.stringify(version('../core/package.json')) },
+  plugins: [lazyRequire],
   metafile: true,
   legalComments: 'none',
   logLevel: 'warning',
 });
 
+await build({
+  entryPoints: Object.fromEntries(lazyModules),
+  outdir,
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+// Which modules went into which chunk: tests/bundle.test.ts checks what a
+// run answered from the cache loads.
+writeFileSync(path.join(bundle, 'metafile.json'), JSON.stringify(result.metafile));
+
 // The workspace files the bundle was built from: bin/kblint.js falls back to
 // dist/ when any of them is newer (a `tsc -b` without a bundle).
 const inputs = Object.keys(result.metafile.inputs)
-  .filter((input) => !input.includes('node_modules'))
+  .filter((input) => !input.includes('node_modules') && !input.startsWith('lazy-require:'))
   .map((input) => path.resolve(here, input));
 writeFileSync(path.join(bundle, 'inputs.json'), JSON.stringify(inputs));
 // Modules that read `../package.json` beside themselves (the report's

@@ -1,10 +1,13 @@
 import type { KblintRule, SeveritySetting, Taxonomy } from '@kblint/rule-kit';
-import { Ajv, type ErrorObject } from 'ajv';
-import { cosmiconfig, type Options as CosmiconfigOptions } from 'cosmiconfig';
+// Types only: ajv (and fast-uri under it) is loaded when a rule is given options.
+import type { Ajv, ErrorObject } from 'ajv';
+import type * as AjvModule from 'ajv';
+import { cosmiconfig, type Loaders, type Options as CosmiconfigOptions } from 'cosmiconfig';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, parseDocument } from 'yaml';
 
 /** The config as a user writes it. */
 export interface KblintConfigInput {
@@ -62,34 +65,37 @@ export interface LoadConfigOptions {
 
 export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedConfig> {
   const allowCode = options.allowCode ?? true;
-  const explorerOptions: Partial<CosmiconfigOptions> = { searchStrategy: 'project' };
-  const explorer = cosmiconfig(MODULE_NAME, explorerOptions);
-  let found: { config: unknown; filepath: string; isEmpty?: boolean } | null;
+  const explorerOptions: Partial<CosmiconfigOptions> = { searchStrategy: 'project', loaders: YAML_LOADERS };
   const display = (file: string) => path.relative(options.cwd, file) || file;
+  // cosmiconfig reads a `cosmiconfig` key from package.json in the working
+  // directory as it is created: a broken package.json fails here.
+  const explorer = await loadWith(async () => cosmiconfig(MODULE_NAME, explorerOptions), 'config', display);
+  let found: { config: unknown; filepath: string; isEmpty?: boolean } | null;
   if (options.configFile) {
     const file = path.resolve(options.cwd, options.configFile);
     if (!existsSync(file)) throw new ConfigError(display(file), '--config', 'the file does not exist');
     if (!allowCode && CODE_CONFIG.test(file)) {
       throw new ConfigError(display(file), '--config', 'a JavaScript config is not allowed here (allow-js-config is off)');
     }
-    found = await loadWith(() => explorer.load(file), display(file));
+    found = await loadWith(() => explorer.load(file), display(file), display);
   } else {
-    const search = allowCode
-      ? explorer
-      : cosmiconfig(MODULE_NAME, { ...explorerOptions, searchPlaces: dataSearchPlaces(), loaders: {} });
-    found = await loadWith(() => search.search(options.cwd), 'config');
+    const search = allowCode ? explorer : cosmiconfig(MODULE_NAME, { ...explorerOptions, searchPlaces: dataSearchPlaces() });
+    found = await loadWith(() => search.search(options.cwd), 'config', display);
     if (!allowCode && found === null) {
       // Only find a code config, never load it: loading runs it, and this is
       // exactly the config a fork's pull request must not get to run.
       const notLoaded = () => ({ notLoaded: true });
       const findOnly = Object.fromEntries(['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'].map((ext) => [ext, notLoaded]));
-      const code = await cosmiconfig(MODULE_NAME, { ...explorerOptions, loaders: findOnly }).search(options.cwd).catch(() => null);
+      const code = await cosmiconfig(MODULE_NAME, { ...explorerOptions, loaders: { ...YAML_LOADERS, ...findOnly } })
+        .search(options.cwd)
+        .catch(() => null);
       if (code && CODE_CONFIG.test(code.filepath)) {
         throw new ConfigError(display(code.filepath), 'config', 'a JavaScript config is not allowed here (allow-js-config is off)');
       }
     }
   }
   const input = found?.isEmpty ? {} : (found?.config ?? {});
+  if (givesRuleOptions(input)) await loadOptionsValidator();
   return resolveConfig(input, {
     cwd: options.cwd,
     ...(found ? { configPath: found.filepath } : {}),
@@ -97,15 +103,53 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
   });
 }
 
-async function loadWith<T>(load: () => Promise<T>, file: string): Promise<T> {
+async function loadWith<T>(load: () => Promise<T>, file: string, display: (file: string) => string): Promise<T> {
   try {
     return await load();
   } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    const where = error instanceof Error && 'filepath' in error ? String(error.filepath) : file;
-    throw new ConfigError(where, 'config', `could not be loaded: ${message}`);
+    const where = error instanceof Error && 'filepath' in error ? display(String(error.filepath)) : file;
+    throw new ConfigError(where, 'config', `could not be loaded: ${reason(error)}`);
   }
 }
+
+/**
+ * The line of a loader's error that names the problem. cosmiconfig's own
+ * loaders head it with "JSON Error in <absolute path>:" (the file is named
+ * anyway), and parse-json adds code frames, lines that start with `>`, `|`
+ * or a line number and `|`.
+ */
+function reason(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const lines = error.message.split('\n').map((line) => line.trim());
+  const named = lines.find(
+    (line, i) => line !== '' && !(i === 0 && /^(?:JSON|YAML|TypeScript) Error in /.test(line)) && !/^(?:[>|]|\d+ \|)/.test(line),
+  );
+  return named ?? lines[0] ?? '';
+}
+
+/**
+ * Reads `.kblintrc`, `.kblintrc.yaml`/`.yml` and their `.config/` twins with
+ * the `yaml` package, which every run loads anyway for the taxonomy and
+ * frontmatter; cosmiconfig's default loader would load js-yaml as well.
+ * Set to read configs as js-yaml did: `<<` merge keys, timestamps as dates,
+ * and duplicate keys and unknown tags are errors (yaml would only warn of
+ * a tag and keep the plain value).
+ */
+function loadYamlConfig(_filepath: string, content: string): unknown {
+  // `logLevel: 'error'`: problems are thrown below, never printed.
+  const doc = parseDocument(content, { merge: true, customTags: ['timestamp'], logLevel: 'error' });
+  const problem = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED' || w.code === 'BAD_COLLECTION_TYPE');
+  try {
+    if (problem) throw problem;
+    return doc.toJS();
+  } catch (error) {
+    // The first line names the problem (and its line and column); a code frame follows.
+    const message = error instanceof Error ? error.message.replace(/:?\n[\s\S]*/, '') : String(error);
+    throw new Error(`invalid YAML: ${message}`);
+  }
+}
+
+const YAML_LOADERS: Loaders = { '.yaml': loadYamlConfig, '.yml': loadYamlConfig, noExt: loadYamlConfig };
 
 function dataSearchPlaces(): string[] {
   return [
@@ -223,15 +267,43 @@ export function resolveConfig(input: unknown, options: ResolveConfigOptions): Re
   };
 }
 
-const ajv = new Ajv({ allErrors: false, strict: false, useDefaults: false });
-const validators = new WeakMap<object, ReturnType<typeof ajv.compile>>();
+const AJV_OPTIONS = { allErrors: false, strict: false, useDefaults: false };
+let ajv: Ajv | undefined;
+const validators = new WeakMap<object, ReturnType<Ajv['compile']>>();
+
+/** True when some rule setting has options, the only thing validateOptions gives to ajv. */
+function givesRuleOptions(input: unknown): boolean {
+  const rules = typeof input === 'object' && input !== null ? (input as Record<string, unknown>).rules : undefined;
+  return typeof rules === 'object' && rules !== null && Object.values(rules).some((setting) => Array.isArray(setting) && setting[1] !== undefined);
+}
+
+/**
+ * Loads ajv: a dynamic import, so the bundled CLI keeps ajv and fast-uri in
+ * a chunk that only a config with rule options loads.
+ */
+async function loadOptionsValidator(): Promise<void> {
+  if (ajv) return;
+  // `default` is ajv's module.exports, in Node and in esbuild's chunk alike
+  // (esbuild gives a CommonJS module imported this way no named exports).
+  const { default: ajvModule } = await import('ajv');
+  ajv ??= new ajvModule.Ajv(AJV_OPTIONS);
+}
+
+function optionsValidator(): Ajv {
+  // resolveConfig is synchronous and public: a caller that did not come
+  // through loadConfig (tests, the README examples) gets ajv through
+  // `require`, which works because ajv is CommonJS. The bundled CLI calls
+  // resolveConfig only from loadConfig, which has loaded it already.
+  ajv ??= new (createRequire(import.meta.url)('ajv') as typeof AjvModule).Ajv(AJV_OPTIONS);
+  return ajv;
+}
 
 function validateOptions(rule: KblintRule<object>, options: unknown, file: string, id: string): Record<string, unknown> {
   if (options === undefined) return {};
   const schema = rule.meta.optionsSchema ?? { type: 'object', additionalProperties: false, properties: {} };
   let validate = validators.get(schema);
   if (!validate) {
-    validate = ajv.compile(schema);
+    validate = optionsValidator().compile(schema);
     validators.set(schema, validate);
   }
   if (!validate(options)) {

@@ -67,6 +67,8 @@ async function run(rules: KblintRule<object>[] = [linkRule(), todoRule]) {
     // A cached run reports exactly what a run without the cache reports.
     same: JSON.stringify(result.diagnostics) === JSON.stringify(uncached.diagnostics),
     runReused: cache.stats.runReused,
+    // Answered from the graph of the last run (`LintCache.editBase`), not from every entry.
+    edit: cache.stats.edit ?? false,
     read: cache.stats.read,
     parsed: rel(cache.stats.parsed),
     indexLinted: rel(cache.stats.indexLinted),
@@ -83,6 +85,7 @@ describe('the cache', () => {
       messages: ['content/reasoning/c.md:1:1 test-todo Unexpected TODO'],
       same: true,
       runReused: false,
+      edit: false,
       // With nothing cached, each file is read once, to parse it, and hashed then.
       read: 0,
       parsed: ALL,
@@ -99,6 +102,7 @@ describe('the cache', () => {
       messages: ['content/reasoning/c.md:1:1 test-todo Unexpected TODO'],
       same: true,
       runReused: false,
+      edit: true,
       read: 1,
       parsed: ['content/reasoning/b.md'],
       indexLinted: ['content/reasoning/a.md', 'content/reasoning/b.md'],
@@ -113,6 +117,7 @@ describe('the cache', () => {
       messages: ['content/reasoning/a.md:8:9 test-links missing-anchor b.md#how-it-works', 'content/reasoning/c.md:1:1 test-todo Unexpected TODO'],
       same: true,
       runReused: false,
+      edit: true,
       read: 1,
       parsed: ['content/reasoning/b.md'],
       indexLinted: ['content/reasoning/a.md', 'content/reasoning/b.md'],
@@ -127,6 +132,7 @@ describe('the cache', () => {
       messages: ['content/reasoning/a.md:8:32 test-links missing-target Gamma'],
       same: true,
       runReused: false,
+      edit: false,
       read: 0,
       parsed: [],
       indexLinted: ['content/reasoning/a.md'],
@@ -187,10 +193,12 @@ describe('the cache', () => {
   it('ignores a truncated or foreign cache and rebuilds it', async () => {
     kb(base);
     await run();
-    const files = path.join(dir, '.kblintcache/files.json');
-    writeFileSync(files, readFileSync(files, 'utf8').slice(0, 100));
+    for (const name of ['files.json', 'index.json']) {
+      const file = path.join(dir, '.kblintcache', name);
+      writeFileSync(file, readFileSync(file, 'utf8').slice(0, 100));
+    }
     write({ 'content/reasoning/d.md': page('Delta', 'Changed.') });
-    expect(await run()).toMatchObject({ same: true, runReused: false, parsed: ALL, indexLinted: ALL });
+    expect(await run()).toMatchObject({ same: true, runReused: false, edit: false, parsed: ALL, indexLinted: ALL });
     writeFileSync(path.join(dir, '.kblintcache/run.json'), '{"format":1,"key":"someone else"}');
     expect(await run()).toMatchObject({ same: true, runReused: false, read: 4, parsed: [], indexLinted: [] });
     expect(await run()).toMatchObject({ same: true, runReused: true, read: 0 });
@@ -225,8 +233,70 @@ describe('the cache', () => {
     // An edit run builds it from cached facts plus the one file parsed again.
     write({ 'content/reasoning/a.md': page('Alpha', 'See [b](b.md#how-it-works) and [[Gamma]], again.') });
     const edited = await lint({ cwd: dir, rules: [linkRule(), todoRule], cache });
-    expect(cache.stats.parsed).toEqual([path.join(dir, 'content/reasoning/a.md')]);
+    expect(cache.stats).toMatchObject({ edit: true, parsed: [path.join(dir, 'content/reasoning/a.md')] });
     expect(facts(edited)).toBe(facts(await lint({ cwd: dir, rules: [linkRule(), todoRule] })));
+  });
+
+  it('takes the full run when an edit renames an article (the names links resolve by)', async () => {
+    kb(base);
+    await run();
+    write({ 'content/reasoning/c.md': page('Gamma Two', 'TODO: write this.') });
+    expect(await run()).toMatchObject({
+      messages: ['content/reasoning/a.md:8:32 test-links missing-target Gamma', 'content/reasoning/c.md:1:1 test-todo Unexpected TODO'],
+      same: true,
+      edit: false,
+      parsed: ['content/reasoning/c.md'],
+    });
+  });
+
+  it('takes the full run when a line of files.json the edit run needs does not match the graph', async () => {
+    kb(base);
+    await run();
+    // a.md links into b.md, so editing b.md re-checks a.md from its line; damage that line's hash.
+    const files = path.join(dir, '.kblintcache/files.json');
+    const text = readFileSync(files, 'utf8');
+    const start = text.indexOf('"content/reasoning/a.md"\t') + '"content/reasoning/a.md"\t'.length;
+    writeFileSync(files, `${text.slice(0, start)}${text[start] === 'A' ? 'B' : 'A'}${text.slice(start + 1)}`);
+    write({ 'content/reasoning/b.md': page('Beta', '## How It Works\n\nMore steps.') });
+    expect(await run()).toMatchObject({ same: true, edit: false, parsed: ['content/reasoning/a.md', 'content/reasoning/b.md'] });
+  });
+
+  it('takes the full run when the graph was cut short', async () => {
+    kb(base);
+    await run();
+    const graph = path.join(dir, '.kblintcache/index.json');
+    writeFileSync(graph, readFileSync(graph, 'utf8').slice(0, -20));
+    write({ 'content/reasoning/d.md': page('Delta', 'Edited.') });
+    expect(await run()).toMatchObject({ same: true, edit: false, parsed: ['content/reasoning/d.md'] });
+    // That full run wrote the graph again.
+    write({ 'content/reasoning/d.md': page('Delta', 'Edited again.') });
+    expect(await run()).toMatchObject({ same: true, edit: true, parsed: ['content/reasoning/d.md'] });
+  });
+
+  it('answers edit after edit from the graph, appending to files.json and the graph', async () => {
+    kb(base);
+    await run();
+    const files = path.join(dir, '.kblintcache/files.json');
+    const graph = path.join(dir, '.kblintcache/index.json');
+    const header = readFileSync(files, 'utf8').split('\n')[0];
+    const lines = (file: string) => readFileSync(file, 'utf8').split('\n').length;
+    const firstLines = lines(files);
+    const graphLines: number[] = [];
+    for (let i = 1; i <= 12; i++) {
+      const edited = i % 2 ? 'content/reasoning/b.md' : 'content/reasoning/d.md';
+      write({ [edited]: i % 2 ? page('Beta', `## How It Works\n\nStep ${i}.${i % 3 ? '' : ' TODO'}`) : page('Delta', `Edit ${i}, see [b](b.md#how-it-works).`) });
+      const result = await run();
+      expect(result).toMatchObject({ same: true, edit: true, parsed: [edited] });
+      // Appended, never rewritten: the header is the first run's, and each edit added its lines and a mark.
+      expect(readFileSync(files, 'utf8').split('\n')[0]).toBe(header);
+      expect(lines(files)).toBeGreaterThan(firstLines + i);
+      graphLines.push(lines(graph));
+    }
+    // The graph's changes are appended too (a line each), until they outweigh it and it is written whole again.
+    // Its first line, four heads and the closing newline make 6 lines; each edit adds one.
+    expect(graphLines).toEqual([7, 8, 9, 10, 6, 7, 8, 9, 10, 6, 7, 8]);
+    // The last edit of b.md (step 11) has no TODO; c.md's stays.
+    expect((await run()).messages).toEqual(['content/reasoning/c.md:1:1 test-todo Unexpected TODO']);
   });
 
   it('finds the entries of files whose names need escaping', async () => {

@@ -1,13 +1,14 @@
 import type { ArticleFacts, Diagnostic, KblintRule } from '@kblint/rule-kit';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { Buffer } from 'node:buffer';
 import path from 'node:path';
 import type { ResolvedConfig } from './config.js';
+import type { IndexSnapshot } from './content-index.js';
 import type { Dependencies, Dependency } from './dependencies.js';
 
 /** Bumped whenever the layout of the cache files changes. */
-const FORMAT = 5;
+const FORMAT = 6;
 
 /** Set by the CLI's bundle, which has no package.json beside it. */
 declare const KBLINT_CORE_VERSION: string | undefined;
@@ -71,6 +72,8 @@ export interface CacheStats {
   parsed: string[];
   /** Files whose `index` rules ran. */
   indexLinted: string[];
+  /** The run started from the graph (`editBase`) rather than from every entry. */
+  edit?: boolean;
 }
 
 /**
@@ -112,6 +115,185 @@ export interface PreviousRun {
   confirmed(file: string): boolean;
 }
 
+/** What the runner tells `save` about the index findings of the run. */
+export interface SavedIndex {
+  /** `namesDigest` of the run's index. */
+  names: string;
+  assets: Array<[string, boolean]>;
+  /** Files whose index findings the run recorded or confirmed. */
+  confirmed: ReadonlySet<string>;
+  /** Every file was a target: write the graph an edit run starts from. */
+  graph?: boolean;
+  /** `entries` are only what changed: append them (an edit run). */
+  append?: boolean;
+  /** The index's tables, with articles as positions in the graph (`KnowledgeIndex.snapshot`). */
+  snapshot?: (positionOf: (facts: ArticleFacts) => number) => IndexSnapshot;
+}
+
+/**
+ * `index.json`, the graph: for each file of a run that linted every file,
+ * the head of its facts (what the content index is built from), where its
+ * line is in `files.json`, and what its index findings depended on. An edit
+ * run builds the index from it and reads the lines of just the files it
+ * re-lints. Paths are relative to `root`; `refs` are positions in `files`.
+ */
+interface GraphFile {
+  format: number;
+  key: string;
+  token: string;
+  root: string;
+  /** The key of the run in `run.json` whose findings go with this graph. */
+  runKey: string;
+  files: string[];
+  hashes: string[];
+  offsets: number[];
+  lengths: number[];
+  /** Articles the file's index answers named; null when none were recorded. */
+  refs: Array<number[] | null>;
+  /** One character per file: `ZERO` plus the `VOLATILE` and `CONFIRMED` bits. */
+  flags: string;
+  /**
+   * Each file's `headOf` as JSON text, parsed only for the files a run
+   * looks at. Not part of the first line: each is a line of its own after
+   * it, so that loading the graph does not parse them.
+   */
+  heads: HeadList;
+  /** The content index's tables, so that an edit run need not build them. */
+  names?: IndexSnapshot;
+}
+
+/** One edit run's change to the graph: `[position, hash, offset, length, refs, head (null when unchanged)]` per file. */
+interface GraphChange {
+  token: string;
+  runKey: string;
+  flags: string;
+  set: Array<[number, string, number, number, number[] | null, string | null]>;
+}
+
+function applyChange(graph: GraphFile, set: GraphChange['set']): void {
+  for (const [i, hash, offset, length, refs, head] of set) {
+    graph.hashes[i] = hash;
+    graph.offsets[i] = offset;
+    graph.lengths[i] = length;
+    graph.refs[i] = refs;
+    if (head) graph.heads.set(i, head);
+  }
+}
+
+function isGraphChange(value: unknown, files: number): value is GraphChange {
+  if (!isObject(value) || typeof value.token !== 'string' || typeof value.runKey !== 'string') return false;
+  if (typeof value.flags !== 'string' || value.flags.length !== files || !Array.isArray(value.set)) return false;
+  return value.set.every(
+    (item: unknown) =>
+      Array.isArray(item) &&
+      item.length === 6 &&
+      Number.isInteger(item[0]) &&
+      item[0] >= 0 &&
+      item[0] < files &&
+      typeof item[1] === 'string' &&
+      typeof item[2] === 'number' &&
+      typeof item[3] === 'number' &&
+      (item[4] === null || Array.isArray(item[4])) &&
+      (item[5] === null || typeof item[5] === 'string'),
+  );
+}
+
+const NEWLINE_BYTES = Buffer.from('\n');
+
+/**
+ * The heads of the graph: lines of the file as read (by their bounds, with
+ * no object per line), then any replaced or added as text.
+ */
+class HeadList {
+  private readonly added: string[] = [];
+  private readonly replaced = new Map<number, string>();
+
+  constructor(
+    private readonly data: Buffer = Buffer.alloc(0),
+    private readonly bounds: Uint32Array = new Uint32Array(0),
+  ) {}
+
+  get length(): number {
+    return this.bounds.length / 2 + this.added.length;
+  }
+
+  push(text: string): void {
+    this.added.push(text);
+  }
+
+  set(i: number, text: string): void {
+    if (i < this.bounds.length / 2) this.replaced.set(i, text);
+    else this.added[i - this.bounds.length / 2] = text;
+  }
+
+  text(i: number): string {
+    const own = this.replaced.get(i) ?? this.added[i - this.bounds.length / 2];
+    if (i >= this.bounds.length / 2 || own !== undefined) return own as string;
+    return this.data.toString('utf8', this.bounds[2 * i], this.bounds[2 * i + 1]);
+  }
+
+  bytes(i: number): Buffer {
+    const own = this.replaced.get(i) ?? (i >= this.bounds.length / 2 ? this.added[i - this.bounds.length / 2] : undefined);
+    return own !== undefined ? Buffer.from(own) : this.data.subarray(this.bounds[2 * i], this.bounds[2 * i + 1]);
+  }
+}
+
+/** Writes the graph whole: its first line, then a line per head. */
+function writeGraph(file: string, graph: GraphFile): void {
+  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    const parts: Buffer[] = [Buffer.from(`${JSON.stringify({ ...graph, heads: undefined })}\n`)];
+    for (let i = 0; i < graph.heads.length; i++) parts.push(graph.heads.bytes(i), NEWLINE_BYTES);
+    writeFileSync(temporary, Buffer.concat(parts));
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** Appends one line to a file that ends with a newline; false when it does not (or cannot be read). */
+function appendLine(file: string, line: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'a+');
+    const size = fstatSync(fd).size;
+    const last = Buffer.alloc(1);
+    if (size === 0 || readSync(fd, last, 0, 1, size - 1) !== 1 || last[0] !== NEWLINE) return false;
+    writeSync(fd, line);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+const ZERO = 48;
+const VOLATILE = 1;
+const CONFIRMED = 2;
+
+/** The last run as an edit run starts from it (see `LintCache.editBase`). */
+export interface EditBase {
+  /** Every file the last run linted, in its order. */
+  files: string[];
+  position: Map<string, number>;
+  hash(i: number): string;
+  /** Articles the file's index answers named, or undefined when none were recorded. */
+  refs(i: number): number[] | undefined;
+  volatile(i: number): boolean;
+  /** The last run recorded or confirmed the file's index findings. */
+  confirmed(i: number): boolean;
+  /** The file's facts; their bulk is read from `files.json` on first use. */
+  facts(i: number): ArticleFacts;
+  /** The file's whole entry, read from `files.json`. */
+  entry(i: number): FileEntry | undefined;
+  /** The last run's index tables, valid while the names of every article are unchanged. */
+  names: IndexSnapshot | undefined;
+  /** A line some facts needed could not be read: the run must not be trusted. */
+  damaged(): boolean;
+}
+
 interface FilesHeader {
   format: number;
   key: string;
@@ -148,6 +330,7 @@ const TAB = 9;
 const NEWLINE = 10;
 const QUOTE = 34;
 const BACKSLASH = 92;
+const BRACE = 123;
 
 /** A Buffer over the same bytes (a Uint8Array from another thread has no Buffer methods). */
 function bytes(data: Uint8Array): Buffer {
@@ -175,6 +358,13 @@ export class LintCache {
   /** Texts made before the save: facts from parser threads, recorded index answers. */
   private made = new Map<string, { facts?: [ArticleFacts, Uint8Array]; index?: [IndexEntry, Buffer] }>();
 
+  private graphFile: GraphFile | undefined;
+  /** Bytes of the graph's first line, and of the whole file. */
+  private graphSize = { base: 0, total: 0 };
+  private base: EditBase | false | undefined;
+  private linesFd: number | undefined;
+  private damaged = false;
+
   /** Names this run; `files.json` and `run.json` written together carry it. */
   runId = '';
 
@@ -191,6 +381,11 @@ export class LintCache {
     this.statIndex = undefined;
     this.loaded = new Map();
     this.made = new Map();
+    this.close();
+    this.graphFile = undefined;
+    this.graphSize = { base: 0, total: 0 };
+    this.base = undefined;
+    this.damaged = false;
     const run = readJson(path.join(this.location, 'run.json'));
     this.runFile = isRunFile(run) && run.key === this.key && run.root === this.root ? run : undefined;
   }
@@ -225,6 +420,12 @@ export class LintCache {
     return this.runFile?.run;
   }
 
+  /** The names digest and assets of the last run, read from `run.json` alone. */
+  runState(): { names: string; assets: Array<[string, boolean]> } | undefined {
+    const run = this.runFile;
+    return run && typeof run.names === 'string' && Array.isArray(run.assets) ? { names: run.names, assets: run.assets } : undefined;
+  }
+
   /** The last run, when both files are the ones it wrote. */
   previous(): PreviousRun | undefined {
     const run = this.runFile;
@@ -252,6 +453,11 @@ export class LintCache {
   entry(file: string, hash: string): FileEntry | undefined {
     const line = this.files()?.lines.get(this.relative(file));
     if (line === undefined) return undefined;
+    return this.entryFromLine(file, hash, line);
+  }
+
+  /** An entry from its line in `files.json` (without the path), when it is for content with `hash`. */
+  private entryFromLine(file: string, hash: string, line: Buffer): FileEntry | undefined {
     // `<hash>\t<facts: three fields>\t<file findings>\t<index findings>\t<index answers>`:
     // the hash is compared before anything is decoded.
     const tabs: number[] = [];
@@ -339,14 +545,32 @@ export class LintCache {
     stats: StatTable,
     run: RunEntry | undefined,
     entries: Map<string, FileEntry> | undefined,
-    index?: { names: string; assets: Array<[string, boolean]>; confirmed: ReadonlySet<string> },
+    index?: SavedIndex,
   ): void {
     try {
       mkdirSync(this.location, { recursive: true });
       let token = this.runFile?.token ?? '';
-      if (entries) {
+      const graphFile = path.join(this.location, 'index.json');
+      if (entries && index?.append) {
+        // An edit run: its entries are appended, and the graph is updated in place.
+        const places = this.appendFiles(entries);
         token = this.runId;
-        this.writeFiles(path.join(this.location, 'files.json'), { format: FORMAT, key: this.key, token }, entries);
+        const graph = this.graphFile;
+        if (places && graph && run && index.graph) {
+          const change = this.updateGraph(graph, entries, places, index.confirmed, run.key);
+          // The change is appended, as a line, until the changes are as large
+          // as the graph itself; then the graph is written whole again.
+          const line = `${JSON.stringify(change)}\n`;
+          if (this.graphSize.total + line.length > 2 * this.graphSize.base || !appendLine(graphFile, line)) writeGraph(graphFile, graph);
+        } else {
+          rmSync(graphFile, { force: true });
+        }
+      } else if (entries) {
+        token = this.runId;
+        const places = this.writeFiles(path.join(this.location, 'files.json'), { format: FORMAT, key: this.key, token }, entries);
+        const graph = run && index?.graph ? this.newGraph(entries, places, index, run.key) : undefined;
+        if (graph) writeGraph(graphFile, graph);
+        else rmSync(graphFile, { force: true });
       }
       const files: string[] = [];
       const mtimes: number[] = [];
@@ -399,6 +623,247 @@ export class LintCache {
     return now.length === files.length ? true : now;
   }
 
+  /** The graph of a run that wrote all of `files.json`. */
+  private newGraph(entries: Map<string, FileEntry>, places: Map<string, [number, number]>, index: SavedIndex, runKey: string): GraphFile | undefined {
+    const confirmed = index.confirmed;
+    const position = new Map<string, number>();
+    for (const file of entries.keys()) position.set(file, position.size);
+    const graph: GraphFile = {
+      format: FORMAT,
+      key: this.key,
+      token: this.runId,
+      root: this.root,
+      runKey,
+      files: [],
+      hashes: [],
+      offsets: [],
+      lengths: [],
+      refs: [],
+      flags: '',
+      heads: new HeadList(),
+    };
+    let flags = '';
+    for (const [file, entry] of entries) {
+      const [offset, length] = places.get(file) as [number, number];
+      graph.files.push(this.relative(file));
+      graph.hashes.push(entry.hash);
+      graph.offsets.push(offset);
+      graph.lengths.push(length);
+      graph.heads.push(JSON.stringify(headOf(entry.facts)));
+      const { refs, flag } = graphIndex(entry, position, confirmed.has(file));
+      graph.refs.push(refs);
+      flags += flag;
+    }
+    graph.flags = flags;
+    if (index.snapshot) {
+      let complete = true;
+      const names = index.snapshot((facts) => {
+        const i = position.get(facts.path);
+        if (i === undefined) complete = false;
+        return i ?? -1;
+      });
+      // An indexed article without an entry (it could not be read): no graph.
+      if (!complete) return undefined;
+      graph.names = names;
+    }
+    return graph;
+  }
+
+  /** Updates the graph after an edit run appended `entries` at `places`; returns the change, to append to the file. */
+  private updateGraph(graph: GraphFile, entries: Map<string, FileEntry>, places: Map<string, [number, number]>, confirmed: ReadonlySet<string>, runKey: string): GraphChange {
+    const base = this.editBase();
+    if (!base) throw new Error('no graph to update');
+    const flags = graph.flags.split('');
+    const set: GraphChange['set'] = [];
+    for (const [file, entry] of entries) {
+      const i = base.position.get(file);
+      if (i === undefined) throw new Error(`${file} is not in the graph`);
+      const [offset, length] = places.get(file) as [number, number];
+      const head = graph.hashes[i] !== entry.hash ? JSON.stringify(headOf(entry.facts)) : null;
+      const { refs, flag } = graphIndex(entry, base.position, confirmed.has(file));
+      set.push([i, entry.hash, offset, length, refs, head]);
+      flags[i] = flag;
+    }
+    applyChange(graph, set);
+    // What this run recorded or confirmed, and nothing else, is confirmed.
+    graph.files.forEach((rel, i) => {
+      const bits = ((flags[i] as string).charCodeAt(0) - ZERO) & ~CONFIRMED;
+      flags[i] = String.fromCharCode(ZERO + (bits | (graph.refs[i] !== null && confirmed.has(this.absolute(rel)) ? CONFIRMED : 0)));
+    });
+    const change: GraphChange = { token: this.runId, runKey, flags: flags.join(''), set };
+    graph.flags = change.flags;
+    graph.token = change.token;
+    graph.runKey = change.runKey;
+    return change;
+  }
+
+  /**
+   * Appends lines for `entries` to `files.json`, then a mark naming this
+   * run. Returns where the lines are, or undefined when another process
+   * appended at the same time (the lines are still there, but the graph
+   * must not point into them).
+   */
+  private appendFiles(entries: Map<string, FileEntry>): Map<string, [number, number]> | undefined {
+    const file = path.join(this.location, 'files.json');
+    const header = readHeader(file);
+    if (!header || header.format !== FORMAT || header.key !== this.key) throw new Error('files.json is not this cache');
+    const fd = openSync(file, 'a+');
+    try {
+      const before = fstatSync(fd).size;
+      // A run cut short may have left half a line; it stays a damaged line of its own.
+      const last = Buffer.alloc(1);
+      const broken = before > 0 && readSync(fd, last, 0, 1, before - 1) === 1 && last[0] !== NEWLINE;
+      const first = broken ? '\n' : '';
+      const mark = `${JSON.stringify({ token: this.runId })}\n`;
+      const places = this.writeLines(fd, first, entries, before, mark);
+      let expected = before + first.length + Buffer.byteLength(mark);
+      for (const [, length] of places.values()) expected += length + 1;
+      return fstatSync(fd).size === expected ? places : undefined;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /**
+   * What an edit run needs from the last run without loading `files.json`:
+   * the graph (`index.json`) it wrote, when that run also wrote `run.json`
+   * and its findings.
+   */
+  editBase(): EditBase | undefined {
+    if (this.base !== undefined) return this.base || undefined;
+    this.base = false;
+    const run = this.runFile;
+    if (!run?.run) return undefined;
+    const graph = this.readGraph();
+    if (!graph || !isGraphFile(graph) || graph.key !== this.key || graph.root !== this.root || graph.token !== run.token || graph.runKey !== run.run.key) return undefined;
+    this.graphFile = graph;
+    const files = graph.files.map((rel) => this.absolute(rel));
+    const position = new Map<string, number>();
+    files.forEach((file, i) => position.set(file, i));
+    const flag = (i: number) => graph.flags.charCodeAt(i) - ZERO;
+    this.base = {
+      files,
+      position,
+      hash: (i) => graph.hashes[i] as string,
+      refs: (i) => graph.refs[i] ?? undefined,
+      volatile: (i) => (flag(i) & VOLATILE) !== 0,
+      confirmed: (i) => (flag(i) & CONFIRMED) !== 0,
+      facts: (i) => this.headFacts(i),
+      entry: (i) => {
+        const line = this.lineAt(i);
+        return line ? this.entryFromLine(files[i] as string, graph.hashes[i] as string, line) : undefined;
+      },
+      names: graph.names,
+      damaged: () => this.damaged,
+    };
+    return this.base;
+  }
+
+  /**
+   * `index.json`: the graph as a run that wrote `files.json` whole left it
+   * (the first line), then the change of each edit run since, a line each.
+   */
+  private readGraph(): GraphFile | undefined {
+    let data: Buffer;
+    try {
+      data = readFileSync(path.join(this.location, 'index.json'));
+    } catch {
+      return undefined;
+    }
+    try {
+      let end = data.indexOf(NEWLINE);
+      if (end === -1) return undefined;
+      const graph = JSON.parse(data.toString('utf8', 0, end)) as GraphFile;
+      if (!isObject(graph) || !Array.isArray(graph.files)) return undefined;
+      const bounds = new Uint32Array(graph.files.length * 2);
+      for (let i = 0; i < graph.files.length; i++) {
+        const at = end + 1;
+        end = data.indexOf(NEWLINE, at);
+        if (end === -1) return undefined;
+        bounds[2 * i] = at;
+        bounds[2 * i + 1] = end;
+      }
+      graph.heads = new HeadList(data, bounds);
+      if (!isGraphFile(graph)) return undefined;
+      this.graphSize = { base: end + 1, total: data.length };
+      for (let at = end + 1; at < data.length; at = end + 1) {
+        end = data.indexOf(NEWLINE, at);
+        // A change cut short: the graph is not the one run.json names.
+        if (end === -1) return undefined;
+        const change = JSON.parse(data.toString('utf8', at, end)) as GraphChange;
+        if (!isGraphChange(change, graph.files.length)) return undefined;
+        applyChange(graph, change.set);
+        graph.token = change.token;
+        graph.runKey = change.runKey;
+        graph.flags = change.flags;
+      }
+      return graph;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Facts from a file's head in the graph; the rest is read from its line in `files.json` when first used. */
+  private headFacts(i: number): ArticleFacts {
+    const graph = this.graphFile as GraphFile;
+    const file = this.absolute(graph.files[i] as string);
+    let head: Record<string, unknown>;
+    try {
+      head = JSON.parse(graph.heads.text(i)) as Record<string, unknown>;
+      if (!isObject(head)) throw new Error('not an object');
+    } catch {
+      this.damaged = true;
+      throw new Error(`the cached facts of ${file} are damaged (delete the cache folder)`);
+    }
+    const complete = GROUPS.every((group) => group.every((key) => key in head));
+    const facts = { path: file } as LazyFacts;
+    // In the head's order, the grouped keys as 0 until their getters replace them.
+    for (const key in head) facts[key] = head[key];
+    const keys = complete ? ALL_KEYS : GROUPS.map((group) => group.filter((key) => key in head));
+    const load = () => {
+      const line = this.lineAt(i);
+      const tabs: number[] = [];
+      for (let at = line ? line.indexOf(TAB) : -1; line && at !== -1 && tabs.length < 4; at = line.indexOf(TAB, at + 1)) tabs.push(at);
+      if (!line || tabs.length < 4) {
+        this.damaged = true;
+        throw new Error(`the cached facts of ${file} are damaged (delete the cache folder)`);
+      }
+      const [, t2, t3, t4] = tabs as [number, number, number, number];
+      return { data: line, bounds: [t2 + 1, t3, t3 + 1, t4] };
+    };
+    Object.defineProperty(facts, LAZY, { value: { file, data: undefined, bounds: [], keys, load } satisfies LazyGroups, enumerable: false });
+    for (let group = 0; group < GROUPS.length; group++) installGroup(facts, group);
+    return facts as unknown as ArticleFacts;
+  }
+
+  /**
+   * A file's line in `files.json`, from where the graph says it is, after
+   * the path (as `files()` gives it); undefined when the bytes there are not
+   * that file's entry for the hash the graph has.
+   */
+  private lineAt(i: number): Buffer | undefined {
+    const graph = this.graphFile as GraphFile;
+    const offset = graph.offsets[i] as number;
+    const length = graph.lengths[i] as number;
+    const prefix = `${JSON.stringify(graph.files[i])}\t`;
+    try {
+      this.linesFd ??= openSync(path.join(this.location, 'files.json'), 'r');
+      const line = Buffer.allocUnsafe(length);
+      if (readSync(this.linesFd, line, 0, length, offset) !== length) return undefined;
+      const expected = `${prefix}${graph.hashes[i]}\t`;
+      if (line.toString('utf8', 0, Buffer.byteLength(expected)) !== expected) return undefined;
+      return line.subarray(Buffer.byteLength(prefix));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Closes what `editBase` opened. */
+  close(): void {
+    if (this.linesFd !== undefined) closeSync(this.linesFd);
+    this.linesFd = undefined;
+  }
+
   /**
    * `files.json` is one header line, then one line per file:
    * `"<path>"\t<hash>\t<facts: three fields>\t<file findings>\t<index findings>\t<index deps>`.
@@ -424,11 +889,19 @@ export class LintCache {
       }
       if (!isObject(header) || header.format !== FORMAT || header.key !== this.key || typeof header.token !== 'string') return undefined;
       const lines = new Map<string, Buffer>();
+      let token = header.token;
       let at = firstBreak + 1;
       while (firstBreak !== -1 && at < data.length) {
         const end = data.indexOf(NEWLINE, at);
         // A last line without its newline was cut short.
         if (end === -1) break;
+        if (data[at] === BRACE) {
+          // An edit run appended lines and then this mark: the file is now that run's.
+          const mark = parseMark(data.toString('utf8', at, end));
+          if (mark) token = mark;
+          at = end + 1;
+          continue;
+        }
         const tab = data.indexOf(TAB, at);
         if (tab !== -1 && tab < end) {
           try {
@@ -436,6 +909,7 @@ export class LintCache {
             let plain = data[at] === QUOTE && data[tab - 1] === QUOTE && tab - at >= 2;
             for (let i = at + 1; plain && i < tab - 1; i++) if (data[i] === BACKSLASH) plain = false;
             const file = plain ? data.toString('utf8', at + 1, tab - 1) : (JSON.parse(data.toString('utf8', at, tab)) as unknown);
+            // An appended line replaces the one before it.
             if (typeof file === 'string') lines.set(file, data.subarray(tab + 1, end));
           } catch {
             // A damaged line is a missing entry.
@@ -443,7 +917,7 @@ export class LintCache {
         }
         at = end + 1;
       }
-      this.filesFile = { format: FORMAT, key: header.key, token: header.token, lines };
+      this.filesFile = { format: FORMAT, key: header.key, token, lines };
     }
     return this.filesFile;
   }
@@ -455,51 +929,70 @@ export class LintCache {
    * written back as the same text, so an edit run serialises only what
    * changed.
    */
-  private writeFiles(file: string, header: FilesHeader, entries: Map<string, FileEntry>): void {
+  private writeFiles(file: string, header: FilesHeader, entries: Map<string, FileEntry>): Map<string, [number, number]> {
     const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     let fd: number | undefined;
     try {
       fd = openSync(temporary, 'w');
       const out = fd;
-      // One reused buffer: a Buffer per part would leave tens of megabytes
-      // of garbage outside the heap, which the collector frees late.
-      const buffer = Buffer.allocUnsafe(1 << 20);
-      let used = 0;
-      const flush = () => {
-        for (let written = 0; written < used; ) written += writeSync(out, buffer, written, used - written);
-        used = 0;
-      };
-      const push = (part: Stored) => {
-        // A UTF-16 unit takes at most three bytes of UTF-8.
-        const most = typeof part === 'string' ? part.length * 3 : part.byteLength;
-        if (most > buffer.length - used) flush();
-        if (most > buffer.length) {
-          const chunk = typeof part === 'string' ? Buffer.from(part) : part;
-          for (let written = 0; written < chunk.byteLength; ) written += writeSync(out, chunk, written, chunk.byteLength - written);
-        } else if (typeof part === 'string') {
-          used += buffer.write(part, used);
-        } else {
-          buffer.set(part, used);
-          used += part.byteLength;
-        }
-      };
-      push(`${JSON.stringify(header)}\n`);
-      for (const [name, entry] of entries) {
-        push(`${JSON.stringify(this.relative(name))}\t`);
-        const loaded = this.loaded.get(name);
-        if (loaded?.entry === entry) push(loaded.line);
-        else this.line(name, entry, push, loaded);
-        push('\n');
-      }
-      flush();
+      const places = this.writeLines(out, `${JSON.stringify(header)}\n`, entries, 0);
       closeSync(out);
       fd = undefined;
       renameSync(temporary, file);
+      return places;
     } catch (error) {
       if (fd !== undefined) closeSync(fd);
       rmSync(temporary, { force: true });
       throw error;
     }
+  }
+
+  /**
+   * Writes `first`, then one line per entry, to `out`, whose next byte is
+   * at `offset`. Returns where each entry's line is: its offset and length.
+   */
+  private writeLines(out: number, first: string, entries: Map<string, FileEntry>, offset: number, last = ''): Map<string, [number, number]> {
+    // One reused buffer: a Buffer per part would leave tens of megabytes
+    // of garbage outside the heap, which the collector frees late.
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    let used = 0;
+    let total = offset;
+    const flush = () => {
+      for (let written = 0; written < used; ) written += writeSync(out, buffer, written, used - written);
+      used = 0;
+    };
+    const push = (part: Stored) => {
+      // A UTF-16 unit takes at most three bytes of UTF-8.
+      const most = typeof part === 'string' ? part.length * 3 : part.byteLength;
+      if (most > buffer.length - used) flush();
+      if (most > buffer.length) {
+        const chunk = typeof part === 'string' ? Buffer.from(part) : part;
+        for (let written = 0; written < chunk.byteLength; ) written += writeSync(out, chunk, written, chunk.byteLength - written);
+        total += chunk.byteLength;
+      } else if (typeof part === 'string') {
+        const bytes = buffer.write(part, used);
+        used += bytes;
+        total += bytes;
+      } else {
+        buffer.set(part, used);
+        used += part.byteLength;
+        total += part.byteLength;
+      }
+    };
+    const places = new Map<string, [number, number]>();
+    push(first);
+    for (const [name, entry] of entries) {
+      const start = total;
+      push(`${JSON.stringify(this.relative(name))}\t`);
+      const loaded = this.loaded.get(name);
+      if (loaded?.entry === entry) push(loaded.line);
+      else this.line(name, entry, push, loaded);
+      places.set(name, [start, total - start]);
+      push('\n');
+    }
+    push(last);
+    flush();
+    return places;
   }
 
   private line(file: string, entry: FileEntry, push: (part: Stored) => void, loaded: Loaded | undefined): void {
@@ -654,7 +1147,9 @@ const LAZY = Symbol('kblint.lazyFacts');
 
 interface LazyGroups {
   file: string;
-  data: string | Buffer;
+  /** Undefined until `load` reads it. */
+  data: string | Buffer | undefined;
+  load?: () => { data: Buffer; bounds: number[] };
   /** Start and end of each group in `data`, one after the other. */
   bounds: number[];
   /** The keys each group holds in these facts (nearly always `ALL_KEYS`, shared). */
@@ -678,10 +1173,12 @@ const GETTERS = new Map<string, PropertyDescriptor>(
 
 function parseGroup(facts: LazyFacts, group: number): Record<string, unknown> {
   const lazy = facts[LAZY] as LazyGroups;
+  if (lazy.data === undefined) Object.assign(lazy, (lazy.load as NonNullable<LazyGroups['load']>)());
+  const data = lazy.data as string | Buffer;
   const start = lazy.bounds[group * 2] as number;
   const end = lazy.bounds[group * 2 + 1] as number;
   const keys = lazy.keys[group] as readonly string[];
-  const text = typeof lazy.data === 'string' ? lazy.data.slice(start, end) : lazy.data.toString('utf8', start, end);
+  const text = typeof data === 'string' ? data.slice(start, end) : data.toString('utf8', start, end);
   const value = decode(JSON.parse(text), lazy.file);
   if (!isObject(value) || keys.some((name) => !(name in value))) {
     throw new Error(`the cached facts of ${lazy.file} are damaged (delete the cache folder)`);
@@ -783,6 +1280,50 @@ function rangeObject(a: unknown[]): unknown {
     return { start: { line: a[1], column: a[2], offset: a[3] }, end: { line: a[4], column: a[5], offset: a[6] } };
   }
   return { start: { line: a[1], column: a[2] }, end: { line: a[3], column: a[4] } };
+}
+
+/**
+ * Facts without their groups (each group key as 0) and without the path,
+ * which the graph has in its list of files: what the graph keeps of a file.
+ */
+function headOf(facts: ArticleFacts): Record<string, unknown> {
+  const head: Record<string, unknown> = {};
+  // Keys only: reading a grouped key would parse its group.
+  for (const key of Object.keys(facts)) if (key !== 'path') head[key] = GROUP_OF.has(key) ? 0 : (facts as unknown as Record<string, unknown>)[key];
+  return head;
+}
+
+/** A file's index dependencies as the graph stores them. */
+function graphIndex(entry: FileEntry, position: ReadonlyMap<string, number>, confirmed: boolean): { refs: number[] | null; flag: string } {
+  const refs = entry.index ? entry.index.refs.map((ref) => position.get(ref)) : undefined;
+  // A reference to a file outside the graph can only be checked by replaying: counted as volatile.
+  const known = refs !== undefined && refs.every((ref) => ref !== undefined);
+  const bits = (entry.index?.volatile || (refs && !known) ? VOLATILE : 0) | (confirmed && entry.index ? CONFIRMED : 0);
+  return { refs: known ? (refs as number[]) : refs ? [] : null, flag: String.fromCharCode(ZERO + bits) };
+}
+
+/** The token of a mark line (`{"token":"…"}`) in `files.json`. */
+function parseMark(text: string): string | undefined {
+  try {
+    const mark = JSON.parse(text) as unknown;
+    return isObject(mark) && typeof mark.token === 'string' ? mark.token : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isGraphFile(value: unknown): value is GraphFile {
+  if (!isObject(value) || value.format !== FORMAT || typeof value.key !== 'string' || typeof value.token !== 'string') return false;
+  if (typeof value.root !== 'string' || typeof value.runKey !== 'string' || typeof value.flags !== 'string') return false;
+  const { files, hashes, offsets, lengths, refs, heads } = value;
+  if (!Array.isArray(files) || !Array.isArray(hashes) || !Array.isArray(offsets) || !Array.isArray(lengths) || !Array.isArray(refs) || !(heads instanceof HeadList)) return false;
+  const n = files.length;
+  const names = value.names;
+  const table = (t: unknown) => isObject(t) && Array.isArray(t.keys) && Array.isArray(t.values) && t.keys.length === t.values.length;
+  if (names !== undefined && !(isObject(names) && Array.isArray(names.articles) && ['exactIds', 'wikiKeys', 'titleKeys', 'folders'].every((key) => table(names[key])) && (names.foldedIds === null || table(names.foldedIds)))) {
+    return false;
+  }
+  return hashes.length === n && offsets.length === n && lengths.length === n && refs.length === n && heads.length === n && value.flags.length === n;
 }
 
 function readJson(file: string): unknown {

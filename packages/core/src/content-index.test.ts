@@ -329,5 +329,26 @@ describe('isInside and wikiKey', () => {
 
   it('folds case and whitespace and drops `.md`', () => {
     expect(wikiKey('  Reason\tand  Act.md ')).toBe('reason and act');
+    expect(wikiKey('.MD')).toBe('');
+    expect(wikiKey('Notes .md')).toBe('notes ');
+  });
+
+  it('takes its ASCII shortcut only where the full normalisation gives the same key', () => {
+    // Every string of up to four characters from an alphabet that mixes the
+    // shortcut's cases (printable ASCII, single spaces) with what it must
+    // leave to the full path (tabs, double and non-breaking spaces, accents
+    // that NFC composes).
+    const full = (value: string) => value.normalize('NFC').trim().replace(/\.md$/i, '').replace(/\s+/g, ' ').toLowerCase();
+    const alphabet = [' ', '\t', 'a', 'B', '.', 'm', 'D', '\u00a0', 'e\u0301', 'É', '\n'];
+    let strings = [''];
+    let checked = 0;
+    for (let length = 1; length <= 4; length++) {
+      strings = strings.flatMap((prefix) => alphabet.map((c) => prefix + c));
+      for (const value of strings) {
+        if (wikiKey(value) !== full(value)) expect.fail(`wikiKey(${JSON.stringify(value)}) is ${JSON.stringify(wikiKey(value))}, expected ${JSON.stringify(full(value))}`);
+        checked++;
+      }
+    }
+    expect(checked).toBe(11 + 11 ** 2 + 11 ** 3 + 11 ** 4);
   });
 });

@@ -30,20 +30,24 @@ const MAX_SUGGESTIONS = 5;
 export class KnowledgeIndex implements ContentIndex {
   readonly contentRoot: string;
   readonly projectRoot: string;
-  private readonly byPath = new Map<string, ArticleFacts>();
+  // The tables are Maps, or read-only views of a snapshot (`fromSnapshot`)
+  // until the first update turns them into Maps (`thaw`).
+  private byPath: Map<string, ArticleFacts> | ArticlesView = new Map();
   /** Exact ids: site-absolute links are case-sensitive like the URLs they stand for. */
-  private readonly exactIds = new Map<string, ArticleFacts[]>();
+  private exactIds: Map<string, ArticleFacts[]> | TableView = new Map();
   /** Lower-cased ids, for `byId` and wiki `[[category/stem]]`. */
-  private readonly foldedIds = new Map<string, ArticleFacts[]>();
+  private foldedIds: Map<string, ArticleFacts[]> | TableView = new Map();
   /** Title, aliases, stem and id of every article, normalised (`wikiKey`). */
-  private readonly wikiKeys = new Map<string, ArticleFacts[]>();
+  private wikiKeys: Map<string, ArticleFacts[]> | TableView = new Map();
   /** Titles and aliases only, normalised (`wikiKey`). */
-  private readonly titleKeys = new Map<string, ArticleFacts[]>();
+  private titleKeys: Map<string, ArticleFacts[]> | TableView = new Map();
   /**
    * Folders that hold articles (at any depth), with how many: a link to one
    * is a folder page on GitHub and on the site (`/<category>/`).
    */
-  private readonly folders = new Map<string, number>();
+  private folders: Map<string, number> | CountsView = new Map();
+  /** `foldersOf` by an article's own folder: most articles share one. */
+  private readonly folderChains = new Map<string, string[]>();
   private readonly anchorSets = new WeakMap<ArticleFacts, Set<string>>();
   /** Heading text (as `wikiKey`) to its anchor, first heading first; built per article on first use. */
   private readonly headingKeys = new WeakMap<ArticleFacts, Map<string, string>>();
@@ -57,6 +61,65 @@ export class KnowledgeIndex implements ContentIndex {
     this.contentRoot = options.contentRoot;
     this.projectRoot = options.projectRoot;
     this.fileExists = options.fileExists;
+    for (const article of articles) this.add(article);
+  }
+
+  /**
+   * An index over the same articles as the one `snapshot` was taken of,
+   * without building its tables: lookups read the snapshot, and an
+   * article's facts are asked of `source` only when a lookup returns it.
+   * The facts must give the same names (path, id, title, aliases) as those
+   * the snapshot was taken of.
+   */
+  static fromSnapshot(snapshot: IndexSnapshot, source: SnapshotSource, options: IndexOptions): KnowledgeIndex {
+    const index = new KnowledgeIndex([], options);
+    const memo = new Map<number, ArticleFacts>();
+    const at = (i: number): ArticleFacts => {
+      let facts = memo.get(i);
+      if (!facts) {
+        facts = source.at(i);
+        memo.set(i, facts);
+      }
+      return facts;
+    };
+    index.byPath = new ArticlesView(snapshot.articles, at, source.position);
+    index.exactIds = new TableView(snapshot.exactIds, at);
+    index.foldedIds = new TableView(snapshot.foldedIds ?? snapshot.exactIds, at);
+    index.wikiKeys = new TableView(snapshot.wikiKeys, at);
+    index.titleKeys = new TableView(snapshot.titleKeys, at);
+    index.folders = new CountsView(snapshot.folders);
+    return index;
+  }
+
+  /** The tables, with each article as its position (`positionOf`): what `fromSnapshot` needs to answer as this index does. */
+  snapshot(positionOf: (article: ArticleFacts) => number): IndexSnapshot {
+    this.thaw();
+    const table = (map: Map<string, ArticleFacts[]>) => sortedTable(map, (list) => (list.length === 1 ? positionOf(list[0] as ArticleFacts) : list.map(positionOf)));
+    const folders = sortedTable(this.folders as Map<string, number>, (count) => count);
+    const exactIds = table(this.exactIds as Map<string, ArticleFacts[]>);
+    const foldedIds = table(this.foldedIds as Map<string, ArticleFacts[]>);
+    // Nearly always every id is lower case already: then the two are one table.
+    const same = JSON.stringify(exactIds) === JSON.stringify(foldedIds);
+    return {
+      articles: [...this.byPath.values()].map(positionOf),
+      exactIds,
+      foldedIds: same ? null : foldedIds,
+      wikiKeys: table(this.wikiKeys as Map<string, ArticleFacts[]>),
+      titleKeys: table(this.titleKeys as Map<string, ArticleFacts[]>),
+      folders,
+    };
+  }
+
+  /** Builds real tables from a snapshot's articles, before the first update. */
+  private thaw(): void {
+    if (!(this.byPath instanceof ArticlesView)) return;
+    const articles = [...this.byPath.values()];
+    this.byPath = new Map();
+    this.exactIds = new Map();
+    this.foldedIds = new Map();
+    this.wikiKeys = new Map();
+    this.titleKeys = new Map();
+    this.folders = new Map();
     for (const article of articles) this.add(article);
   }
 
@@ -92,18 +155,21 @@ export class KnowledgeIndex implements ContentIndex {
 
   /** Forgets the article at `filePath`; links to it stop resolving. */
   remove(filePath: string): void {
+    this.thaw();
     const old = this.byPath.get(filePath);
     if (!old) return;
-    this.byPath.delete(filePath);
-    removeFrom(this.exactIds, old.id, old);
-    removeFrom(this.foldedIds, old.id.toLowerCase(), old);
-    for (const key of wikiKeysOf(old)) removeFrom(this.wikiKeys, key, old);
-    for (const key of titleKeysOf(old)) removeFrom(this.titleKeys, key, old);
+    const tables = this.tables();
+    tables.byPath.delete(filePath);
+    removeFrom(tables.exactIds, old.id, old);
+    removeFrom(tables.foldedIds, old.id.toLowerCase(), old);
+    const titles = titleKeysOf(old);
+    for (const key of wikiKeysOf(old, titles)) removeFrom(tables.wikiKeys, key, old);
+    for (const key of titles) removeFrom(tables.titleKeys, key, old);
     this.suggestionLists = undefined;
     for (const folder of this.foldersOf(old)) {
-      const count = (this.folders.get(folder) ?? 1) - 1;
-      if (count > 0) this.folders.set(folder, count);
-      else this.folders.delete(folder);
+      const count = (tables.folders.get(folder) ?? 1) - 1;
+      if (count > 0) tables.folders.set(folder, count);
+      else tables.folders.delete(folder);
     }
     this.backlinkMap = undefined;
   }
@@ -146,15 +212,30 @@ export class KnowledgeIndex implements ContentIndex {
   }
 
   private add(article: ArticleFacts): void {
+    this.thaw();
     if (this.byPath.has(article.path)) this.remove(article.path);
-    this.byPath.set(article.path, article);
-    addTo(this.exactIds, article.id, article);
-    addTo(this.foldedIds, article.id.toLowerCase(), article);
-    for (const key of wikiKeysOf(article)) addTo(this.wikiKeys, key, article);
-    for (const key of titleKeysOf(article)) addTo(this.titleKeys, key, article);
-    for (const folder of this.foldersOf(article)) this.folders.set(folder, (this.folders.get(folder) ?? 0) + 1);
+    const tables = this.tables();
+    tables.byPath.set(article.path, article);
+    addTo(tables.exactIds, article.id, article);
+    addTo(tables.foldedIds, article.id.toLowerCase(), article);
+    const titles = titleKeysOf(article);
+    for (const key of wikiKeysOf(article, titles)) addTo(tables.wikiKeys, key, article);
+    for (const key of titles) addTo(tables.titleKeys, key, article);
+    for (const folder of this.foldersOf(article)) tables.folders.set(folder, (tables.folders.get(folder) ?? 0) + 1);
     this.backlinkMap = undefined;
     this.suggestionLists = undefined;
+  }
+
+  /** The tables as Maps: only after `thaw`. */
+  private tables() {
+    return this as unknown as {
+      byPath: Map<string, ArticleFacts>;
+      exactIds: Map<string, ArticleFacts[]>;
+      foldedIds: Map<string, ArticleFacts[]>;
+      wikiKeys: Map<string, ArticleFacts[]>;
+      titleKeys: Map<string, ArticleFacts[]>;
+      folders: Map<string, number>;
+    };
   }
 
   private offer(make: () => { suggestion?: string; suggestions?: string[] }): { suggestion?: string; suggestions?: string[] } {
@@ -162,14 +243,20 @@ export class KnowledgeIndex implements ContentIndex {
   }
 
   /** The folders from an article's own up to the content root (or the file system root for one outside it). */
-  private *foldersOf(article: ArticleFacts): Iterable<string> {
-    let folder = path.dirname(article.path);
-    for (;;) {
-      yield folder;
-      const parent = path.dirname(folder);
-      if (folder === this.contentRoot || parent === folder) return;
-      folder = parent;
+  private foldersOf(article: ArticleFacts): readonly string[] {
+    const own = path.dirname(article.path);
+    let chain = this.folderChains.get(own);
+    if (!chain) {
+      chain = [];
+      for (let folder = own; ; ) {
+        chain.push(folder);
+        const parent = path.dirname(folder);
+        if (folder === this.contentRoot || parent === folder) break;
+        folder = parent;
+      }
+      this.folderChains.set(own, chain);
     }
+    return chain;
   }
 
   private resolveWiki(from: ArticleFacts, link: LinkFacts): LinkResolution {
@@ -436,8 +523,119 @@ function looksLikeSlug(value: string): boolean {
   return /^[\p{Ll}\p{N}_-]+$/u.test(value) && value.includes('-');
 }
 
-function wikiKeysOf(article: ArticleFacts): Set<string> {
-  const keys = titleKeysOf(article);
+/**
+ * A table of the index as sorted keys and their values, found by binary
+ * search: JSON arrays parse several times faster than an object with
+ * thousands of keys, and need no map built from them.
+ */
+export interface SortedTable<V> {
+  keys: string[];
+  values: V[];
+}
+
+/** The index's tables with articles as positions (`KnowledgeIndex.snapshot`); plain JSON. */
+export interface IndexSnapshot {
+  /** The articles in the order the index holds them. */
+  articles: number[];
+  /** Each key's article, or articles in the order the index holds them. */
+  exactIds: SortedTable<number | number[]>;
+  /** Null when it is `exactIds` (every id lower case). */
+  foldedIds: SortedTable<number | number[]> | null;
+  wikiKeys: SortedTable<number | number[]>;
+  titleKeys: SortedTable<number | number[]>;
+  folders: SortedTable<number>;
+}
+
+function sortedTable<T, V>(map: Map<string, T>, value: (item: T) => V): SortedTable<V> {
+  const keys = [...map.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return { keys, values: keys.map((key) => value(map.get(key) as T)) };
+}
+
+/** The position of `key` in sorted `keys`, or -1. */
+function find(keys: readonly string[], key: string): number {
+  let low = 0;
+  let high = keys.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const at = keys[middle] as string;
+    if (at === key) return middle;
+    if (at < key) low = middle + 1;
+    else high = middle - 1;
+  }
+  return -1;
+}
+
+/** Where `KnowledgeIndex.fromSnapshot` gets an article's facts, by position, and a path's position. */
+export interface SnapshotSource {
+  at(position: number): ArticleFacts;
+  position(path: string): number | undefined;
+}
+
+/** A snapshot's table of key to articles, read in place. */
+class TableView {
+  constructor(
+    private readonly table: SortedTable<number | number[]>,
+    private readonly at: (position: number) => ArticleFacts,
+  ) {}
+
+  get(key: string): ArticleFacts[] | undefined {
+    const i = find(this.table.keys, key);
+    if (i === -1) return undefined;
+    const value = this.table.values[i] as number | number[];
+    return typeof value === 'number' ? [this.at(value)] : value.map(this.at);
+  }
+
+  has(key: string): boolean {
+    return find(this.table.keys, key) !== -1;
+  }
+}
+
+class CountsView {
+  constructor(private readonly table: SortedTable<number>) {}
+
+  get(key: string): number | undefined {
+    const i = find(this.table.keys, key);
+    return i === -1 ? undefined : this.table.values[i];
+  }
+
+  has(key: string): boolean {
+    return find(this.table.keys, key) !== -1;
+  }
+}
+
+/** A snapshot's articles by path; facts are asked for only when returned. */
+class ArticlesView {
+  private readonly members: Set<number>;
+
+  constructor(
+    private readonly order: number[],
+    private readonly at: (position: number) => ArticleFacts,
+    private readonly position: (path: string) => number | undefined,
+  ) {
+    this.members = new Set(order);
+  }
+
+  get size(): number {
+    return this.order.length;
+  }
+
+  get(path: string): ArticleFacts | undefined {
+    const i = this.position(path);
+    return i !== undefined && this.members.has(i) ? this.at(i) : undefined;
+  }
+
+  has(path: string): boolean {
+    const i = this.position(path);
+    return i !== undefined && this.members.has(i);
+  }
+
+  *values(): IterableIterator<ArticleFacts> {
+    for (const i of this.order) yield this.at(i);
+  }
+}
+
+function wikiKeysOf(article: ArticleFacts, titles: ReadonlySet<string>): Set<string> {
+  const keys = new Set(titles);
   keys.add(wikiKey(article.stem));
   keys.add(wikiKey(article.id));
   return keys;
@@ -452,8 +650,18 @@ function titleKeysOf(article: ArticleFacts): Set<string> {
 
 /** How titles, aliases, stems and wiki targets compare: case-insensitive, whitespace collapsed. */
 export function wikiKey(value: string): string {
+  // Most names are printable ASCII with single spaces: NFC and the space
+  // collapse change nothing there, and building the index asks for several
+  // keys per article.
+  if (PLAIN.test(value)) {
+    const trimmed = value.trim();
+    return (/\.md$/i.test(trimmed) ? trimmed.slice(0, -3) : trimmed).toLowerCase();
+  }
   return value.normalize('NFC').trim().replace(/\.md$/i, '').replace(/\s+/g, ' ').toLowerCase();
 }
+
+/** Printable ASCII without two spaces in a row. */
+const PLAIN = /^(?:[!-~]| (?! ))*$/;
 
 function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);

@@ -200,8 +200,11 @@ function hash(text: string): string {
  */
 export function namesDigest(articles: Iterable<ArticleFacts>): string {
   const lines: string[] = [];
-  for (const a of articles) {
-    lines.push(JSON.stringify([a.path, a.id, a.stem, a.folder, a.inContent, a.title, a.aliases, a.category, a.tags]));
-  }
+  for (const a of articles) lines.push(namesLine(a));
   return hash(lines.sort().join('\n'));
+}
+
+/** One article's part of `namesDigest`. */
+export function namesLine(a: ArticleFacts): string {
+  return JSON.stringify([a.path, a.id, a.stem, a.folder, a.inContent, a.title, a.aliases, a.category, a.tags]);
 }

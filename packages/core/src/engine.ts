@@ -15,7 +15,33 @@ import type { ResolvedConfig } from './config.js';
 import { extractFacts, locate } from './facts.js';
 import { fastParse } from './fast-parse.js';
 import { findExcessiveNesting, MAX_NESTING } from './nesting.js';
-import { createParser } from './syntax.js';
+import type { createParser } from './syntax.js';
+
+/**
+ * remark-parse and micromark, loaded only once some file needs them: the
+ * fast path parses most articles, and an edit run that re-reads one article
+ * should not spend more on loading the parser than on linting.
+ * `@kblint/core`'s main entry registers it on import; the CLI's light entry
+ * loads it with `loadFullParser` before parsing anything the fast path may
+ * decline.
+ */
+let parserFactory: typeof createParser | undefined;
+
+export function registerFullParser(factory: typeof createParser): void {
+  parserFactory ??= factory;
+}
+
+export async function loadFullParser(): Promise<void> {
+  parserFactory ??= (await import('./syntax.js')).createParser;
+}
+
+/** Thrown by `Engine.analyze` for a file the fast path declines before `loadFullParser` has run. */
+export class FullParserNotLoaded extends Error {
+  override name = 'FullParserNotLoaded';
+  constructor() {
+    super('the Markdown parser is not loaded: await loadFullParser() before analysing files');
+  }
+}
 
 export interface FileAnalysis {
   facts: ArticleFacts;
@@ -52,7 +78,7 @@ const EMPTY_RANGE: Range = { start: { line: 1, column: 1 }, end: { line: 1, colu
  */
 export class Engine {
   readonly rules: readonly KblintRule<object>[];
-  private readonly parser = createParser();
+  private parser: ReturnType<typeof createParser> | undefined;
   private readonly fileProcessor: Processor<Root, Root, Root>;
   private readonly indexProcessor: Processor<Root, Root, Root>;
   private readonly slugger: SluggerFactory;
@@ -115,9 +141,10 @@ export class Engine {
     let facts: ArticleFacts;
     try {
       // The fast path builds remark-parse's exact tree for the common subset; anything else goes to remark-parse.
-      tree = fastParse(source) ?? this.parser.parse(file);
+      tree = fastParse(source) ?? this.fullParse(file);
       facts = extractFacts(tree, source, { path: filePath, contentRoot: this.config.contentRoot }, this.slugger, lines);
     } catch (error) {
+      if (error instanceof FullParserNotLoaded) throw error;
       const reason = error instanceof RangeError ? 'it is nested too deeply to parse' : `it could not be parsed: ${errorMessage(error)}`;
       return this.unreadable(filePath, `Unexpected file content: ${reason}`, EMPTY_RANGE, lint);
     }
@@ -131,6 +158,14 @@ export class Engine {
       env.failures.push({ ruleId: 'unknown', error });
     }
     return { facts, diagnostics: collect(file, env) };
+  }
+
+  private fullParse(file: VFile): Root {
+    if (!this.parser) {
+      if (!parserFactory) throw new FullParserNotLoaded();
+      this.parser = parserFactory();
+    }
+    return this.parser.parse(file);
   }
 
   /** Runs the `index` rules on one file's facts. */

@@ -8,9 +8,9 @@ import { applyDirectives } from './directives.js';
 import { createIgnoreFilter, discover } from './discovery.js';
 // Types only: the engine and the parser are loaded when a file must be
 // parsed, so a run answered from the cache never loads them.
-import type { Engine, EngineOptions } from './engine.js';
+import type { Engine, EngineOptions, FileAnalysis } from './engine.js';
 import { contentHash, decodeFacts, releaseBody, type FileEntry, type LintCache, type RunEntry, type StatTable } from './cache.js';
-import { DependencyTracker, namesDigest, type ChangeSet, type Dependencies } from './dependencies.js';
+import { DependencyTracker, namesDigest, namesLine, type ChangeSet, type Dependencies } from './dependencies.js';
 import { analyzeAll, ParserPool, threadCount, type Job, type WorkerResult } from './pool.js';
 import { builtinRules } from './rules.generated.js';
 import { summarize, sortDiagnostics, type Summary } from './results.js';
@@ -112,8 +112,16 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
       // should another run have replaced them, from the files themselves.
       const { Engine } = cache.filesMatchRun() ? { Engine: undefined } : await import('./engine.js');
       const engine = Engine ? new Engine(config, rules, options.engine) : undefined;
+      if (engine) await (await import('./engine.js')).loadFullParser();
       return reusedRun(previous, { config, articles, targets, engine, workspace, cache });
     }
+  }
+
+  // A few files changed since a run that linted every file: only they, and
+  // the files whose index findings may depend on them, are looked at.
+  if (cache && reusable && previous && targets.length === files.length && read.errors.size === 0 && read.hashes.size === files.length) {
+    const result = await editRun({ config, rules, options, cache, articles, files, targets, workspace, onDisk, read });
+    if (result) return result;
   }
 
   const facts = new Map<string, ArticleFacts>();
@@ -145,7 +153,8 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
   let analyses: Array<WorkerResult | undefined>;
   let engine: Engine;
   try {
-    const { Engine } = await import('./engine.js');
+    const { Engine, loadFullParser } = await import('./engine.js');
+    await loadFullParser();
     engine = new Engine(config, rules, options.engine);
   } catch (error) {
     await pool?.destroy();
@@ -303,9 +312,195 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
     const complete = reusable && read.errors.size === 0 && files.every((file) => read.hashes.has(file));
     const runKey = complete ? runKeyOf(files, targets, read.hashes) : undefined;
     const run = runKey && !kept.some((d) => d.ruleId === INTERNAL_ERROR_RULE) ? { key: runKey, diagnostics: kept, assets: [...assets] } : undefined;
-    cache.save(read.table, run, entries, { names, assets: [...assets], confirmed });
+    cache.save(read.table, run, entries, {
+      names,
+      assets: [...assets],
+      confirmed,
+      graph: targets.length === files.length,
+      snapshot: (positionOf) => index.snapshot(positionOf),
+    });
+    cache.close();
   }
   return { config, index, files: [...targets].sort(), diagnostics: kept, summary: summarize(kept, targets.length) };
+}
+
+/** At most this many changed files (or this share of all) go through `editRun`; more are parsed in parallel. */
+const EDIT_RUN_FILES = 32;
+/** At most this many files whose index findings may have changed, or this share of all. */
+const EDIT_RUN_RECHECKS = 256;
+
+interface EditRunContext {
+  config: ResolvedConfig;
+  rules: readonly KblintRule<object>[];
+  options: LintOptions;
+  cache: LintCache;
+  articles: string[];
+  files: string[];
+  targets: string[];
+  workspace: Workspace;
+  onDisk: boolean;
+  read: ReadResult;
+}
+
+/**
+ * A run after a few files changed, answered from the graph the last run
+ * left (`LintCache.editBase`) without loading every cached entry: the
+ * changed files are parsed; the files whose index answers named a changed
+ * file, or that depended on more than named files, replay those answers or
+ * are linted again; every other file's findings are the last run's. It is
+ * the same decision the full run makes (`DependencyTracker.unchanged`),
+ * taken from the graph. Undefined when the graph does not fit this run or
+ * the change is not a few files with the same names (titles, ids, aliases):
+ * the full run takes over.
+ */
+async function editRun(context: EditRunContext): Promise<LintResult | undefined> {
+  try {
+    return await editRunOrThrow(context);
+  } catch (error) {
+    // Cached facts that could not be read: the full run reads the files.
+    if (context.cache.editBase()?.damaged()) return undefined;
+    throw error;
+  } finally {
+    context.cache.close();
+  }
+}
+
+async function editRunOrThrow(context: EditRunContext): Promise<LintResult | undefined> {
+  const { config, rules, options, cache, articles, files, targets, workspace, onDisk, read } = context;
+  const base = cache.editBase();
+  const state = cache.runState();
+  const previous = cache.run();
+  if (!base || !state || !previous || base.files.length !== files.length) return undefined;
+  const positions: number[] = [];
+  const changed: string[] = [];
+  for (const file of files) {
+    const i = base.position.get(file);
+    if (i === undefined) return undefined;
+    positions.push(i);
+    if (read.hashes.get(file) !== base.hash(i)) changed.push(file);
+  }
+  if (changed.length === 0 || changed.length > Math.max(EDIT_RUN_FILES, files.length / 100)) return undefined;
+  // A deleted or added image changes answers no changed file names.
+  if (!state.assets.every(([file, existed]) => workspace.exists(file) === existed)) return undefined;
+
+  const { Engine, FullParserNotLoaded, loadFullParser, INTERNAL_ERROR_RULE: internalError } = await import('./engine.js');
+  const engine = new Engine(config, rules, options.engine);
+  const fresh = new Map<string, FileAnalysis>();
+  for (const file of changed) {
+    let content: Uint8Array;
+    try {
+      if (onDisk && workspace instanceof NodeWorkspace) {
+        const read_ = readRegularFileSync(file);
+        content = read_.content;
+        record(read, file, contentHash(content), read_);
+      } else {
+        content = await workspace.readFile(file);
+        read.hashes.set(file, contentHash(content));
+      }
+    } catch {
+      return undefined;
+    }
+    let analysis: FileAnalysis;
+    try {
+      analysis = engine.analyze(file, content, true);
+    } catch (error) {
+      if (!(error instanceof FullParserNotLoaded)) throw error;
+      // Only a file the fast path declines needs remark-parse.
+      await loadFullParser();
+      analysis = engine.analyze(file, content, true);
+    }
+    // Names the index resolves by changed: any answer may have; the full run replays them all.
+    const i = base.position.get(file) as number;
+    if (namesLine(analysis.facts) !== namesLine(base.facts(i))) return undefined;
+    fresh.set(file, analysis);
+  }
+
+  const changedSet = new Set(changed);
+  const changedAt = new Set(changed.map((file) => base.position.get(file) as number));
+  const recheck = new Map<string, FileEntry>();
+  for (let k = 0; k < files.length; k++) {
+    const file = files[k] as string;
+    const i = positions[k] as number;
+    if (changedSet.has(file)) continue;
+    const refs = base.refs(i);
+    if (refs && !base.volatile(i) && base.confirmed(i) && !refs.some((ref) => changedAt.has(ref))) continue;
+    if (recheck.size >= Math.max(EDIT_RUN_RECHECKS, files.length / 10)) return undefined;
+    const entry = base.entry(i);
+    if (!entry?.diagnostics) return undefined;
+    recheck.set(file, entry);
+  }
+
+  const assets = new Map<string, boolean>();
+  const factsOf = (file: string): ArticleFacts => fresh.get(file)?.facts ?? recheck.get(file)?.facts ?? base.facts(base.position.get(file) as number);
+  const indexOptions = {
+    contentRoot: config.contentRoot,
+    projectRoot: config.projectRoot,
+    fileExists: (file: string) => {
+      const exists = workspace.exists(file);
+      assets.set(file, exists);
+      return exists;
+    },
+  };
+  // The names are unchanged, so the last run's tables are this run's: only
+  // the facts a lookup returns are read.
+  const index = base.names
+    ? KnowledgeIndex.fromSnapshot(base.names, { at: (i) => factsOf(base.files[i] as string), position: (file) => base.position.get(file) }, indexOptions)
+    : new KnowledgeIndex(articles.map(factsOf), indexOptions);
+  const tracker = new DependencyTracker(index, (file) => read.hashes.get(file), { changed: changedSet, namesUnchanged: true });
+  const earlier = new Map<string, Diagnostic[]>();
+  for (const d of previous.diagnostics) {
+    const list = earlier.get(d.file);
+    if (list) list.push(d);
+    else earlier.set(d.file, [d]);
+  }
+  const entries = new Map<string, FileEntry>();
+  const confirmed = new Set<string>();
+  const indexLinted: string[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const lintAgain = (facts: ArticleFacts, fileFindings: Diagnostic[], entry: FileEntry): void => {
+    const record: Dependencies = { deps: [], refs: [], volatile: false };
+    const found = engine.lintWithIndex(facts, tracker.recorder(facts, record));
+    indexLinted.push(facts.path);
+    diagnostics.push(...applyDirectives([...fileFindings, ...found], new Map([[facts.path, facts]])));
+    if (found.some((d) => d.ruleId === internalError)) return;
+    entries.set(facts.path, { ...entry, index: cache.compactIndex(facts.path, { ...record, diagnostics: found }) });
+    confirmed.add(facts.path);
+  };
+  for (const file of files) {
+    const analysis = fresh.get(file);
+    const entry = recheck.get(file);
+    if (analysis) {
+      const hash = read.hashes.get(file) as string;
+      if (analysis.diagnostics.some((d) => d.ruleId === internalError)) {
+        diagnostics.push(...applyDirectives([...analysis.diagnostics, ...engine.lintWithIndex(analysis.facts, index)], new Map([[file, analysis.facts]])));
+        continue;
+      }
+      lintAgain(analysis.facts, analysis.diagnostics, { hash, facts: analysis.facts, diagnostics: analysis.diagnostics });
+    } else if (entry) {
+      const known = entry.index;
+      const i = base.position.get(file) as number;
+      if (known && tracker.unchanged(entry.facts, known, base.confirmed(i))) {
+        diagnostics.push(...applyDirectives([...(entry.diagnostics ?? []), ...known.diagnostics], new Map([[file, entry.facts]])));
+        confirmed.add(file);
+      } else {
+        lintAgain(entry.facts, entry.diagnostics ?? [], entry);
+      }
+    } else {
+      const found = earlier.get(file);
+      if (found) diagnostics.push(...found);
+      confirmed.add(file);
+    }
+  }
+  if (base.damaged()) return undefined;
+  sortDiagnostics(diagnostics);
+  for (const [file, existed] of state.assets) if (!assets.has(file)) assets.set(file, existed);
+  cache.stats.parsed.push(...changed);
+  cache.stats.indexLinted.push(...indexLinted);
+  cache.stats.edit = true;
+  const run = diagnostics.some((d) => d.ruleId === internalError) ? undefined : { key: runKeyOf(files, targets, read.hashes), diagnostics, assets: [...assets] };
+  cache.save(read.table, run, entries, { names: state.names, assets: [...assets], confirmed, graph: true, append: true });
+  cache.close();
+  return { config, index, files: [...targets].sort(), diagnostics, summary: summarize(diagnostics, targets.length) };
 }
 
 interface ReadResult {

@@ -1,6 +1,6 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { ResolvedConfig } from './config.js';
-import { Engine } from './engine.js';
+import { Engine, loadFullParser } from './engine.js';
 import { analyzeBatch, type WorkerTask } from './pool.js';
 import { builtinRules } from './rules.generated.js';
 
@@ -8,6 +8,7 @@ import { builtinRules } from './rules.generated.js';
 // starts, so that loading the parser overlaps the main thread's own start.
 if (!isMainThread && parentPort && (workerData as { kblintParser?: boolean } | undefined)?.kblintParser) {
   const port = parentPort;
+  await loadFullParser();
   const engine = new Engine((workerData as { config: ResolvedConfig }).config, builtinRules);
   port.on('message', (task: WorkerTask) => port.postMessage(analyzeBatch(engine, task)));
 }

@@ -20246,8 +20246,27 @@ function isArticlePath(written, image) {
 function looksLikeSlug(value2) {
   return /^[\p{Ll}\p{N}_-]+$/u.test(value2) && value2.includes("-");
 }
-function wikiKeysOf(article) {
-  const keys = titleKeysOf(article);
+function sortedTable(map, value2) {
+  const keys = [...map.keys()].sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
+  return { keys, values: keys.map((key) => value2(map.get(key))) };
+}
+function find(keys, key) {
+  let low = 0;
+  let high = keys.length - 1;
+  while (low <= high) {
+    const middle = low + high >>> 1;
+    const at = keys[middle];
+    if (at === key)
+      return middle;
+    if (at < key)
+      low = middle + 1;
+    else
+      high = middle - 1;
+  }
+  return -1;
+}
+function wikiKeysOf(article, titles) {
+  const keys = new Set(titles);
   keys.add(wikiKey(article.stem));
   keys.add(wikiKey(article.id));
   return keys;
@@ -20262,6 +20281,10 @@ function titleKeysOf(article) {
   return keys;
 }
 function wikiKey(value2) {
+  if (PLAIN.test(value2)) {
+    const trimmed = value2.trim();
+    return (/\.md$/i.test(trimmed) ? trimmed.slice(0, -3) : trimmed).toLowerCase();
+  }
   return value2.normalize("NFC").trim().replace(/\.md$/i, "").replace(/\s+/g, " ").toLowerCase();
 }
 function addTo(map, key, value2) {
@@ -20290,16 +20313,18 @@ function isInside(root, file) {
   const relative2 = path2.relative(root, file);
   return relative2 === "" || relative2 !== ".." && !relative2.startsWith(`..${path2.sep}`) && !path2.isAbsolute(relative2);
 }
-var import_fastest_levenshtein2, MAX_SUGGESTIONS, KnowledgeIndex;
+var import_fastest_levenshtein2, MAX_SUGGESTIONS, KnowledgeIndex, TableView, CountsView, ArticlesView, PLAIN;
 var init_content_index = __esm({
   "../core/dist/content-index.js"() {
     "use strict";
     init_dist();
     import_fastest_levenshtein2 = __toESM(require_mod(), 1);
     MAX_SUGGESTIONS = 5;
-    KnowledgeIndex = class {
+    KnowledgeIndex = class _KnowledgeIndex {
       contentRoot;
       projectRoot;
+      // The tables are Maps, or read-only views of a snapshot (`fromSnapshot`)
+      // until the first update turns them into Maps (`thaw`).
       byPath = /* @__PURE__ */ new Map();
       /** Exact ids: site-absolute links are case-sensitive like the URLs they stand for. */
       exactIds = /* @__PURE__ */ new Map();
@@ -20314,6 +20339,8 @@ var init_content_index = __esm({
        * is a folder page on GitHub and on the site (`/<category>/`).
        */
       folders = /* @__PURE__ */ new Map();
+      /** `foldersOf` by an article's own folder: most articles share one. */
+      folderChains = /* @__PURE__ */ new Map();
       anchorSets = /* @__PURE__ */ new WeakMap();
       /** Heading text (as `wikiKey`) to its anchor, first heading first; built per article on first use. */
       headingKeys = /* @__PURE__ */ new WeakMap();
@@ -20326,6 +20353,63 @@ var init_content_index = __esm({
         this.contentRoot = options.contentRoot;
         this.projectRoot = options.projectRoot;
         this.fileExists = options.fileExists;
+        for (const article of articles)
+          this.add(article);
+      }
+      /**
+       * An index over the same articles as the one `snapshot` was taken of,
+       * without building its tables: lookups read the snapshot, and an
+       * article's facts are asked of `source` only when a lookup returns it.
+       * The facts must give the same names (path, id, title, aliases) as those
+       * the snapshot was taken of.
+       */
+      static fromSnapshot(snapshot, source, options) {
+        const index2 = new _KnowledgeIndex([], options);
+        const memo = /* @__PURE__ */ new Map();
+        const at = (i) => {
+          let facts = memo.get(i);
+          if (!facts) {
+            facts = source.at(i);
+            memo.set(i, facts);
+          }
+          return facts;
+        };
+        index2.byPath = new ArticlesView(snapshot.articles, at, source.position);
+        index2.exactIds = new TableView(snapshot.exactIds, at);
+        index2.foldedIds = new TableView(snapshot.foldedIds ?? snapshot.exactIds, at);
+        index2.wikiKeys = new TableView(snapshot.wikiKeys, at);
+        index2.titleKeys = new TableView(snapshot.titleKeys, at);
+        index2.folders = new CountsView(snapshot.folders);
+        return index2;
+      }
+      /** The tables, with each article as its position (`positionOf`): what `fromSnapshot` needs to answer as this index does. */
+      snapshot(positionOf) {
+        this.thaw();
+        const table = (map) => sortedTable(map, (list3) => list3.length === 1 ? positionOf(list3[0]) : list3.map(positionOf));
+        const folders = sortedTable(this.folders, (count) => count);
+        const exactIds = table(this.exactIds);
+        const foldedIds = table(this.foldedIds);
+        const same = JSON.stringify(exactIds) === JSON.stringify(foldedIds);
+        return {
+          articles: [...this.byPath.values()].map(positionOf),
+          exactIds,
+          foldedIds: same ? null : foldedIds,
+          wikiKeys: table(this.wikiKeys),
+          titleKeys: table(this.titleKeys),
+          folders
+        };
+      }
+      /** Builds real tables from a snapshot's articles, before the first update. */
+      thaw() {
+        if (!(this.byPath instanceof ArticlesView))
+          return;
+        const articles = [...this.byPath.values()];
+        this.byPath = /* @__PURE__ */ new Map();
+        this.exactIds = /* @__PURE__ */ new Map();
+        this.foldedIds = /* @__PURE__ */ new Map();
+        this.wikiKeys = /* @__PURE__ */ new Map();
+        this.titleKeys = /* @__PURE__ */ new Map();
+        this.folders = /* @__PURE__ */ new Map();
         for (const article of articles)
           this.add(article);
       }
@@ -20354,23 +20438,26 @@ var init_content_index = __esm({
       }
       /** Forgets the article at `filePath`; links to it stop resolving. */
       remove(filePath) {
+        this.thaw();
         const old = this.byPath.get(filePath);
         if (!old)
           return;
-        this.byPath.delete(filePath);
-        removeFrom(this.exactIds, old.id, old);
-        removeFrom(this.foldedIds, old.id.toLowerCase(), old);
-        for (const key of wikiKeysOf(old))
-          removeFrom(this.wikiKeys, key, old);
-        for (const key of titleKeysOf(old))
-          removeFrom(this.titleKeys, key, old);
+        const tables = this.tables();
+        tables.byPath.delete(filePath);
+        removeFrom(tables.exactIds, old.id, old);
+        removeFrom(tables.foldedIds, old.id.toLowerCase(), old);
+        const titles = titleKeysOf(old);
+        for (const key of wikiKeysOf(old, titles))
+          removeFrom(tables.wikiKeys, key, old);
+        for (const key of titles)
+          removeFrom(tables.titleKeys, key, old);
         this.suggestionLists = void 0;
         for (const folder of this.foldersOf(old)) {
-          const count = (this.folders.get(folder) ?? 1) - 1;
+          const count = (tables.folders.get(folder) ?? 1) - 1;
           if (count > 0)
-            this.folders.set(folder, count);
+            tables.folders.set(folder, count);
           else
-            this.folders.delete(folder);
+            tables.folders.delete(folder);
         }
         this.backlinkMap = void 0;
       }
@@ -20412,33 +20499,46 @@ var init_content_index = __esm({
         return this.backlinkMap.get(filePath) ?? [];
       }
       add(article) {
+        this.thaw();
         if (this.byPath.has(article.path))
           this.remove(article.path);
-        this.byPath.set(article.path, article);
-        addTo(this.exactIds, article.id, article);
-        addTo(this.foldedIds, article.id.toLowerCase(), article);
-        for (const key of wikiKeysOf(article))
-          addTo(this.wikiKeys, key, article);
-        for (const key of titleKeysOf(article))
-          addTo(this.titleKeys, key, article);
+        const tables = this.tables();
+        tables.byPath.set(article.path, article);
+        addTo(tables.exactIds, article.id, article);
+        addTo(tables.foldedIds, article.id.toLowerCase(), article);
+        const titles = titleKeysOf(article);
+        for (const key of wikiKeysOf(article, titles))
+          addTo(tables.wikiKeys, key, article);
+        for (const key of titles)
+          addTo(tables.titleKeys, key, article);
         for (const folder of this.foldersOf(article))
-          this.folders.set(folder, (this.folders.get(folder) ?? 0) + 1);
+          tables.folders.set(folder, (tables.folders.get(folder) ?? 0) + 1);
         this.backlinkMap = void 0;
         this.suggestionLists = void 0;
+      }
+      /** The tables as Maps: only after `thaw`. */
+      tables() {
+        return this;
       }
       offer(make) {
         return this.suggesting ? make() : {};
       }
       /** The folders from an article's own up to the content root (or the file system root for one outside it). */
-      *foldersOf(article) {
-        let folder = path2.dirname(article.path);
-        for (; ; ) {
-          yield folder;
-          const parent = path2.dirname(folder);
-          if (folder === this.contentRoot || parent === folder)
-            return;
-          folder = parent;
+      foldersOf(article) {
+        const own6 = path2.dirname(article.path);
+        let chain = this.folderChains.get(own6);
+        if (!chain) {
+          chain = [];
+          for (let folder = own6; ; ) {
+            chain.push(folder);
+            const parent = path2.dirname(folder);
+            if (folder === this.contentRoot || parent === folder)
+              break;
+            folder = parent;
+          }
+          this.folderChains.set(own6, chain);
         }
+        return chain;
       }
       resolveWiki(from, link) {
         const targetName = link.target ?? "";
@@ -20611,6 +20711,65 @@ var init_content_index = __esm({
         return this.suggestionLists;
       }
     };
+    TableView = class {
+      table;
+      at;
+      constructor(table, at) {
+        this.table = table;
+        this.at = at;
+      }
+      get(key) {
+        const i = find(this.table.keys, key);
+        if (i === -1)
+          return void 0;
+        const value2 = this.table.values[i];
+        return typeof value2 === "number" ? [this.at(value2)] : value2.map(this.at);
+      }
+      has(key) {
+        return find(this.table.keys, key) !== -1;
+      }
+    };
+    CountsView = class {
+      table;
+      constructor(table) {
+        this.table = table;
+      }
+      get(key) {
+        const i = find(this.table.keys, key);
+        return i === -1 ? void 0 : this.table.values[i];
+      }
+      has(key) {
+        return find(this.table.keys, key) !== -1;
+      }
+    };
+    ArticlesView = class {
+      order;
+      at;
+      position;
+      members;
+      constructor(order2, at, position2) {
+        this.order = order2;
+        this.at = at;
+        this.position = position2;
+        this.members = new Set(order2);
+      }
+      get size() {
+        return this.order.length;
+      }
+      get(path10) {
+        const i = this.position(path10);
+        return i !== void 0 && this.members.has(i) ? this.at(i) : void 0;
+      }
+      has(path10) {
+        const i = this.position(path10);
+        return i !== void 0 && this.members.has(i);
+      }
+      *values() {
+        for (const i of this.order)
+          yield this.at(i);
+      }
+    };
+    PLAIN = /^(?:[!-~]| (?! ))*$/;
   }
 });
 
@@ -21551,7 +21710,7 @@ var init_discovery = __esm({
 
 // ../core/dist/cache.js
 import { createHash as createHash2, randomBytes } from "node:crypto";
-import { closeSync, mkdirSync, openSync, readFileSync as readFileSync2, readSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync as readFileSync2, readSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { Buffer as Buffer2 } from "node:buffer";
 function bytes(data) {
   return Buffer2.isBuffer(data) ? data : Buffer2.from(data.buffer, data.byteOffset, data.byteLength);
@@ -21616,10 +21775,13 @@ function decode(value2, file) {
 }
 function parseGroup(facts, group) {
   const lazy = facts[LAZY];
+  if (lazy.data === void 0)
+    Object.assign(lazy, lazy.load());
+  const data = lazy.data;
   const start = lazy.bounds[group * 2];
   const end = lazy.bounds[group * 2 + 1];
   const keys = lazy.keys[group];
-  const text3 = typeof lazy.data === "string" ? lazy.data.slice(start, end) : lazy.data.toString("utf8", start, end);
+  const text3 = typeof data === "string" ? data.slice(start, end) : data.toString("utf8", start, end);
   const value2 = decode(JSON.parse(text3), lazy.file);
   if (!isObject(value2) || keys.some((name) => !(name in value2))) {
     throw new Error(`the cached facts of ${lazy.file} are damaged (delete the cache folder)`);
@@ -21718,7 +21880,7 @@ function rangeObject(a) {
 function isObject(value2) {
   return typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
 }
-var VERSION, TAB, RANGE, ESCAPE, SELF, GROUPS, GROUP_OF, LAZY, ALL_KEYS, GETTERS;
+var VERSION, NEWLINE_BYTES, TAB, RANGE, ESCAPE, SELF, GROUPS, GROUP_OF, LAZY, ALL_KEYS, GETTERS;
 var init_cache = __esm({
   "../core/dist/cache.js"() {
     "use strict";
@@ -21731,6 +21893,7 @@ var init_cache = __esm({
         return "unknown";
       }
     })();
+    NEWLINE_BYTES = Buffer2.from("\n");
     TAB = 9;
     RANGE = "";
     ESCAPE = "";
@@ -21752,10 +21915,12 @@ function hash(text3) {
 }
 function namesDigest(articles) {
   const lines = [];
-  for (const a of articles) {
-    lines.push(JSON.stringify([a.path, a.id, a.stem, a.folder, a.inContent, a.title, a.aliases, a.category, a.tags]));
-  }
+  for (const a of articles)
+    lines.push(namesLine(a));
   return hash(lines.sort().join("\n"));
+}
+function namesLine(a) {
+  return JSON.stringify([a.path, a.id, a.stem, a.folder, a.inContent, a.title, a.aliases, a.category, a.tags]);
 }
 var DependencyTracker;
 var init_dependencies = __esm({
@@ -21909,13 +22074,13 @@ var init_dependencies = __esm({
 });
 
 // ../core/dist/workspace.js
-import { closeSync as closeSync2, constants, fstatSync, openSync as openSync2, readdirSync, readFileSync as readFileSync3, statSync } from "node:fs";
+import { closeSync as closeSync2, constants, fstatSync as fstatSync2, openSync as openSync2, readdirSync, readFileSync as readFileSync3, statSync } from "node:fs";
 import { open, readFile } from "node:fs/promises";
 import path4 from "node:path";
 function readRegularFileSync(absolutePath) {
   const fd = openSync2(absolutePath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
-    const info = fstatSync(fd);
+    const info = fstatSync2(fd);
     if (!info.isFile())
       throw notRegular(absolutePath, info.isDirectory());
     return { content: readFileSync3(fd), mtimeMs: info.mtimeMs, size: info.size };
@@ -25405,11 +25570,11 @@ function readScalar(text3) {
     const inner = text3.slice(1, -1);
     return inner.includes("'") ? void 0 : inner;
   }
-  if (!PLAIN.test(text3) || NOT_A_STRING.test(text3))
+  if (!PLAIN2.test(text3) || NOT_A_STRING.test(text3))
     return void 0;
   return text3;
 }
-var import_yaml3, MAX_ALIAS_COUNT, KEY_LINE, SEQUENCE_ITEM, PLAIN, UNUSUAL, NOT_A_STRING;
+var import_yaml3, MAX_ALIAS_COUNT, KEY_LINE, SEQUENCE_ITEM, PLAIN2, UNUSUAL, NOT_A_STRING;
 var init_frontmatter = __esm({
   "../core/dist/frontmatter.js"() {
     "use strict";
@@ -25418,7 +25583,7 @@ var init_frontmatter = __esm({
     MAX_ALIAS_COUNT = 100;
     KEY_LINE = /^([A-Za-z_][A-Za-z0-9_-]*):(?: (\S(?:.*\S)?))?$/;
     SEQUENCE_ITEM = /^( *)- (\S(?:.*\S)?)$/;
-    PLAIN = /^[^\s\-?:,[\]{}#&*!|>'"%@`.+~0-9][^:#\\\t]*$/;
+    PLAIN2 = /^[^\s\-?:,[\]{}#&*!|>'"%@`.+~0-9][^:#\\\t]*$/;
     UNUSUAL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]/;
     NOT_A_STRING = /^(?:null|true|false)$/i;
   }
@@ -35521,6 +35686,11 @@ var init_remark_parse = __esm({
 });
 
 // ../core/dist/syntax.js
+var syntax_exports = {};
+__export(syntax_exports, {
+  createParser: () => createParser,
+  kblintSyntax: () => kblintSyntax
+});
 function kblintSyntax() {
   const data = this.data();
   (data.micromarkExtensions ??= []).push(frontmatter(["yaml"]), gfmFootnote(), gfmTable());
@@ -35547,10 +35717,19 @@ var init_syntax4 = __esm({
 var engine_exports = {};
 __export(engine_exports, {
   Engine: () => Engine,
+  FullParserNotLoaded: () => FullParserNotLoaded,
   INTERNAL_ERROR_RULE: () => INTERNAL_ERROR_RULE,
   MAX_FILE_BYTES: () => MAX_FILE_BYTES,
-  UNREADABLE_RULE: () => UNREADABLE_RULE
+  UNREADABLE_RULE: () => UNREADABLE_RULE,
+  loadFullParser: () => loadFullParser,
+  registerFullParser: () => registerFullParser
 });
+function registerFullParser(factory) {
+  parserFactory ??= factory;
+}
+async function loadFullParser() {
+  parserFactory ??= (await Promise.resolve().then(() => (init_syntax4(), syntax_exports))).createParser;
+}
 function collect(file, env2) {
   const diagnostics = [];
   for (const message of file.messages) {
@@ -35629,7 +35808,7 @@ function firstInvalidUtf8(bytes2) {
   }
   return i;
 }
-var UNREADABLE_RULE, INTERNAL_ERROR_RULE, MAX_FILE_BYTES, EMPTY_RANGE, Engine, utf82;
+var parserFactory, FullParserNotLoaded, UNREADABLE_RULE, INTERNAL_ERROR_RULE, MAX_FILE_BYTES, EMPTY_RANGE, Engine, utf82;
 var init_engine = __esm({
   "../core/dist/engine.js"() {
     "use strict";
@@ -35639,7 +35818,12 @@ var init_engine = __esm({
     init_facts();
     init_fast_parse();
     init_nesting();
-    init_syntax4();
+    FullParserNotLoaded = class extends Error {
+      name = "FullParserNotLoaded";
+      constructor() {
+        super("the Markdown parser is not loaded: await loadFullParser() before analysing files");
+      }
+    };
     UNREADABLE_RULE = "unreadable-file";
     INTERNAL_ERROR_RULE = "internal-error";
     MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -35647,7 +35831,7 @@ var init_engine = __esm({
     Engine = class {
       config;
       rules;
-      parser = createParser();
+      parser;
       fileProcessor;
       indexProcessor;
       slugger;
@@ -35694,9 +35878,11 @@ var init_engine = __esm({
         let tree;
         let facts;
         try {
-          tree = fastParse(source) ?? this.parser.parse(file);
+          tree = fastParse(source) ?? this.fullParse(file);
           facts = extractFacts(tree, source, { path: filePath, contentRoot: this.config.contentRoot }, this.slugger, lines);
         } catch (error) {
+          if (error instanceof FullParserNotLoaded)
+            throw error;
           const reason2 = error instanceof RangeError ? "it is nested too deeply to parse" : `it could not be parsed: ${errorMessage(error)}`;
           return this.unreadable(filePath, `Unexpected file content: ${reason2}`, EMPTY_RANGE, lint2);
         }
@@ -35711,6 +35897,14 @@ var init_engine = __esm({
           env2.failures.push({ ruleId: "unknown", error });
         }
         return { facts, diagnostics: collect(file, env2) };
+      }
+      fullParse(file) {
+        if (!this.parser) {
+          if (!parserFactory)
+            throw new FullParserNotLoaded();
+          this.parser = parserFactory();
+        }
+        return this.parser.parse(file);
       }
       /** Runs the `index` rules on one file's facts. */
       lintWithIndex(facts, index2) {
@@ -38384,8 +38578,15 @@ async function lint(options = {}) {
         cache.save(read.table, previous2, void 0);
       const { Engine: Engine2 } = cache.filesMatchRun() ? { Engine: void 0 } : await Promise.resolve().then(() => (init_engine(), engine_exports));
       const engine2 = Engine2 ? new Engine2(config, rules, options.engine) : void 0;
+      if (engine2)
+        await (await Promise.resolve().then(() => (init_engine(), engine_exports))).loadFullParser();
       return reusedRun(previous2, { config, articles, targets, engine: engine2, workspace, cache });
     }
+  }
+  if (cache && reusable && previous2 && targets.length === files.length && read.errors.size === 0 && read.hashes.size === files.length) {
+    const result = await editRun({ config, rules, options, cache, articles, files, targets, workspace, onDisk, read });
+    if (result)
+      return result;
   }
   const facts = /* @__PURE__ */ new Map();
   const perFile = /* @__PURE__ */ new Map();
@@ -38415,7 +38616,8 @@ async function lint(options = {}) {
   let analyses;
   let engine;
   try {
-    const { Engine: Engine2 } = await Promise.resolve().then(() => (init_engine(), engine_exports));
+    const { Engine: Engine2, loadFullParser: loadFullParser2 } = await Promise.resolve().then(() => (init_engine(), engine_exports));
+    await loadFullParser2();
     engine = new Engine2(config, rules, options.engine);
   } catch (error) {
     await pool?.destroy();
@@ -38573,9 +38775,172 @@ async function lint(options = {}) {
     const complete = reusable && read.errors.size === 0 && files.every((file) => read.hashes.has(file));
     const runKey = complete ? runKeyOf(files, targets, read.hashes) : void 0;
     const run2 = runKey && !kept.some((d) => d.ruleId === INTERNAL_ERROR_RULE2) ? { key: runKey, diagnostics: kept, assets: [...assets] } : void 0;
-    cache.save(read.table, run2, entries, { names, assets: [...assets], confirmed });
+    cache.save(read.table, run2, entries, {
+      names,
+      assets: [...assets],
+      confirmed,
+      graph: targets.length === files.length,
+      snapshot: (positionOf) => index2.snapshot(positionOf)
+    });
+    cache.close();
   }
   return { config, index: index2, files: [...targets].sort(), diagnostics: kept, summary: summarize(kept, targets.length) };
+}
+async function editRun(context) {
+  try {
+    return await editRunOrThrow(context);
+  } catch (error) {
+    if (context.cache.editBase()?.damaged())
+      return void 0;
+    throw error;
+  } finally {
+    context.cache.close();
+  }
+}
+async function editRunOrThrow(context) {
+  const { config, rules, options, cache, articles, files, targets, workspace, onDisk, read } = context;
+  const base = cache.editBase();
+  const state = cache.runState();
+  const previous2 = cache.run();
+  if (!base || !state || !previous2 || base.files.length !== files.length)
+    return void 0;
+  const positions = [];
+  const changed = [];
+  for (const file of files) {
+    const i = base.position.get(file);
+    if (i === void 0)
+      return void 0;
+    positions.push(i);
+    if (read.hashes.get(file) !== base.hash(i))
+      changed.push(file);
+  }
+  if (changed.length === 0 || changed.length > Math.max(EDIT_RUN_FILES, files.length / 100))
+    return void 0;
+  if (!state.assets.every(([file, existed]) => workspace.exists(file) === existed))
+    return void 0;
+  const { Engine: Engine2, FullParserNotLoaded: FullParserNotLoaded2, loadFullParser: loadFullParser2, INTERNAL_ERROR_RULE: internalError } = await Promise.resolve().then(() => (init_engine(), engine_exports));
+  const engine = new Engine2(config, rules, options.engine);
+  const fresh = /* @__PURE__ */ new Map();
+  for (const file of changed) {
+    let content3;
+    try {
+      if (onDisk && workspace instanceof NodeWorkspace) {
+        const read_ = readRegularFileSync(file);
+        content3 = read_.content;
+        record(read, file, contentHash(content3), read_);
+      } else {
+        content3 = await workspace.readFile(file);
+        read.hashes.set(file, contentHash(content3));
+      }
+    } catch {
+      return void 0;
+    }
+    let analysis;
+    try {
+      analysis = engine.analyze(file, content3, true);
+    } catch (error) {
+      if (!(error instanceof FullParserNotLoaded2))
+        throw error;
+      await loadFullParser2();
+      analysis = engine.analyze(file, content3, true);
+    }
+    const i = base.position.get(file);
+    if (namesLine(analysis.facts) !== namesLine(base.facts(i)))
+      return void 0;
+    fresh.set(file, analysis);
+  }
+  const changedSet = new Set(changed);
+  const changedAt = new Set(changed.map((file) => base.position.get(file)));
+  const recheck = /* @__PURE__ */ new Map();
+  for (let k = 0; k < files.length; k++) {
+    const file = files[k];
+    const i = positions[k];
+    if (changedSet.has(file))
+      continue;
+    const refs = base.refs(i);
+    if (refs && !base.volatile(i) && base.confirmed(i) && !refs.some((ref) => changedAt.has(ref)))
+      continue;
+    if (recheck.size >= Math.max(EDIT_RUN_RECHECKS, files.length / 10))
+      return void 0;
+    const entry = base.entry(i);
+    if (!entry?.diagnostics)
+      return void 0;
+    recheck.set(file, entry);
+  }
+  const assets = /* @__PURE__ */ new Map();
+  const factsOf = (file) => fresh.get(file)?.facts ?? recheck.get(file)?.facts ?? base.facts(base.position.get(file));
+  const indexOptions = {
+    contentRoot: config.contentRoot,
+    projectRoot: config.projectRoot,
+    fileExists: (file) => {
+      const exists = workspace.exists(file);
+      assets.set(file, exists);
+      return exists;
+    }
+  };
+  const index2 = base.names ? KnowledgeIndex.fromSnapshot(base.names, { at: (i) => factsOf(base.files[i]), position: (file) => base.position.get(file) }, indexOptions) : new KnowledgeIndex(articles.map(factsOf), indexOptions);
+  const tracker = new DependencyTracker(index2, (file) => read.hashes.get(file), { changed: changedSet, namesUnchanged: true });
+  const earlier = /* @__PURE__ */ new Map();
+  for (const d of previous2.diagnostics) {
+    const list3 = earlier.get(d.file);
+    if (list3)
+      list3.push(d);
+    else
+      earlier.set(d.file, [d]);
+  }
+  const entries = /* @__PURE__ */ new Map();
+  const confirmed = /* @__PURE__ */ new Set();
+  const indexLinted = [];
+  const diagnostics = [];
+  const lintAgain = (facts, fileFindings, entry) => {
+    const record2 = { deps: [], refs: [], volatile: false };
+    const found = engine.lintWithIndex(facts, tracker.recorder(facts, record2));
+    indexLinted.push(facts.path);
+    diagnostics.push(...applyDirectives([...fileFindings, ...found], /* @__PURE__ */ new Map([[facts.path, facts]])));
+    if (found.some((d) => d.ruleId === internalError))
+      return;
+    entries.set(facts.path, { ...entry, index: cache.compactIndex(facts.path, { ...record2, diagnostics: found }) });
+    confirmed.add(facts.path);
+  };
+  for (const file of files) {
+    const analysis = fresh.get(file);
+    const entry = recheck.get(file);
+    if (analysis) {
+      const hash2 = read.hashes.get(file);
+      if (analysis.diagnostics.some((d) => d.ruleId === internalError)) {
+        diagnostics.push(...applyDirectives([...analysis.diagnostics, ...engine.lintWithIndex(analysis.facts, index2)], /* @__PURE__ */ new Map([[file, analysis.facts]])));
+        continue;
+      }
+      lintAgain(analysis.facts, analysis.diagnostics, { hash: hash2, facts: analysis.facts, diagnostics: analysis.diagnostics });
+    } else if (entry) {
+      const known = entry.index;
+      const i = base.position.get(file);
+      if (known && tracker.unchanged(entry.facts, known, base.confirmed(i))) {
+        diagnostics.push(...applyDirectives([...entry.diagnostics ?? [], ...known.diagnostics], /* @__PURE__ */ new Map([[file, entry.facts]])));
+        confirmed.add(file);
+      } else {
+        lintAgain(entry.facts, entry.diagnostics ?? [], entry);
+      }
+    } else {
+      const found = earlier.get(file);
+      if (found)
+        diagnostics.push(...found);
+      confirmed.add(file);
+    }
+  }
+  if (base.damaged())
+    return void 0;
+  sortDiagnostics(diagnostics);
+  for (const [file, existed] of state.assets)
+    if (!assets.has(file))
+      assets.set(file, existed);
+  cache.stats.parsed.push(...changed);
+  cache.stats.indexLinted.push(...indexLinted);
+  cache.stats.edit = true;
+  const run2 = diagnostics.some((d) => d.ruleId === internalError) ? void 0 : { key: runKeyOf(files, targets, read.hashes), diagnostics, assets: [...assets] };
+  cache.save(read.table, run2, entries, { names: state.names, assets: [...assets], confirmed, graph: true, append: true });
+  cache.close();
+  return { config, index: index2, files: [...targets].sort(), diagnostics, summary: summarize(diagnostics, targets.length) };
 }
 function record(read, file, hash2, stat2) {
   read.hashes.set(file, hash2);
@@ -38706,7 +39071,7 @@ function unreadable(file, error) {
     message: `Unexpected unreadable file: ${reason2}`
   };
 }
-var INTERNAL_ERROR_RULE2, UsageError;
+var INTERNAL_ERROR_RULE2, UsageError, EDIT_RUN_FILES, EDIT_RUN_RECHECKS;
 var init_runner = __esm({
   "../core/dist/runner.js"() {
     "use strict";
@@ -38724,6 +39089,8 @@ var init_runner = __esm({
     UsageError = class extends Error {
       name = "UsageError";
     };
+    EDIT_RUN_FILES = 32;
+    EDIT_RUN_RECHECKS = 256;
   }
 });
 
@@ -40505,6 +40872,8 @@ var init_fix = __esm({
 var init_dist13 = __esm({
   "../core/dist/index.js"() {
     "use strict";
+    init_engine();
+    init_syntax4();
     init_runner();
     init_cache();
     init_engine();
@@ -40514,7 +40883,6 @@ var init_dist13 = __esm({
     init_workspace();
     init_facts();
     init_dist();
-    init_syntax4();
     init_fast_parse();
     init_directives();
     init_results();
@@ -40522,6 +40890,7 @@ var init_dist13 = __esm({
     init_schema();
     init_git();
     init_fix();
+    registerFullParser(createParser);
   }
 });
 

@@ -38951,10 +38951,11 @@ function record(read, file, hash2, stat2) {
 }
 async function hashAll(files, workspace, cache, onDisk, read) {
   const toRead = [];
-  for (const file of files) {
+  for (let k = 0; k < files.length; k++) {
+    const file = files[k];
     if (onDisk) {
       const stats = statSync3(file, { throwIfNoEntry: false });
-      const known = stats && stats.isFile() ? cache.hashFromStat(file, stats.mtimeMs, stats.size) : void 0;
+      const known = stats && stats.isFile() ? cache.hashFromStat(file, stats.mtimeMs, stats.size, k) : void 0;
       if (stats && known) {
         read.hashes.set(file, known);
         read.table.files.set(file, { mtimeMs: stats.mtimeMs, size: stats.size, hash: known });

@@ -297,6 +297,13 @@ describe('the cache', () => {
     expect(graphLines).toEqual([7, 8, 9, 10, 6, 7, 8, 9, 10, 6, 7, 8]);
     // The last edit of b.md (step 11) has no TODO; c.md's stays.
     expect((await run()).messages).toEqual(['content/reasoning/c.md:1:1 test-todo Unexpected TODO']);
+    // files.json ends with the last edit run's mark, so a reused run finds its facts there.
+    const cache = new LintCache(path.join(dir, '.kblintcache'));
+    const reused = await lint({ cwd: dir, rules: [linkRule(), todoRule], cache });
+    expect(cache.stats.runReused).toBe(true);
+    expect(cache.filesMatchRun()).toBe(true);
+    const facts = (result: Awaited<ReturnType<typeof lint>>) => JSON.stringify([...result.index.articles()].sort((a, b) => (a.path < b.path ? -1 : 1)));
+    expect(facts(reused)).toBe(facts(await lint({ cwd: dir, rules: [linkRule(), todoRule] })));
   });
 
   it('finds the entries of files whose names need escaping', async () => {

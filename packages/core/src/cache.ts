@@ -402,15 +402,24 @@ export class LintCache {
     return header !== undefined && header.format === FORMAT && header.key === this.key;
   }
 
-  /** The content hash of a file from its stat alone, when that is safe. */
-  hashFromStat(file: string, mtimeMs: number, size: number): string | undefined {
+  /** Where a file is in `run.json`'s stat table. */
+  private statPosition(file: string, hint = -1): number | undefined {
     const run = this.runFile;
     if (!run) return undefined;
+    // Files come in the order the last run stored them, nearly always.
+    if (hint >= 0 && run.files[hint] === this.relative(file)) return hint;
     if (!this.statIndex) {
       this.statIndex = new Map();
       for (let i = 0; i < run.files.length; i++) this.statIndex.set(run.files[i] as string, i);
     }
-    const i = this.statIndex.get(this.relative(file));
+    return this.statIndex.get(this.relative(file));
+  }
+
+  /** The content hash of a file from its stat alone, when that is safe. */
+  hashFromStat(file: string, mtimeMs: number, size: number, hint?: number): string | undefined {
+    const run = this.runFile;
+    if (!run) return undefined;
+    const i = this.statPosition(file, hint);
     if (i === undefined || run.mtimes[i] !== mtimeMs || run.sizes[i] !== size || !(mtimeMs + RACY_MS < run.statAt)) return undefined;
     const hash = run.hashes[i];
     return typeof hash === 'string' ? hash : undefined;
@@ -516,7 +525,10 @@ export class LintCache {
   filesMatchRun(): boolean {
     if (!this.runFile) return false;
     if (this.filesLoaded) return this.filesFile?.token === this.runFile.token;
-    return readHeader(path.join(this.location, 'files.json'))?.token === this.runFile.token;
+    const file = path.join(this.location, 'files.json');
+    const header = readHeader(file);
+    if (!header || header.format !== FORMAT || header.key !== this.key) return false;
+    return (lastMark(file) ?? header.token) === this.runFile.token;
   }
 
   /** The facts of every file, if `files.json` is the one written with `run.json`. */
@@ -526,10 +538,10 @@ export class LintCache {
     if (!stored || !run || stored.token !== run.token) return undefined;
     const facts = new Map<string, ArticleFacts>();
     for (const file of files) {
-      // Written by the same run as run.json: whatever hash it has is the one that run saw.
-      const line = stored.lines.get(this.relative(file));
-      const hash = line?.toString('latin1', 0, Math.max(0, line.indexOf(TAB)));
-      const entry = hash === undefined ? undefined : this.entry(file, hash);
+      // The content that run saw: a line appended after it (by a run cut short) is for other content.
+      const at = this.statPosition(file);
+      const hash = at === undefined ? undefined : run.hashes[at];
+      const entry = typeof hash === 'string' ? this.entry(file, hash) : undefined;
       if (!entry) return undefined;
       facts.set(file, entry.facts);
     }
@@ -1331,6 +1343,31 @@ function readJson(file: string): unknown {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * The token of the mark an edit run appended at the end of `files.json`,
+ * read from the end of the file; undefined when its last line is not a mark
+ * (no run appended, and the header's token holds; or a run was cut short
+ * after appending lines, and the file matches no run).
+ */
+function lastMark(file: string): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const size = fstatSync(fd).size;
+    const tail = Buffer.allocUnsafe(Math.min(size, 512));
+    const length = readSync(fd, tail, 0, tail.length, size - tail.length);
+    if (length !== tail.length || tail[length - 1] !== NEWLINE) return undefined;
+    const start = tail.lastIndexOf(NEWLINE, length - 2) + 1;
+    // A mark is short; a line that starts at the file's start is the header.
+    if (tail[start] !== BRACE || (start === 0 && size === length)) return undefined;
+    return parseMark(tail.toString('utf8', start, length - 1));
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -529,10 +529,11 @@ function record(read: ReadResult, file: string, hash: string, stat: { mtimeMs: n
  */
 async function hashAll(files: string[], workspace: Workspace, cache: LintCache, onDisk: boolean, read: ReadResult): Promise<void> {
   const toRead: string[] = [];
-  for (const file of files) {
+  for (let k = 0; k < files.length; k++) {
+    const file = files[k] as string;
     if (onDisk) {
       const stats = statSync(file, { throwIfNoEntry: false });
-      const known = stats && stats.isFile() ? cache.hashFromStat(file, stats.mtimeMs, stats.size) : undefined;
+      const known = stats && stats.isFile() ? cache.hashFromStat(file, stats.mtimeMs, stats.size, k) : undefined;
       if (stats && known) {
         read.hashes.set(file, known);
         read.table.files.set(file, { mtimeMs: stats.mtimeMs, size: stats.size, hash: known });

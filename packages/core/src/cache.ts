@@ -13,7 +13,8 @@ const FORMAT = 6;
 /** Set by the CLI's bundle, which has no package.json beside it. */
 declare const KBLINT_CORE_VERSION: string | undefined;
 
-const VERSION = (() => {
+/** @kblint/core's version: part of every cache key. */
+export const CORE_VERSION = (() => {
   if (typeof KBLINT_CORE_VERSION === 'string') return KBLINT_CORE_VERSION;
   try {
     return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -1073,7 +1074,7 @@ class LazyIndex implements IndexEntry {
 export function cacheKey(config: ResolvedConfig, rules: readonly KblintRule<object>[]): string {
   const ruleVersions = rules.map((rule) => `${rule.meta.id}@${rule.meta.version}`).sort();
   return createHash('sha1')
-    .update(JSON.stringify({ format: FORMAT, kblint: VERSION, node: process.versions.node, config: config.hash, rules: ruleVersions }))
+    .update(JSON.stringify({ format: FORMAT, kblint: CORE_VERSION, node: process.versions.node, config: config.hash, rules: ruleVersions }))
     .digest('hex');
 }
 

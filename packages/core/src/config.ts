@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parse as parseYaml, parseDocument } from 'yaml';
+import { ConfigError, MODULE_NAME } from './config-error.js';
 
 /** The config as a user writes it. */
 export interface KblintConfigInput {
@@ -39,19 +40,7 @@ export interface ResolvedConfig {
   hash: string;
 }
 
-/** A config problem: the run stops with exit code 2 and this one-line message. */
-export class ConfigError extends Error {
-  constructor(
-    readonly file: string,
-    readonly key: string,
-    readonly expected: string,
-  ) {
-    super(`${file}: \`${key}\`: ${expected}`);
-    this.name = 'ConfigError';
-  }
-}
-
-export const MODULE_NAME = 'kblint';
+export { ConfigError, MODULE_NAME } from './config-error.js';
 const CODE_CONFIG = /\.(?:[cm]?js|ts)$/;
 
 export interface LoadConfigOptions {

@@ -9,8 +9,14 @@ export { lint, UsageError } from './runner.js';
 export type { LintOptions, LintResult } from './runner.js';
 export { LintCache } from './cache.js';
 export type { CacheStats } from './cache.js';
-export { loadConfig, ConfigError } from './config.js';
+export { ConfigError } from './config-error.js';
 export type { ResolvedConfig } from './config.js';
+import type { LoadConfigOptions, ResolvedConfig } from './config.js';
+
+/** `loadConfig`, loaded on first use: a run whose config is remembered never loads cosmiconfig or the YAML library. */
+export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedConfig> {
+  return (await import('./config.js')).loadConfig(options);
+}
 export { builtinRules } from './rules.generated.js';
 export { summarize, sortDiagnostics, displayPath, toJsonReport } from './results.js';
 export type { Summary, JsonReport, JsonMessage } from './results.js';

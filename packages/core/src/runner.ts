@@ -1,8 +1,11 @@
 import type { ArticleFacts, Diagnostic, KblintRule } from '@kblint/rule-kit';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig, type ResolvedConfig } from './config.js';
+// Types only: the config module (cosmiconfig, the YAML library) is loaded
+// when the config the last run resolved cannot be reused.
+import type { ResolvedConfig } from './config.js';
+import { rememberConfig, rememberedConfig, type ConfigRequest } from './config-memo.js';
 import { KnowledgeIndex } from './content-index.js';
 import { applyDirectives } from './directives.js';
 import { createIgnoreFilter, discover } from './discovery.js';
@@ -72,14 +75,7 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const rules = options.rules ?? builtinRules;
   const workspace = options.workspace ?? new NodeWorkspace();
-  const config =
-    options.config ??
-    (await loadConfig({
-      cwd,
-      rules,
-      ...(options.configFile ? { configFile: options.configFile } : {}),
-      ...(options.allowCodeConfig !== undefined ? { allowCode: options.allowCodeConfig } : {}),
-    }));
+  const config = options.config ?? (await runConfig(options, cwd, rules));
 
   const articles = await discover(workspace, config);
   const requested = options.paths?.length ? await resolveTargets(options.paths, cwd, config, workspace) : articles;
@@ -501,6 +497,36 @@ async function editRunOrThrow(context: EditRunContext): Promise<LintResult | und
   cache.save(read.table, run, entries, { names: state.names, assets: [...assets], confirmed, graph: true, append: true });
   cache.close();
   return { config, index, files: [...targets].sort(), diagnostics, summary: summarize(diagnostics, targets.length) };
+}
+
+/**
+ * The config of a run: with a cache, the one the last run resolved when
+ * nothing it was resolved from has changed (see `config-memo.ts`).
+ */
+async function runConfig(options: LintOptions, cwd: string, rules: readonly KblintRule<object>[]): Promise<ResolvedConfig> {
+  const request: ConfigRequest = { cwd, ...(options.configFile ? { configFile: options.configFile } : {}), allowCode: options.allowCodeConfig ?? true, rules };
+  const location = options.cache?.location;
+  if (location) {
+    const remembered = rememberedConfig(location, request);
+    if (remembered) return remembered;
+    try {
+      // Made before the config is loaded: creating the cache folder changes
+      // the working directory's mtime, which the memo looks at.
+      mkdirSync(location, { recursive: true });
+    } catch {
+      // A read-only checkout: no cache, no memo.
+    }
+  }
+  const since = Date.now();
+  const { loadConfig } = await import('./config.js');
+  const config = await loadConfig({
+    cwd,
+    rules,
+    ...(options.configFile ? { configFile: options.configFile } : {}),
+    ...(options.allowCodeConfig !== undefined ? { allowCode: options.allowCodeConfig } : {}),
+  });
+  if (location) rememberConfig(location, request, config, since);
+  return config;
 }
 
 interface ReadResult {

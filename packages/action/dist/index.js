@@ -67,7 +67,7 @@ var init_options = __esm({
 
 // ../core/dist/cache.js
 import { createHash, randomBytes } from "node:crypto";
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { Buffer as Buffer2 } from "node:buffer";
 function bytes(data) {
   return Buffer2.isBuffer(data) ? data : Buffer2.from(data.buffer, data.byteOffset, data.byteLength);
@@ -266,7 +266,7 @@ var init_cache = __esm({
 });
 
 // ../core/dist/config-memo.js
-import { mkdirSync as mkdirSync2, readFileSync as readFileSync2, renameSync as renameSync2, rmSync as rmSync2, statSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { mkdirSync as mkdirSync2, readFileSync as readFileSync2, renameSync as renameSync2, rmSync as rmSync2, statSync as statSync2, writeFileSync as writeFileSync2 } from "node:fs";
 import path from "node:path";
 function keyOf(request) {
   const rules = request.rules.map((rule) => [rule.meta.id, rule.meta.version, rule.meta.defaultSeverity ?? null, rule.meta.defaults]);
@@ -328,7 +328,7 @@ function rememberConfig(location, request, config, since) {
   }
 }
 function signature(file) {
-  const stats = statSync(file, { throwIfNoEntry: false });
+  const stats = statSync2(file, { throwIfNoEntry: false });
   if (!stats)
     return ["-", -1, -1];
   return stats.isDirectory() ? ["d", stats.mtimeMs, -1] : ["f", stats.mtimeMs, stats.size];
@@ -2604,7 +2604,7 @@ var init_dependencies = __esm({
 });
 
 // ../core/dist/workspace.js
-import { closeSync as closeSync2, constants, fstatSync as fstatSync2, openSync as openSync2, readdirSync, readFileSync as readFileSync3, statSync as statSync2 } from "node:fs";
+import { closeSync as closeSync2, constants, fstatSync as fstatSync2, openSync as openSync2, readdirSync, readFileSync as readFileSync3, statSync as statSync3 } from "node:fs";
 import { open, readFile } from "node:fs/promises";
 import path4 from "node:path";
 function readRegularFileSync(absolutePath) {
@@ -2691,7 +2691,7 @@ var init_workspace = __esm({
         let known = this.existsCache.get(absolutePath);
         if (known === void 0) {
           try {
-            known = statSync2(absolutePath).isFile();
+            known = statSync3(absolutePath).isFile();
           } catch {
             known = false;
           }
@@ -38359,7 +38359,7 @@ __export(dist_exports, {
   globSync: () => globSync,
   isDynamicPattern: () => isDynamicPattern
 });
-import { readdir, readdirSync as readdirSync2, realpath, realpathSync, stat, statSync as statSync3 } from "fs";
+import { readdir, readdirSync as readdirSync2, realpath, realpathSync, stat, statSync as statSync4 } from "fs";
 import { isAbsolute, posix, resolve as resolve2 } from "path";
 import { fileURLToPath as fileURLToPath2 } from "url";
 function getPartialMatcher(patterns, options = {}) {
@@ -38586,7 +38586,7 @@ function getOptions(options) {
     realpath: opts.fs.realpath || realpath,
     realpathSync: opts.fs.realpathSync || realpathSync,
     stat: opts.fs.stat || stat,
-    statSync: opts.fs.statSync || statSync3
+    statSync: opts.fs.statSync || statSync4
   });
   if (opts.debug) log("globbing with options:", opts);
   return opts;
@@ -38641,7 +38641,7 @@ var init_dist12 = __esm({
 
 // ../core/dist/runner.js
 import { createHash as createHash4 } from "node:crypto";
-import { existsSync as existsSync2, mkdirSync as mkdirSync3, readFileSync as readFileSync5, statSync as statSync4 } from "node:fs";
+import { existsSync as existsSync2, mkdirSync as mkdirSync3, readFileSync as readFileSync5, statSync as statSync5 } from "node:fs";
 import path8 from "node:path";
 async function lint(options = {}) {
   const cwd = path8.resolve(options.cwd ?? process.cwd());
@@ -38656,22 +38656,20 @@ async function lint(options = {}) {
   const cache = options.cache;
   cache?.open(config, rules);
   const onDisk = Object.getPrototypeOf(workspace) === NodeWorkspace.prototype;
+  const reusable = cache && !options.expandTargets;
+  const previous2 = cache?.run();
+  if (cache && reusable && previous2 && onDisk && targets === articles && cache.unchangedRun(files) && previous2.assets.every(([file, exists]) => workspace.exists(file) === exists)) {
+    return reuse(previous2, { config, rules, options, articles, targets, workspace, cache });
+  }
   const read = { hashes: /* @__PURE__ */ new Map(), errors: /* @__PURE__ */ new Map(), table: { statAt: Date.now(), files: /* @__PURE__ */ new Map() }, fresh: false };
   if (cache?.usable())
     await hashAll(files, workspace, cache, onDisk, read);
-  const reusable = cache && !options.expandTargets;
-  const previous2 = cache?.run();
   if (cache && reusable && previous2 && read.errors.size === 0 && read.hashes.size === files.length) {
     const runKey = runKeyOf(files, targets, read.hashes);
     if (previous2.key === runKey && previous2.assets.every(([file, exists]) => workspace.exists(file) === exists)) {
-      cache.stats.runReused = true;
       if (read.fresh)
         cache.save(read.table, previous2, void 0);
-      const { Engine: Engine2 } = cache.filesMatchRun() ? { Engine: void 0 } : await Promise.resolve().then(() => (init_engine(), engine_exports));
-      const engine2 = Engine2 ? new Engine2(config, rules, options.engine) : void 0;
-      if (engine2)
-        await (await Promise.resolve().then(() => (init_engine(), engine_exports))).loadFullParser();
-      return reusedRun(previous2, { config, articles, targets, engine: engine2, workspace, cache });
+      return reuse(previous2, { config, rules, options, articles, targets, workspace, cache, hashes: read.hashes });
     }
   }
   if (cache && reusable && previous2 && targets.length === files.length && read.errors.size === 0 && read.hashes.size === files.length) {
@@ -38865,7 +38863,8 @@ async function lint(options = {}) {
   if (cache) {
     const complete = reusable && read.errors.size === 0 && files.every((file) => read.hashes.has(file));
     const runKey = complete ? runKeyOf(files, targets, read.hashes) : void 0;
-    const run2 = runKey && !kept.some((d) => d.ruleId === INTERNAL_ERROR_RULE2) ? { key: runKey, diagnostics: kept, assets: [...assets] } : void 0;
+    const everyFile = targets.length === files.length;
+    const run2 = runKey && !kept.some((d) => d.ruleId === INTERNAL_ERROR_RULE2) ? { key: runKey, diagnostics: kept, assets: [...assets], ...everyFile ? { everyFile } : {} } : void 0;
     cache.save(read.table, run2, entries, {
       names,
       assets: [...assets],
@@ -38876,6 +38875,17 @@ async function lint(options = {}) {
     cache.close();
   }
   return { config, index: index2, files: [...targets].sort(), diagnostics: kept, summary: summarize(kept, targets.length) };
+}
+async function reuse(previous2, context) {
+  const { config, rules, options, articles, targets, workspace, cache, hashes } = context;
+  cache.stats.runReused = true;
+  let engine;
+  if (!cache.filesMatchRun()) {
+    const { Engine: Engine2, loadFullParser: loadFullParser2 } = await Promise.resolve().then(() => (init_engine(), engine_exports));
+    await loadFullParser2();
+    engine = new Engine2(config, rules, options.engine);
+  }
+  return reusedRun(previous2, { config, articles, targets, engine, workspace, cache, ...hashes ? { hashes } : {} });
 }
 async function editRun(context) {
   try {
@@ -39028,7 +39038,7 @@ async function editRunOrThrow(context) {
   cache.stats.parsed.push(...changed);
   cache.stats.indexLinted.push(...indexLinted);
   cache.stats.edit = true;
-  const run2 = diagnostics.some((d) => d.ruleId === internalError) ? void 0 : { key: runKeyOf(files, targets, read.hashes), diagnostics, assets: [...assets] };
+  const run2 = diagnostics.some((d) => d.ruleId === internalError) ? void 0 : { key: runKeyOf(files, targets, read.hashes), diagnostics, assets: [...assets], everyFile: true };
   cache.save(read.table, run2, entries, { names: state.names, assets: [...assets], confirmed, graph: true, append: true });
   cache.close();
   return { config, index: index2, files: [...targets].sort(), diagnostics, summary: summarize(diagnostics, targets.length) };
@@ -39069,7 +39079,7 @@ async function hashAll(files, workspace, cache, onDisk, read) {
   for (let k = 0; k < files.length; k++) {
     const file = files[k];
     if (onDisk) {
-      const stats = statSync4(file, { throwIfNoEntry: false });
+      const stats = statSync5(file, { throwIfNoEntry: false });
       const known = stats && stats.isFile() ? cache.hashFromStat(file, stats.mtimeMs, stats.size, k) : void 0;
       if (stats && known) {
         read.hashes.set(file, known);
@@ -39116,14 +39126,14 @@ function isSorted(list3) {
   return true;
 }
 function reusedRun(run2, context) {
-  const { config, articles, targets, engine, workspace, cache } = context;
+  const { config, articles, targets, engine, workspace, cache, hashes } = context;
   let index2;
   const diagnostics = run2.diagnostics;
   return {
     config,
     get index() {
       if (!index2) {
-        let facts = cache.allFacts(articles);
+        let facts = hashes ? cache.allFacts(articles, (file) => hashes.get(file)) : cache.allFacts(articles);
         if (!facts) {
           if (!engine)
             throw new Error("the cache changed while it was being read; run kblint again");
@@ -39147,7 +39157,7 @@ async function resolveTargets(paths, cwd, config, workspace) {
   const found = /* @__PURE__ */ new Set();
   for (const input2 of paths) {
     const absolute = path8.resolve(cwd, input2);
-    if (existsSync2(absolute) && statSync4(absolute).isDirectory()) {
+    if (existsSync2(absolute) && statSync5(absolute).isDirectory()) {
       for (const file of await workspace.listMarkdown(absolute))
         if (!isIgnored(file))
           found.add(file);

@@ -237,6 +237,29 @@ describe('the cache', () => {
     expect(facts(edited)).toBe(facts(await lint({ cwd: dir, rules: [linkRule(), todoRule] })));
   });
 
+  it('answers from the stats alone only after a run over every file, with the same files unchanged', async () => {
+    kb(base);
+    const location = path.join(dir, '.kblintcache');
+    const rules = [linkRule(), todoRule];
+    const files = ALL.map((file) => path.join(dir, file));
+    const opened = async (options: { paths?: string[] } = {}) => {
+      const cache = new LintCache(location);
+      await lint({ cwd: dir, rules, cache, ...options });
+      return cache;
+    };
+    // A run over one file is not a whole run: its findings are not every file's.
+    const partial = await opened({ paths: ['content/reasoning/a.md'] });
+    expect(partial.unchangedRun(files)).toBe(false);
+    const whole = await opened();
+    expect(whole.unchangedRun(files)).toBe(true);
+    expect(whole.unchangedRun([...files].reverse())).toBe(false);
+    expect(whole.unchangedRun(files.slice(1))).toBe(false);
+    // A new mtime (the content may have changed), or one too close to the run to trust.
+    write({ 'content/reasoning/d.md': page('Delta', 'Stands alone.') }, false);
+    expect(whole.unchangedRun(files)).toBe(false);
+    expect(await run()).toMatchObject({ same: true, runReused: true, read: 1, parsed: [] });
+  });
+
   it('takes the full run when an edit renames an article (the names links resolve by)', async () => {
     kb(base);
     await run();

@@ -90,6 +90,12 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
   // Only the plain disk workspace is stat-ed (and read by parser threads):
   // an editor's workspace may hold unsaved text the disk does not.
   const onDisk = Object.getPrototypeOf(workspace) === NodeWorkspace.prototype;
+  const reusable = cache && !options.expandTargets;
+  const previous = cache?.run();
+  // Every file as the last whole run saw it, by its stat: its findings are the answer.
+  if (cache && reusable && previous && onDisk && targets === articles && cache.unchangedRun(files) && previous.assets.every(([file, exists]) => workspace.exists(file) === exists)) {
+    return reuse(previous, { config, rules, options, articles, targets, workspace, cache });
+  }
   const read: ReadResult = { hashes: new Map(), errors: new Map(), table: { statAt: Date.now(), files: new Map() }, fresh: false };
   // Hashing before parsing only pays when something cached may be reused;
   // otherwise files are hashed as they are read for parsing.
@@ -97,19 +103,11 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
 
   // Nothing changed since the last run (same bytes, config, rules, targets and
   // linked assets): its findings are the answer, and nothing is parsed.
-  const reusable = cache && !options.expandTargets;
-  const previous = cache?.run();
   if (cache && reusable && previous && read.errors.size === 0 && read.hashes.size === files.length) {
     const runKey = runKeyOf(files, targets, read.hashes);
     if (previous.key === runKey && previous.assets.every(([file, exists]) => workspace.exists(file) === exists)) {
-      cache.stats.runReused = true;
       if (read.fresh) cache.save(read.table, previous, undefined);
-      // The index of a reused run is built on demand from the cached facts;
-      // should another run have replaced them, from the files themselves.
-      const { Engine } = cache.filesMatchRun() ? { Engine: undefined } : await import('./engine.js');
-      const engine = Engine ? new Engine(config, rules, options.engine) : undefined;
-      if (engine) await (await import('./engine.js')).loadFullParser();
-      return reusedRun(previous, { config, articles, targets, engine, workspace, cache });
+      return reuse(previous, { config, rules, options, articles, targets, workspace, cache, hashes: read.hashes });
     }
   }
 
@@ -307,7 +305,8 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
     // Keyed by the bytes that were parsed, which may be newer than those first hashed.
     const complete = reusable && read.errors.size === 0 && files.every((file) => read.hashes.has(file));
     const runKey = complete ? runKeyOf(files, targets, read.hashes) : undefined;
-    const run = runKey && !kept.some((d) => d.ruleId === INTERNAL_ERROR_RULE) ? { key: runKey, diagnostics: kept, assets: [...assets] } : undefined;
+    const everyFile = targets.length === files.length;
+    const run = runKey && !kept.some((d) => d.ruleId === INTERNAL_ERROR_RULE) ? { key: runKey, diagnostics: kept, assets: [...assets], ...(everyFile ? { everyFile } : {}) } : undefined;
     cache.save(read.table, run, entries, {
       names,
       assets: [...assets],
@@ -318,6 +317,34 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
     cache.close();
   }
   return { config, index, files: [...targets].sort(), diagnostics: kept, summary: summarize(kept, targets.length) };
+}
+
+/** The last run's result as this run's (see `reusedRun`). */
+async function reuse(
+  previous: RunEntry,
+  context: {
+    config: ResolvedConfig;
+    rules: readonly KblintRule<object>[];
+    options: LintOptions;
+    articles: string[];
+    targets: string[];
+    workspace: Workspace;
+    cache: LintCache;
+    /** The files' hashes, when this run computed them; else the stat table's. */
+    hashes?: ReadonlyMap<string, string>;
+  },
+): Promise<LintResult> {
+  const { config, rules, options, articles, targets, workspace, cache, hashes } = context;
+  cache.stats.runReused = true;
+  // The index of a reused run is built on demand from the cached facts;
+  // should another run have replaced them, from the files themselves.
+  let engine: Engine | undefined;
+  if (!cache.filesMatchRun()) {
+    const { Engine, loadFullParser } = await import('./engine.js');
+    await loadFullParser();
+    engine = new Engine(config, rules, options.engine);
+  }
+  return reusedRun(previous, { config, articles, targets, engine, workspace, cache, ...(hashes ? { hashes } : {}) });
 }
 
 /** At most this many changed files (or this share of all) go through `editRun`; more are parsed in parallel. */
@@ -493,7 +520,7 @@ async function editRunOrThrow(context: EditRunContext): Promise<LintResult | und
   cache.stats.parsed.push(...changed);
   cache.stats.indexLinted.push(...indexLinted);
   cache.stats.edit = true;
-  const run = diagnostics.some((d) => d.ruleId === internalError) ? undefined : { key: runKeyOf(files, targets, read.hashes), diagnostics, assets: [...assets] };
+  const run = diagnostics.some((d) => d.ruleId === internalError) ? undefined : { key: runKeyOf(files, targets, read.hashes), diagnostics, assets: [...assets], everyFile: true };
   cache.save(read.table, run, entries, { names: state.names, assets: [...assets], confirmed, graph: true, append: true });
   cache.close();
   return { config, index, files: [...targets].sort(), diagnostics, summary: summarize(diagnostics, targets.length) };
@@ -608,16 +635,24 @@ function isSorted(list: readonly string[]): boolean {
  */
 function reusedRun(
   run: RunEntry,
-  context: { config: ResolvedConfig; articles: string[]; targets: string[]; engine: Engine | undefined; workspace: Workspace; cache: LintCache },
+  context: {
+    config: ResolvedConfig;
+    articles: string[];
+    targets: string[];
+    engine: Engine | undefined;
+    workspace: Workspace;
+    cache: LintCache;
+    hashes?: ReadonlyMap<string, string>;
+  },
 ): LintResult {
-  const { config, articles, targets, engine, workspace, cache } = context;
+  const { config, articles, targets, engine, workspace, cache, hashes } = context;
   let index: KnowledgeIndex | undefined;
   const diagnostics = run.diagnostics;
   return {
     config,
     get index(): KnowledgeIndex {
       if (!index) {
-        let facts = cache.allFacts(articles);
+        let facts = hashes ? cache.allFacts(articles, (file) => hashes.get(file)) : cache.allFacts(articles);
         if (!facts) {
           // Another run replaced files.json after this one looked.
           if (!engine) throw new Error('the cache changed while it was being read; run kblint again');

@@ -535,6 +535,11 @@ function defineRule(meta, check) {
       index: env2.index,
       taxonomy: env2.taxonomy,
       options: { ...meta.defaults, ...options ?? {} },
+      readYaml(text3) {
+        if (!env2.readYaml)
+          throw new Error(`kblint rule \`${meta.id}\` needs a runner that reads YAML`);
+        return env2.readYaml(text3);
+      },
       report(input2) {
         const place = input2.range ?? input2.node?.position;
         const message = file.message(input2.message, place ? { place } : void 0);
@@ -3443,6 +3448,27 @@ function normalize2(text3) {
 function stripColon(text3) {
   return text3.endsWith(":") ? text3.slice(0, -1).trim() : text3;
 }
+function placeholderTest(placeholders) {
+  const bares = [...new Set(placeholders.map((p) => trimPunctuation(normalize2(p))))].filter((bare) => bare !== "");
+  const longest = Math.max(0, ...bares.map((bare) => bare.length));
+  return (text3) => {
+    if (text3.length > PREFIX) {
+      const head = trimLeadingPunctuation(normalize2(text3.slice(0, PREFIX)));
+      if (head.length > longest + 1 && !bares.some((bare) => head.startsWith(bare)))
+        return false;
+    }
+    const value2 = trimPunctuation(normalize2(text3));
+    if (value2 === "")
+      return true;
+    return bares.some((bare) => value2 === bare || value2.startsWith(`${bare}:`));
+  };
+}
+function trimLeadingPunctuation(text3) {
+  let start = 0;
+  while (start < text3.length && PUNCTUATION.has(text3[start]))
+    start++;
+  return text3.slice(start);
+}
 function trimPunctuation(text3) {
   let start = 0;
   let end = text3.length;
@@ -3452,7 +3478,7 @@ function trimPunctuation(text3) {
     end--;
   return text3.slice(start, end);
 }
-var DEFAULT_SECTIONS, DEFAULT_PLACEHOLDERS, dist_default5, SectionWalk, PUNCTUATION;
+var DEFAULT_SECTIONS, DEFAULT_PLACEHOLDERS, dist_default5, SectionWalk, PUNCTUATION, PREFIX;
 var init_dist6 = __esm({
   "../../rules/no-empty-sections/dist/index.js"() {
     "use strict";
@@ -3478,7 +3504,8 @@ var init_dist6 = __esm({
     SectionWalk = class {
       context;
       sections;
-      placeholders;
+      /** Placeholder text: nothing but punctuation, a placeholder, or `TODO: …`. */
+      isPlaceholder;
       lineIndex;
       // A nested list is asked about by every container above it; remember the answers.
       contentCache = /* @__PURE__ */ new WeakMap();
@@ -3486,7 +3513,7 @@ var init_dist6 = __esm({
       constructor(context) {
         this.context = context;
         this.sections = new Set(context.options.sections.map((name) => normalize2(stripColon(name.trim()))));
-        this.placeholders = [...new Set(context.options.placeholders.map((p) => normalize2(p)))];
+        this.isPlaceholder = placeholderTest(context.options.placeholders);
       }
       run() {
         this.walk(this.context.tree.children, false);
@@ -3636,20 +3663,6 @@ var init_dist6 = __esm({
           return true;
         return !this.isPlaceholder(lines.map((line) => line.text).join(" "));
       }
-      /** Placeholder text: nothing but punctuation, a placeholder, or `TODO: …`. */
-      isPlaceholder(text3) {
-        const value2 = trimPunctuation(normalize2(text3));
-        if (value2 === "")
-          return true;
-        for (const placeholder of this.placeholders) {
-          const bare = trimPunctuation(placeholder);
-          if (bare === "")
-            continue;
-          if (value2 === bare || value2.startsWith(`${bare}:`))
-            return true;
-        }
-        return false;
-      }
       /** Does the node show the reader anything beyond whitespace, comments, empty items and placeholders? */
       isContent(node2) {
         let content3 = this.contentCache.get(node2);
@@ -3688,6 +3701,7 @@ var init_dist6 = __esm({
       }
     };
     PUNCTUATION = /* @__PURE__ */ new Set([".", "!", ":", "\u2026", "(", ")", "[", "]", " ", "-", "\u2014", "\u2013", "*", "_"]);
+    PREFIX = 256;
   }
 });
 
@@ -4077,6 +4091,1834 @@ var init_dist9 = __esm({
         });
       }
     });
+  }
+});
+
+// ../../rules/valid-taxonomy/dist/index.js
+function closestCategory(written, categories) {
+  const candidates2 = [];
+  for (const category of categories) {
+    candidates2.push(category.name);
+    if (normalizeForMatch(category.slug) !== normalizeForMatch(category.name))
+      candidates2.push(category.slug);
+  }
+  const best = closest(written, candidates2);
+  if (best !== void 0)
+    return best;
+  const byName = closest(written, categories.map((c) => c.name));
+  const bySlug = closest(written, categories.map((c) => c.slug));
+  const owner = (value2) => categories.find((c) => c.name === value2 || c.slug === value2);
+  if (byName !== void 0 && bySlug !== void 0 && owner(byName) === owner(bySlug))
+    return byName;
+  return void 0;
+}
+function listCategories(categories) {
+  const names = categories.slice(0, LISTED_CATEGORIES).map((c) => `\`${c.name}\``);
+  return `${names.join(", ")}${categories.length > LISTED_CATEGORIES ? ", \u2026" : ""} (by name or slug)`;
+}
+function contentName(facts) {
+  const root = trimEnd(facts.path.slice(0, facts.path.length - facts.relPath.length), "\\/");
+  return root.split(/[\\/]/).pop() || ".";
+}
+function expectedPath(facts, slug2) {
+  const rest = facts.folder ? facts.relPath.slice(facts.folder.length + 1) : facts.relPath;
+  return `${contentName(facts)}/${slug2}/${rest}`;
+}
+function replaceScalar(source, range, current, value2, readYaml) {
+  const start = range.start.offset;
+  const end = range.end.offset;
+  if (start === void 0 || end === void 0)
+    return void 0;
+  const written = source.slice(start, end);
+  if (written.includes("\n"))
+    return void 0;
+  let text3;
+  if (written.startsWith("'")) {
+    if (written !== `'${current.replace(/'/g, "''")}'`)
+      return void 0;
+    text3 = `'${value2.replace(/'/g, "''")}'`;
+  } else if (written.startsWith('"')) {
+    if (parseDoubleQuoted(written, readYaml) !== current)
+      return void 0;
+    text3 = JSON.stringify(value2);
+  } else {
+    if (written !== current)
+      return void 0;
+    text3 = isPlainSafe(value2, readYaml) ? value2 : JSON.stringify(value2);
+  }
+  return { start, end, text: text3 };
+}
+function parseDoubleQuoted(written, readYaml) {
+  return readYaml(`v: ${written}`)?.v;
+}
+function isPlainSafe(value2, readYaml) {
+  if (value2.trim() !== value2 || value2 === "")
+    return false;
+  const inBlock = readYaml(`v: ${value2}`)?.v;
+  const inFlow = readYaml(`[${value2}]`)?.[0];
+  return inBlock === value2 && inFlow === value2;
+}
+var LISTED_CATEGORIES, dist_default9;
+var init_dist10 = __esm({
+  "../../rules/valid-taxonomy/dist/index.js"() {
+    "use strict";
+    init_dist();
+    LISTED_CATEGORIES = 10;
+    dist_default9 = defineRule({
+      id: "valid-taxonomy",
+      description: "An article's category and tags come from the taxonomy, and the article lives in its category's folder.",
+      scope: "file",
+      version: 1,
+      optionsSchema: {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          enforceFolders: { type: "boolean", default: true }
+        }
+      },
+      defaults: { enforceFolders: true }
+    }, ({ facts, source, taxonomy, options, report: report2, readYaml }) => {
+      const data = facts.frontmatter.data;
+      if (!taxonomy || facts.unreadable || !facts.frontmatter.present || facts.frontmatter.error)
+        return;
+      if (typeof data !== "object" || data === null || Array.isArray(data))
+        return;
+      const record2 = data;
+      const categoryKey = facts.frontmatter.keys.category;
+      if (typeof record2.category === "string" && record2.category.trim() !== "" && categoryKey && taxonomy.categories.length) {
+        const written = record2.category;
+        const at = categoryKey.valueRange;
+        const category = taxonomy.categories.find((c) => c.name === written || c.slug === written);
+        if (!category) {
+          const match = closestCategory(written, taxonomy.categories);
+          const edit = match === void 0 ? void 0 : replaceScalar(source, at, written, match, readYaml);
+          report2({
+            message: match ? `Unexpected unknown category \`${written}\`, did you mean \`${match}\`?` : `Unexpected unknown category \`${written}\`, expected one of ${listCategories(taxonomy.categories)}`,
+            range: at,
+            ...match ? { expected: [match] } : {},
+            ...edit ? { suggestions: [{ title: `Replace with \`${match}\``, edits: [edit], certain: true }] } : {}
+          });
+        } else if (options.enforceFolders && facts.inContent && facts.folder !== category.slug) {
+          const expected = expectedPath(facts, category.slug);
+          const here = facts.folder ? `\`${contentName(facts)}/${facts.folder}/\`` : `the root of \`${contentName(facts)}/\``;
+          report2({
+            message: `Unexpected file in ${here} for category \`${category.name}\`, expected \`${expected}\``,
+            range: at,
+            expected: [expected]
+          });
+        }
+      }
+      const tags = record2.tags;
+      const tagsKey = facts.frontmatter.keys.tags;
+      if (!Array.isArray(tags) || !tagsKey)
+        return;
+      const allowed = taxonomy.tags ? new Set(taxonomy.tags) : void 0;
+      const deprecated = taxonomy.deprecatedTags ?? {};
+      tags.forEach((tag, i) => {
+        if (typeof tag !== "string")
+          return;
+        const at = tagsKey.items?.[i] ?? tagsKey.valueRange;
+        if (Object.hasOwn(deprecated, tag)) {
+          const replacement = deprecated[tag];
+          if (tags.includes(replacement)) {
+            report2({
+              message: `Unexpected deprecated tag \`${tag}\`, expected \`${replacement}\` (already listed: remove \`${tag}\`)`,
+              range: at,
+              expected: [replacement]
+            });
+            return;
+          }
+          const edit = replaceScalar(source, at, tag, replacement, readYaml);
+          report2({
+            message: `Unexpected deprecated tag \`${tag}\`, expected \`${replacement}\``,
+            range: at,
+            expected: [replacement],
+            ...edit ? { suggestions: [{ title: `Replace with \`${replacement}\``, edits: [edit], certain: true }] } : {}
+          });
+        } else if (allowed && !allowed.has(tag)) {
+          const match = closest(tag, allowed);
+          const edit = match === void 0 ? void 0 : replaceScalar(source, at, tag, match, readYaml);
+          report2({
+            message: match ? `Unexpected unknown tag \`${tag}\`, did you mean \`${match}\`?` : `Unexpected unknown tag \`${tag}\`, expected a tag listed in the taxonomy's \`tags\``,
+            range: at,
+            ...match ? { expected: [match] } : {},
+            // A tag list is long and tags are short, so a close tag is offered, not applied.
+            ...edit ? { suggestions: [{ title: `Replace with \`${match}\``, edits: [edit], certain: false }] } : {}
+          });
+        }
+      });
+    });
+  }
+});
+
+// ../core/dist/rules.generated.js
+var builtinRules;
+var init_rules_generated = __esm({
+  "../core/dist/rules.generated.js"() {
+    "use strict";
+    init_dist2();
+    init_dist3();
+    init_dist4();
+    init_dist5();
+    init_dist6();
+    init_dist7();
+    init_dist8();
+    init_dist9();
+    init_dist10();
+    builtinRules = [
+      dist_default,
+      dist_default2,
+      dist_default3,
+      dist_default4,
+      dist_default5,
+      dist_default6,
+      dist_default7,
+      dist_default8,
+      dist_default9
+    ];
+  }
+});
+
+// ../core/dist/results.js
+import path5 from "node:path";
+function summarize(diagnostics, files) {
+  const rules = {};
+  const withProblems = /* @__PURE__ */ new Set();
+  let errors = 0;
+  let warnings = 0;
+  let internalErrors = 0;
+  for (const d of diagnostics) {
+    if (d.severity === "error")
+      errors++;
+    else
+      warnings++;
+    if (d.ruleId === "internal-error")
+      internalErrors++;
+    rules[d.ruleId] = (rules[d.ruleId] ?? 0) + 1;
+    withProblems.add(d.file);
+  }
+  return { files, filesWithProblems: withProblems.size, errors, warnings, internalErrors, rules: sortKeys(rules) };
+}
+function sortDiagnostics(diagnostics) {
+  return diagnostics.sort((a, b) => compare2(a.file, b.file) || a.line - b.line || a.column - b.column || compare2(a.ruleId, b.ruleId) || compare2(a.message, b.message));
+}
+function compare2(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function sortKeys(record2) {
+  return Object.fromEntries(Object.entries(record2).sort(([a], [b]) => compare2(a, b)));
+}
+function displayPath(file, cwd) {
+  return path5.relative(cwd, file).split(path5.sep).join("/");
+}
+function toJsonReport(diagnostics, summary, cwd) {
+  return {
+    version: 1,
+    messages: diagnostics.map((d) => ({
+      file: displayPath(d.file, cwd),
+      line: d.line,
+      column: d.column,
+      endLine: d.endLine,
+      endColumn: d.endColumn,
+      ruleId: d.ruleId,
+      severity: d.severity,
+      message: d.message,
+      ...d.url ? { url: d.url } : {},
+      ...d.expected ? { expected: d.expected } : {},
+      ...d.related ? {
+        related: d.related.map((r) => ({
+          file: displayPath(r.file, cwd),
+          line: r.range.start.line,
+          column: r.range.start.column,
+          endLine: r.range.end.line,
+          endColumn: r.range.end.column,
+          message: r.message
+        }))
+      } : {},
+      ...d.suggestions ? { suggestions: d.suggestions } : {}
+    })),
+    summary
+  };
+}
+var init_results = __esm({
+  "../core/dist/results.js"() {
+    "use strict";
+  }
+});
+
+// ../../node_modules/.pnpm/bail@2.0.2/node_modules/bail/index.js
+function bail(error) {
+  if (error) {
+    throw error;
+  }
+}
+var init_bail = __esm({
+  "../../node_modules/.pnpm/bail@2.0.2/node_modules/bail/index.js"() {
+  }
+});
+
+// ../../node_modules/.pnpm/extend@3.0.2/node_modules/extend/index.js
+var require_extend = __commonJS({
+  "../../node_modules/.pnpm/extend@3.0.2/node_modules/extend/index.js"(exports, module) {
+    "use strict";
+    var hasOwn = Object.prototype.hasOwnProperty;
+    var toStr = Object.prototype.toString;
+    var defineProperty = Object.defineProperty;
+    var gOPD = Object.getOwnPropertyDescriptor;
+    var isArray = function isArray2(arr) {
+      if (typeof Array.isArray === "function") {
+        return Array.isArray(arr);
+      }
+      return toStr.call(arr) === "[object Array]";
+    };
+    var isPlainObject2 = function isPlainObject3(obj) {
+      if (!obj || toStr.call(obj) !== "[object Object]") {
+        return false;
+      }
+      var hasOwnConstructor = hasOwn.call(obj, "constructor");
+      var hasIsPrototypeOf = obj.constructor && obj.constructor.prototype && hasOwn.call(obj.constructor.prototype, "isPrototypeOf");
+      if (obj.constructor && !hasOwnConstructor && !hasIsPrototypeOf) {
+        return false;
+      }
+      var key;
+      for (key in obj) {
+      }
+      return typeof key === "undefined" || hasOwn.call(obj, key);
+    };
+    var setProperty = function setProperty2(target, options) {
+      if (defineProperty && options.name === "__proto__") {
+        defineProperty(target, options.name, {
+          enumerable: true,
+          configurable: true,
+          value: options.newValue,
+          writable: true
+        });
+      } else {
+        target[options.name] = options.newValue;
+      }
+    };
+    var getProperty = function getProperty2(obj, name) {
+      if (name === "__proto__") {
+        if (!hasOwn.call(obj, name)) {
+          return void 0;
+        } else if (gOPD) {
+          return gOPD(obj, name).value;
+        }
+      }
+      return obj[name];
+    };
+    module.exports = function extend2() {
+      var options, name, src, copy, copyIsArray, clone;
+      var target = arguments[0];
+      var i = 1;
+      var length = arguments.length;
+      var deep = false;
+      if (typeof target === "boolean") {
+        deep = target;
+        target = arguments[1] || {};
+        i = 2;
+      }
+      if (target == null || typeof target !== "object" && typeof target !== "function") {
+        target = {};
+      }
+      for (; i < length; ++i) {
+        options = arguments[i];
+        if (options != null) {
+          for (name in options) {
+            src = getProperty(target, name);
+            copy = getProperty(options, name);
+            if (target !== copy) {
+              if (deep && copy && (isPlainObject2(copy) || (copyIsArray = isArray(copy)))) {
+                if (copyIsArray) {
+                  copyIsArray = false;
+                  clone = src && isArray(src) ? src : [];
+                } else {
+                  clone = src && isPlainObject2(src) ? src : {};
+                }
+                setProperty(target, { name, newValue: extend2(deep, clone, copy) });
+              } else if (typeof copy !== "undefined") {
+                setProperty(target, { name, newValue: copy });
+              }
+            }
+          }
+        }
+      }
+      return target;
+    };
+  }
+});
+
+// ../../node_modules/.pnpm/devlop@1.1.0/node_modules/devlop/lib/default.js
+function ok() {
+}
+var init_default = __esm({
+  "../../node_modules/.pnpm/devlop@1.1.0/node_modules/devlop/lib/default.js"() {
+  }
+});
+
+// ../../node_modules/.pnpm/is-plain-obj@4.1.0/node_modules/is-plain-obj/index.js
+function isPlainObject(value2) {
+  if (typeof value2 !== "object" || value2 === null) {
+    return false;
+  }
+  const prototype = Object.getPrototypeOf(value2);
+  return (prototype === null || prototype === Object.prototype || Object.getPrototypeOf(prototype) === null) && !(Symbol.toStringTag in value2) && !(Symbol.iterator in value2);
+}
+var init_is_plain_obj = __esm({
+  "../../node_modules/.pnpm/is-plain-obj@4.1.0/node_modules/is-plain-obj/index.js"() {
+  }
+});
+
+// ../../node_modules/.pnpm/unist-util-stringify-position@4.0.0/node_modules/unist-util-stringify-position/lib/index.js
+function stringifyPosition(value2) {
+  if (!value2 || typeof value2 !== "object") {
+    return "";
+  }
+  if ("position" in value2 || "type" in value2) {
+    return position(value2.position);
+  }
+  if ("start" in value2 || "end" in value2) {
+    return position(value2);
+  }
+  if ("line" in value2 || "column" in value2) {
+    return point(value2);
+  }
+  return "";
+}
+function point(point3) {
+  return index(point3 && point3.line) + ":" + index(point3 && point3.column);
+}
+function position(pos) {
+  return point(pos && pos.start) + "-" + point(pos && pos.end);
+}
+function index(value2) {
+  return value2 && typeof value2 === "number" ? value2 : 1;
+}
+var init_lib3 = __esm({
+  "../../node_modules/.pnpm/unist-util-stringify-position@4.0.0/node_modules/unist-util-stringify-position/lib/index.js"() {
+  }
+});
+
+// ../../node_modules/.pnpm/unist-util-stringify-position@4.0.0/node_modules/unist-util-stringify-position/index.js
+var init_unist_util_stringify_position = __esm({
+  "../../node_modules/.pnpm/unist-util-stringify-position@4.0.0/node_modules/unist-util-stringify-position/index.js"() {
+    init_lib3();
+  }
+});
+
+// ../../node_modules/.pnpm/vfile-message@4.0.4/node_modules/vfile-message/lib/index.js
+var VFileMessage;
+var init_lib4 = __esm({
+  "../../node_modules/.pnpm/vfile-message@4.0.4/node_modules/vfile-message/lib/index.js"() {
+    init_unist_util_stringify_position();
+    VFileMessage = class extends Error {
+      /**
+       * Create a message for `reason`.
+       *
+       * > 🪦 **Note**: also has obsolete signatures.
+       *
+       * @overload
+       * @param {string} reason
+       *   Reason for message, should use markdown.
+       * @param {Options | null | undefined} [options]
+       *   Configuration (optional).
+       * @returns
+       *   Instance of `VFileMessage`.
+       *
+       * @overload
+       * @param {string} reason
+       *   Reason for message, should use markdown.
+       * @param {Node | NodeLike | null | undefined} parent
+       *   Node or node-like, used for `ancestors` and `place`.
+       * @param {string | null | undefined} [origin]
+       *   Place in code where the message originates (optional).
+       * @returns
+       *   Instance of `VFileMessage`.
+       *
+       * @overload
+       * @param {string} reason
+       *   Reason for message, should use markdown.
+       * @param {Point | Position | null | undefined} place
+       *   Place of message.
+       * @param {string | null | undefined} [origin]
+       *   Place in code where the message originates (optional).
+       * @returns
+       *   Instance of `VFileMessage`.
+       *
+       * @overload
+       * @param {string} reason
+       *   Reason for message, should use markdown.
+       * @param {string | null | undefined} [origin]
+       *   Place in code where the message originates (optional).
+       * @returns
+       *   Instance of `VFileMessage`.
+       *
+       * @overload
+       * @param {Error | VFileMessage} cause
+       *   Original error cause of the message.
+       * @param {Node | NodeLike | null | undefined} parent
+       *   Node or node-like, used for `ancestors` and `place`.
+       * @param {string | null | undefined} [origin]
+       *   Place in code where the message originates (optional).
+       * @returns
+       *   Instance of `VFileMessage`.
+       *
+       * @overload
+       * @param {Error | VFileMessage} cause
+       *   Original error cause of the message.
+       * @param {Point | Position | null | undefined} place
+       *   Place of message.
+       * @param {string | null | undefined} [origin]
+       *   Place in code where the message originates (optional).
+       * @returns
+       *   Instance of `VFileMessage`.
+       *
+       * @overload
+       * @param {Error | VFileMessage} cause
+       *   Original error cause of the message.
+       * @param {string | null | undefined} [origin]
+       *   Place in code where the message originates (optional).
+       * @returns
+       *   Instance of `VFileMessage`.
+       *
+       * @param {Error | VFileMessage | string} causeOrReason
+       *   Reason for message, should use markdown.
+       * @param {Node | NodeLike | Options | Point | Position | string | null | undefined} [optionsOrParentOrPlace]
+       *   Configuration (optional).
+       * @param {string | null | undefined} [origin]
+       *   Place in code where the message originates (example:
+       *   `'my-package:my-rule'` or `'my-rule'`).
+       * @returns
+       *   Instance of `VFileMessage`.
+       */
+      // eslint-disable-next-line complexity
+      constructor(causeOrReason, optionsOrParentOrPlace, origin) {
+        super();
+        if (typeof optionsOrParentOrPlace === "string") {
+          origin = optionsOrParentOrPlace;
+          optionsOrParentOrPlace = void 0;
+        }
+        let reason2 = "";
+        let options = {};
+        let legacyCause = false;
+        if (optionsOrParentOrPlace) {
+          if ("line" in optionsOrParentOrPlace && "column" in optionsOrParentOrPlace) {
+            options = { place: optionsOrParentOrPlace };
+          } else if ("start" in optionsOrParentOrPlace && "end" in optionsOrParentOrPlace) {
+            options = { place: optionsOrParentOrPlace };
+          } else if ("type" in optionsOrParentOrPlace) {
+            options = {
+              ancestors: [optionsOrParentOrPlace],
+              place: optionsOrParentOrPlace.position
+            };
+          } else {
+            options = { ...optionsOrParentOrPlace };
+          }
+        }
+        if (typeof causeOrReason === "string") {
+          reason2 = causeOrReason;
+        } else if (!options.cause && causeOrReason) {
+          legacyCause = true;
+          reason2 = causeOrReason.message;
+          options.cause = causeOrReason;
+        }
+        if (!options.ruleId && !options.source && typeof origin === "string") {
+          const index2 = origin.indexOf(":");
+          if (index2 === -1) {
+            options.ruleId = origin;
+          } else {
+            options.source = origin.slice(0, index2);
+            options.ruleId = origin.slice(index2 + 1);
+          }
+        }
+        if (!options.place && options.ancestors) {
+          const parent = options.ancestors[options.ancestors.length - 1];
+          if (parent) {
+            options.place = parent.position;
+          }
+        }
+        const start = options.place && "start" in options.place ? options.place.start : options.place;
+        this.ancestors = options.ancestors || void 0;
+        this.cause = options.cause || void 0;
+        this.column = start ? start.column : void 0;
+        this.fatal = void 0;
+        this.file = "";
+        this.message = reason2;
+        this.line = start ? start.line : void 0;
+        this.name = stringifyPosition(options.place) || "1:1";
+        this.place = options.place || void 0;
+        this.reason = this.message;
+        this.ruleId = options.ruleId || void 0;
+        this.source = options.source || void 0;
+        this.stack = legacyCause && options.cause && typeof options.cause.stack === "string" ? options.cause.stack : "";
+        this.actual = void 0;
+        this.expected = void 0;
+        this.note = void 0;
+        this.url = void 0;
+      }
+    };
+    Object.defineProperties(VFileMessage.prototype, {
+      file: { configurable: true, enumerable: true, value: "", writable: true },
+      name: { configurable: true, enumerable: true, value: "", writable: true },
+      reason: { configurable: true, enumerable: true, value: "", writable: true },
+      message: { configurable: true, enumerable: true, value: "", writable: true },
+      stack: { configurable: true, enumerable: true, value: "", writable: true },
+      column: { configurable: true, enumerable: true, writable: true },
+      line: { configurable: true, enumerable: true, writable: true },
+      ancestors: { configurable: true, enumerable: true, writable: true },
+      cause: { configurable: true, enumerable: true, writable: true },
+      fatal: { configurable: true, enumerable: true, writable: true },
+      place: { configurable: true, enumerable: true, writable: true },
+      ruleId: { configurable: true, enumerable: true, writable: true },
+      source: { configurable: true, enumerable: true, writable: true }
+    });
+  }
+});
+
+// ../../node_modules/.pnpm/vfile-message@4.0.4/node_modules/vfile-message/index.js
+var init_vfile_message = __esm({
+  "../../node_modules/.pnpm/vfile-message@4.0.4/node_modules/vfile-message/index.js"() {
+    init_lib4();
+  }
+});
+
+// ../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/lib/minpath.js
+import { default as default2 } from "node:path";
+var init_minpath = __esm({
+  "../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/lib/minpath.js"() {
+  }
+});
+
+// ../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/lib/minproc.js
+import { default as default3 } from "node:process";
+var init_minproc = __esm({
+  "../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/lib/minproc.js"() {
+  }
+});
+
+// ../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/lib/minurl.shared.js
+function isUrl(fileUrlOrPath) {
+  return Boolean(
+    fileUrlOrPath !== null && typeof fileUrlOrPath === "object" && "href" in fileUrlOrPath && fileUrlOrPath.href && "protocol" in fileUrlOrPath && fileUrlOrPath.protocol && // @ts-expect-error: indexing is fine.
+    fileUrlOrPath.auth === void 0
+  );
+}
+var init_minurl_shared = __esm({
+  "../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/lib/minurl.shared.js"() {
+  }
+});
+
+// ../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/lib/minurl.js
+import { fileURLToPath } from "node:url";
+var init_minurl = __esm({
+  "../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/lib/minurl.js"() {
+    init_minurl_shared();
+  }
+});
+
+// ../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/lib/index.js
+function assertPart(part, name) {
+  if (part && part.includes(default2.sep)) {
+    throw new Error(
+      "`" + name + "` cannot be a path: did not expect `" + default2.sep + "`"
+    );
+  }
+}
+function assertNonEmpty(part, name) {
+  if (!part) {
+    throw new Error("`" + name + "` cannot be empty");
+  }
+}
+function assertPath(path11, name) {
+  if (!path11) {
+    throw new Error("Setting `" + name + "` requires `path` to be set too");
+  }
+}
+function isUint8Array(value2) {
+  return Boolean(
+    value2 && typeof value2 === "object" && "byteLength" in value2 && "byteOffset" in value2
+  );
+}
+var order, VFile;
+var init_lib5 = __esm({
+  "../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/lib/index.js"() {
+    init_vfile_message();
+    init_minpath();
+    init_minproc();
+    init_minurl();
+    order = /** @type {const} */
+    [
+      "history",
+      "path",
+      "basename",
+      "stem",
+      "extname",
+      "dirname"
+    ];
+    VFile = class {
+      /**
+       * Create a new virtual file.
+       *
+       * `options` is treated as:
+       *
+       * *   `string` or `Uint8Array` — `{value: options}`
+       * *   `URL` — `{path: options}`
+       * *   `VFile` — shallow copies its data over to the new file
+       * *   `object` — all fields are shallow copied over to the new file
+       *
+       * Path related fields are set in the following order (least specific to
+       * most specific): `history`, `path`, `basename`, `stem`, `extname`,
+       * `dirname`.
+       *
+       * You cannot set `dirname` or `extname` without setting either `history`,
+       * `path`, `basename`, or `stem` too.
+       *
+       * @param {Compatible | null | undefined} [value]
+       *   File value.
+       * @returns
+       *   New instance.
+       */
+      constructor(value2) {
+        let options;
+        if (!value2) {
+          options = {};
+        } else if (isUrl(value2)) {
+          options = { path: value2 };
+        } else if (typeof value2 === "string" || isUint8Array(value2)) {
+          options = { value: value2 };
+        } else {
+          options = value2;
+        }
+        this.cwd = "cwd" in options ? "" : default3.cwd();
+        this.data = {};
+        this.history = [];
+        this.messages = [];
+        this.value;
+        this.map;
+        this.result;
+        this.stored;
+        let index2 = -1;
+        while (++index2 < order.length) {
+          const field2 = order[index2];
+          if (field2 in options && options[field2] !== void 0 && options[field2] !== null) {
+            this[field2] = field2 === "history" ? [...options[field2]] : options[field2];
+          }
+        }
+        let field;
+        for (field in options) {
+          if (!order.includes(field)) {
+            this[field] = options[field];
+          }
+        }
+      }
+      /**
+       * Get the basename (including extname) (example: `'index.min.js'`).
+       *
+       * @returns {string | undefined}
+       *   Basename.
+       */
+      get basename() {
+        return typeof this.path === "string" ? default2.basename(this.path) : void 0;
+      }
+      /**
+       * Set basename (including extname) (`'index.min.js'`).
+       *
+       * Cannot contain path separators (`'/'` on unix, macOS, and browsers, `'\'`
+       * on windows).
+       * Cannot be nullified (use `file.path = file.dirname` instead).
+       *
+       * @param {string} basename
+       *   Basename.
+       * @returns {undefined}
+       *   Nothing.
+       */
+      set basename(basename2) {
+        assertNonEmpty(basename2, "basename");
+        assertPart(basename2, "basename");
+        this.path = default2.join(this.dirname || "", basename2);
+      }
+      /**
+       * Get the parent path (example: `'~'`).
+       *
+       * @returns {string | undefined}
+       *   Dirname.
+       */
+      get dirname() {
+        return typeof this.path === "string" ? default2.dirname(this.path) : void 0;
+      }
+      /**
+       * Set the parent path (example: `'~'`).
+       *
+       * Cannot be set if there’s no `path` yet.
+       *
+       * @param {string | undefined} dirname
+       *   Dirname.
+       * @returns {undefined}
+       *   Nothing.
+       */
+      set dirname(dirname2) {
+        assertPath(this.basename, "dirname");
+        this.path = default2.join(dirname2 || "", this.basename);
+      }
+      /**
+       * Get the extname (including dot) (example: `'.js'`).
+       *
+       * @returns {string | undefined}
+       *   Extname.
+       */
+      get extname() {
+        return typeof this.path === "string" ? default2.extname(this.path) : void 0;
+      }
+      /**
+       * Set the extname (including dot) (example: `'.js'`).
+       *
+       * Cannot contain path separators (`'/'` on unix, macOS, and browsers, `'\'`
+       * on windows).
+       * Cannot be set if there’s no `path` yet.
+       *
+       * @param {string | undefined} extname
+       *   Extname.
+       * @returns {undefined}
+       *   Nothing.
+       */
+      set extname(extname) {
+        assertPart(extname, "extname");
+        assertPath(this.dirname, "extname");
+        if (extname) {
+          if (extname.codePointAt(0) !== 46) {
+            throw new Error("`extname` must start with `.`");
+          }
+          if (extname.includes(".", 1)) {
+            throw new Error("`extname` cannot contain multiple dots");
+          }
+        }
+        this.path = default2.join(this.dirname, this.stem + (extname || ""));
+      }
+      /**
+       * Get the full path (example: `'~/index.min.js'`).
+       *
+       * @returns {string}
+       *   Path.
+       */
+      get path() {
+        return this.history[this.history.length - 1];
+      }
+      /**
+       * Set the full path (example: `'~/index.min.js'`).
+       *
+       * Cannot be nullified.
+       * You can set a file URL (a `URL` object with a `file:` protocol) which will
+       * be turned into a path with `url.fileURLToPath`.
+       *
+       * @param {URL | string} path
+       *   Path.
+       * @returns {undefined}
+       *   Nothing.
+       */
+      set path(path11) {
+        if (isUrl(path11)) {
+          path11 = fileURLToPath(path11);
+        }
+        assertNonEmpty(path11, "path");
+        if (this.path !== path11) {
+          this.history.push(path11);
+        }
+      }
+      /**
+       * Get the stem (basename w/o extname) (example: `'index.min'`).
+       *
+       * @returns {string | undefined}
+       *   Stem.
+       */
+      get stem() {
+        return typeof this.path === "string" ? default2.basename(this.path, this.extname) : void 0;
+      }
+      /**
+       * Set the stem (basename w/o extname) (example: `'index.min'`).
+       *
+       * Cannot contain path separators (`'/'` on unix, macOS, and browsers, `'\'`
+       * on windows).
+       * Cannot be nullified (use `file.path = file.dirname` instead).
+       *
+       * @param {string} stem
+       *   Stem.
+       * @returns {undefined}
+       *   Nothing.
+       */
+      set stem(stem) {
+        assertNonEmpty(stem, "stem");
+        assertPart(stem, "stem");
+        this.path = default2.join(this.dirname || "", stem + (this.extname || ""));
+      }
+      // Normal prototypal methods.
+      /**
+       * Create a fatal message for `reason` associated with the file.
+       *
+       * The `fatal` field of the message is set to `true` (error; file not usable)
+       * and the `file` field is set to the current file path.
+       * The message is added to the `messages` field on `file`.
+       *
+       * > 🪦 **Note**: also has obsolete signatures.
+       *
+       * @overload
+       * @param {string} reason
+       * @param {MessageOptions | null | undefined} [options]
+       * @returns {never}
+       *
+       * @overload
+       * @param {string} reason
+       * @param {Node | NodeLike | null | undefined} parent
+       * @param {string | null | undefined} [origin]
+       * @returns {never}
+       *
+       * @overload
+       * @param {string} reason
+       * @param {Point | Position | null | undefined} place
+       * @param {string | null | undefined} [origin]
+       * @returns {never}
+       *
+       * @overload
+       * @param {string} reason
+       * @param {string | null | undefined} [origin]
+       * @returns {never}
+       *
+       * @overload
+       * @param {Error | VFileMessage} cause
+       * @param {Node | NodeLike | null | undefined} parent
+       * @param {string | null | undefined} [origin]
+       * @returns {never}
+       *
+       * @overload
+       * @param {Error | VFileMessage} cause
+       * @param {Point | Position | null | undefined} place
+       * @param {string | null | undefined} [origin]
+       * @returns {never}
+       *
+       * @overload
+       * @param {Error | VFileMessage} cause
+       * @param {string | null | undefined} [origin]
+       * @returns {never}
+       *
+       * @param {Error | VFileMessage | string} causeOrReason
+       *   Reason for message, should use markdown.
+       * @param {Node | NodeLike | MessageOptions | Point | Position | string | null | undefined} [optionsOrParentOrPlace]
+       *   Configuration (optional).
+       * @param {string | null | undefined} [origin]
+       *   Place in code where the message originates (example:
+       *   `'my-package:my-rule'` or `'my-rule'`).
+       * @returns {never}
+       *   Never.
+       * @throws {VFileMessage}
+       *   Message.
+       */
+      fail(causeOrReason, optionsOrParentOrPlace, origin) {
+        const message = this.message(causeOrReason, optionsOrParentOrPlace, origin);
+        message.fatal = true;
+        throw message;
+      }
+      /**
+       * Create an info message for `reason` associated with the file.
+       *
+       * The `fatal` field of the message is set to `undefined` (info; change
+       * likely not needed) and the `file` field is set to the current file path.
+       * The message is added to the `messages` field on `file`.
+       *
+       * > 🪦 **Note**: also has obsolete signatures.
+       *
+       * @overload
+       * @param {string} reason
+       * @param {MessageOptions | null | undefined} [options]
+       * @returns {VFileMessage}
+       *
+       * @overload
+       * @param {string} reason
+       * @param {Node | NodeLike | null | undefined} parent
+       * @param {string | null | undefined} [origin]
+       * @returns {VFileMessage}
+       *
+       * @overload
+       * @param {string} reason
+       * @param {Point | Position | null | undefined} place
+       * @param {string | null | undefined} [origin]
+       * @returns {VFileMessage}
+       *
+       * @overload
+       * @param {string} reason
+       * @param {string | null | undefined} [origin]
+       * @returns {VFileMessage}
+       *
+       * @overload
+       * @param {Error | VFileMessage} cause
+       * @param {Node | NodeLike | null | undefined} parent
+       * @param {string | null | undefined} [origin]
+       * @returns {VFileMessage}
+       *
+       * @overload
+       * @param {Error | VFileMessage} cause
+       * @param {Point | Position | null | undefined} place
+       * @param {string | null | undefined} [origin]
+       * @returns {VFileMessage}
+       *
+       * @overload
+       * @param {Error | VFileMessage} cause
+       * @param {string | null | undefined} [origin]
+       * @returns {VFileMessage}
+       *
+       * @param {Error | VFileMessage | string} causeOrReason
+       *   Reason for message, should use markdown.
+       * @param {Node | NodeLike | MessageOptions | Point | Position | string | null | undefined} [optionsOrParentOrPlace]
+       *   Configuration (optional).
+       * @param {string | null | undefined} [origin]
+       *   Place in code where the message originates (example:
+       *   `'my-package:my-rule'` or `'my-rule'`).
+       * @returns {VFileMessage}
+       *   Message.
+       */
+      info(causeOrReason, optionsOrParentOrPlace, origin) {
+        const message = this.message(causeOrReason, optionsOrParentOrPlace, origin);
+        message.fatal = void 0;
+        return message;
+      }
+      /**
+       * Create a message for `reason` associated with the file.
+       *
+       * The `fatal` field of the message is set to `false` (warning; change may be
+       * needed) and the `file` field is set to the current file path.
+       * The message is added to the `messages` field on `file`.
+       *
+       * > 🪦 **Note**: also has obsolete signatures.
+       *
+       * @overload
+       * @param {string} reason
+       * @param {MessageOptions | null | undefined} [options]
+       * @returns {VFileMessage}
+       *
+       * @overload
+       * @param {string} reason
+       * @param {Node | NodeLike | null | undefined} parent
+       * @param {string | null | undefined} [origin]
+       * @returns {VFileMessage}
+       *
+       * @overload
+       * @param {string} reason
+       * @param {Point | Position | null | undefined} place
+       * @param {string | null | undefined} [origin]
+       * @returns {VFileMessage}
+       *
+       * @overload
+       * @param {string} reason
+       * @param {string | null | undefined} [origin]
+       * @returns {VFileMessage}
+       *
+       * @overload
+       * @param {Error | VFileMessage} cause
+       * @param {Node | NodeLike | null | undefined} parent
+       * @param {string | null | undefined} [origin]
+       * @returns {VFileMessage}
+       *
+       * @overload
+       * @param {Error | VFileMessage} cause
+       * @param {Point | Position | null | undefined} place
+       * @param {string | null | undefined} [origin]
+       * @returns {VFileMessage}
+       *
+       * @overload
+       * @param {Error | VFileMessage} cause
+       * @param {string | null | undefined} [origin]
+       * @returns {VFileMessage}
+       *
+       * @param {Error | VFileMessage | string} causeOrReason
+       *   Reason for message, should use markdown.
+       * @param {Node | NodeLike | MessageOptions | Point | Position | string | null | undefined} [optionsOrParentOrPlace]
+       *   Configuration (optional).
+       * @param {string | null | undefined} [origin]
+       *   Place in code where the message originates (example:
+       *   `'my-package:my-rule'` or `'my-rule'`).
+       * @returns {VFileMessage}
+       *   Message.
+       */
+      message(causeOrReason, optionsOrParentOrPlace, origin) {
+        const message = new VFileMessage(
+          // @ts-expect-error: the overloads are fine.
+          causeOrReason,
+          optionsOrParentOrPlace,
+          origin
+        );
+        if (this.path) {
+          message.name = this.path + ":" + message.name;
+          message.file = this.path;
+        }
+        message.fatal = false;
+        this.messages.push(message);
+        return message;
+      }
+      /**
+       * Serialize the file.
+       *
+       * > **Note**: which encodings are supported depends on the engine.
+       * > For info on Node.js, see:
+       * > <https://nodejs.org/api/util.html#whatwg-supported-encodings>.
+       *
+       * @param {string | null | undefined} [encoding='utf8']
+       *   Character encoding to understand `value` as when it’s a `Uint8Array`
+       *   (default: `'utf-8'`).
+       * @returns {string}
+       *   Serialized file.
+       */
+      toString(encoding) {
+        if (this.value === void 0) {
+          return "";
+        }
+        if (typeof this.value === "string") {
+          return this.value;
+        }
+        const decoder = new TextDecoder(encoding || void 0);
+        return decoder.decode(this.value);
+      }
+    };
+  }
+});
+
+// ../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/index.js
+var init_vfile = __esm({
+  "../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/index.js"() {
+    init_lib5();
+  }
+});
+
+// ../../node_modules/.pnpm/unified@11.0.5/node_modules/unified/lib/callable-instance.js
+var CallableInstance;
+var init_callable_instance = __esm({
+  "../../node_modules/.pnpm/unified@11.0.5/node_modules/unified/lib/callable-instance.js"() {
+    CallableInstance = /**
+     * @type {new <Parameters extends Array<unknown>, Result>(property: string | symbol) => (...parameters: Parameters) => Result}
+     */
+    /** @type {unknown} */
+    /**
+     * @this {Function}
+     * @param {string | symbol} property
+     * @returns {(...parameters: Array<unknown>) => unknown}
+     */
+    (function(property) {
+      const self = this;
+      const constr = self.constructor;
+      const proto = (
+        /** @type {Record<string | symbol, Function>} */
+        // Prototypes do exist.
+        // type-coverage:ignore-next-line
+        constr.prototype
+      );
+      const value2 = proto[property];
+      const apply = function() {
+        return value2.apply(apply, arguments);
+      };
+      Object.setPrototypeOf(apply, proto);
+      return apply;
+    });
+  }
+});
+
+// ../../node_modules/.pnpm/unified@11.0.5/node_modules/unified/lib/index.js
+function assertParser(name, value2) {
+  if (typeof value2 !== "function") {
+    throw new TypeError("Cannot `" + name + "` without `parser`");
+  }
+}
+function assertCompiler(name, value2) {
+  if (typeof value2 !== "function") {
+    throw new TypeError("Cannot `" + name + "` without `compiler`");
+  }
+}
+function assertUnfrozen(name, frozen) {
+  if (frozen) {
+    throw new Error(
+      "Cannot call `" + name + "` on a frozen processor.\nCreate a new processor first, by calling it: use `processor()` instead of `processor`."
+    );
+  }
+}
+function assertNode(node2) {
+  if (!isPlainObject(node2) || typeof node2.type !== "string") {
+    throw new TypeError("Expected node, got `" + node2 + "`");
+  }
+}
+function assertDone(name, asyncName, complete) {
+  if (!complete) {
+    throw new Error(
+      "`" + name + "` finished async. Use `" + asyncName + "` instead"
+    );
+  }
+}
+function vfile(value2) {
+  return looksLikeAVFile(value2) ? value2 : new VFile(value2);
+}
+function looksLikeAVFile(value2) {
+  return Boolean(
+    value2 && typeof value2 === "object" && "message" in value2 && "messages" in value2
+  );
+}
+function looksLikeAValue(value2) {
+  return typeof value2 === "string" || isUint8Array2(value2);
+}
+function isUint8Array2(value2) {
+  return Boolean(
+    value2 && typeof value2 === "object" && "byteLength" in value2 && "byteOffset" in value2
+  );
+}
+var import_extend, own2, Processor, unified;
+var init_lib6 = __esm({
+  "../../node_modules/.pnpm/unified@11.0.5/node_modules/unified/lib/index.js"() {
+    init_bail();
+    import_extend = __toESM(require_extend(), 1);
+    init_default();
+    init_is_plain_obj();
+    init_trough();
+    init_vfile();
+    init_callable_instance();
+    own2 = {}.hasOwnProperty;
+    Processor = class _Processor extends CallableInstance {
+      /**
+       * Create a processor.
+       */
+      constructor() {
+        super("copy");
+        this.Compiler = void 0;
+        this.Parser = void 0;
+        this.attachers = [];
+        this.compiler = void 0;
+        this.freezeIndex = -1;
+        this.frozen = void 0;
+        this.namespace = {};
+        this.parser = void 0;
+        this.transformers = trough();
+      }
+      /**
+       * Copy a processor.
+       *
+       * @deprecated
+       *   This is a private internal method and should not be used.
+       * @returns {Processor<ParseTree, HeadTree, TailTree, CompileTree, CompileResult>}
+       *   New *unfrozen* processor ({@linkcode Processor}) that is
+       *   configured to work the same as its ancestor.
+       *   When the descendant processor is configured in the future it does not
+       *   affect the ancestral processor.
+       */
+      copy() {
+        const destination = (
+          /** @type {Processor<ParseTree, HeadTree, TailTree, CompileTree, CompileResult>} */
+          new _Processor()
+        );
+        let index2 = -1;
+        while (++index2 < this.attachers.length) {
+          const attacher = this.attachers[index2];
+          destination.use(...attacher);
+        }
+        destination.data((0, import_extend.default)(true, {}, this.namespace));
+        return destination;
+      }
+      /**
+       * Configure the processor with info available to all plugins.
+       * Information is stored in an object.
+       *
+       * Typically, options can be given to a specific plugin, but sometimes it
+       * makes sense to have information shared with several plugins.
+       * For example, a list of HTML elements that are self-closing, which is
+       * needed during all phases.
+       *
+       * > **Note**: setting information cannot occur on *frozen* processors.
+       * > Call the processor first to create a new unfrozen processor.
+       *
+       * > **Note**: to register custom data in TypeScript, augment the
+       * > {@linkcode Data} interface.
+       *
+       * @example
+       *   This example show how to get and set info:
+       *
+       *   ```js
+       *   import {unified} from 'unified'
+       *
+       *   const processor = unified().data('alpha', 'bravo')
+       *
+       *   processor.data('alpha') // => 'bravo'
+       *
+       *   processor.data() // => {alpha: 'bravo'}
+       *
+       *   processor.data({charlie: 'delta'})
+       *
+       *   processor.data() // => {charlie: 'delta'}
+       *   ```
+       *
+       * @template {keyof Data} Key
+       *
+       * @overload
+       * @returns {Data}
+       *
+       * @overload
+       * @param {Data} dataset
+       * @returns {Processor<ParseTree, HeadTree, TailTree, CompileTree, CompileResult>}
+       *
+       * @overload
+       * @param {Key} key
+       * @returns {Data[Key]}
+       *
+       * @overload
+       * @param {Key} key
+       * @param {Data[Key]} value
+       * @returns {Processor<ParseTree, HeadTree, TailTree, CompileTree, CompileResult>}
+       *
+       * @param {Data | Key} [key]
+       *   Key to get or set, or entire dataset to set, or nothing to get the
+       *   entire dataset (optional).
+       * @param {Data[Key]} [value]
+       *   Value to set (optional).
+       * @returns {unknown}
+       *   The current processor when setting, the value at `key` when getting, or
+       *   the entire dataset when getting without key.
+       */
+      data(key, value2) {
+        if (typeof key === "string") {
+          if (arguments.length === 2) {
+            assertUnfrozen("data", this.frozen);
+            this.namespace[key] = value2;
+            return this;
+          }
+          return own2.call(this.namespace, key) && this.namespace[key] || void 0;
+        }
+        if (key) {
+          assertUnfrozen("data", this.frozen);
+          this.namespace = key;
+          return this;
+        }
+        return this.namespace;
+      }
+      /**
+       * Freeze a processor.
+       *
+       * Frozen processors are meant to be extended and not to be configured
+       * directly.
+       *
+       * When a processor is frozen it cannot be unfrozen.
+       * New processors working the same way can be created by calling the
+       * processor.
+       *
+       * It’s possible to freeze processors explicitly by calling `.freeze()`.
+       * Processors freeze automatically when `.parse()`, `.run()`, `.runSync()`,
+       * `.stringify()`, `.process()`, or `.processSync()` are called.
+       *
+       * @returns {Processor<ParseTree, HeadTree, TailTree, CompileTree, CompileResult>}
+       *   The current processor.
+       */
+      freeze() {
+        if (this.frozen) {
+          return this;
+        }
+        const self = (
+          /** @type {Processor} */
+          /** @type {unknown} */
+          this
+        );
+        while (++this.freezeIndex < this.attachers.length) {
+          const [attacher, ...options] = this.attachers[this.freezeIndex];
+          if (options[0] === false) {
+            continue;
+          }
+          if (options[0] === true) {
+            options[0] = void 0;
+          }
+          const transformer = attacher.call(self, ...options);
+          if (typeof transformer === "function") {
+            this.transformers.use(transformer);
+          }
+        }
+        this.frozen = true;
+        this.freezeIndex = Number.POSITIVE_INFINITY;
+        return this;
+      }
+      /**
+       * Parse text to a syntax tree.
+       *
+       * > **Note**: `parse` freezes the processor if not already *frozen*.
+       *
+       * > **Note**: `parse` performs the parse phase, not the run phase or other
+       * > phases.
+       *
+       * @param {Compatible | undefined} [file]
+       *   file to parse (optional); typically `string` or `VFile`; any value
+       *   accepted as `x` in `new VFile(x)`.
+       * @returns {ParseTree extends undefined ? Node : ParseTree}
+       *   Syntax tree representing `file`.
+       */
+      parse(file) {
+        this.freeze();
+        const realFile = vfile(file);
+        const parser = this.parser || this.Parser;
+        assertParser("parse", parser);
+        return parser(String(realFile), realFile);
+      }
+      /**
+       * Process the given file as configured on the processor.
+       *
+       * > **Note**: `process` freezes the processor if not already *frozen*.
+       *
+       * > **Note**: `process` performs the parse, run, and stringify phases.
+       *
+       * @overload
+       * @param {Compatible | undefined} file
+       * @param {ProcessCallback<VFileWithOutput<CompileResult>>} done
+       * @returns {undefined}
+       *
+       * @overload
+       * @param {Compatible | undefined} [file]
+       * @returns {Promise<VFileWithOutput<CompileResult>>}
+       *
+       * @param {Compatible | undefined} [file]
+       *   File (optional); typically `string` or `VFile`]; any value accepted as
+       *   `x` in `new VFile(x)`.
+       * @param {ProcessCallback<VFileWithOutput<CompileResult>> | undefined} [done]
+       *   Callback (optional).
+       * @returns {Promise<VFile> | undefined}
+       *   Nothing if `done` is given.
+       *   Otherwise a promise, rejected with a fatal error or resolved with the
+       *   processed file.
+       *
+       *   The parsed, transformed, and compiled value is available at
+       *   `file.value` (see note).
+       *
+       *   > **Note**: unified typically compiles by serializing: most
+       *   > compilers return `string` (or `Uint8Array`).
+       *   > Some compilers, such as the one configured with
+       *   > [`rehype-react`][rehype-react], return other values (in this case, a
+       *   > React tree).
+       *   > If you’re using a compiler that doesn’t serialize, expect different
+       *   > result values.
+       *   >
+       *   > To register custom results in TypeScript, add them to
+       *   > {@linkcode CompileResultMap}.
+       *
+       *   [rehype-react]: https://github.com/rehypejs/rehype-react
+       */
+      process(file, done) {
+        const self = this;
+        this.freeze();
+        assertParser("process", this.parser || this.Parser);
+        assertCompiler("process", this.compiler || this.Compiler);
+        return done ? executor(void 0, done) : new Promise(executor);
+        function executor(resolve3, reject) {
+          const realFile = vfile(file);
+          const parseTree = (
+            /** @type {HeadTree extends undefined ? Node : HeadTree} */
+            /** @type {unknown} */
+            self.parse(realFile)
+          );
+          self.run(parseTree, realFile, function(error, tree, file2) {
+            if (error || !tree || !file2) {
+              return realDone(error);
+            }
+            const compileTree = (
+              /** @type {CompileTree extends undefined ? Node : CompileTree} */
+              /** @type {unknown} */
+              tree
+            );
+            const compileResult = self.stringify(compileTree, file2);
+            if (looksLikeAValue(compileResult)) {
+              file2.value = compileResult;
+            } else {
+              file2.result = compileResult;
+            }
+            realDone(
+              error,
+              /** @type {VFileWithOutput<CompileResult>} */
+              file2
+            );
+          });
+          function realDone(error, file2) {
+            if (error || !file2) {
+              reject(error);
+            } else if (resolve3) {
+              resolve3(file2);
+            } else {
+              ok(done, "`done` is defined if `resolve` is not");
+              done(void 0, file2);
+            }
+          }
+        }
+      }
+      /**
+       * Process the given file as configured on the processor.
+       *
+       * An error is thrown if asynchronous transforms are configured.
+       *
+       * > **Note**: `processSync` freezes the processor if not already *frozen*.
+       *
+       * > **Note**: `processSync` performs the parse, run, and stringify phases.
+       *
+       * @param {Compatible | undefined} [file]
+       *   File (optional); typically `string` or `VFile`; any value accepted as
+       *   `x` in `new VFile(x)`.
+       * @returns {VFileWithOutput<CompileResult>}
+       *   The processed file.
+       *
+       *   The parsed, transformed, and compiled value is available at
+       *   `file.value` (see note).
+       *
+       *   > **Note**: unified typically compiles by serializing: most
+       *   > compilers return `string` (or `Uint8Array`).
+       *   > Some compilers, such as the one configured with
+       *   > [`rehype-react`][rehype-react], return other values (in this case, a
+       *   > React tree).
+       *   > If you’re using a compiler that doesn’t serialize, expect different
+       *   > result values.
+       *   >
+       *   > To register custom results in TypeScript, add them to
+       *   > {@linkcode CompileResultMap}.
+       *
+       *   [rehype-react]: https://github.com/rehypejs/rehype-react
+       */
+      processSync(file) {
+        let complete = false;
+        let result;
+        this.freeze();
+        assertParser("processSync", this.parser || this.Parser);
+        assertCompiler("processSync", this.compiler || this.Compiler);
+        this.process(file, realDone);
+        assertDone("processSync", "process", complete);
+        ok(result, "we either bailed on an error or have a tree");
+        return result;
+        function realDone(error, file2) {
+          complete = true;
+          bail(error);
+          result = file2;
+        }
+      }
+      /**
+       * Run *transformers* on a syntax tree.
+       *
+       * > **Note**: `run` freezes the processor if not already *frozen*.
+       *
+       * > **Note**: `run` performs the run phase, not other phases.
+       *
+       * @overload
+       * @param {HeadTree extends undefined ? Node : HeadTree} tree
+       * @param {RunCallback<TailTree extends undefined ? Node : TailTree>} done
+       * @returns {undefined}
+       *
+       * @overload
+       * @param {HeadTree extends undefined ? Node : HeadTree} tree
+       * @param {Compatible | undefined} file
+       * @param {RunCallback<TailTree extends undefined ? Node : TailTree>} done
+       * @returns {undefined}
+       *
+       * @overload
+       * @param {HeadTree extends undefined ? Node : HeadTree} tree
+       * @param {Compatible | undefined} [file]
+       * @returns {Promise<TailTree extends undefined ? Node : TailTree>}
+       *
+       * @param {HeadTree extends undefined ? Node : HeadTree} tree
+       *   Tree to transform and inspect.
+       * @param {(
+       *   RunCallback<TailTree extends undefined ? Node : TailTree> |
+       *   Compatible
+       * )} [file]
+       *   File associated with `node` (optional); any value accepted as `x` in
+       *   `new VFile(x)`.
+       * @param {RunCallback<TailTree extends undefined ? Node : TailTree>} [done]
+       *   Callback (optional).
+       * @returns {Promise<TailTree extends undefined ? Node : TailTree> | undefined}
+       *   Nothing if `done` is given.
+       *   Otherwise, a promise rejected with a fatal error or resolved with the
+       *   transformed tree.
+       */
+      run(tree, file, done) {
+        assertNode(tree);
+        this.freeze();
+        const transformers = this.transformers;
+        if (!done && typeof file === "function") {
+          done = file;
+          file = void 0;
+        }
+        return done ? executor(void 0, done) : new Promise(executor);
+        function executor(resolve3, reject) {
+          ok(
+            typeof file !== "function",
+            "`file` can\u2019t be a `done` anymore, we checked"
+          );
+          const realFile = vfile(file);
+          transformers.run(tree, realFile, realDone);
+          function realDone(error, outputTree, file2) {
+            const resultingTree = (
+              /** @type {TailTree extends undefined ? Node : TailTree} */
+              outputTree || tree
+            );
+            if (error) {
+              reject(error);
+            } else if (resolve3) {
+              resolve3(resultingTree);
+            } else {
+              ok(done, "`done` is defined if `resolve` is not");
+              done(void 0, resultingTree, file2);
+            }
+          }
+        }
+      }
+      /**
+       * Run *transformers* on a syntax tree.
+       *
+       * An error is thrown if asynchronous transforms are configured.
+       *
+       * > **Note**: `runSync` freezes the processor if not already *frozen*.
+       *
+       * > **Note**: `runSync` performs the run phase, not other phases.
+       *
+       * @param {HeadTree extends undefined ? Node : HeadTree} tree
+       *   Tree to transform and inspect.
+       * @param {Compatible | undefined} [file]
+       *   File associated with `node` (optional); any value accepted as `x` in
+       *   `new VFile(x)`.
+       * @returns {TailTree extends undefined ? Node : TailTree}
+       *   Transformed tree.
+       */
+      runSync(tree, file) {
+        let complete = false;
+        let result;
+        this.run(tree, file, realDone);
+        assertDone("runSync", "run", complete);
+        ok(result, "we either bailed on an error or have a tree");
+        return result;
+        function realDone(error, tree2) {
+          bail(error);
+          result = tree2;
+          complete = true;
+        }
+      }
+      /**
+       * Compile a syntax tree.
+       *
+       * > **Note**: `stringify` freezes the processor if not already *frozen*.
+       *
+       * > **Note**: `stringify` performs the stringify phase, not the run phase
+       * > or other phases.
+       *
+       * @param {CompileTree extends undefined ? Node : CompileTree} tree
+       *   Tree to compile.
+       * @param {Compatible | undefined} [file]
+       *   File associated with `node` (optional); any value accepted as `x` in
+       *   `new VFile(x)`.
+       * @returns {CompileResult extends undefined ? Value : CompileResult}
+       *   Textual representation of the tree (see note).
+       *
+       *   > **Note**: unified typically compiles by serializing: most compilers
+       *   > return `string` (or `Uint8Array`).
+       *   > Some compilers, such as the one configured with
+       *   > [`rehype-react`][rehype-react], return other values (in this case, a
+       *   > React tree).
+       *   > If you’re using a compiler that doesn’t serialize, expect different
+       *   > result values.
+       *   >
+       *   > To register custom results in TypeScript, add them to
+       *   > {@linkcode CompileResultMap}.
+       *
+       *   [rehype-react]: https://github.com/rehypejs/rehype-react
+       */
+      stringify(tree, file) {
+        this.freeze();
+        const realFile = vfile(file);
+        const compiler2 = this.compiler || this.Compiler;
+        assertCompiler("stringify", compiler2);
+        assertNode(tree);
+        return compiler2(tree, realFile);
+      }
+      /**
+       * Configure the processor to use a plugin, a list of usable values, or a
+       * preset.
+       *
+       * If the processor is already using a plugin, the previous plugin
+       * configuration is changed based on the options that are passed in.
+       * In other words, the plugin is not added a second time.
+       *
+       * > **Note**: `use` cannot be called on *frozen* processors.
+       * > Call the processor first to create a new unfrozen processor.
+       *
+       * @example
+       *   There are many ways to pass plugins to `.use()`.
+       *   This example gives an overview:
+       *
+       *   ```js
+       *   import {unified} from 'unified'
+       *
+       *   unified()
+       *     // Plugin with options:
+       *     .use(pluginA, {x: true, y: true})
+       *     // Passing the same plugin again merges configuration (to `{x: true, y: false, z: true}`):
+       *     .use(pluginA, {y: false, z: true})
+       *     // Plugins:
+       *     .use([pluginB, pluginC])
+       *     // Two plugins, the second with options:
+       *     .use([pluginD, [pluginE, {}]])
+       *     // Preset with plugins and settings:
+       *     .use({plugins: [pluginF, [pluginG, {}]], settings: {position: false}})
+       *     // Settings only:
+       *     .use({settings: {position: false}})
+       *   ```
+       *
+       * @template {Array<unknown>} [Parameters=[]]
+       * @template {Node | string | undefined} [Input=undefined]
+       * @template [Output=Input]
+       *
+       * @overload
+       * @param {Preset | null | undefined} [preset]
+       * @returns {Processor<ParseTree, HeadTree, TailTree, CompileTree, CompileResult>}
+       *
+       * @overload
+       * @param {PluggableList} list
+       * @returns {Processor<ParseTree, HeadTree, TailTree, CompileTree, CompileResult>}
+       *
+       * @overload
+       * @param {Plugin<Parameters, Input, Output>} plugin
+       * @param {...(Parameters | [boolean])} parameters
+       * @returns {UsePlugin<ParseTree, HeadTree, TailTree, CompileTree, CompileResult, Input, Output>}
+       *
+       * @param {PluggableList | Plugin | Preset | null | undefined} value
+       *   Usable value.
+       * @param {...unknown} parameters
+       *   Parameters, when a plugin is given as a usable value.
+       * @returns {Processor<ParseTree, HeadTree, TailTree, CompileTree, CompileResult>}
+       *   Current processor.
+       */
+      use(value2, ...parameters) {
+        const attachers = this.attachers;
+        const namespace = this.namespace;
+        assertUnfrozen("use", this.frozen);
+        if (value2 === null || value2 === void 0) {
+        } else if (typeof value2 === "function") {
+          addPlugin(value2, parameters);
+        } else if (typeof value2 === "object") {
+          if (Array.isArray(value2)) {
+            addList(value2);
+          } else {
+            addPreset(value2);
+          }
+        } else {
+          throw new TypeError("Expected usable value, not `" + value2 + "`");
+        }
+        return this;
+        function add(value3) {
+          if (typeof value3 === "function") {
+            addPlugin(value3, []);
+          } else if (typeof value3 === "object") {
+            if (Array.isArray(value3)) {
+              const [plugin, ...parameters2] = (
+                /** @type {PluginTuple<Array<unknown>>} */
+                value3
+              );
+              addPlugin(plugin, parameters2);
+            } else {
+              addPreset(value3);
+            }
+          } else {
+            throw new TypeError("Expected usable value, not `" + value3 + "`");
+          }
+        }
+        function addPreset(result) {
+          if (!("plugins" in result) && !("settings" in result)) {
+            throw new Error(
+              "Expected usable value but received an empty preset, which is probably a mistake: presets typically come with `plugins` and sometimes with `settings`, but this has neither"
+            );
+          }
+          addList(result.plugins);
+          if (result.settings) {
+            namespace.settings = (0, import_extend.default)(true, namespace.settings, result.settings);
+          }
+        }
+        function addList(plugins) {
+          let index2 = -1;
+          if (plugins === null || plugins === void 0) {
+          } else if (Array.isArray(plugins)) {
+            while (++index2 < plugins.length) {
+              const thing = plugins[index2];
+              add(thing);
+            }
+          } else {
+            throw new TypeError("Expected a list of plugins, not `" + plugins + "`");
+          }
+        }
+        function addPlugin(plugin, parameters2) {
+          let index2 = -1;
+          let entryIndex = -1;
+          while (++index2 < attachers.length) {
+            if (attachers[index2][0] === plugin) {
+              entryIndex = index2;
+              break;
+            }
+          }
+          if (entryIndex === -1) {
+            attachers.push([plugin, ...parameters2]);
+          } else if (parameters2.length > 0) {
+            let [primary, ...rest] = parameters2;
+            const currentPrimary = attachers[entryIndex][1];
+            if (isPlainObject(currentPrimary) && isPlainObject(primary)) {
+              primary = (0, import_extend.default)(true, currentPrimary, primary);
+            }
+            attachers[entryIndex] = [plugin, primary, ...rest];
+          }
+        }
+      }
+    };
+    unified = new Processor().freeze();
+  }
+});
+
+// ../../node_modules/.pnpm/unified@11.0.5/node_modules/unified/index.js
+var init_unified = __esm({
+  "../../node_modules/.pnpm/unified@11.0.5/node_modules/unified/index.js"() {
+    init_lib6();
+  }
+});
+
+// ../../node_modules/.pnpm/mdast-util-to-string@4.0.0/node_modules/mdast-util-to-string/lib/index.js
+function toString(value2, options) {
+  const settings = options || emptyOptions;
+  const includeImageAlt = typeof settings.includeImageAlt === "boolean" ? settings.includeImageAlt : true;
+  const includeHtml = typeof settings.includeHtml === "boolean" ? settings.includeHtml : true;
+  return one(value2, includeImageAlt, includeHtml);
+}
+function one(value2, includeImageAlt, includeHtml) {
+  if (node(value2)) {
+    if ("value" in value2) {
+      return value2.type === "html" && !includeHtml ? "" : value2.value;
+    }
+    if (includeImageAlt && "alt" in value2 && value2.alt) {
+      return value2.alt;
+    }
+    if ("children" in value2) {
+      return all(value2.children, includeImageAlt, includeHtml);
+    }
+  }
+  if (Array.isArray(value2)) {
+    return all(value2, includeImageAlt, includeHtml);
+  }
+  return "";
+}
+function all(values, includeImageAlt, includeHtml) {
+  const result = [];
+  let index2 = -1;
+  while (++index2 < values.length) {
+    result[index2] = one(values[index2], includeImageAlt, includeHtml);
+  }
+  return result.join("");
+}
+function node(value2) {
+  return Boolean(value2 && typeof value2 === "object");
+}
+var emptyOptions;
+var init_lib7 = __esm({
+  "../../node_modules/.pnpm/mdast-util-to-string@4.0.0/node_modules/mdast-util-to-string/lib/index.js"() {
+    emptyOptions = {};
+  }
+});
+
+// ../../node_modules/.pnpm/mdast-util-to-string@4.0.0/node_modules/mdast-util-to-string/index.js
+var init_mdast_util_to_string = __esm({
+  "../../node_modules/.pnpm/mdast-util-to-string@4.0.0/node_modules/mdast-util-to-string/index.js"() {
+    init_lib7();
   }
 });
 
@@ -11291,7 +13133,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument4(source, options = {}) {
+    function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -11317,7 +13159,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument4(src, options);
+      const doc = parseDocument3(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log2.warn(doc.options.logLevel, warning));
@@ -11353,7 +13195,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse2;
     exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument4;
+    exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
   }
 });
@@ -11410,1841 +13252,6 @@ var require_dist = __commonJS({
   }
 });
 
-// ../../rules/valid-taxonomy/dist/index.js
-function closestCategory(written, categories) {
-  const candidates2 = [];
-  for (const category of categories) {
-    candidates2.push(category.name);
-    if (normalizeForMatch(category.slug) !== normalizeForMatch(category.name))
-      candidates2.push(category.slug);
-  }
-  const best = closest(written, candidates2);
-  if (best !== void 0)
-    return best;
-  const byName = closest(written, categories.map((c) => c.name));
-  const bySlug = closest(written, categories.map((c) => c.slug));
-  const owner = (value2) => categories.find((c) => c.name === value2 || c.slug === value2);
-  if (byName !== void 0 && bySlug !== void 0 && owner(byName) === owner(bySlug))
-    return byName;
-  return void 0;
-}
-function listCategories(categories) {
-  const names = categories.slice(0, LISTED_CATEGORIES).map((c) => `\`${c.name}\``);
-  return `${names.join(", ")}${categories.length > LISTED_CATEGORIES ? ", \u2026" : ""} (by name or slug)`;
-}
-function contentName(facts) {
-  const root = trimEnd(facts.path.slice(0, facts.path.length - facts.relPath.length), "\\/");
-  return root.split(/[\\/]/).pop() || ".";
-}
-function expectedPath(facts, slug2) {
-  const rest = facts.folder ? facts.relPath.slice(facts.folder.length + 1) : facts.relPath;
-  return `${contentName(facts)}/${slug2}/${rest}`;
-}
-function replaceScalar(source, range, current, value2) {
-  const start = range.start.offset;
-  const end = range.end.offset;
-  if (start === void 0 || end === void 0)
-    return void 0;
-  const written = source.slice(start, end);
-  if (written.includes("\n"))
-    return void 0;
-  let text3;
-  if (written.startsWith("'")) {
-    if (written !== `'${current.replace(/'/g, "''")}'`)
-      return void 0;
-    text3 = `'${value2.replace(/'/g, "''")}'`;
-  } else if (written.startsWith('"')) {
-    if (parseDoubleQuoted(written) !== current)
-      return void 0;
-    text3 = JSON.stringify(value2);
-  } else {
-    if (written !== current)
-      return void 0;
-    text3 = isPlainSafe(value2) ? value2 : JSON.stringify(value2);
-  }
-  return { start, end, text: text3 };
-}
-function parseDoubleQuoted(written) {
-  return readYaml(`v: ${written}`)?.v;
-}
-function isPlainSafe(value2) {
-  if (value2.trim() !== value2 || value2 === "")
-    return false;
-  const inBlock = readYaml(`v: ${value2}`)?.v;
-  const inFlow = readYaml(`[${value2}]`)?.[0];
-  return inBlock === value2 && inFlow === value2;
-}
-function readYaml(text3) {
-  const doc = (0, import_yaml.parseDocument)(text3, { logLevel: "silent" });
-  if (doc.errors.length || doc.warnings.length)
-    return void 0;
-  return doc.toJS({ maxAliasCount: 0 }) ?? void 0;
-}
-var import_yaml, LISTED_CATEGORIES, dist_default9;
-var init_dist10 = __esm({
-  "../../rules/valid-taxonomy/dist/index.js"() {
-    "use strict";
-    init_dist();
-    import_yaml = __toESM(require_dist(), 1);
-    LISTED_CATEGORIES = 10;
-    dist_default9 = defineRule({
-      id: "valid-taxonomy",
-      description: "An article's category and tags come from the taxonomy, and the article lives in its category's folder.",
-      scope: "file",
-      version: 1,
-      optionsSchema: {
-        type: "object",
-        additionalProperties: false,
-        properties: {
-          enforceFolders: { type: "boolean", default: true }
-        }
-      },
-      defaults: { enforceFolders: true }
-    }, ({ facts, source, taxonomy, options, report: report2 }) => {
-      const data = facts.frontmatter.data;
-      if (!taxonomy || facts.unreadable || !facts.frontmatter.present || facts.frontmatter.error)
-        return;
-      if (typeof data !== "object" || data === null || Array.isArray(data))
-        return;
-      const record2 = data;
-      const categoryKey = facts.frontmatter.keys.category;
-      if (typeof record2.category === "string" && record2.category.trim() !== "" && categoryKey && taxonomy.categories.length) {
-        const written = record2.category;
-        const at = categoryKey.valueRange;
-        const category = taxonomy.categories.find((c) => c.name === written || c.slug === written);
-        if (!category) {
-          const match = closestCategory(written, taxonomy.categories);
-          const edit = match === void 0 ? void 0 : replaceScalar(source, at, written, match);
-          report2({
-            message: match ? `Unexpected unknown category \`${written}\`, did you mean \`${match}\`?` : `Unexpected unknown category \`${written}\`, expected one of ${listCategories(taxonomy.categories)}`,
-            range: at,
-            ...match ? { expected: [match] } : {},
-            ...edit ? { suggestions: [{ title: `Replace with \`${match}\``, edits: [edit], certain: true }] } : {}
-          });
-        } else if (options.enforceFolders && facts.inContent && facts.folder !== category.slug) {
-          const expected = expectedPath(facts, category.slug);
-          const here = facts.folder ? `\`${contentName(facts)}/${facts.folder}/\`` : `the root of \`${contentName(facts)}/\``;
-          report2({
-            message: `Unexpected file in ${here} for category \`${category.name}\`, expected \`${expected}\``,
-            range: at,
-            expected: [expected]
-          });
-        }
-      }
-      const tags = record2.tags;
-      const tagsKey = facts.frontmatter.keys.tags;
-      if (!Array.isArray(tags) || !tagsKey)
-        return;
-      const allowed = taxonomy.tags ? new Set(taxonomy.tags) : void 0;
-      const deprecated = taxonomy.deprecatedTags ?? {};
-      tags.forEach((tag, i) => {
-        if (typeof tag !== "string")
-          return;
-        const at = tagsKey.items?.[i] ?? tagsKey.valueRange;
-        if (Object.hasOwn(deprecated, tag)) {
-          const replacement = deprecated[tag];
-          if (tags.includes(replacement)) {
-            report2({
-              message: `Unexpected deprecated tag \`${tag}\`, expected \`${replacement}\` (already listed: remove \`${tag}\`)`,
-              range: at,
-              expected: [replacement]
-            });
-            return;
-          }
-          const edit = replaceScalar(source, at, tag, replacement);
-          report2({
-            message: `Unexpected deprecated tag \`${tag}\`, expected \`${replacement}\``,
-            range: at,
-            expected: [replacement],
-            ...edit ? { suggestions: [{ title: `Replace with \`${replacement}\``, edits: [edit], certain: true }] } : {}
-          });
-        } else if (allowed && !allowed.has(tag)) {
-          const match = closest(tag, allowed);
-          const edit = match === void 0 ? void 0 : replaceScalar(source, at, tag, match);
-          report2({
-            message: match ? `Unexpected unknown tag \`${tag}\`, did you mean \`${match}\`?` : `Unexpected unknown tag \`${tag}\`, expected a tag listed in the taxonomy's \`tags\``,
-            range: at,
-            ...match ? { expected: [match] } : {},
-            // A tag list is long and tags are short, so a close tag is offered, not applied.
-            ...edit ? { suggestions: [{ title: `Replace with \`${match}\``, edits: [edit], certain: false }] } : {}
-          });
-        }
-      });
-    });
-  }
-});
-
-// ../core/dist/rules.generated.js
-var builtinRules;
-var init_rules_generated = __esm({
-  "../core/dist/rules.generated.js"() {
-    "use strict";
-    init_dist2();
-    init_dist3();
-    init_dist4();
-    init_dist5();
-    init_dist6();
-    init_dist7();
-    init_dist8();
-    init_dist9();
-    init_dist10();
-    builtinRules = [
-      dist_default,
-      dist_default2,
-      dist_default3,
-      dist_default4,
-      dist_default5,
-      dist_default6,
-      dist_default7,
-      dist_default8,
-      dist_default9
-    ];
-  }
-});
-
-// ../core/dist/results.js
-import path5 from "node:path";
-function summarize(diagnostics, files) {
-  const rules = {};
-  const withProblems = /* @__PURE__ */ new Set();
-  let errors = 0;
-  let warnings = 0;
-  let internalErrors = 0;
-  for (const d of diagnostics) {
-    if (d.severity === "error")
-      errors++;
-    else
-      warnings++;
-    if (d.ruleId === "internal-error")
-      internalErrors++;
-    rules[d.ruleId] = (rules[d.ruleId] ?? 0) + 1;
-    withProblems.add(d.file);
-  }
-  return { files, filesWithProblems: withProblems.size, errors, warnings, internalErrors, rules: sortKeys(rules) };
-}
-function sortDiagnostics(diagnostics) {
-  return diagnostics.sort((a, b) => compare2(a.file, b.file) || a.line - b.line || a.column - b.column || compare2(a.ruleId, b.ruleId) || compare2(a.message, b.message));
-}
-function compare2(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-function sortKeys(record2) {
-  return Object.fromEntries(Object.entries(record2).sort(([a], [b]) => compare2(a, b)));
-}
-function displayPath(file, cwd) {
-  return path5.relative(cwd, file).split(path5.sep).join("/");
-}
-function toJsonReport(diagnostics, summary, cwd) {
-  return {
-    version: 1,
-    messages: diagnostics.map((d) => ({
-      file: displayPath(d.file, cwd),
-      line: d.line,
-      column: d.column,
-      endLine: d.endLine,
-      endColumn: d.endColumn,
-      ruleId: d.ruleId,
-      severity: d.severity,
-      message: d.message,
-      ...d.url ? { url: d.url } : {},
-      ...d.expected ? { expected: d.expected } : {},
-      ...d.related ? {
-        related: d.related.map((r) => ({
-          file: displayPath(r.file, cwd),
-          line: r.range.start.line,
-          column: r.range.start.column,
-          endLine: r.range.end.line,
-          endColumn: r.range.end.column,
-          message: r.message
-        }))
-      } : {},
-      ...d.suggestions ? { suggestions: d.suggestions } : {}
-    })),
-    summary
-  };
-}
-var init_results = __esm({
-  "../core/dist/results.js"() {
-    "use strict";
-  }
-});
-
-// ../../node_modules/.pnpm/bail@2.0.2/node_modules/bail/index.js
-function bail(error) {
-  if (error) {
-    throw error;
-  }
-}
-var init_bail = __esm({
-  "../../node_modules/.pnpm/bail@2.0.2/node_modules/bail/index.js"() {
-  }
-});
-
-// ../../node_modules/.pnpm/extend@3.0.2/node_modules/extend/index.js
-var require_extend = __commonJS({
-  "../../node_modules/.pnpm/extend@3.0.2/node_modules/extend/index.js"(exports, module) {
-    "use strict";
-    var hasOwn = Object.prototype.hasOwnProperty;
-    var toStr = Object.prototype.toString;
-    var defineProperty = Object.defineProperty;
-    var gOPD = Object.getOwnPropertyDescriptor;
-    var isArray = function isArray2(arr) {
-      if (typeof Array.isArray === "function") {
-        return Array.isArray(arr);
-      }
-      return toStr.call(arr) === "[object Array]";
-    };
-    var isPlainObject2 = function isPlainObject3(obj) {
-      if (!obj || toStr.call(obj) !== "[object Object]") {
-        return false;
-      }
-      var hasOwnConstructor = hasOwn.call(obj, "constructor");
-      var hasIsPrototypeOf = obj.constructor && obj.constructor.prototype && hasOwn.call(obj.constructor.prototype, "isPrototypeOf");
-      if (obj.constructor && !hasOwnConstructor && !hasIsPrototypeOf) {
-        return false;
-      }
-      var key;
-      for (key in obj) {
-      }
-      return typeof key === "undefined" || hasOwn.call(obj, key);
-    };
-    var setProperty = function setProperty2(target, options) {
-      if (defineProperty && options.name === "__proto__") {
-        defineProperty(target, options.name, {
-          enumerable: true,
-          configurable: true,
-          value: options.newValue,
-          writable: true
-        });
-      } else {
-        target[options.name] = options.newValue;
-      }
-    };
-    var getProperty = function getProperty2(obj, name) {
-      if (name === "__proto__") {
-        if (!hasOwn.call(obj, name)) {
-          return void 0;
-        } else if (gOPD) {
-          return gOPD(obj, name).value;
-        }
-      }
-      return obj[name];
-    };
-    module.exports = function extend2() {
-      var options, name, src, copy, copyIsArray, clone;
-      var target = arguments[0];
-      var i = 1;
-      var length = arguments.length;
-      var deep = false;
-      if (typeof target === "boolean") {
-        deep = target;
-        target = arguments[1] || {};
-        i = 2;
-      }
-      if (target == null || typeof target !== "object" && typeof target !== "function") {
-        target = {};
-      }
-      for (; i < length; ++i) {
-        options = arguments[i];
-        if (options != null) {
-          for (name in options) {
-            src = getProperty(target, name);
-            copy = getProperty(options, name);
-            if (target !== copy) {
-              if (deep && copy && (isPlainObject2(copy) || (copyIsArray = isArray(copy)))) {
-                if (copyIsArray) {
-                  copyIsArray = false;
-                  clone = src && isArray(src) ? src : [];
-                } else {
-                  clone = src && isPlainObject2(src) ? src : {};
-                }
-                setProperty(target, { name, newValue: extend2(deep, clone, copy) });
-              } else if (typeof copy !== "undefined") {
-                setProperty(target, { name, newValue: copy });
-              }
-            }
-          }
-        }
-      }
-      return target;
-    };
-  }
-});
-
-// ../../node_modules/.pnpm/devlop@1.1.0/node_modules/devlop/lib/default.js
-function ok() {
-}
-var init_default = __esm({
-  "../../node_modules/.pnpm/devlop@1.1.0/node_modules/devlop/lib/default.js"() {
-  }
-});
-
-// ../../node_modules/.pnpm/is-plain-obj@4.1.0/node_modules/is-plain-obj/index.js
-function isPlainObject(value2) {
-  if (typeof value2 !== "object" || value2 === null) {
-    return false;
-  }
-  const prototype = Object.getPrototypeOf(value2);
-  return (prototype === null || prototype === Object.prototype || Object.getPrototypeOf(prototype) === null) && !(Symbol.toStringTag in value2) && !(Symbol.iterator in value2);
-}
-var init_is_plain_obj = __esm({
-  "../../node_modules/.pnpm/is-plain-obj@4.1.0/node_modules/is-plain-obj/index.js"() {
-  }
-});
-
-// ../../node_modules/.pnpm/unist-util-stringify-position@4.0.0/node_modules/unist-util-stringify-position/lib/index.js
-function stringifyPosition(value2) {
-  if (!value2 || typeof value2 !== "object") {
-    return "";
-  }
-  if ("position" in value2 || "type" in value2) {
-    return position(value2.position);
-  }
-  if ("start" in value2 || "end" in value2) {
-    return position(value2);
-  }
-  if ("line" in value2 || "column" in value2) {
-    return point(value2);
-  }
-  return "";
-}
-function point(point3) {
-  return index(point3 && point3.line) + ":" + index(point3 && point3.column);
-}
-function position(pos) {
-  return point(pos && pos.start) + "-" + point(pos && pos.end);
-}
-function index(value2) {
-  return value2 && typeof value2 === "number" ? value2 : 1;
-}
-var init_lib3 = __esm({
-  "../../node_modules/.pnpm/unist-util-stringify-position@4.0.0/node_modules/unist-util-stringify-position/lib/index.js"() {
-  }
-});
-
-// ../../node_modules/.pnpm/unist-util-stringify-position@4.0.0/node_modules/unist-util-stringify-position/index.js
-var init_unist_util_stringify_position = __esm({
-  "../../node_modules/.pnpm/unist-util-stringify-position@4.0.0/node_modules/unist-util-stringify-position/index.js"() {
-    init_lib3();
-  }
-});
-
-// ../../node_modules/.pnpm/vfile-message@4.0.4/node_modules/vfile-message/lib/index.js
-var VFileMessage;
-var init_lib4 = __esm({
-  "../../node_modules/.pnpm/vfile-message@4.0.4/node_modules/vfile-message/lib/index.js"() {
-    init_unist_util_stringify_position();
-    VFileMessage = class extends Error {
-      /**
-       * Create a message for `reason`.
-       *
-       * > 🪦 **Note**: also has obsolete signatures.
-       *
-       * @overload
-       * @param {string} reason
-       *   Reason for message, should use markdown.
-       * @param {Options | null | undefined} [options]
-       *   Configuration (optional).
-       * @returns
-       *   Instance of `VFileMessage`.
-       *
-       * @overload
-       * @param {string} reason
-       *   Reason for message, should use markdown.
-       * @param {Node | NodeLike | null | undefined} parent
-       *   Node or node-like, used for `ancestors` and `place`.
-       * @param {string | null | undefined} [origin]
-       *   Place in code where the message originates (optional).
-       * @returns
-       *   Instance of `VFileMessage`.
-       *
-       * @overload
-       * @param {string} reason
-       *   Reason for message, should use markdown.
-       * @param {Point | Position | null | undefined} place
-       *   Place of message.
-       * @param {string | null | undefined} [origin]
-       *   Place in code where the message originates (optional).
-       * @returns
-       *   Instance of `VFileMessage`.
-       *
-       * @overload
-       * @param {string} reason
-       *   Reason for message, should use markdown.
-       * @param {string | null | undefined} [origin]
-       *   Place in code where the message originates (optional).
-       * @returns
-       *   Instance of `VFileMessage`.
-       *
-       * @overload
-       * @param {Error | VFileMessage} cause
-       *   Original error cause of the message.
-       * @param {Node | NodeLike | null | undefined} parent
-       *   Node or node-like, used for `ancestors` and `place`.
-       * @param {string | null | undefined} [origin]
-       *   Place in code where the message originates (optional).
-       * @returns
-       *   Instance of `VFileMessage`.
-       *
-       * @overload
-       * @param {Error | VFileMessage} cause
-       *   Original error cause of the message.
-       * @param {Point | Position | null | undefined} place
-       *   Place of message.
-       * @param {string | null | undefined} [origin]
-       *   Place in code where the message originates (optional).
-       * @returns
-       *   Instance of `VFileMessage`.
-       *
-       * @overload
-       * @param {Error | VFileMessage} cause
-       *   Original error cause of the message.
-       * @param {string | null | undefined} [origin]
-       *   Place in code where the message originates (optional).
-       * @returns
-       *   Instance of `VFileMessage`.
-       *
-       * @param {Error | VFileMessage | string} causeOrReason
-       *   Reason for message, should use markdown.
-       * @param {Node | NodeLike | Options | Point | Position | string | null | undefined} [optionsOrParentOrPlace]
-       *   Configuration (optional).
-       * @param {string | null | undefined} [origin]
-       *   Place in code where the message originates (example:
-       *   `'my-package:my-rule'` or `'my-rule'`).
-       * @returns
-       *   Instance of `VFileMessage`.
-       */
-      // eslint-disable-next-line complexity
-      constructor(causeOrReason, optionsOrParentOrPlace, origin) {
-        super();
-        if (typeof optionsOrParentOrPlace === "string") {
-          origin = optionsOrParentOrPlace;
-          optionsOrParentOrPlace = void 0;
-        }
-        let reason2 = "";
-        let options = {};
-        let legacyCause = false;
-        if (optionsOrParentOrPlace) {
-          if ("line" in optionsOrParentOrPlace && "column" in optionsOrParentOrPlace) {
-            options = { place: optionsOrParentOrPlace };
-          } else if ("start" in optionsOrParentOrPlace && "end" in optionsOrParentOrPlace) {
-            options = { place: optionsOrParentOrPlace };
-          } else if ("type" in optionsOrParentOrPlace) {
-            options = {
-              ancestors: [optionsOrParentOrPlace],
-              place: optionsOrParentOrPlace.position
-            };
-          } else {
-            options = { ...optionsOrParentOrPlace };
-          }
-        }
-        if (typeof causeOrReason === "string") {
-          reason2 = causeOrReason;
-        } else if (!options.cause && causeOrReason) {
-          legacyCause = true;
-          reason2 = causeOrReason.message;
-          options.cause = causeOrReason;
-        }
-        if (!options.ruleId && !options.source && typeof origin === "string") {
-          const index2 = origin.indexOf(":");
-          if (index2 === -1) {
-            options.ruleId = origin;
-          } else {
-            options.source = origin.slice(0, index2);
-            options.ruleId = origin.slice(index2 + 1);
-          }
-        }
-        if (!options.place && options.ancestors) {
-          const parent = options.ancestors[options.ancestors.length - 1];
-          if (parent) {
-            options.place = parent.position;
-          }
-        }
-        const start = options.place && "start" in options.place ? options.place.start : options.place;
-        this.ancestors = options.ancestors || void 0;
-        this.cause = options.cause || void 0;
-        this.column = start ? start.column : void 0;
-        this.fatal = void 0;
-        this.file = "";
-        this.message = reason2;
-        this.line = start ? start.line : void 0;
-        this.name = stringifyPosition(options.place) || "1:1";
-        this.place = options.place || void 0;
-        this.reason = this.message;
-        this.ruleId = options.ruleId || void 0;
-        this.source = options.source || void 0;
-        this.stack = legacyCause && options.cause && typeof options.cause.stack === "string" ? options.cause.stack : "";
-        this.actual = void 0;
-        this.expected = void 0;
-        this.note = void 0;
-        this.url = void 0;
-      }
-    };
-    Object.defineProperties(VFileMessage.prototype, {
-      file: { configurable: true, enumerable: true, value: "", writable: true },
-      name: { configurable: true, enumerable: true, value: "", writable: true },
-      reason: { configurable: true, enumerable: true, value: "", writable: true },
-      message: { configurable: true, enumerable: true, value: "", writable: true },
-      stack: { configurable: true, enumerable: true, value: "", writable: true },
-      column: { configurable: true, enumerable: true, writable: true },
-      line: { configurable: true, enumerable: true, writable: true },
-      ancestors: { configurable: true, enumerable: true, writable: true },
-      cause: { configurable: true, enumerable: true, writable: true },
-      fatal: { configurable: true, enumerable: true, writable: true },
-      place: { configurable: true, enumerable: true, writable: true },
-      ruleId: { configurable: true, enumerable: true, writable: true },
-      source: { configurable: true, enumerable: true, writable: true }
-    });
-  }
-});
-
-// ../../node_modules/.pnpm/vfile-message@4.0.4/node_modules/vfile-message/index.js
-var init_vfile_message = __esm({
-  "../../node_modules/.pnpm/vfile-message@4.0.4/node_modules/vfile-message/index.js"() {
-    init_lib4();
-  }
-});
-
-// ../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/lib/minpath.js
-import { default as default2 } from "node:path";
-var init_minpath = __esm({
-  "../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/lib/minpath.js"() {
-  }
-});
-
-// ../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/lib/minproc.js
-import { default as default3 } from "node:process";
-var init_minproc = __esm({
-  "../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/lib/minproc.js"() {
-  }
-});
-
-// ../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/lib/minurl.shared.js
-function isUrl(fileUrlOrPath) {
-  return Boolean(
-    fileUrlOrPath !== null && typeof fileUrlOrPath === "object" && "href" in fileUrlOrPath && fileUrlOrPath.href && "protocol" in fileUrlOrPath && fileUrlOrPath.protocol && // @ts-expect-error: indexing is fine.
-    fileUrlOrPath.auth === void 0
-  );
-}
-var init_minurl_shared = __esm({
-  "../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/lib/minurl.shared.js"() {
-  }
-});
-
-// ../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/lib/minurl.js
-import { fileURLToPath } from "node:url";
-var init_minurl = __esm({
-  "../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/lib/minurl.js"() {
-    init_minurl_shared();
-  }
-});
-
-// ../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/lib/index.js
-function assertPart(part, name) {
-  if (part && part.includes(default2.sep)) {
-    throw new Error(
-      "`" + name + "` cannot be a path: did not expect `" + default2.sep + "`"
-    );
-  }
-}
-function assertNonEmpty(part, name) {
-  if (!part) {
-    throw new Error("`" + name + "` cannot be empty");
-  }
-}
-function assertPath(path11, name) {
-  if (!path11) {
-    throw new Error("Setting `" + name + "` requires `path` to be set too");
-  }
-}
-function isUint8Array(value2) {
-  return Boolean(
-    value2 && typeof value2 === "object" && "byteLength" in value2 && "byteOffset" in value2
-  );
-}
-var order, VFile;
-var init_lib5 = __esm({
-  "../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/lib/index.js"() {
-    init_vfile_message();
-    init_minpath();
-    init_minproc();
-    init_minurl();
-    order = /** @type {const} */
-    [
-      "history",
-      "path",
-      "basename",
-      "stem",
-      "extname",
-      "dirname"
-    ];
-    VFile = class {
-      /**
-       * Create a new virtual file.
-       *
-       * `options` is treated as:
-       *
-       * *   `string` or `Uint8Array` — `{value: options}`
-       * *   `URL` — `{path: options}`
-       * *   `VFile` — shallow copies its data over to the new file
-       * *   `object` — all fields are shallow copied over to the new file
-       *
-       * Path related fields are set in the following order (least specific to
-       * most specific): `history`, `path`, `basename`, `stem`, `extname`,
-       * `dirname`.
-       *
-       * You cannot set `dirname` or `extname` without setting either `history`,
-       * `path`, `basename`, or `stem` too.
-       *
-       * @param {Compatible | null | undefined} [value]
-       *   File value.
-       * @returns
-       *   New instance.
-       */
-      constructor(value2) {
-        let options;
-        if (!value2) {
-          options = {};
-        } else if (isUrl(value2)) {
-          options = { path: value2 };
-        } else if (typeof value2 === "string" || isUint8Array(value2)) {
-          options = { value: value2 };
-        } else {
-          options = value2;
-        }
-        this.cwd = "cwd" in options ? "" : default3.cwd();
-        this.data = {};
-        this.history = [];
-        this.messages = [];
-        this.value;
-        this.map;
-        this.result;
-        this.stored;
-        let index2 = -1;
-        while (++index2 < order.length) {
-          const field2 = order[index2];
-          if (field2 in options && options[field2] !== void 0 && options[field2] !== null) {
-            this[field2] = field2 === "history" ? [...options[field2]] : options[field2];
-          }
-        }
-        let field;
-        for (field in options) {
-          if (!order.includes(field)) {
-            this[field] = options[field];
-          }
-        }
-      }
-      /**
-       * Get the basename (including extname) (example: `'index.min.js'`).
-       *
-       * @returns {string | undefined}
-       *   Basename.
-       */
-      get basename() {
-        return typeof this.path === "string" ? default2.basename(this.path) : void 0;
-      }
-      /**
-       * Set basename (including extname) (`'index.min.js'`).
-       *
-       * Cannot contain path separators (`'/'` on unix, macOS, and browsers, `'\'`
-       * on windows).
-       * Cannot be nullified (use `file.path = file.dirname` instead).
-       *
-       * @param {string} basename
-       *   Basename.
-       * @returns {undefined}
-       *   Nothing.
-       */
-      set basename(basename2) {
-        assertNonEmpty(basename2, "basename");
-        assertPart(basename2, "basename");
-        this.path = default2.join(this.dirname || "", basename2);
-      }
-      /**
-       * Get the parent path (example: `'~'`).
-       *
-       * @returns {string | undefined}
-       *   Dirname.
-       */
-      get dirname() {
-        return typeof this.path === "string" ? default2.dirname(this.path) : void 0;
-      }
-      /**
-       * Set the parent path (example: `'~'`).
-       *
-       * Cannot be set if there’s no `path` yet.
-       *
-       * @param {string | undefined} dirname
-       *   Dirname.
-       * @returns {undefined}
-       *   Nothing.
-       */
-      set dirname(dirname2) {
-        assertPath(this.basename, "dirname");
-        this.path = default2.join(dirname2 || "", this.basename);
-      }
-      /**
-       * Get the extname (including dot) (example: `'.js'`).
-       *
-       * @returns {string | undefined}
-       *   Extname.
-       */
-      get extname() {
-        return typeof this.path === "string" ? default2.extname(this.path) : void 0;
-      }
-      /**
-       * Set the extname (including dot) (example: `'.js'`).
-       *
-       * Cannot contain path separators (`'/'` on unix, macOS, and browsers, `'\'`
-       * on windows).
-       * Cannot be set if there’s no `path` yet.
-       *
-       * @param {string | undefined} extname
-       *   Extname.
-       * @returns {undefined}
-       *   Nothing.
-       */
-      set extname(extname) {
-        assertPart(extname, "extname");
-        assertPath(this.dirname, "extname");
-        if (extname) {
-          if (extname.codePointAt(0) !== 46) {
-            throw new Error("`extname` must start with `.`");
-          }
-          if (extname.includes(".", 1)) {
-            throw new Error("`extname` cannot contain multiple dots");
-          }
-        }
-        this.path = default2.join(this.dirname, this.stem + (extname || ""));
-      }
-      /**
-       * Get the full path (example: `'~/index.min.js'`).
-       *
-       * @returns {string}
-       *   Path.
-       */
-      get path() {
-        return this.history[this.history.length - 1];
-      }
-      /**
-       * Set the full path (example: `'~/index.min.js'`).
-       *
-       * Cannot be nullified.
-       * You can set a file URL (a `URL` object with a `file:` protocol) which will
-       * be turned into a path with `url.fileURLToPath`.
-       *
-       * @param {URL | string} path
-       *   Path.
-       * @returns {undefined}
-       *   Nothing.
-       */
-      set path(path11) {
-        if (isUrl(path11)) {
-          path11 = fileURLToPath(path11);
-        }
-        assertNonEmpty(path11, "path");
-        if (this.path !== path11) {
-          this.history.push(path11);
-        }
-      }
-      /**
-       * Get the stem (basename w/o extname) (example: `'index.min'`).
-       *
-       * @returns {string | undefined}
-       *   Stem.
-       */
-      get stem() {
-        return typeof this.path === "string" ? default2.basename(this.path, this.extname) : void 0;
-      }
-      /**
-       * Set the stem (basename w/o extname) (example: `'index.min'`).
-       *
-       * Cannot contain path separators (`'/'` on unix, macOS, and browsers, `'\'`
-       * on windows).
-       * Cannot be nullified (use `file.path = file.dirname` instead).
-       *
-       * @param {string} stem
-       *   Stem.
-       * @returns {undefined}
-       *   Nothing.
-       */
-      set stem(stem) {
-        assertNonEmpty(stem, "stem");
-        assertPart(stem, "stem");
-        this.path = default2.join(this.dirname || "", stem + (this.extname || ""));
-      }
-      // Normal prototypal methods.
-      /**
-       * Create a fatal message for `reason` associated with the file.
-       *
-       * The `fatal` field of the message is set to `true` (error; file not usable)
-       * and the `file` field is set to the current file path.
-       * The message is added to the `messages` field on `file`.
-       *
-       * > 🪦 **Note**: also has obsolete signatures.
-       *
-       * @overload
-       * @param {string} reason
-       * @param {MessageOptions | null | undefined} [options]
-       * @returns {never}
-       *
-       * @overload
-       * @param {string} reason
-       * @param {Node | NodeLike | null | undefined} parent
-       * @param {string | null | undefined} [origin]
-       * @returns {never}
-       *
-       * @overload
-       * @param {string} reason
-       * @param {Point | Position | null | undefined} place
-       * @param {string | null | undefined} [origin]
-       * @returns {never}
-       *
-       * @overload
-       * @param {string} reason
-       * @param {string | null | undefined} [origin]
-       * @returns {never}
-       *
-       * @overload
-       * @param {Error | VFileMessage} cause
-       * @param {Node | NodeLike | null | undefined} parent
-       * @param {string | null | undefined} [origin]
-       * @returns {never}
-       *
-       * @overload
-       * @param {Error | VFileMessage} cause
-       * @param {Point | Position | null | undefined} place
-       * @param {string | null | undefined} [origin]
-       * @returns {never}
-       *
-       * @overload
-       * @param {Error | VFileMessage} cause
-       * @param {string | null | undefined} [origin]
-       * @returns {never}
-       *
-       * @param {Error | VFileMessage | string} causeOrReason
-       *   Reason for message, should use markdown.
-       * @param {Node | NodeLike | MessageOptions | Point | Position | string | null | undefined} [optionsOrParentOrPlace]
-       *   Configuration (optional).
-       * @param {string | null | undefined} [origin]
-       *   Place in code where the message originates (example:
-       *   `'my-package:my-rule'` or `'my-rule'`).
-       * @returns {never}
-       *   Never.
-       * @throws {VFileMessage}
-       *   Message.
-       */
-      fail(causeOrReason, optionsOrParentOrPlace, origin) {
-        const message = this.message(causeOrReason, optionsOrParentOrPlace, origin);
-        message.fatal = true;
-        throw message;
-      }
-      /**
-       * Create an info message for `reason` associated with the file.
-       *
-       * The `fatal` field of the message is set to `undefined` (info; change
-       * likely not needed) and the `file` field is set to the current file path.
-       * The message is added to the `messages` field on `file`.
-       *
-       * > 🪦 **Note**: also has obsolete signatures.
-       *
-       * @overload
-       * @param {string} reason
-       * @param {MessageOptions | null | undefined} [options]
-       * @returns {VFileMessage}
-       *
-       * @overload
-       * @param {string} reason
-       * @param {Node | NodeLike | null | undefined} parent
-       * @param {string | null | undefined} [origin]
-       * @returns {VFileMessage}
-       *
-       * @overload
-       * @param {string} reason
-       * @param {Point | Position | null | undefined} place
-       * @param {string | null | undefined} [origin]
-       * @returns {VFileMessage}
-       *
-       * @overload
-       * @param {string} reason
-       * @param {string | null | undefined} [origin]
-       * @returns {VFileMessage}
-       *
-       * @overload
-       * @param {Error | VFileMessage} cause
-       * @param {Node | NodeLike | null | undefined} parent
-       * @param {string | null | undefined} [origin]
-       * @returns {VFileMessage}
-       *
-       * @overload
-       * @param {Error | VFileMessage} cause
-       * @param {Point | Position | null | undefined} place
-       * @param {string | null | undefined} [origin]
-       * @returns {VFileMessage}
-       *
-       * @overload
-       * @param {Error | VFileMessage} cause
-       * @param {string | null | undefined} [origin]
-       * @returns {VFileMessage}
-       *
-       * @param {Error | VFileMessage | string} causeOrReason
-       *   Reason for message, should use markdown.
-       * @param {Node | NodeLike | MessageOptions | Point | Position | string | null | undefined} [optionsOrParentOrPlace]
-       *   Configuration (optional).
-       * @param {string | null | undefined} [origin]
-       *   Place in code where the message originates (example:
-       *   `'my-package:my-rule'` or `'my-rule'`).
-       * @returns {VFileMessage}
-       *   Message.
-       */
-      info(causeOrReason, optionsOrParentOrPlace, origin) {
-        const message = this.message(causeOrReason, optionsOrParentOrPlace, origin);
-        message.fatal = void 0;
-        return message;
-      }
-      /**
-       * Create a message for `reason` associated with the file.
-       *
-       * The `fatal` field of the message is set to `false` (warning; change may be
-       * needed) and the `file` field is set to the current file path.
-       * The message is added to the `messages` field on `file`.
-       *
-       * > 🪦 **Note**: also has obsolete signatures.
-       *
-       * @overload
-       * @param {string} reason
-       * @param {MessageOptions | null | undefined} [options]
-       * @returns {VFileMessage}
-       *
-       * @overload
-       * @param {string} reason
-       * @param {Node | NodeLike | null | undefined} parent
-       * @param {string | null | undefined} [origin]
-       * @returns {VFileMessage}
-       *
-       * @overload
-       * @param {string} reason
-       * @param {Point | Position | null | undefined} place
-       * @param {string | null | undefined} [origin]
-       * @returns {VFileMessage}
-       *
-       * @overload
-       * @param {string} reason
-       * @param {string | null | undefined} [origin]
-       * @returns {VFileMessage}
-       *
-       * @overload
-       * @param {Error | VFileMessage} cause
-       * @param {Node | NodeLike | null | undefined} parent
-       * @param {string | null | undefined} [origin]
-       * @returns {VFileMessage}
-       *
-       * @overload
-       * @param {Error | VFileMessage} cause
-       * @param {Point | Position | null | undefined} place
-       * @param {string | null | undefined} [origin]
-       * @returns {VFileMessage}
-       *
-       * @overload
-       * @param {Error | VFileMessage} cause
-       * @param {string | null | undefined} [origin]
-       * @returns {VFileMessage}
-       *
-       * @param {Error | VFileMessage | string} causeOrReason
-       *   Reason for message, should use markdown.
-       * @param {Node | NodeLike | MessageOptions | Point | Position | string | null | undefined} [optionsOrParentOrPlace]
-       *   Configuration (optional).
-       * @param {string | null | undefined} [origin]
-       *   Place in code where the message originates (example:
-       *   `'my-package:my-rule'` or `'my-rule'`).
-       * @returns {VFileMessage}
-       *   Message.
-       */
-      message(causeOrReason, optionsOrParentOrPlace, origin) {
-        const message = new VFileMessage(
-          // @ts-expect-error: the overloads are fine.
-          causeOrReason,
-          optionsOrParentOrPlace,
-          origin
-        );
-        if (this.path) {
-          message.name = this.path + ":" + message.name;
-          message.file = this.path;
-        }
-        message.fatal = false;
-        this.messages.push(message);
-        return message;
-      }
-      /**
-       * Serialize the file.
-       *
-       * > **Note**: which encodings are supported depends on the engine.
-       * > For info on Node.js, see:
-       * > <https://nodejs.org/api/util.html#whatwg-supported-encodings>.
-       *
-       * @param {string | null | undefined} [encoding='utf8']
-       *   Character encoding to understand `value` as when it’s a `Uint8Array`
-       *   (default: `'utf-8'`).
-       * @returns {string}
-       *   Serialized file.
-       */
-      toString(encoding) {
-        if (this.value === void 0) {
-          return "";
-        }
-        if (typeof this.value === "string") {
-          return this.value;
-        }
-        const decoder = new TextDecoder(encoding || void 0);
-        return decoder.decode(this.value);
-      }
-    };
-  }
-});
-
-// ../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/index.js
-var init_vfile = __esm({
-  "../../node_modules/.pnpm/vfile@6.0.3/node_modules/vfile/index.js"() {
-    init_lib5();
-  }
-});
-
-// ../../node_modules/.pnpm/unified@11.0.5/node_modules/unified/lib/callable-instance.js
-var CallableInstance;
-var init_callable_instance = __esm({
-  "../../node_modules/.pnpm/unified@11.0.5/node_modules/unified/lib/callable-instance.js"() {
-    CallableInstance = /**
-     * @type {new <Parameters extends Array<unknown>, Result>(property: string | symbol) => (...parameters: Parameters) => Result}
-     */
-    /** @type {unknown} */
-    /**
-     * @this {Function}
-     * @param {string | symbol} property
-     * @returns {(...parameters: Array<unknown>) => unknown}
-     */
-    (function(property) {
-      const self = this;
-      const constr = self.constructor;
-      const proto = (
-        /** @type {Record<string | symbol, Function>} */
-        // Prototypes do exist.
-        // type-coverage:ignore-next-line
-        constr.prototype
-      );
-      const value2 = proto[property];
-      const apply = function() {
-        return value2.apply(apply, arguments);
-      };
-      Object.setPrototypeOf(apply, proto);
-      return apply;
-    });
-  }
-});
-
-// ../../node_modules/.pnpm/unified@11.0.5/node_modules/unified/lib/index.js
-function assertParser(name, value2) {
-  if (typeof value2 !== "function") {
-    throw new TypeError("Cannot `" + name + "` without `parser`");
-  }
-}
-function assertCompiler(name, value2) {
-  if (typeof value2 !== "function") {
-    throw new TypeError("Cannot `" + name + "` without `compiler`");
-  }
-}
-function assertUnfrozen(name, frozen) {
-  if (frozen) {
-    throw new Error(
-      "Cannot call `" + name + "` on a frozen processor.\nCreate a new processor first, by calling it: use `processor()` instead of `processor`."
-    );
-  }
-}
-function assertNode(node2) {
-  if (!isPlainObject(node2) || typeof node2.type !== "string") {
-    throw new TypeError("Expected node, got `" + node2 + "`");
-  }
-}
-function assertDone(name, asyncName, complete) {
-  if (!complete) {
-    throw new Error(
-      "`" + name + "` finished async. Use `" + asyncName + "` instead"
-    );
-  }
-}
-function vfile(value2) {
-  return looksLikeAVFile(value2) ? value2 : new VFile(value2);
-}
-function looksLikeAVFile(value2) {
-  return Boolean(
-    value2 && typeof value2 === "object" && "message" in value2 && "messages" in value2
-  );
-}
-function looksLikeAValue(value2) {
-  return typeof value2 === "string" || isUint8Array2(value2);
-}
-function isUint8Array2(value2) {
-  return Boolean(
-    value2 && typeof value2 === "object" && "byteLength" in value2 && "byteOffset" in value2
-  );
-}
-var import_extend, own2, Processor, unified;
-var init_lib6 = __esm({
-  "../../node_modules/.pnpm/unified@11.0.5/node_modules/unified/lib/index.js"() {
-    init_bail();
-    import_extend = __toESM(require_extend(), 1);
-    init_default();
-    init_is_plain_obj();
-    init_trough();
-    init_vfile();
-    init_callable_instance();
-    own2 = {}.hasOwnProperty;
-    Processor = class _Processor extends CallableInstance {
-      /**
-       * Create a processor.
-       */
-      constructor() {
-        super("copy");
-        this.Compiler = void 0;
-        this.Parser = void 0;
-        this.attachers = [];
-        this.compiler = void 0;
-        this.freezeIndex = -1;
-        this.frozen = void 0;
-        this.namespace = {};
-        this.parser = void 0;
-        this.transformers = trough();
-      }
-      /**
-       * Copy a processor.
-       *
-       * @deprecated
-       *   This is a private internal method and should not be used.
-       * @returns {Processor<ParseTree, HeadTree, TailTree, CompileTree, CompileResult>}
-       *   New *unfrozen* processor ({@linkcode Processor}) that is
-       *   configured to work the same as its ancestor.
-       *   When the descendant processor is configured in the future it does not
-       *   affect the ancestral processor.
-       */
-      copy() {
-        const destination = (
-          /** @type {Processor<ParseTree, HeadTree, TailTree, CompileTree, CompileResult>} */
-          new _Processor()
-        );
-        let index2 = -1;
-        while (++index2 < this.attachers.length) {
-          const attacher = this.attachers[index2];
-          destination.use(...attacher);
-        }
-        destination.data((0, import_extend.default)(true, {}, this.namespace));
-        return destination;
-      }
-      /**
-       * Configure the processor with info available to all plugins.
-       * Information is stored in an object.
-       *
-       * Typically, options can be given to a specific plugin, but sometimes it
-       * makes sense to have information shared with several plugins.
-       * For example, a list of HTML elements that are self-closing, which is
-       * needed during all phases.
-       *
-       * > **Note**: setting information cannot occur on *frozen* processors.
-       * > Call the processor first to create a new unfrozen processor.
-       *
-       * > **Note**: to register custom data in TypeScript, augment the
-       * > {@linkcode Data} interface.
-       *
-       * @example
-       *   This example show how to get and set info:
-       *
-       *   ```js
-       *   import {unified} from 'unified'
-       *
-       *   const processor = unified().data('alpha', 'bravo')
-       *
-       *   processor.data('alpha') // => 'bravo'
-       *
-       *   processor.data() // => {alpha: 'bravo'}
-       *
-       *   processor.data({charlie: 'delta'})
-       *
-       *   processor.data() // => {charlie: 'delta'}
-       *   ```
-       *
-       * @template {keyof Data} Key
-       *
-       * @overload
-       * @returns {Data}
-       *
-       * @overload
-       * @param {Data} dataset
-       * @returns {Processor<ParseTree, HeadTree, TailTree, CompileTree, CompileResult>}
-       *
-       * @overload
-       * @param {Key} key
-       * @returns {Data[Key]}
-       *
-       * @overload
-       * @param {Key} key
-       * @param {Data[Key]} value
-       * @returns {Processor<ParseTree, HeadTree, TailTree, CompileTree, CompileResult>}
-       *
-       * @param {Data | Key} [key]
-       *   Key to get or set, or entire dataset to set, or nothing to get the
-       *   entire dataset (optional).
-       * @param {Data[Key]} [value]
-       *   Value to set (optional).
-       * @returns {unknown}
-       *   The current processor when setting, the value at `key` when getting, or
-       *   the entire dataset when getting without key.
-       */
-      data(key, value2) {
-        if (typeof key === "string") {
-          if (arguments.length === 2) {
-            assertUnfrozen("data", this.frozen);
-            this.namespace[key] = value2;
-            return this;
-          }
-          return own2.call(this.namespace, key) && this.namespace[key] || void 0;
-        }
-        if (key) {
-          assertUnfrozen("data", this.frozen);
-          this.namespace = key;
-          return this;
-        }
-        return this.namespace;
-      }
-      /**
-       * Freeze a processor.
-       *
-       * Frozen processors are meant to be extended and not to be configured
-       * directly.
-       *
-       * When a processor is frozen it cannot be unfrozen.
-       * New processors working the same way can be created by calling the
-       * processor.
-       *
-       * It’s possible to freeze processors explicitly by calling `.freeze()`.
-       * Processors freeze automatically when `.parse()`, `.run()`, `.runSync()`,
-       * `.stringify()`, `.process()`, or `.processSync()` are called.
-       *
-       * @returns {Processor<ParseTree, HeadTree, TailTree, CompileTree, CompileResult>}
-       *   The current processor.
-       */
-      freeze() {
-        if (this.frozen) {
-          return this;
-        }
-        const self = (
-          /** @type {Processor} */
-          /** @type {unknown} */
-          this
-        );
-        while (++this.freezeIndex < this.attachers.length) {
-          const [attacher, ...options] = this.attachers[this.freezeIndex];
-          if (options[0] === false) {
-            continue;
-          }
-          if (options[0] === true) {
-            options[0] = void 0;
-          }
-          const transformer = attacher.call(self, ...options);
-          if (typeof transformer === "function") {
-            this.transformers.use(transformer);
-          }
-        }
-        this.frozen = true;
-        this.freezeIndex = Number.POSITIVE_INFINITY;
-        return this;
-      }
-      /**
-       * Parse text to a syntax tree.
-       *
-       * > **Note**: `parse` freezes the processor if not already *frozen*.
-       *
-       * > **Note**: `parse` performs the parse phase, not the run phase or other
-       * > phases.
-       *
-       * @param {Compatible | undefined} [file]
-       *   file to parse (optional); typically `string` or `VFile`; any value
-       *   accepted as `x` in `new VFile(x)`.
-       * @returns {ParseTree extends undefined ? Node : ParseTree}
-       *   Syntax tree representing `file`.
-       */
-      parse(file) {
-        this.freeze();
-        const realFile = vfile(file);
-        const parser = this.parser || this.Parser;
-        assertParser("parse", parser);
-        return parser(String(realFile), realFile);
-      }
-      /**
-       * Process the given file as configured on the processor.
-       *
-       * > **Note**: `process` freezes the processor if not already *frozen*.
-       *
-       * > **Note**: `process` performs the parse, run, and stringify phases.
-       *
-       * @overload
-       * @param {Compatible | undefined} file
-       * @param {ProcessCallback<VFileWithOutput<CompileResult>>} done
-       * @returns {undefined}
-       *
-       * @overload
-       * @param {Compatible | undefined} [file]
-       * @returns {Promise<VFileWithOutput<CompileResult>>}
-       *
-       * @param {Compatible | undefined} [file]
-       *   File (optional); typically `string` or `VFile`]; any value accepted as
-       *   `x` in `new VFile(x)`.
-       * @param {ProcessCallback<VFileWithOutput<CompileResult>> | undefined} [done]
-       *   Callback (optional).
-       * @returns {Promise<VFile> | undefined}
-       *   Nothing if `done` is given.
-       *   Otherwise a promise, rejected with a fatal error or resolved with the
-       *   processed file.
-       *
-       *   The parsed, transformed, and compiled value is available at
-       *   `file.value` (see note).
-       *
-       *   > **Note**: unified typically compiles by serializing: most
-       *   > compilers return `string` (or `Uint8Array`).
-       *   > Some compilers, such as the one configured with
-       *   > [`rehype-react`][rehype-react], return other values (in this case, a
-       *   > React tree).
-       *   > If you’re using a compiler that doesn’t serialize, expect different
-       *   > result values.
-       *   >
-       *   > To register custom results in TypeScript, add them to
-       *   > {@linkcode CompileResultMap}.
-       *
-       *   [rehype-react]: https://github.com/rehypejs/rehype-react
-       */
-      process(file, done) {
-        const self = this;
-        this.freeze();
-        assertParser("process", this.parser || this.Parser);
-        assertCompiler("process", this.compiler || this.Compiler);
-        return done ? executor(void 0, done) : new Promise(executor);
-        function executor(resolve3, reject) {
-          const realFile = vfile(file);
-          const parseTree = (
-            /** @type {HeadTree extends undefined ? Node : HeadTree} */
-            /** @type {unknown} */
-            self.parse(realFile)
-          );
-          self.run(parseTree, realFile, function(error, tree, file2) {
-            if (error || !tree || !file2) {
-              return realDone(error);
-            }
-            const compileTree = (
-              /** @type {CompileTree extends undefined ? Node : CompileTree} */
-              /** @type {unknown} */
-              tree
-            );
-            const compileResult = self.stringify(compileTree, file2);
-            if (looksLikeAValue(compileResult)) {
-              file2.value = compileResult;
-            } else {
-              file2.result = compileResult;
-            }
-            realDone(
-              error,
-              /** @type {VFileWithOutput<CompileResult>} */
-              file2
-            );
-          });
-          function realDone(error, file2) {
-            if (error || !file2) {
-              reject(error);
-            } else if (resolve3) {
-              resolve3(file2);
-            } else {
-              ok(done, "`done` is defined if `resolve` is not");
-              done(void 0, file2);
-            }
-          }
-        }
-      }
-      /**
-       * Process the given file as configured on the processor.
-       *
-       * An error is thrown if asynchronous transforms are configured.
-       *
-       * > **Note**: `processSync` freezes the processor if not already *frozen*.
-       *
-       * > **Note**: `processSync` performs the parse, run, and stringify phases.
-       *
-       * @param {Compatible | undefined} [file]
-       *   File (optional); typically `string` or `VFile`; any value accepted as
-       *   `x` in `new VFile(x)`.
-       * @returns {VFileWithOutput<CompileResult>}
-       *   The processed file.
-       *
-       *   The parsed, transformed, and compiled value is available at
-       *   `file.value` (see note).
-       *
-       *   > **Note**: unified typically compiles by serializing: most
-       *   > compilers return `string` (or `Uint8Array`).
-       *   > Some compilers, such as the one configured with
-       *   > [`rehype-react`][rehype-react], return other values (in this case, a
-       *   > React tree).
-       *   > If you’re using a compiler that doesn’t serialize, expect different
-       *   > result values.
-       *   >
-       *   > To register custom results in TypeScript, add them to
-       *   > {@linkcode CompileResultMap}.
-       *
-       *   [rehype-react]: https://github.com/rehypejs/rehype-react
-       */
-      processSync(file) {
-        let complete = false;
-        let result;
-        this.freeze();
-        assertParser("processSync", this.parser || this.Parser);
-        assertCompiler("processSync", this.compiler || this.Compiler);
-        this.process(file, realDone);
-        assertDone("processSync", "process", complete);
-        ok(result, "we either bailed on an error or have a tree");
-        return result;
-        function realDone(error, file2) {
-          complete = true;
-          bail(error);
-          result = file2;
-        }
-      }
-      /**
-       * Run *transformers* on a syntax tree.
-       *
-       * > **Note**: `run` freezes the processor if not already *frozen*.
-       *
-       * > **Note**: `run` performs the run phase, not other phases.
-       *
-       * @overload
-       * @param {HeadTree extends undefined ? Node : HeadTree} tree
-       * @param {RunCallback<TailTree extends undefined ? Node : TailTree>} done
-       * @returns {undefined}
-       *
-       * @overload
-       * @param {HeadTree extends undefined ? Node : HeadTree} tree
-       * @param {Compatible | undefined} file
-       * @param {RunCallback<TailTree extends undefined ? Node : TailTree>} done
-       * @returns {undefined}
-       *
-       * @overload
-       * @param {HeadTree extends undefined ? Node : HeadTree} tree
-       * @param {Compatible | undefined} [file]
-       * @returns {Promise<TailTree extends undefined ? Node : TailTree>}
-       *
-       * @param {HeadTree extends undefined ? Node : HeadTree} tree
-       *   Tree to transform and inspect.
-       * @param {(
-       *   RunCallback<TailTree extends undefined ? Node : TailTree> |
-       *   Compatible
-       * )} [file]
-       *   File associated with `node` (optional); any value accepted as `x` in
-       *   `new VFile(x)`.
-       * @param {RunCallback<TailTree extends undefined ? Node : TailTree>} [done]
-       *   Callback (optional).
-       * @returns {Promise<TailTree extends undefined ? Node : TailTree> | undefined}
-       *   Nothing if `done` is given.
-       *   Otherwise, a promise rejected with a fatal error or resolved with the
-       *   transformed tree.
-       */
-      run(tree, file, done) {
-        assertNode(tree);
-        this.freeze();
-        const transformers = this.transformers;
-        if (!done && typeof file === "function") {
-          done = file;
-          file = void 0;
-        }
-        return done ? executor(void 0, done) : new Promise(executor);
-        function executor(resolve3, reject) {
-          ok(
-            typeof file !== "function",
-            "`file` can\u2019t be a `done` anymore, we checked"
-          );
-          const realFile = vfile(file);
-          transformers.run(tree, realFile, realDone);
-          function realDone(error, outputTree, file2) {
-            const resultingTree = (
-              /** @type {TailTree extends undefined ? Node : TailTree} */
-              outputTree || tree
-            );
-            if (error) {
-              reject(error);
-            } else if (resolve3) {
-              resolve3(resultingTree);
-            } else {
-              ok(done, "`done` is defined if `resolve` is not");
-              done(void 0, resultingTree, file2);
-            }
-          }
-        }
-      }
-      /**
-       * Run *transformers* on a syntax tree.
-       *
-       * An error is thrown if asynchronous transforms are configured.
-       *
-       * > **Note**: `runSync` freezes the processor if not already *frozen*.
-       *
-       * > **Note**: `runSync` performs the run phase, not other phases.
-       *
-       * @param {HeadTree extends undefined ? Node : HeadTree} tree
-       *   Tree to transform and inspect.
-       * @param {Compatible | undefined} [file]
-       *   File associated with `node` (optional); any value accepted as `x` in
-       *   `new VFile(x)`.
-       * @returns {TailTree extends undefined ? Node : TailTree}
-       *   Transformed tree.
-       */
-      runSync(tree, file) {
-        let complete = false;
-        let result;
-        this.run(tree, file, realDone);
-        assertDone("runSync", "run", complete);
-        ok(result, "we either bailed on an error or have a tree");
-        return result;
-        function realDone(error, tree2) {
-          bail(error);
-          result = tree2;
-          complete = true;
-        }
-      }
-      /**
-       * Compile a syntax tree.
-       *
-       * > **Note**: `stringify` freezes the processor if not already *frozen*.
-       *
-       * > **Note**: `stringify` performs the stringify phase, not the run phase
-       * > or other phases.
-       *
-       * @param {CompileTree extends undefined ? Node : CompileTree} tree
-       *   Tree to compile.
-       * @param {Compatible | undefined} [file]
-       *   File associated with `node` (optional); any value accepted as `x` in
-       *   `new VFile(x)`.
-       * @returns {CompileResult extends undefined ? Value : CompileResult}
-       *   Textual representation of the tree (see note).
-       *
-       *   > **Note**: unified typically compiles by serializing: most compilers
-       *   > return `string` (or `Uint8Array`).
-       *   > Some compilers, such as the one configured with
-       *   > [`rehype-react`][rehype-react], return other values (in this case, a
-       *   > React tree).
-       *   > If you’re using a compiler that doesn’t serialize, expect different
-       *   > result values.
-       *   >
-       *   > To register custom results in TypeScript, add them to
-       *   > {@linkcode CompileResultMap}.
-       *
-       *   [rehype-react]: https://github.com/rehypejs/rehype-react
-       */
-      stringify(tree, file) {
-        this.freeze();
-        const realFile = vfile(file);
-        const compiler2 = this.compiler || this.Compiler;
-        assertCompiler("stringify", compiler2);
-        assertNode(tree);
-        return compiler2(tree, realFile);
-      }
-      /**
-       * Configure the processor to use a plugin, a list of usable values, or a
-       * preset.
-       *
-       * If the processor is already using a plugin, the previous plugin
-       * configuration is changed based on the options that are passed in.
-       * In other words, the plugin is not added a second time.
-       *
-       * > **Note**: `use` cannot be called on *frozen* processors.
-       * > Call the processor first to create a new unfrozen processor.
-       *
-       * @example
-       *   There are many ways to pass plugins to `.use()`.
-       *   This example gives an overview:
-       *
-       *   ```js
-       *   import {unified} from 'unified'
-       *
-       *   unified()
-       *     // Plugin with options:
-       *     .use(pluginA, {x: true, y: true})
-       *     // Passing the same plugin again merges configuration (to `{x: true, y: false, z: true}`):
-       *     .use(pluginA, {y: false, z: true})
-       *     // Plugins:
-       *     .use([pluginB, pluginC])
-       *     // Two plugins, the second with options:
-       *     .use([pluginD, [pluginE, {}]])
-       *     // Preset with plugins and settings:
-       *     .use({plugins: [pluginF, [pluginG, {}]], settings: {position: false}})
-       *     // Settings only:
-       *     .use({settings: {position: false}})
-       *   ```
-       *
-       * @template {Array<unknown>} [Parameters=[]]
-       * @template {Node | string | undefined} [Input=undefined]
-       * @template [Output=Input]
-       *
-       * @overload
-       * @param {Preset | null | undefined} [preset]
-       * @returns {Processor<ParseTree, HeadTree, TailTree, CompileTree, CompileResult>}
-       *
-       * @overload
-       * @param {PluggableList} list
-       * @returns {Processor<ParseTree, HeadTree, TailTree, CompileTree, CompileResult>}
-       *
-       * @overload
-       * @param {Plugin<Parameters, Input, Output>} plugin
-       * @param {...(Parameters | [boolean])} parameters
-       * @returns {UsePlugin<ParseTree, HeadTree, TailTree, CompileTree, CompileResult, Input, Output>}
-       *
-       * @param {PluggableList | Plugin | Preset | null | undefined} value
-       *   Usable value.
-       * @param {...unknown} parameters
-       *   Parameters, when a plugin is given as a usable value.
-       * @returns {Processor<ParseTree, HeadTree, TailTree, CompileTree, CompileResult>}
-       *   Current processor.
-       */
-      use(value2, ...parameters) {
-        const attachers = this.attachers;
-        const namespace = this.namespace;
-        assertUnfrozen("use", this.frozen);
-        if (value2 === null || value2 === void 0) {
-        } else if (typeof value2 === "function") {
-          addPlugin(value2, parameters);
-        } else if (typeof value2 === "object") {
-          if (Array.isArray(value2)) {
-            addList(value2);
-          } else {
-            addPreset(value2);
-          }
-        } else {
-          throw new TypeError("Expected usable value, not `" + value2 + "`");
-        }
-        return this;
-        function add(value3) {
-          if (typeof value3 === "function") {
-            addPlugin(value3, []);
-          } else if (typeof value3 === "object") {
-            if (Array.isArray(value3)) {
-              const [plugin, ...parameters2] = (
-                /** @type {PluginTuple<Array<unknown>>} */
-                value3
-              );
-              addPlugin(plugin, parameters2);
-            } else {
-              addPreset(value3);
-            }
-          } else {
-            throw new TypeError("Expected usable value, not `" + value3 + "`");
-          }
-        }
-        function addPreset(result) {
-          if (!("plugins" in result) && !("settings" in result)) {
-            throw new Error(
-              "Expected usable value but received an empty preset, which is probably a mistake: presets typically come with `plugins` and sometimes with `settings`, but this has neither"
-            );
-          }
-          addList(result.plugins);
-          if (result.settings) {
-            namespace.settings = (0, import_extend.default)(true, namespace.settings, result.settings);
-          }
-        }
-        function addList(plugins) {
-          let index2 = -1;
-          if (plugins === null || plugins === void 0) {
-          } else if (Array.isArray(plugins)) {
-            while (++index2 < plugins.length) {
-              const thing = plugins[index2];
-              add(thing);
-            }
-          } else {
-            throw new TypeError("Expected a list of plugins, not `" + plugins + "`");
-          }
-        }
-        function addPlugin(plugin, parameters2) {
-          let index2 = -1;
-          let entryIndex = -1;
-          while (++index2 < attachers.length) {
-            if (attachers[index2][0] === plugin) {
-              entryIndex = index2;
-              break;
-            }
-          }
-          if (entryIndex === -1) {
-            attachers.push([plugin, ...parameters2]);
-          } else if (parameters2.length > 0) {
-            let [primary, ...rest] = parameters2;
-            const currentPrimary = attachers[entryIndex][1];
-            if (isPlainObject(currentPrimary) && isPlainObject(primary)) {
-              primary = (0, import_extend.default)(true, currentPrimary, primary);
-            }
-            attachers[entryIndex] = [plugin, primary, ...rest];
-          }
-        }
-      }
-    };
-    unified = new Processor().freeze();
-  }
-});
-
-// ../../node_modules/.pnpm/unified@11.0.5/node_modules/unified/index.js
-var init_unified = __esm({
-  "../../node_modules/.pnpm/unified@11.0.5/node_modules/unified/index.js"() {
-    init_lib6();
-  }
-});
-
-// ../../node_modules/.pnpm/mdast-util-to-string@4.0.0/node_modules/mdast-util-to-string/lib/index.js
-function toString(value2, options) {
-  const settings = options || emptyOptions;
-  const includeImageAlt = typeof settings.includeImageAlt === "boolean" ? settings.includeImageAlt : true;
-  const includeHtml = typeof settings.includeHtml === "boolean" ? settings.includeHtml : true;
-  return one(value2, includeImageAlt, includeHtml);
-}
-function one(value2, includeImageAlt, includeHtml) {
-  if (node(value2)) {
-    if ("value" in value2) {
-      return value2.type === "html" && !includeHtml ? "" : value2.value;
-    }
-    if (includeImageAlt && "alt" in value2 && value2.alt) {
-      return value2.alt;
-    }
-    if ("children" in value2) {
-      return all(value2.children, includeImageAlt, includeHtml);
-    }
-  }
-  if (Array.isArray(value2)) {
-    return all(value2, includeImageAlt, includeHtml);
-  }
-  return "";
-}
-function all(values, includeImageAlt, includeHtml) {
-  const result = [];
-  let index2 = -1;
-  while (++index2 < values.length) {
-    result[index2] = one(values[index2], includeImageAlt, includeHtml);
-  }
-  return result.join("");
-}
-function node(value2) {
-  return Boolean(value2 && typeof value2 === "object");
-}
-var emptyOptions;
-var init_lib7 = __esm({
-  "../../node_modules/.pnpm/mdast-util-to-string@4.0.0/node_modules/mdast-util-to-string/lib/index.js"() {
-    emptyOptions = {};
-  }
-});
-
-// ../../node_modules/.pnpm/mdast-util-to-string@4.0.0/node_modules/mdast-util-to-string/index.js
-var init_mdast_util_to_string = __esm({
-  "../../node_modules/.pnpm/mdast-util-to-string@4.0.0/node_modules/mdast-util-to-string/index.js"() {
-    init_lib7();
-  }
-});
-
 // ../core/dist/frontmatter.js
 function readFrontmatter(node2, source, lines, fast = true) {
   if (!node2?.position)
@@ -13270,8 +13277,8 @@ function readFrontmatter(node2, source, lines, fast = true) {
     }
     return { present: true, range, data: simple.data, keys: keys2 };
   }
-  const lineCounter = new import_yaml2.LineCounter();
-  const doc = (0, import_yaml2.parseDocument)(node2.value, { lineCounter, uniqueKeys: true, prettyErrors: false, logLevel: "error" });
+  const lineCounter = new import_yaml.LineCounter();
+  const doc = (0, import_yaml.parseDocument)(node2.value, { lineCounter, uniqueKeys: true, prettyErrors: false, logLevel: "error" });
   const firstError = doc.errors[0];
   if (firstError) {
     const [from, to] = firstError.pos;
@@ -13308,7 +13315,7 @@ function readFrontmatter(node2, source, lines, fast = true) {
     };
   }
   const keys = {};
-  if ((0, import_yaml2.isMap)(doc.contents)) {
+  if ((0, import_yaml.isMap)(doc.contents)) {
     for (const pair of doc.contents.items) {
       const key = pair.key;
       if (!key?.range)
@@ -13320,7 +13327,7 @@ function readFrontmatter(node2, source, lines, fast = true) {
         range: keyRange,
         valueRange: value2?.range ? toRange(value2.range[0], value2.range[1]) : keyRange
       };
-      if ((0, import_yaml2.isSeq)(value2)) {
+      if ((0, import_yaml.isSeq)(value2)) {
         facts.items = value2.items.map((item) => {
           const r = item?.range;
           return r ? toRange(r[0], r[1]) : keyRange;
@@ -13434,12 +13441,18 @@ function readScalar(text3) {
     return void 0;
   return text3;
 }
-var import_yaml2, MAX_ALIAS_COUNT, KEY_LINE, SEQUENCE_ITEM, PLAIN2, UNUSUAL, NOT_A_STRING;
+function readYamlSnippet(text3) {
+  const doc = (0, import_yaml.parseDocument)(text3, { logLevel: "silent" });
+  if (doc.errors.length || doc.warnings.length)
+    return void 0;
+  return doc.toJS({ maxAliasCount: 0 }) ?? void 0;
+}
+var import_yaml, MAX_ALIAS_COUNT, KEY_LINE, SEQUENCE_ITEM, PLAIN2, UNUSUAL, NOT_A_STRING;
 var init_frontmatter = __esm({
   "../core/dist/frontmatter.js"() {
     "use strict";
     init_dist();
-    import_yaml2 = __toESM(require_dist(), 1);
+    import_yaml = __toESM(require_dist(), 1);
     MAX_ALIAS_COUNT = 100;
     KEY_LINE = /^([A-Za-z_][A-Za-z0-9_-]*):(?: (\S(?:.*\S)?))?$/;
     SEQUENCE_ITEM = /^( *)- (\S(?:.*\S)?)$/;
@@ -23677,6 +23690,7 @@ var init_engine = __esm({
     init_vfile();
     init_facts();
     init_fast_parse();
+    init_frontmatter();
     init_nesting();
     FullParserNotLoaded = class extends Error {
       name = "FullParserNotLoaded";
@@ -23787,6 +23801,7 @@ var init_engine = __esm({
           ...index2 ? { index: index2 } : {},
           ...this.config.taxonomy ? { taxonomy: this.config.taxonomy } : {},
           extras: /* @__PURE__ */ new Map(),
+          readYaml: readYamlSnippet,
           failures: []
         };
       }
@@ -35863,7 +35878,7 @@ function reason(error) {
   return named ?? lines[0] ?? "";
 }
 function loadYamlConfig(_filepath, content3) {
-  const doc = (0, import_yaml3.parseDocument)(content3, { merge: true, customTags: ["timestamp"], logLevel: "error" });
+  const doc = (0, import_yaml2.parseDocument)(content3, { merge: true, customTags: ["timestamp"], logLevel: "error" });
   const problem = doc.errors[0] ?? doc.warnings.find((w) => w.code === "TAG_RESOLVE_FAILED" || w.code === "BAD_COLLECTION_TYPE");
   try {
     if (problem)
@@ -35924,7 +35939,7 @@ function resolveConfig(input2, options) {
       throw new ConfigError(file, "taxonomy", `expected a YAML or JSON file, but \`${config.taxonomy}\` does not exist`);
     let parsed;
     try {
-      parsed = (0, import_yaml3.parse)(text3);
+      parsed = (0, import_yaml2.parse)(text3);
     } catch (error) {
       const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
       throw new ConfigError(path7.relative(options.cwd, taxonomyPath), "(root)", `expected valid YAML or JSON: ${message}`);
@@ -36043,12 +36058,12 @@ function validateTaxonomy(value2, file, prefix) {
   }
   return taxonomy;
 }
-var import_cosmiconfig, import_yaml3, CODE_CONFIG2, YAML_LOADERS, KNOWN_KEYS, SEVERITIES, AJV_OPTIONS, ajv, validators;
+var import_cosmiconfig, import_yaml2, CODE_CONFIG2, YAML_LOADERS, KNOWN_KEYS, SEVERITIES, AJV_OPTIONS, ajv, validators;
 var init_config = __esm({
   "../core/dist/config.js"() {
     "use strict";
     import_cosmiconfig = __toESM(require_dist2(), 1);
-    import_yaml3 = __toESM(require_dist(), 1);
+    import_yaml2 = __toESM(require_dist(), 1);
     init_config_error();
     init_config_error();
     CODE_CONFIG2 = /\.(?:[cm]?js|ts)$/;
@@ -40289,7 +40304,7 @@ function namesAt(root, commit, files) {
       continue;
     let data;
     try {
-      data = (0, import_yaml4.parse)(block[1] ?? "", { maxAliasCount: 0 });
+      data = (0, import_yaml3.parse)(block[1] ?? "", { maxAliasCount: 0 });
     } catch {
       continue;
     }
@@ -40383,11 +40398,11 @@ function changedTargetHooks(changes, config, keep = () => true) {
     expandTargets: (index2, targets) => [...targets, ...linkedToChanges(index2, changes).filter(keep)]
   };
 }
-var import_yaml4, MAX_BUFFER;
+var import_yaml3, MAX_BUFFER;
 var init_git = __esm({
   "../core/dist/git.js"() {
     "use strict";
-    import_yaml4 = __toESM(require_dist(), 1);
+    import_yaml3 = __toESM(require_dist(), 1);
     init_content_index();
     init_runner();
     init_workspace();

@@ -14,6 +14,7 @@ import { VFile } from 'vfile';
 import type { ResolvedConfig } from './config.js';
 import { extractFacts, locate } from './facts.js';
 import { fastParse } from './fast-parse.js';
+import { readYamlSnippet } from './frontmatter.js';
 import { findExcessiveNesting, MAX_NESTING } from './nesting.js';
 import type { createParser } from './syntax.js';
 
@@ -189,6 +190,7 @@ export class Engine {
       ...(index ? { index } : {}),
       ...(this.config.taxonomy ? { taxonomy: this.config.taxonomy } : {}),
       extras: new Map(),
+      readYaml: readYamlSnippet,
       failures: [],
     };
   }

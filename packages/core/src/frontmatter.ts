@@ -214,3 +214,10 @@ function readScalar(text: string): string | undefined {
   if (!PLAIN.test(text) || NOT_A_STRING.test(text)) return undefined;
   return text;
 }
+
+/** A YAML snippet as a rule reads it (`RuleEnvironment.readYaml`): undefined on any error or warning, and nothing is logged. */
+export function readYamlSnippet(text: string): unknown {
+  const doc = parseDocument(text, { logLevel: 'silent' });
+  if (doc.errors.length || doc.warnings.length) return undefined;
+  return doc.toJS({ maxAliasCount: 0 }) ?? undefined;
+}

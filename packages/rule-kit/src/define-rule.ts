@@ -63,6 +63,8 @@ export interface RuleContext<Options> {
   taxonomy: Taxonomy | undefined;
   options: Options;
   report(input: ReportInput): void;
+  /** See `RuleEnvironment.readYaml`; throws when the runner gave none. */
+  readYaml(text: string): unknown;
 }
 
 export type RuleSetting<Options> = [severity: 'off' | 'warn' | 'error', options?: Partial<Options>];
@@ -94,6 +96,10 @@ export function defineRule<Options extends object>(
         index: env.index,
         taxonomy: env.taxonomy,
         options: { ...meta.defaults, ...(options ?? {}) },
+        readYaml(text) {
+          if (!env.readYaml) throw new Error(`kblint rule \`${meta.id}\` needs a runner that reads YAML`);
+          return env.readYaml(text);
+        },
         report(input) {
           const place = input.range ?? input.node?.position;
           const message = file.message(input.message, place ? { place } : undefined);

@@ -225,6 +225,13 @@ export interface RuleEnvironment {
   extras: Map<object, MessageExtras>;
   /** Rules that threw, with their error. */
   failures: Array<{ ruleId: string; error: unknown }>;
+  /**
+   * Reads a YAML snippet with the engine's YAML library, as frontmatter is
+   * read: undefined on any error or warning. For rules that write YAML
+   * (a fix must quote a value the way the parser will read it back). Given
+   * by the engine, so that loading the rules does not load a YAML library.
+   */
+  readYaml?: (text: string) => unknown;
 }
 
 export interface MessageExtras {

@@ -52,7 +52,8 @@ export default defineRule<Options>(
 
 class SectionWalk {
   private readonly sections: Set<string>;
-  private readonly placeholders: string[];
+  /** Placeholder text: nothing but punctuation, a placeholder, or `TODO: …`. */
+  private readonly isPlaceholder: (text: string) => boolean;
   private lineIndex: LineIndex | undefined;
   // A nested list is asked about by every container above it; remember the answers.
   private readonly contentCache = new WeakMap<Nodes, boolean>();
@@ -60,7 +61,7 @@ class SectionWalk {
 
   constructor(private readonly context: RuleContext<Options>) {
     this.sections = new Set(context.options.sections.map((name) => normalize(stripColon(name.trim()))));
-    this.placeholders = [...new Set(context.options.placeholders.map((p) => normalize(p)))];
+    this.isPlaceholder = placeholderTest(context.options.placeholders);
   }
 
   run(): void {
@@ -217,17 +218,6 @@ class SectionWalk {
     return !this.isPlaceholder(lines.map((line) => line.text).join(' '));
   }
 
-  /** Placeholder text: nothing but punctuation, a placeholder, or `TODO: …`. */
-  private isPlaceholder(text: string): boolean {
-    const value = trimPunctuation(normalize(text));
-    if (value === '') return true;
-    for (const placeholder of this.placeholders) {
-      const bare = trimPunctuation(placeholder);
-      if (bare === '') continue;
-      if (value === bare || value.startsWith(`${bare}:`)) return true;
-    }
-    return false;
-  }
 
   /** Does the node show the reader anything beyond whitespace, comments, empty items and placeholders? */
   private isContent(node: Nodes): boolean {
@@ -344,6 +334,39 @@ function stripColon(text: string): string {
 const PUNCTUATION = new Set(['.', '!', ':', '…', '(', ')', '[', ']', ' ', '-', '—', '–', '*', '_']);
 
 /** Trims punctuation at both ends with a loop: a regex like `[.!]+$` backtracks quadratically. */
+/** Characters of a paragraph that a placeholder test looks at before normalising all of it. */
+const PREFIX = 256;
+
+/**
+ * Is a text a placeholder: nothing but punctuation, one of `placeholders`
+ * (case and whitespace aside), or one followed by a colon (`TODO: …`)?
+ */
+export function placeholderTest(placeholders: readonly string[]): (text: string) => boolean {
+  // Without surrounding punctuation: what a placeholder text must start with.
+  const bares = [...new Set(placeholders.map((p) => trimPunctuation(normalize(p))))].filter((bare) => bare !== '');
+  const longest = Math.max(0, ...bares.map((bare) => bare.length));
+  return (text) => {
+    // Most paragraphs are told apart by their first words, without
+    // normalising all of them. `head` is where the whole normalised value
+    // starts; it is used only when it reaches past every placeholder, so
+    // the characters compared are never its last (case folding can depend
+    // on the character after).
+    if (text.length > PREFIX) {
+      const head = trimLeadingPunctuation(normalize(text.slice(0, PREFIX)));
+      if (head.length > longest + 1 && !bares.some((bare) => head.startsWith(bare))) return false;
+    }
+    const value = trimPunctuation(normalize(text));
+    if (value === '') return true;
+    return bares.some((bare) => value === bare || value.startsWith(`${bare}:`));
+  };
+}
+
+function trimLeadingPunctuation(text: string): string {
+  let start = 0;
+  while (start < text.length && PUNCTUATION.has(text[start] as string)) start++;
+  return text.slice(start);
+}
+
 function trimPunctuation(text: string): string {
   let start = 0;
   let end = text.length;

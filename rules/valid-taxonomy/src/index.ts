@@ -9,7 +9,6 @@ import {
   type Taxonomy,
   type TaxonomyCategory,
 } from '@kblint/rule-kit';
-import { parseDocument } from 'yaml';
 
 export interface Options {
   /** An article must live in `<content>/<category slug>/`. */
@@ -34,7 +33,7 @@ export default defineRule<Options>(
     },
     defaults: { enforceFolders: true },
   },
-  ({ facts, source, taxonomy, options, report }) => {
+  ({ facts, source, taxonomy, options, report, readYaml }) => {
     // Missing or broken frontmatter is valid-frontmatter's finding alone, and
     // without a taxonomy there is nothing to check against.
     const data = facts.frontmatter.data;
@@ -49,7 +48,7 @@ export default defineRule<Options>(
       const category = taxonomy.categories.find((c) => c.name === written || c.slug === written);
       if (!category) {
         const match = closestCategory(written, taxonomy.categories);
-        const edit = match === undefined ? undefined : replaceScalar(source, at, written, match);
+        const edit = match === undefined ? undefined : replaceScalar(source, at, written, match, readYaml);
         report({
           message: match
             ? `Unexpected unknown category \`${written}\`, did you mean \`${match}\`?`
@@ -87,7 +86,7 @@ export default defineRule<Options>(
           });
           return;
         }
-        const edit = replaceScalar(source, at, tag, replacement);
+        const edit = replaceScalar(source, at, tag, replacement, readYaml);
         report({
           message: `Unexpected deprecated tag \`${tag}\`, expected \`${replacement}\``,
           range: at,
@@ -96,7 +95,7 @@ export default defineRule<Options>(
         });
       } else if (allowed && !allowed.has(tag)) {
         const match = closest(tag, allowed);
-        const edit = match === undefined ? undefined : replaceScalar(source, at, tag, match);
+        const edit = match === undefined ? undefined : replaceScalar(source, at, tag, match, readYaml);
         report({
           message: match
             ? `Unexpected unknown tag \`${tag}\`, did you mean \`${match}\`?`
@@ -153,7 +152,7 @@ function expectedPath(facts: ArticleFacts, slug: string): string {
  * quoting style so the frontmatter stays valid YAML. No edit when the range
  * is not a one-line scalar holding `current` (a block scalar, a tagged value).
  */
-function replaceScalar(source: string, range: Range, current: string, value: string) {
+function replaceScalar(source: string, range: Range, current: string, value: string, readYaml: (text: string) => unknown) {
   const start = range.start.offset;
   const end = range.end.offset;
   if (start === undefined || end === undefined) return undefined;
@@ -164,16 +163,16 @@ function replaceScalar(source: string, range: Range, current: string, value: str
     if (written !== `'${current.replace(/'/g, "''")}'`) return undefined;
     text = `'${value.replace(/'/g, "''")}'`;
   } else if (written.startsWith('"')) {
-    if (parseDoubleQuoted(written) !== current) return undefined;
+    if (parseDoubleQuoted(written, readYaml) !== current) return undefined;
     text = JSON.stringify(value);
   } else {
     if (written !== current) return undefined;
-    text = isPlainSafe(value) ? value : JSON.stringify(value);
+    text = isPlainSafe(value, readYaml) ? value : JSON.stringify(value);
   }
   return { start, end, text };
 }
 
-function parseDoubleQuoted(written: string): unknown {
+function parseDoubleQuoted(written: string, readYaml: (text: string) => unknown): unknown {
   return (readYaml(`v: ${written}`) as { v?: unknown } | undefined)?.v;
 }
 
@@ -181,16 +180,9 @@ function parseDoubleQuoted(written: string): unknown {
  * Can `value` be written unquoted and read back as the same string, both as a
  * mapping value and as an item of a `[...]` list (which may span lines)?
  */
-function isPlainSafe(value: string): boolean {
+function isPlainSafe(value: string, readYaml: (text: string) => unknown): boolean {
   if (value.trim() !== value || value === '') return false;
   const inBlock = (readYaml(`v: ${value}`) as { v?: unknown } | undefined)?.v;
   const inFlow = (readYaml(`[${value}]`) as unknown[] | undefined)?.[0];
   return inBlock === value && inFlow === value;
-}
-
-/** Parses a snippet; undefined on any error or warning, and nothing is logged. */
-function readYaml(text: string): unknown {
-  const doc = parseDocument(text, { logLevel: 'silent' });
-  if (doc.errors.length || doc.warnings.length) return undefined;
-  return doc.toJS({ maxAliasCount: 0 }) ?? undefined;
 }

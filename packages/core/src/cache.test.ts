@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decode, encode, LintCache } from './cache.js';
+import { decode, encode, encodeSmall, LintCache } from './cache.js';
 import { lint } from './runner.js';
 
 // Two small rules written for these tests, so that what is re-linted does not
@@ -385,5 +385,10 @@ describe('the compact encoding of facts and findings', () => {
     const value = { path: odd, range: range(1, 1), links: [{ raw: odd }] };
     expect(decode(JSON.parse(encode(value, odd)), odd)).toEqual(value);
     for (const value of values) expect(decode(JSON.parse(encode(value, file)), file)).toEqual(value);
+    // The plain JSON that encodeSmall writes when it can round-trips too; with a marker inside, it is the compact encoding.
+    for (const item of values) expect(decode(JSON.parse(encodeSmall(item, file)), file)).toEqual(item);
+    expect(decode(JSON.parse(encodeSmall(value, odd)), odd)).toEqual(value);
+    expect(encodeSmall(values[0], file)).toBe(JSON.stringify(values[0]));
+    expect(encodeSmall(values[1], file)).toBe(encode(values[1], file));
   });
 });

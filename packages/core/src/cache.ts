@@ -530,8 +530,8 @@ export class LintCache {
    * object graph per file; held as text they take a fraction of the memory.
    */
   compactIndex(file: string, index: IndexEntry): IndexEntry {
-    const header = `{"refs":${JSON.stringify(index.refs.map((ref) => this.relative(ref)))},"volatile":${index.volatile},"diagnostics":${encode(index.diagnostics, file)}}`;
-    const text = Buffer.from(`${header}\t${encode(index.deps, file)}`);
+    const header = `{"refs":${JSON.stringify(index.refs.map((ref) => this.relative(ref)))},"volatile":${index.volatile},"diagnostics":${encodeSmall(index.diagnostics, file)}}`;
+    const text = Buffer.from(`${header}\t${encodeSmall(index.deps, file)}`);
     const compact = this.lazyIndex(file, index.refs, index.volatile, index.diagnostics, text, text.indexOf(TAB));
     this.made.set(file, { ...this.made.get(file), index: [compact, text] });
     return compact;
@@ -1131,6 +1131,19 @@ const SELF = '\u0003';
 export function encode(value: unknown, file: string): string {
   return JSON.stringify(compact(value, file));
 }
+
+/**
+ * `encode` for values with few ranges (recorded answers, a few findings):
+ * plain JSON when it holds no character the compact encoding marks with,
+ * which `decode` then gives back unchanged, without a compact copy first.
+ */
+export function encodeSmall(value: unknown, file: string): string {
+  const plain = JSON.stringify(value);
+  return MARKED.test(plain) ? encode(value, file) : plain;
+}
+
+/** \u0001–\u0003 as JSON.stringify writes them. */
+const MARKED = /\\u000[123]/;
 
 function compact(value: unknown, file: string): unknown {
   if (typeof value === 'string') {

@@ -266,7 +266,7 @@ var init_cache = __esm({
 });
 
 // ../core/dist/config-memo.js
-import { mkdirSync as mkdirSync2, readFileSync as readFileSync2, renameSync as renameSync2, rmSync as rmSync2, statSync as statSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import { mkdirSync as mkdirSync2, readdirSync, readFileSync as readFileSync2, renameSync as renameSync2, rmSync as rmSync2, statSync as statSync2, writeFileSync as writeFileSync2 } from "node:fs";
 import path from "node:path";
 function keyOf(request) {
   const rules = request.rules.map((rule) => [rule.meta.id, rule.meta.version, rule.meta.defaultSeverity ?? null, rule.meta.defaults]);
@@ -281,9 +281,9 @@ function rememberedConfig(location, request) {
   }
   if (typeof memo !== "object" || memo === null || memo.format !== FORMAT || memo.key !== keyOf(request) || !Array.isArray(memo.sources))
     return void 0;
-  for (const [file, kind, mtimeMs, size] of memo.sources) {
+  for (const [file, kind, stamp, size] of memo.sources) {
     const [nowKind, now, nowSize] = signature(file);
-    if (nowKind !== kind || now !== mtimeMs || nowSize !== size)
+    if (kind === "D" ? nowKind !== "d" : nowKind !== kind || now !== stamp || nowSize !== size)
       return void 0;
   }
   const { rules, ...rest } = memo.config;
@@ -295,7 +295,11 @@ function rememberConfig(location, request, config, since) {
     if (configPath && (CODE_CONFIG.test(configPath) || readFileSync2(configPath, "utf8").includes("$import")))
       return;
     const sources = [];
-    const add = (file2) => sources.push([file2, ...signature(file2)]);
+    const add = (file2) => {
+      const found = signature(file2);
+      sources.push([file2, ...found]);
+      return found;
+    };
     const folders = /* @__PURE__ */ new Set([path.resolve(request.cwd), config.projectRoot]);
     if (!request.configFile) {
       const foundIn = configPath && (path.basename(path.dirname(configPath)) === ".config" ? path.dirname(path.dirname(configPath)) : path.dirname(configPath));
@@ -306,16 +310,26 @@ function rememberConfig(location, request, config, since) {
           break;
       }
     }
+    const searchable = (name) => /kblint/i.test(name) || name === "package.json" || name === "package.yaml";
     for (const folder of folders) {
-      add(folder);
-      for (const name of [".config", "package.json", "package.yaml"])
-        add(path.join(folder, name));
+      for (const inner of [folder, path.join(folder, ".config")]) {
+        const [kind] = add(inner);
+        if (kind !== "d")
+          continue;
+        for (const name of readdirSync(inner)) {
+          if (!searchable(name))
+            continue;
+          const file2 = path.join(inner, name);
+          const found = signature(file2);
+          sources.push(found[0] === "d" ? [file2, "D", 0, -1] : [file2, ...found]);
+        }
+      }
     }
     for (const file2 of [config.configPath, config.taxonomyPath, request.configFile && path.resolve(request.cwd, request.configFile)]) {
       if (file2)
         add(file2);
     }
-    if (sources.some(([, , mtimeMs]) => mtimeMs + RACY_MS >= since))
+    if (sources.some(([, kind, mtimeMs]) => kind === "f" && mtimeMs + RACY_MS >= since))
       return;
     const { rules, ...rest } = config;
     const memo = { format: FORMAT, key: keyOf(request), sources, config: { ...rest, rules: [...rules] } };
@@ -331,7 +345,13 @@ function signature(file) {
   const stats = statSync2(file, { throwIfNoEntry: false });
   if (!stats)
     return ["-", -1, -1];
-  return stats.isDirectory() ? ["d", stats.mtimeMs, -1] : ["f", stats.mtimeMs, stats.size];
+  if (!stats.isDirectory())
+    return ["f", stats.mtimeMs, stats.size];
+  try {
+    return ["d", readdirSync(file).sort().join("\0"), -1];
+  } catch {
+    return ["d", "\0", -1];
+  }
 }
 var FORMAT, RACY_MS, CODE_CONFIG;
 var init_config_memo = __esm({
@@ -2609,7 +2629,7 @@ var init_dependencies = __esm({
 });
 
 // ../core/dist/workspace.js
-import { closeSync as closeSync2, constants, fstatSync as fstatSync2, openSync as openSync2, readdirSync, readFileSync as readFileSync3, statSync as statSync3 } from "node:fs";
+import { closeSync as closeSync2, constants, fstatSync as fstatSync2, openSync as openSync2, readdirSync as readdirSync2, readFileSync as readFileSync3, statSync as statSync3 } from "node:fs";
 import { open, readFile } from "node:fs/promises";
 import path4 from "node:path";
 function readRegularFileSync(absolutePath) {
@@ -2645,7 +2665,7 @@ var init_workspace = __esm({
         const walk = (folder) => {
           let entries;
           try {
-            entries = readdirSync(folder, { withFileTypes: true });
+            entries = readdirSync2(folder, { withFileTypes: true });
           } catch {
             return;
           }
@@ -38374,7 +38394,7 @@ __export(dist_exports, {
   globSync: () => globSync,
   isDynamicPattern: () => isDynamicPattern
 });
-import { readdir, readdirSync as readdirSync2, realpath, realpathSync, stat, statSync as statSync4 } from "fs";
+import { readdir, readdirSync as readdirSync3, realpath, realpathSync, stat, statSync as statSync4 } from "fs";
 import { isAbsolute, posix, resolve as resolve2 } from "path";
 import { fileURLToPath as fileURLToPath2 } from "url";
 function getPartialMatcher(patterns, options = {}) {
@@ -38597,7 +38617,7 @@ function getOptions(options) {
   opts.ignore = ensureStringArray(opts.ignore);
   opts.fs && (opts.fs = {
     readdir: opts.fs.readdir || readdir,
-    readdirSync: opts.fs.readdirSync || readdirSync2,
+    readdirSync: opts.fs.readdirSync || readdirSync3,
     realpath: opts.fs.realpath || realpath,
     realpathSync: opts.fs.realpathSync || realpathSync,
     stat: opts.fs.stat || stat,

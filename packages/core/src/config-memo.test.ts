@@ -39,7 +39,7 @@ function age(): void {
     }
   };
   walk(dir);
-  for (const name of ['.kblintrc.yml', 'taxonomy.yml', 'package.json', '.config/kblintrc.yml', 'kblint.config.js', 'sub/.kblintrc.yml']) {
+  for (const name of ['.kblintrc', '.kblintrc.yml', 'taxonomy.yml', 'package.json', '.config/kblintrc.yml', 'kblint.config.js', 'sub/.kblintrc.yml']) {
     try {
       utimesSync(path.join(dir, name), past, past);
     } catch {
@@ -110,6 +110,24 @@ describe('the remembered config', () => {
     // Same size and folder, new content: package.json may now carry a `kblint` key.
     writeFileSync(path.join(dir, 'package.json'), '{"name": "kc"}\n');
     expect(rememberedConfig(cacheFolder(), request)).toBeUndefined();
+  });
+
+  it('is forgotten when an empty config the search skipped is filled in', async () => {
+    // `.kblintrc` comes before `.kblintrc.yml` in the search; empty, it is skipped.
+    const request = setup({ '.kblintrc': '' });
+    expect((await loadAndRemember(request)).configPath).toBe(path.join(dir, '.kblintrc.yml'));
+    expect(rememberedConfig(cacheFolder(), request)).toBeDefined();
+    writeFileSync(path.join(dir, '.kblintrc'), 'content: content\n');
+    expect(rememberedConfig(cacheFolder(), request)).toBeUndefined();
+    expect((await loadConfig({ cwd: dir, rules: builtinRules })).configPath).toBe(path.join(dir, '.kblintrc'));
+  });
+
+  it('is kept by the first run, which creates the cache folder', async () => {
+    setup({ 'content/reasoning/a.md': '---\ntitle: A\ncategory: Reasoning\n---\n\n# A\n\nText.\n' });
+    rmSync(cacheFolder(), { recursive: true });
+    age();
+    const first = await lint({ cwd: dir, cache: new LintCache(cacheFolder()) });
+    expect(rememberedConfig(cacheFolder(), { cwd: dir, allowCode: true, rules: builtinRules })).toEqual(first.config);
   });
 
   it('is forgotten when a `.config` folder appears', async () => {

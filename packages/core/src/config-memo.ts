@@ -1,5 +1,5 @@
 import type { KblintRule } from '@kblint/rule-kit';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CORE_VERSION } from './cache.js';
 import type { ResolvedConfig, RuleConfig } from './config.js';
@@ -11,14 +11,16 @@ import type { ResolvedConfig, RuleConfig } from './config.js';
  * cosmiconfig and the YAML library at all).
  *
  * What a search could find differently is a file added, removed or renamed
- * in a folder it looks in, or an edit to a file it read. The first changes
- * the folder's mtime, so every folder the search looked in is recorded:
+ * in a folder it looks in, or an edit to a file it read. For the first,
+ * every folder the search looked in is recorded with the names in it:
  * cosmiconfig's `project` strategy goes from the working directory up to
  * the folder it found the config in, or else to the first folder with a
  * `package.json` (or the file system root). Each one's `.config` folder and
- * `package.json`/`package.yaml` are recorded with it. The second changes
- * the file's mtime or size, so the config and taxonomy files are recorded
- * too. Any difference, a config that runs code or imports another file
+ * every file in them the search could read are recorded with it. (Names, not the
+ * folder's mtime: creating the cache folder in the working directory, as a
+ * first run does, would make that mtime too recent to trust.) The second
+ * changes the file's mtime or size, so the config and taxonomy files are
+ * recorded too. Any difference, a config that runs code or imports another file
  * (`$import`), and the config is loaded as usual.
  */
 
@@ -40,7 +42,7 @@ interface Memo {
   /** The request and everything else the resolution depends on. */
   key: string;
   /** Paths with what `signature` gave for them. */
-  sources: Array<[string, Kind, number, number]>;
+  sources: Array<[string, Kind, number | string, number]>;
   config: StoredConfig;
 }
 
@@ -60,9 +62,9 @@ export function rememberedConfig(location: string, request: ConfigRequest): Reso
     return undefined;
   }
   if (typeof memo !== 'object' || memo === null || memo.format !== FORMAT || memo.key !== keyOf(request) || !Array.isArray(memo.sources)) return undefined;
-  for (const [file, kind, mtimeMs, size] of memo.sources) {
+  for (const [file, kind, stamp, size] of memo.sources) {
     const [nowKind, now, nowSize] = signature(file);
-    if (nowKind !== kind || now !== mtimeMs || nowSize !== size) return undefined;
+    if (kind === 'D' ? nowKind !== 'd' : nowKind !== kind || now !== stamp || nowSize !== size) return undefined;
   }
   const { rules, ...rest } = memo.config;
   return { ...rest, rules: new Map(rules) };
@@ -78,7 +80,11 @@ export function rememberConfig(location: string, request: ConfigRequest, config:
     const configPath = config.configPath;
     if (configPath && (CODE_CONFIG.test(configPath) || readFileSync(configPath, 'utf8').includes('$import'))) return;
     const sources: Memo['sources'] = [];
-    const add = (file: string) => sources.push([file, ...signature(file)]);
+    const add = (file: string) => {
+      const found = signature(file);
+      sources.push([file, ...found]);
+      return found;
+    };
     const folders = new Set<string>([path.resolve(request.cwd), config.projectRoot]);
     if (!request.configFile) {
       // The folder searched when the config was found (`.config/` files belong to the folder above).
@@ -89,14 +95,26 @@ export function rememberConfig(location: string, request: ConfigRequest, config:
         if (last || path.dirname(folder) === folder) break;
       }
     }
+    // Each folder with its names, and every file in it the search could read:
+    // an empty config is skipped by the search, and found once it is filled.
+    const searchable = (name: string) => /kblint/i.test(name) || name === 'package.json' || name === 'package.yaml';
     for (const folder of folders) {
-      add(folder);
-      for (const name of ['.config', 'package.json', 'package.yaml']) add(path.join(folder, name));
+      for (const inner of [folder, path.join(folder, '.config')]) {
+        const [kind] = add(inner);
+        if (kind !== 'd') continue;
+        for (const name of readdirSync(inner)) {
+          if (!searchable(name)) continue;
+          const file = path.join(inner, name);
+          const found = signature(file);
+          // A folder by a searched name (the cache folder itself, `.kblintcache`) is only checked to still be one.
+          sources.push(found[0] === 'd' ? [file, 'D', 0, -1] : [file, ...found]);
+        }
+      }
     }
     for (const file of [config.configPath, config.taxonomyPath, request.configFile && path.resolve(request.cwd, request.configFile)]) {
       if (file) add(file);
     }
-    if (sources.some(([, , mtimeMs]) => mtimeMs + RACY_MS >= since)) return;
+    if (sources.some(([, kind, mtimeMs]) => kind === 'f' && (mtimeMs as number) + RACY_MS >= since)) return;
     const { rules, ...rest } = config;
     const memo: Memo = { format: FORMAT, key: keyOf(request), sources, config: { ...rest, rules: [...rules] } };
     mkdirSync(location, { recursive: true });
@@ -109,16 +127,24 @@ export function rememberConfig(location: string, request: ConfigRequest, config:
   }
 }
 
-/** `d` folder, `f` anything else, `-` nothing there. */
-type Kind = 'd' | 'f' | '-';
+/** `d` folder, `f` anything else, `-` nothing there; `D` in a memo: a folder whose names are not compared. */
+type Kind = 'd' | 'D' | 'f' | '-';
 
-/** What is at `file`: its kind, mtime and size (a folder's size is not compared: -1). */
-function signature(file: string): [Kind, number, number] {
+/**
+ * What is at `file`: a folder with its names (sorted, NUL-separated), a
+ * file with its mtime and size, or nothing.
+ */
+function signature(file: string): ['d' | 'f' | '-', number | string, number] {
   const stats = statSync(file, { throwIfNoEntry: false });
   if (!stats) return ['-', -1, -1];
-  return stats.isDirectory() ? ['d', stats.mtimeMs, -1] : ['f', stats.mtimeMs, stats.size];
+  if (!stats.isDirectory()) return ['f', stats.mtimeMs, stats.size];
+  try {
+    return ['d', readdirSync(file).sort().join('\0'), -1];
+  } catch {
+    // Unreadable: a stamp no listing can equal.
+    return ['d', '\0', -1];
+  }
 }
-
 /** Forgets the memo (tests; a cache folder being cleared). */
 export function forgetConfig(location: string): void {
   rmSync(path.join(location, 'config.json'), { force: true });

@@ -317,7 +317,7 @@ describe('the cache', () => {
     }
     // The graph's changes are appended too (a line each), until they outweigh it and it is written whole again.
     // Its first line, four heads and the closing newline make 6 lines; each edit adds one.
-    expect(graphLines).toEqual([7, 8, 9, 10, 6, 7, 8, 9, 10, 6, 7, 8]);
+    expect(graphLines).toEqual([7, 8, 9, 10, 6, 7, 8, 9, 6, 7, 8, 9]);
     // The last edit of b.md (step 11) has no TODO; c.md's stays.
     expect((await run()).messages).toEqual(['content/reasoning/c.md:1:1 test-todo Unexpected TODO']);
     // files.json ends with the last edit run's mark, so a reused run finds its facts there.

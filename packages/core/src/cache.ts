@@ -156,7 +156,7 @@ interface GraphFile {
   /** One character per file: `ZERO` plus the `VOLATILE` and `CONFIRMED` bits. */
   flags: string;
   /**
-   * Each file's `headOf` as JSON text, parsed only for the files a run
+   * Each file's facts head as `files.json` has it, parsed only for the files a run
    * looks at. Not part of the first line: each is a line of its own after
    * it, so that loading the graph does not parse them.
    */
@@ -208,7 +208,7 @@ const NEWLINE_BYTES = Buffer.from('\n');
  * no object per line), then any replaced or added as text.
  */
 class HeadList {
-  private readonly added: string[] = [];
+  private readonly added: Array<string | Buffer> = [];
   private readonly replaced = new Map<number, string>();
 
   constructor(
@@ -220,7 +220,7 @@ class HeadList {
     return this.bounds.length / 2 + this.added.length;
   }
 
-  push(text: string): void {
+  push(text: string | Buffer): void {
     this.added.push(text);
   }
 
@@ -230,14 +230,19 @@ class HeadList {
   }
 
   text(i: number): string {
-    const own = this.replaced.get(i) ?? this.added[i - this.bounds.length / 2];
-    if (i >= this.bounds.length / 2 || own !== undefined) return own as string;
-    return this.data.toString('utf8', this.bounds[2 * i], this.bounds[2 * i + 1]);
+    const own = this.own(i);
+    if (own === undefined) return this.data.toString('utf8', this.bounds[2 * i], this.bounds[2 * i + 1]);
+    return typeof own === 'string' ? own : own.toString('utf8');
   }
 
   bytes(i: number): Buffer {
-    const own = this.replaced.get(i) ?? (i >= this.bounds.length / 2 ? this.added[i - this.bounds.length / 2] : undefined);
-    return own !== undefined ? Buffer.from(own) : this.data.subarray(this.bounds[2 * i], this.bounds[2 * i + 1]);
+    const own = this.own(i);
+    if (own === undefined) return this.data.subarray(this.bounds[2 * i], this.bounds[2 * i + 1]);
+    return typeof own === 'string' ? Buffer.from(own) : own;
+  }
+
+  private own(i: number): string | Buffer | undefined {
+    return this.replaced.get(i) ?? (i >= this.bounds.length / 2 ? this.added[i - this.bounds.length / 2] : undefined);
   }
 }
 
@@ -667,6 +672,23 @@ export class LintCache {
     return now.length === files.length ? true : now;
   }
 
+  /**
+   * The head of an entry's facts as `files.json` has it (the first of its
+   * three fields: compact JSON, the grouped keys as 0): taken from the text
+   * the run already has, not serialised again.
+   */
+  private headText(file: string, entry: FileEntry): string | Buffer {
+    const loaded = this.loaded.get(file);
+    const made = this.made.get(file);
+    let text: Stored;
+    if (loaded && loaded.entry.facts === entry.facts) text = loaded.line.subarray(loaded.start, loaded.factsEnd);
+    else if (made?.facts?.[0] === entry.facts) text = made.facts[1];
+    else text = encodeFacts(entry.facts, file);
+    if (typeof text === 'string') return text.slice(0, text.indexOf('\t'));
+    const data = bytes(text);
+    return data.subarray(0, data.indexOf(TAB));
+  }
+
   /** The graph of a run that wrote all of `files.json`. */
   private newGraph(entries: Map<string, FileEntry>, places: Map<string, [number, number]>, index: SavedIndex, runKey: string): GraphFile | undefined {
     const confirmed = index.confirmed;
@@ -693,7 +715,7 @@ export class LintCache {
       graph.hashes.push(entry.hash);
       graph.offsets.push(offset);
       graph.lengths.push(length);
-      graph.heads.push(JSON.stringify(headOf(entry.facts)));
+      graph.heads.push(this.headText(file, entry));
       const { refs, flag } = graphIndex(entry, position, confirmed.has(file));
       graph.refs.push(refs);
       flags += flag;
@@ -723,7 +745,7 @@ export class LintCache {
       const i = base.position.get(file);
       if (i === undefined) throw new Error(`${file} is not in the graph`);
       const [offset, length] = places.get(file) as [number, number];
-      const head = graph.hashes[i] !== entry.hash ? JSON.stringify(headOf(entry.facts)) : null;
+      const head = graph.hashes[i] !== entry.hash ? this.headText(file, entry).toString() : null;
       const { refs, flag } = graphIndex(entry, base.position, confirmed.has(file));
       set.push([i, entry.hash, offset, length, refs, head]);
       flags[i] = flag;
@@ -853,16 +875,15 @@ export class LintCache {
     const file = this.absolute(graph.files[i] as string);
     let head: Record<string, unknown>;
     try {
-      head = JSON.parse(graph.heads.text(i)) as Record<string, unknown>;
-      if (!isObject(head)) throw new Error('not an object');
+      head = decode(JSON.parse(graph.heads.text(i)), file) as Record<string, unknown>;
+      if (!isObject(head) || head.path !== file) throw new Error('not the head of this file');
     } catch {
       this.damaged = true;
       throw new Error(`the cached facts of ${file} are damaged (delete the cache folder)`);
     }
     const complete = GROUPS.every((group) => group.every((key) => key in head));
-    const facts = { path: file } as LazyFacts;
-    // In the head's order, the grouped keys as 0 until their getters replace them.
-    for (const key in head) facts[key] = head[key];
+    // The grouped keys are 0 until their getters (installed below, in place) replace them.
+    const facts = head as LazyFacts;
     const keys = complete ? ALL_KEYS : GROUPS.map((group) => group.filter((key) => key in head));
     const load = () => {
       const line = this.lineAt(i);
@@ -1339,16 +1360,6 @@ function rangeObject(a: unknown[]): unknown {
   return { start: { line: a[1], column: a[2] }, end: { line: a[3], column: a[4] } };
 }
 
-/**
- * Facts without their groups (each group key as 0) and without the path,
- * which the graph has in its list of files: what the graph keeps of a file.
- */
-function headOf(facts: ArticleFacts): Record<string, unknown> {
-  const head: Record<string, unknown> = {};
-  // Keys only: reading a grouped key would parse its group.
-  for (const key of Object.keys(facts)) if (key !== 'path') head[key] = GROUP_OF.has(key) ? 0 : (facts as unknown as Record<string, unknown>)[key];
-  return head;
-}
 
 /** A file's index dependencies as the graph stores them. */
 function graphIndex(entry: FileEntry, position: ReadonlyMap<string, number>, confirmed: boolean): { refs: number[] | null; flag: string } {

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../tests/helpers/random.js';
 import { LintCache } from './cache.js';
 import { lint } from './runner.js';
 
@@ -13,18 +14,6 @@ import { lint } from './runner.js';
 const TAXONOMY = 'categories:\n  - { name: Reasoning, slug: reasoning }\n  - { name: Tools, slug: tools }\n';
 const HEADINGS = ['Overview', 'How It Works', 'Limits', 'History', 'Examples', 'See Also'];
 const FOLDERS = ['reasoning', 'tools'];
-
-/** mulberry32: a small seeded generator, so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Article {
   folder: string;
@@ -49,7 +38,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('edit runs', () => {
   it('report what an uncached run reports after each of 60 random edits', async () => {
-    const next = random(20261128);
+    const next = seededRandom(20261128);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
     dir = mkdtempSync(path.join(tmpdir(), 'kblint-edit-'));
     const write = (name: string, text: string) => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../tests/helpers/random.js';
 import { DEFAULT_PLACEHOLDERS, placeholderTest } from './index.js';
 
 // The placeholder test looks at a long paragraph's first characters before
@@ -23,20 +24,9 @@ function reference(placeholders: readonly string[], text: string): boolean {
   return false;
 }
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('placeholderTest', () => {
   it('answers as normalising the whole text does, for long and short texts alike', () => {
-    const next = random(7);
+    const next = seededRandom(7);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
     const sets = [DEFAULT_PLACEHOLDERS, ['ΣΟΦΙΑΣ', 'n/a'], ['-- x --', 'Work in progress']];
     // Pieces that build placeholders, near misses, punctuation and whitespace runs of every length.

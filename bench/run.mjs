@@ -57,9 +57,15 @@ function measure(name, command, commandArgs, { cwd, count, before }) {
   return { ...median, runs: samples.map((sample) => sample.wallSeconds) };
 }
 
-/** Runs one command as a child process and measures it. */
+/**
+ * Runs one command as a child process and measures it. Dirty pages are
+ * written out first (`sync`), so that the disk writes the previous run left
+ * to the kernel (a cold run writes a 30 MB cache) are not timed as part of
+ * this one.
+ */
 function measureOnce(name, command, commandArgs, { cwd, count }) {
   const timing = path.join(os.tmpdir(), `kblint-bench-${process.pid}.time`);
+  spawnSync('sync');
   const load = os.loadavg()[0];
   const run = spawnSync(TIME, ['-f', '%e %U %S %M', '-o', timing, command, ...commandArgs], {
     cwd,

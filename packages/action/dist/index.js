@@ -2819,7 +2819,7 @@ async function analyzeAll(engine, pool, jobs, options) {
   };
   const lane = async () => {
     while (next < jobs.length) {
-      const { batch, indexes, taken } = await take(perBatch);
+      const { batch, indexes, taken } = await take(Math.min(perBatch, Math.max(4, Math.ceil((jobs.length - next) / ((pool.threads + 1) * 4)))));
       finish(batch.length ? await pool.run({ jobs: batch, hash: hash2, encode: true }) : [], indexes, taken);
     }
   };

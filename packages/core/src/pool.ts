@@ -231,7 +231,9 @@ export async function analyzeAll(engine: Engine, pool: ParserPool | undefined, j
   };
   const lane = async () => {
     while (next < jobs.length) {
-      const { batch, indexes, taken } = await take(perBatch);
+      // Smaller batches towards the end, so that no thread is left parsing a
+      // large last batch while the others wait for it.
+      const { batch, indexes, taken } = await take(Math.min(perBatch, Math.max(4, Math.ceil((jobs.length - next) / ((pool.threads + 1) * 4)))));
       finish(batch.length ? await pool.run({ jobs: batch, hash, encode: true }) : [], indexes, taken);
     }
   };

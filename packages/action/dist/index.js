@@ -39075,7 +39075,6 @@ async function editRunOrThrow(context) {
   cache.stats.edit = true;
   const run2 = diagnostics.some((d) => d.ruleId === internalError) ? void 0 : { key: runKeyOf(files, targets, read.hashes), diagnostics, assets: [...assets], everyFile: true };
   cache.save(read.table, run2, entries, { names: state.names, assets: [...assets], confirmed, graph: true, append: true });
-  cache.close();
   return { config, index: index2, files: [...targets].sort(), diagnostics, summary: summarize(diagnostics, targets.length) };
 }
 async function runConfig(options, cwd, rules) {

@@ -265,9 +265,7 @@ function appendLine(file: string, line: string): boolean {
   let fd: number | undefined;
   try {
     fd = openSync(file, 'a+');
-    const size = fstatSync(fd).size;
-    const last = Buffer.alloc(1);
-    if (size === 0 || readSync(fd, last, 0, 1, size - 1) !== 1 || last[0] !== NEWLINE) return false;
+    if (!endsWithNewline(fd, fstatSync(fd).size)) return false;
     writeSync(fd, line);
     return true;
   } catch {
@@ -275,6 +273,12 @@ function appendLine(file: string, line: string): boolean {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/** Does the file open as `fd`, `size` bytes long, end with a newline? */
+function endsWithNewline(fd: number, size: number): boolean {
+  const last = Buffer.alloc(1);
+  return size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] === NEWLINE;
 }
 
 const ZERO = 48;
@@ -777,9 +781,7 @@ export class LintCache {
     try {
       const before = fstatSync(fd).size;
       // A run cut short may have left half a line; it stays a damaged line of its own.
-      const last = Buffer.alloc(1);
-      const broken = before > 0 && readSync(fd, last, 0, 1, before - 1) === 1 && last[0] !== NEWLINE;
-      const first = broken ? '\n' : '';
+      const first = before > 0 && !endsWithNewline(fd, before) ? '\n' : '';
       const mark = `${JSON.stringify({ token: this.runId })}\n`;
       const places = this.writeLines(fd, first, entries, before, mark);
       let expected = before + first.length + Buffer.byteLength(mark);

@@ -522,7 +522,6 @@ async function editRunOrThrow(context: EditRunContext): Promise<LintResult | und
   cache.stats.edit = true;
   const run = diagnostics.some((d) => d.ruleId === internalError) ? undefined : { key: runKeyOf(files, targets, read.hashes), diagnostics, assets: [...assets], everyFile: true };
   cache.save(read.table, run, entries, { names: state.names, assets: [...assets], confirmed, graph: true, append: true });
-  cache.close();
   return { config, index, files: [...targets].sort(), diagnostics, summary: summarize(diagnostics, targets.length) };
 }
 

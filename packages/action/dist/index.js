@@ -153,8 +153,10 @@ function installGroup(facts, group) {
 }
 function releaseBody(facts) {
   const lazy = facts;
-  if (lazy[LAZY])
-    installGroup(lazy, GROUPS.length - 1);
+  if (!lazy[LAZY])
+    return;
+  for (let group = 1; group < GROUPS.length; group++)
+    installGroup(lazy, group);
 }
 function encodeFacts(facts, file) {
   const head = {};
@@ -237,7 +239,7 @@ function rangeObject(a) {
 function isObject(value2) {
   return typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
 }
-var CORE_VERSION, NEWLINE_BYTES, TAB, RANGE, ESCAPE, SELF, GROUPS, GROUP_OF, LAZY, ALL_KEYS, GETTERS;
+var CORE_VERSION, NEWLINE_BYTES, TAB, RANGE, ESCAPE, SELF, GROUPS, LINE_TABS, GROUP_OF, LAZY, ALL_KEYS, GETTERS;
 var init_cache = __esm({
   "../core/dist/cache.js"() {
     "use strict";
@@ -255,7 +257,8 @@ var init_cache = __esm({
     RANGE = "";
     ESCAPE = "";
     SELF = "";
-    GROUPS = [["headings", "anchors"], ["frontmatter", "footnotes", "links"]];
+    GROUPS = [["headings", "anchors"], ["links"], ["frontmatter", "footnotes"]];
+    LINE_TABS = GROUPS.length + 4;
     GROUP_OF = new Map(GROUPS.flatMap((keys, group) => keys.map((key) => [key, group])));
     LAZY = /* @__PURE__ */ Symbol("kblint.lazyFacts");
     ALL_KEYS = GROUPS;
@@ -861,26 +864,37 @@ var init_position = __esm({
   "../rule-kit/dist/position.js"() {
     "use strict";
     LineIndex = class {
-      starts = [0];
+      text;
+      lineStarts;
+      /** The lines are found on first use: a rule that reports nothing never pays for them. */
       constructor(text3) {
-        for (let i = text3.indexOf("\n"); i !== -1; i = text3.indexOf("\n", i + 1)) {
-          this.starts.push(i + 1);
-        }
+        this.text = text3;
+      }
+      get starts() {
+        if (this.lineStarts)
+          return this.lineStarts;
+        const starts = [0];
+        const text3 = this.text;
+        for (let i = text3.indexOf("\n"); i !== -1; i = text3.indexOf("\n", i + 1))
+          starts.push(i + 1);
+        return this.lineStarts = starts;
       }
       point(offset) {
+        const starts = this.starts;
         let low = 0;
-        let high = this.starts.length - 1;
+        let high = starts.length - 1;
         while (low < high) {
           const mid = low + high + 1 >> 1;
-          if (this.starts[mid] <= offset)
+          if (starts[mid] <= offset)
             low = mid;
           else
             high = mid - 1;
         }
-        return { line: low + 1, column: offset - this.starts[low] + 1, offset };
+        return { line: low + 1, column: offset - starts[low] + 1, offset };
       }
       offset(line, column) {
-        const start = this.starts[Math.min(Math.max(line - 1, 0), this.starts.length - 1)] ?? 0;
+        const starts = this.starts;
+        const start = starts[Math.min(Math.max(line - 1, 0), starts.length - 1)] ?? 0;
         return start + column - 1;
       }
     };
@@ -2487,6 +2501,8 @@ var init_dependencies = __esm({
       changes;
       allDigest;
       collecting;
+      /** `article` by path: the index and the hashes do not change while the tracker lives. */
+      articleDigests = /* @__PURE__ */ new Map();
       constructor(index2, contentHash2, changes) {
         this.index = index2;
         this.contentHash = contentHash2;
@@ -2507,8 +2523,9 @@ var init_dependencies = __esm({
           } finally {
             this.collecting = void 0;
           }
-          record2.refs = [...refs];
-          const key = JSON.stringify(query);
+          if (refs.size !== record2.refs.length)
+            record2.refs = [...refs];
+          const key = query.length === 2 && typeof query[1] !== "object" ? `${query[0]}\0${query[1]}` : JSON.stringify(query);
           if (!seen.has(key)) {
             seen.add(key);
             deps.push([query, answer.digest]);
@@ -2613,7 +2630,12 @@ var init_dependencies = __esm({
         if (!facts)
           return "-";
         this.collecting?.add(facts.path);
-        return `${facts.relPath}@${this.contentHash(facts.path) ?? "?"}`;
+        let digest = this.articleDigests.get(facts.path);
+        if (digest === void 0) {
+          digest = `${facts.relPath}@${this.contentHash(facts.path) ?? "?"}`;
+          this.articleDigests.set(facts.path, digest);
+        }
+        return digest;
       }
       /** The resolution with articles named by path and content hash (a shallow copy, so no replacer is needed). */
       resolution(resolution) {
@@ -3013,27 +3035,28 @@ var init_dist2 = __esm({
       },
       defaults: { requireLocator: false }
     }, ({ tree, source, options, report: report2 }) => {
-      const lines = new LineIndex(source);
+      let lineIndex;
+      const lines = () => lineIndex ??= new LineIndex(source);
       const check = (definition2) => {
         const label = `[^${definition2.label ?? definition2.identifier}]`;
         const start = definition2.position?.start.offset;
-        const at = start !== void 0 ? { range: footnoteLabelRange(source, lines, start) } : { node: definition2 };
+        const where = () => start !== void 0 ? { range: footnoteLabelRange(source, lines(), start) } : { node: definition2 };
         const text3 = plainText(definition2).replace(/\s+/g, " ").trim();
         const hasLinks = contains(definition2, (node2) => node2.type === "link" || node2.type === "image" || node2.type === "linkReference");
         if (text3 === "" && !hasLinks) {
-          report2({ message: `Unexpected empty footnote definition \`${label}\`, expected a source: author, title, year and a URL or DOI`, ...at });
+          report2({ message: `Unexpected empty footnote definition \`${label}\`, expected a source: author, title, year and a URL or DOI`, ...where() });
           return;
         }
         const blocks = definition2.children.map((child) => plainText(child).trim()).filter((block) => block !== "");
         if (blocks.every(isPlaceholder) && !hasLinks) {
           report2({
             message: `Unexpected placeholder \`${text3}\` in footnote definition \`${label}\`, expected a source: author, title, year and a URL or DOI`,
-            ...contentRange(definition2, lines, at)
+            ...contentRange(definition2, lines(), where())
           });
           return;
         }
         if (options.requireLocator)
-          checkLocators(definition2, label, at);
+          checkLocators(definition2, label, where());
       };
       const checkLocators = (definition2, label, at) => {
         let found = false;
@@ -3103,7 +3126,7 @@ var init_dist2 = __esm({
           const suggestions = problem.repaired ? [{ title: `Replace with \`${problem.repaired}\``, edits: [{ start: problem.start, end: problem.end, text: problem.repaired }], certain: false }] : [];
           report2({
             message: problem.message,
-            range: rangeOf(lines, problem.start, problem.end),
+            range: rangeOf(lines(), problem.start, problem.end),
             ...problem.expected ? { expected: [problem.expected] } : {},
             ...suggestions.length ? { suggestions } : {}
           });
@@ -3325,6 +3348,15 @@ var init_dist4 = __esm({
 });
 
 // ../../rules/no-duplicate-titles/dist/index.js
+function nameValues(article) {
+  const values = [];
+  if (article.title?.trim())
+    values.push({ field: "title", value: article.title });
+  for (const alias of article.aliases)
+    if (alias.trim())
+      values.push({ field: "alias", value: alias });
+  return values;
+}
 function namesOf(article) {
   const names = [];
   const keys = article.frontmatter.keys;
@@ -3375,13 +3407,16 @@ var init_dist5 = __esm({
     }, ({ facts, index: index2, report: report2 }) => {
       if (!index2)
         return;
-      for (const name of namesOf(facts)) {
-        for (const other of index2.findByTitle(name.value)) {
+      let names;
+      nameValues(facts).forEach(({ value: value2 }, k) => {
+        for (const other of index2.findByTitle(value2)) {
           if (other.path === facts.path)
             continue;
-          const match = namesOf(other).find((candidate2) => sameName(candidate2.value, name.value));
+          const match = namesOf(other).find((candidate2) => sameName(candidate2.value, value2));
           if (!match)
             continue;
+          names ??= namesOf(facts);
+          const name = names[k];
           const theirs = `${match.field === "title" ? "the title" : "an alias"} of \`${other.id}\``;
           report2({
             message: `Unexpected duplicate ${name.field} \`${name.value.trim()}\`: also ${theirs}, expected ${name.field === "title" ? "a title" : "an alias"} no other article uses`,
@@ -3389,7 +3424,7 @@ var init_dist5 = __esm({
             related: [{ file: other.path, range: match.range, message: theirs }]
           });
         }
-      }
+      });
     });
   }
 });
@@ -3471,7 +3506,18 @@ function stripColon(text3) {
 function placeholderTest(placeholders) {
   const bares = [...new Set(placeholders.map((p) => trimPunctuation(normalize2(p))))].filter((bare) => bare !== "");
   const longest = Math.max(0, ...bares.map((bare) => bare.length));
+  const firstCodes = new Set(bares.map((bare) => bare.charCodeAt(0)));
   return (text3) => {
+    for (let i = 0; i < text3.length; i++) {
+      const code2 = text3.charCodeAt(i);
+      if (code2 >= 128)
+        break;
+      if (code2 === 32 || code2 >= 9 && code2 <= 13 || PUNCTUATION.has(text3[i]))
+        continue;
+      if (!firstCodes.has(code2 >= 65 && code2 <= 90 ? code2 + 32 : code2))
+        return false;
+      break;
+    }
     if (text3.length > PREFIX) {
       const head = trimLeadingPunctuation(normalize2(text3.slice(0, PREFIX)));
       if (head.length > longest + 1 && !bares.some((bare) => head.startsWith(bare)))
@@ -3865,16 +3911,19 @@ var init_dist7 = __esm({
       };
       const checkProse = (block) => {
         const segments = textSegments(block, source);
-        const links = [];
-        collectLinks(block, links);
+        let links;
         let link = 0;
         const inLink = (offset) => {
+          if (!links)
+            collectLinks(block, links = []);
           while (link < links.length && links[link][1] <= offset)
             link++;
           const current = links[link];
           return current !== void 0 && offset >= current[0];
         };
         for (const segment of segments) {
+          if (!segment.raw.includes("["))
+            continue;
           for (const match of segment.raw.matchAll(FOOTNOTE_CALL)) {
             const at = match.index;
             if (isEscaped(segment.raw, at))
@@ -13595,6 +13644,8 @@ function extractFacts(tree, source, location, slugger, lines = new LineIndex(sou
   let words = 0;
   for (const segment of textSegments(tree, source)) {
     words += countWords(segment.node.value);
+    if (!segment.raw.includes("[["))
+      continue;
     for (const match of segment.raw.matchAll(WIKI_LINK)) {
       const start = segment.offset + (match.index ?? 0);
       const link = parseWikiLink(match[1], start, lines);

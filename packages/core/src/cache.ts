@@ -8,7 +8,7 @@ import type { IndexSnapshot } from './content-index.js';
 import type { Dependencies, Dependency } from './dependencies.js';
 
 /** Bumped whenever the layout of the cache files changes. */
-const FORMAT = 6;
+const FORMAT = 7;
 
 /** Set by the CLI's bundle, which has no package.json beside it. */
 declare const KBLINT_CORE_VERSION: string | undefined;
@@ -502,13 +502,14 @@ export class LintCache {
 
   /** An entry from its line in `files.json` (without the path), when it is for content with `hash`. */
   private entryFromLine(file: string, hash: string, line: Buffer): FileEntry | undefined {
-    // `<hash>\t<facts: three fields>\t<file findings>\t<index findings>\t<index answers>`:
+    // `<hash>\t<facts: a head and the groups>\t<file findings>\t<index findings>\t<index answers>`:
     // the hash is compared before anything is decoded.
     const tabs: number[] = [];
-    for (let at = line.indexOf(TAB); at !== -1 && tabs.length < 7; at = line.indexOf(TAB, at + 1)) tabs.push(at);
-    if (tabs.length !== 6) return undefined;
-    // The facts are three fields (see `encodeFacts`).
-    const [t1, , , t3, t4, t5] = tabs as [number, number, number, number, number, number];
+    for (let at = line.indexOf(TAB); at !== -1 && tabs.length <= LINE_TABS; at = line.indexOf(TAB, at + 1)) tabs.push(at);
+    if (tabs.length !== LINE_TABS) return undefined;
+    // The facts are a head and one field per group (see `encodeFacts`).
+    const t1 = tabs[0] as number;
+    const [t3, t4, t5] = tabs.slice(GROUPS.length + 1) as [number, number, number];
     if (line.toString('latin1', 0, t1) !== hash) return undefined;
     try {
       const facts = decodeFacts(line.subarray(t1 + 1, t3), file);
@@ -678,7 +679,7 @@ export class LintCache {
 
   /**
    * The head of an entry's facts as `files.json` has it (the first of its
-   * three fields: compact JSON, the grouped keys as 0): taken from the text
+   * fields: compact JSON, the grouped keys as 0): taken from the text
    * the run already has, not serialised again.
    */
   private headText(file: string, entry: FileEntry): string | Buffer {
@@ -889,14 +890,16 @@ export class LintCache {
     const keys = complete ? ALL_KEYS : GROUPS.map((group) => group.filter((key) => key in head));
     const load = () => {
       const line = this.lineAt(i);
+      // The hash, the head, then the groups.
       const tabs: number[] = [];
-      for (let at = line ? line.indexOf(TAB) : -1; line && at !== -1 && tabs.length < 4; at = line.indexOf(TAB, at + 1)) tabs.push(at);
-      if (!line || tabs.length < 4) {
+      for (let at = line ? line.indexOf(TAB) : -1; line && at !== -1 && tabs.length < GROUPS.length + 2; at = line.indexOf(TAB, at + 1)) tabs.push(at);
+      if (!line || tabs.length < GROUPS.length + 2) {
         this.damaged = true;
         throw new Error(`the cached facts of ${file} are damaged (delete the cache folder)`);
       }
-      const [, t2, t3, t4] = tabs as [number, number, number, number];
-      return { data: line, bounds: [t2 + 1, t3, t3 + 1, t4] };
+      const bounds: number[] = [];
+      for (let group = 0; group < GROUPS.length; group++) bounds.push((tabs[group + 1] as number) + 1, tabs[group + 2] as number);
+      return { data: line, bounds };
     };
     Object.defineProperty(facts, LAZY, { value: { file, data: undefined, bounds: [], keys, load } satisfies LazyGroups, enumerable: false });
     for (let group = 0; group < GROUPS.length; group++) installGroup(facts, group);
@@ -933,7 +936,7 @@ export class LintCache {
 
   /**
    * `files.json` is one header line, then one line per file:
-   * `"<path>"\t<hash>\t<facts: three fields>\t<file findings>\t<index findings>\t<index deps>`.
+   * `"<path>"\t<hash>\t<facts: a head and one field per group>\t<file findings>\t<index findings>\t<index deps>`.
    * JSON text never holds a raw tab or newline, so the split is safe; a line
    * that does not parse is a missing entry.
    */
@@ -1213,14 +1216,18 @@ export function decode(value: unknown, file: string): unknown {
 }
 
 /**
- * Facts fields stored apart from the rest and parsed on first use, in two
+ * Facts fields stored apart from the rest and parsed on first use, in three
  * groups. The index is built from the rest (paths, ids, titles, aliases).
  * Headings and anchors are read when a link into the file is resolved; the
- * second group only by the file's own rules. A run that reuses most findings
- * reads either for a few files only, and a run that lints every file needs
- * the second group of one file at a time.
+ * links by the file's own index rules; the frontmatter and footnotes almost
+ * only by rules that read the tree, which need not read the facts (an index
+ * rule reads them to place a finding). A run that reuses most findings
+ * reads any group for a few files only, and a run that lints every file
+ * needs the body groups of one file at a time.
  */
-const GROUPS = [['headings', 'anchors'], ['frontmatter', 'footnotes', 'links']] as const;
+const GROUPS = [['headings', 'anchors'], ['links'], ['frontmatter', 'footnotes']] as const;
+/** Tabs in a `files.json` line: after the hash, the facts head and each group, the file findings and the index findings. */
+const LINE_TABS = GROUPS.length + 4;
 const GROUP_OF = new Map<string, number>(GROUPS.flatMap((keys, group) => keys.map((key) => [key, group] as const)));
 /** Where the groups of facts from `decodeFacts` are, until they are parsed. */
 const LAZY = Symbol('kblint.lazyFacts');
@@ -1272,19 +1279,20 @@ function installGroup(facts: LazyFacts, group: number): void {
 }
 
 /**
- * Drops the parsed frontmatter, footnotes and links of facts from
+ * Drops the parsed links, frontmatter and footnotes of facts from
  * `decodeFacts`; they are parsed again if read again. The runner calls it
  * once a file's own rules are done with it, so that these of a large
  * knowledge base are never all in memory at once.
  */
 export function releaseBody(facts: ArticleFacts): void {
   const lazy = facts as unknown as LazyFacts;
-  if (lazy[LAZY]) installGroup(lazy, GROUPS.length - 1);
+  if (!lazy[LAZY]) return;
+  for (let group = 1; group < GROUPS.length; group++) installGroup(lazy, group);
 }
 
 /**
- * Facts as three tab-separated texts: everything but the groups (their
- * fields as `0`, keeping their place), then each group.
+ * Facts as tab-separated texts: everything but the groups (their fields as
+ * `0`, keeping their place), then each group.
  */
 export function encodeFacts(facts: ArticleFacts, file: string): string {
   const head: Record<string, unknown> = {};

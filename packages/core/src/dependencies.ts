@@ -52,6 +52,8 @@ export interface ChangeSet {
 export class DependencyTracker {
   private allDigest: string | undefined;
   private collecting: Set<string> | undefined;
+  /** `article` by path: the index and the hashes do not change while the tracker lives. */
+  private readonly articleDigests = new Map<string, string>();
 
   constructor(
     private readonly index: KnowledgeIndex,
@@ -73,8 +75,9 @@ export class DependencyTracker {
       } finally {
         this.collecting = undefined;
       }
-      record.refs = [...refs];
-      const key = JSON.stringify(query);
+      if (refs.size !== record.refs.length) record.refs = [...refs];
+      // The common queries name a string or a number: a key without JSON.
+      const key = query.length === 2 && typeof query[1] !== 'object' ? `${query[0]}\u0000${query[1]}` : JSON.stringify(query);
       if (!seen.has(key)) {
         seen.add(key);
         deps.push([query, answer.digest]);
@@ -178,7 +181,12 @@ export class DependencyTracker {
   private article(facts: ArticleFacts | undefined): string {
     if (!facts) return '-';
     this.collecting?.add(facts.path);
-    return `${facts.relPath}@${this.contentHash(facts.path) ?? '?'}`;
+    let digest = this.articleDigests.get(facts.path);
+    if (digest === undefined) {
+      digest = `${facts.relPath}@${this.contentHash(facts.path) ?? '?'}`;
+      this.articleDigests.set(facts.path, digest);
+    }
+    return digest;
   }
 
   /** The resolution with articles named by path and content hash (a shallow copy, so no replacer is needed). */

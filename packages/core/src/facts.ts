@@ -154,6 +154,7 @@ export function extractFacts(
   let words = 0;
   for (const segment of textSegments(tree, source)) {
     words += countWords(segment.node.value);
+    if (!segment.raw.includes('[[')) continue;
     for (const match of segment.raw.matchAll(WIKI_LINK)) {
       const start = segment.offset + (match.index ?? 0);
       const link = parseWikiLink(match[1] as string, start, lines);

@@ -51,16 +51,18 @@ export default defineRule<Options>(
     defaults: { requireLocator: false },
   },
   ({ tree, source, options, report }) => {
-    const lines = new LineIndex(source);
+    // Lines are indexed when a finding needs a position: most definitions have a source.
+    let lineIndex: LineIndex | undefined;
+    const lines = (): LineIndex => (lineIndex ??= new LineIndex(source));
 
     const check = (definition: FootnoteDefinition) => {
       const label = `[^${definition.label ?? definition.identifier}]`;
       const start = definition.position?.start.offset;
-      const at = start !== undefined ? { range: footnoteLabelRange(source, lines, start) } : { node: definition };
+      const where = () => (start !== undefined ? { range: footnoteLabelRange(source, lines(), start) } : { node: definition });
       const text = plainText(definition).replace(/\s+/g, ' ').trim();
       const hasLinks = contains(definition, (node) => node.type === 'link' || node.type === 'image' || node.type === 'linkReference');
       if (text === '' && !hasLinks) {
-        report({ message: `Unexpected empty footnote definition \`${label}\`, expected a source: author, title, year and a URL or DOI`, ...at });
+        report({ message: `Unexpected empty footnote definition \`${label}\`, expected a source: author, title, year and a URL or DOI`, ...where() });
         return;
       }
       // Each paragraph of a long footnote must be a placeholder for the whole to be one.
@@ -68,11 +70,11 @@ export default defineRule<Options>(
       if (blocks.every(isPlaceholder) && !hasLinks) {
         report({
           message: `Unexpected placeholder \`${text}\` in footnote definition \`${label}\`, expected a source: author, title, year and a URL or DOI`,
-          ...contentRange(definition, lines, at),
+          ...contentRange(definition, lines(), where()),
         });
         return;
       }
-      if (options.requireLocator) checkLocators(definition, label, at);
+      if (options.requireLocator) checkLocators(definition, label, where());
     };
 
     const checkLocators = (definition: FootnoteDefinition, label: string, at: { range: Range } | { node: Nodes }) => {
@@ -144,7 +146,7 @@ export default defineRule<Options>(
           : [];
         report({
           message: problem.message,
-          range: rangeOf(lines, problem.start, problem.end),
+          range: rangeOf(lines(), problem.start, problem.end),
           ...(problem.expected ? { expected: [problem.expected] } : {}),
           ...(suggestions.length ? { suggestions } : {}),
         });

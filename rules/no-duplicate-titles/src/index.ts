@@ -23,11 +23,16 @@ export default defineRule<Options>(
   },
   ({ facts, index, report }) => {
     if (!index) return;
-    for (const name of namesOf(facts)) {
-      for (const other of index.findByTitle(name.value)) {
+    // Where the names are written is looked up only for a duplicate: most
+    // articles have none, and their frontmatter and headings are not read.
+    let names: Name[] | undefined;
+    nameValues(facts).forEach(({ value }, k) => {
+      for (const other of index.findByTitle(value)) {
         if (other.path === facts.path) continue;
-        const match = namesOf(other).find((candidate) => sameName(candidate.value, name.value));
+        const match = namesOf(other).find((candidate) => sameName(candidate.value, value));
         if (!match) continue;
+        names ??= namesOf(facts);
+        const name = names[k] as Name;
         const theirs = `${match.field === 'title' ? 'the title' : 'an alias'} of \`${other.id}\``;
         report({
           message: `Unexpected duplicate ${name.field} \`${name.value.trim()}\`: also ${theirs}, expected ${name.field === 'title' ? 'a title' : 'an alias'} no other article uses`,
@@ -35,9 +40,17 @@ export default defineRule<Options>(
           related: [{ file: other.path, range: match.range, message: theirs }],
         });
       }
-    }
+    });
   },
 );
+
+/** The title and the aliases that are not blank, in the order `namesOf` gives them with their ranges. */
+function nameValues(article: ArticleFacts): Array<Pick<Name, 'field' | 'value'>> {
+  const values: Array<Pick<Name, 'field' | 'value'>> = [];
+  if (article.title?.trim()) values.push({ field: 'title', value: article.title });
+  for (const alias of article.aliases) if (alias.trim()) values.push({ field: 'alias', value: alias });
+  return values;
+}
 
 /**
  * The title (from frontmatter, else the first `# heading`) and the aliases,

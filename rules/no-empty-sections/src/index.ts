@@ -345,7 +345,18 @@ export function placeholderTest(placeholders: readonly string[]): (text: string)
   // Without surrounding punctuation: what a placeholder text must start with.
   const bares = [...new Set(placeholders.map((p) => trimPunctuation(normalize(p))))].filter((bare) => bare !== '');
   const longest = Math.max(0, ...bares.map((bare) => bare.length));
+  const firstCodes = new Set(bares.map((bare) => bare.charCodeAt(0)));
   return (text) => {
+    // The normalised value starts at the first character that is neither
+    // whitespace nor punctuation. When that is ASCII, its lower case must
+    // start some placeholder; most paragraphs are told apart right there.
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code >= 128) break;
+      if (code === 32 || (code >= 9 && code <= 13) || PUNCTUATION.has(text[i] as string)) continue;
+      if (!firstCodes.has(code >= 65 && code <= 90 ? code + 32 : code)) return false;
+      break;
+    }
     // Most paragraphs are told apart by their first words, without
     // normalising all of them. `head` is where the whole normalised value
     // starts; it is used only when it reaches past every placeholder, so

@@ -96,17 +96,20 @@ export default defineRule<Options>(
 
     const checkProse = (block: Parents) => {
       const segments = textSegments(block, source);
-      // `[[1]](https://…)` is a link whose text is `[1]`: a working citation, not a stray one.
-      const links: Array<[number, number]> = [];
-      collectLinks(block, links);
+      // `[[1]](https://…)` is a link whose text is `[1]`: a working citation,
+      // not a stray one. Collected when a bracketed numeral is first found.
+      let links: Array<[number, number]> | undefined;
       // Matches come in source order, so one pointer walks the (sorted, non-nested) links once.
       let link = 0;
       const inLink = (offset: number) => {
+        if (!links) collectLinks(block, (links = []));
         while (link < links.length && (links[link] as [number, number])[1] <= offset) link++;
         const current = links[link];
         return current !== undefined && offset >= current[0];
       };
       for (const segment of segments) {
+        // Both patterns start with a bracket; most text has none.
+        if (!segment.raw.includes('[')) continue;
         for (const match of segment.raw.matchAll(FOOTNOTE_CALL)) {
           const at = match.index;
           if (isEscaped(segment.raw, at)) continue;

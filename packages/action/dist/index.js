@@ -65,15 +65,26 @@ var init_options = __esm({
   }
 });
 
+// ../core/dist/node-crypto.js
+import { createRequire } from "node:module";
+function nodeCrypto() {
+  return loaded ??= createRequire(import.meta.url)("node:crypto");
+}
+var loaded;
+var init_node_crypto = __esm({
+  "../core/dist/node-crypto.js"() {
+    "use strict";
+  }
+});
+
 // ../core/dist/cache.js
-import { createHash, randomBytes } from "node:crypto";
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { Buffer as Buffer2 } from "node:buffer";
 function bytes(data) {
   return Buffer2.isBuffer(data) ? data : Buffer2.from(data.buffer, data.byteOffset, data.byteLength);
 }
 function contentHash(bytes2) {
-  return createHash("sha1").update(bytes2).digest("base64");
+  return nodeCrypto().createHash("sha1").update(bytes2).digest("base64");
 }
 function encode(value2, file) {
   return JSON.stringify(compact(value2, file));
@@ -243,6 +254,7 @@ var CORE_VERSION, NEWLINE_BYTES, TAB, RANGE, ESCAPE, SELF, GROUPS, LINE_TABS, GR
 var init_cache = __esm({
   "../core/dist/cache.js"() {
     "use strict";
+    init_node_crypto();
     CORE_VERSION = (() => {
       if (typeof KBLINT_CORE_VERSION === "string")
         return KBLINT_CORE_VERSION;
@@ -980,18 +992,19 @@ function rank(input2, list3, max, limitBase, skip, paths = false) {
   const limit = Math.max(2, Math.floor(Math.max(normalizeForMatch(limitBase).length, 1) * 0.4));
   const wantedSlash = paths ? wanted.lastIndexOf("/") : -1;
   const wantedName = paths ? wanted.slice(wantedSlash + 1) : wanted;
+  const wantedFolder = paths ? wanted.slice(0, wantedSlash + 1) : "";
   const scored = [];
   for (const item of list3) {
-    let name = item.normalized;
+    const normalized = item.normalized;
+    let slash = -1;
     let folderCost = 0;
     if (paths) {
-      const slash = name.lastIndexOf("/");
-      folderCost = slash === wantedSlash && name.startsWith(wanted.slice(0, wantedSlash + 1)) ? 0 : 1;
-      name = name.slice(slash + 1);
+      slash = normalized.lastIndexOf("/");
+      folderCost = slash === wantedSlash && normalized.startsWith(wantedFolder) ? 0 : 1;
     }
-    if (Math.abs(name.length - wantedName.length) + folderCost > limit || skip?.(item))
+    if (Math.abs(normalized.length - slash - 1 - wantedName.length) + folderCost > limit || skip?.(item))
       continue;
-    const d = (0, import_fastest_levenshtein2.distance)(wantedName, name) + folderCost;
+    const d = (0, import_fastest_levenshtein2.distance)(wantedName, paths ? normalized.slice(slash + 1) : normalized) + folderCost;
     if (d <= limit)
       scored.push({ candidate: item, distance: d });
   }
@@ -2448,17 +2461,18 @@ async function discover(workspace, options) {
   return files.filter((file) => !isIgnored(file)).sort();
 }
 async function createIgnoreFilter(workspace, options) {
-  const matcher = (0, import_ignore.default)();
-  let patterns = options.ignore.length > 0;
+  const texts = [];
   for (const name of [".gitignore", ".kblintignore"]) {
     const text3 = await workspace.readText(path3.join(options.projectRoot, name));
-    if (text3) {
-      matcher.add(text3);
-      patterns = true;
-    }
+    if (text3)
+      texts.push(text3);
   }
-  if (!patterns)
+  if (texts.length === 0 && options.ignore.length === 0)
     return () => false;
+  const { default: ignore } = await Promise.resolve().then(() => __toESM(require_ignore(), 1));
+  const matcher = ignore();
+  for (const text3 of texts)
+    matcher.add(text3);
   matcher.add(options.ignore);
   const root = options.projectRoot;
   return (absolutePath) => {
@@ -2469,18 +2483,15 @@ async function createIgnoreFilter(workspace, options) {
     return matcher.ignores(relative2);
   };
 }
-var import_ignore;
 var init_discovery = __esm({
   "../core/dist/discovery.js"() {
     "use strict";
-    import_ignore = __toESM(require_ignore(), 1);
   }
 });
 
 // ../core/dist/dependencies.js
-import { createHash as createHash2 } from "node:crypto";
 function hash(text3) {
-  return createHash2("sha1").update(text3).digest("base64");
+  return nodeCrypto().createHash("sha1").update(text3).digest("base64");
 }
 function namesDigest(articles) {
   const lines = [];
@@ -2495,6 +2506,7 @@ var DependencyTracker;
 var init_dependencies = __esm({
   "../core/dist/dependencies.js"() {
     "use strict";
+    init_node_crypto();
     DependencyTracker = class {
       index;
       contentHash;
@@ -2645,275 +2657,6 @@ var init_dependencies = __esm({
         if ("candidates" in resolution)
           named.candidates = resolution.candidates.map((a) => this.article(a));
         return JSON.stringify(named);
-      }
-    };
-  }
-});
-
-// ../core/dist/workspace.js
-import { closeSync as closeSync2, constants, fstatSync as fstatSync2, openSync as openSync2, readdirSync as readdirSync2, readFileSync as readFileSync3, statSync as statSync3 } from "node:fs";
-import { open, readFile } from "node:fs/promises";
-import path4 from "node:path";
-function readRegularFileSync(absolutePath) {
-  const fd = openSync2(absolutePath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  try {
-    const info = fstatSync2(fd);
-    if (!info.isFile())
-      throw notRegular(absolutePath, info.isDirectory());
-    return { content: readFileSync3(fd), mtimeMs: info.mtimeMs, size: info.size };
-  } finally {
-    closeSync2(fd);
-  }
-}
-function notRegular(absolutePath, isDirectory) {
-  const code2 = isDirectory ? "EISDIR" : "ENOTREG";
-  return Object.assign(new Error(`${code2}: not a regular file, open '${absolutePath}'`), { code: code2 });
-}
-var NodeWorkspace;
-var init_workspace = __esm({
-  "../core/dist/workspace.js"() {
-    "use strict";
-    NodeWorkspace = class {
-      existsCache = /* @__PURE__ */ new Map();
-      /**
-       * Every regular `.md` file below `root`, as the recursive glob `*.md`
-       * matched them: no names starting with a dot, no `node_modules` or
-       * `.git`, and symbolic links neither followed nor listed (a link loop must
-       * not hang a run). A plain walk: loading a glob library took longer than
-       * the walk.
-       */
-      async listMarkdown(root) {
-        const found = [];
-        const walk = (folder) => {
-          let entries;
-          try {
-            entries = readdirSync2(folder, { withFileTypes: true });
-          } catch {
-            return;
-          }
-          const prefix = folder.endsWith(path4.sep) ? folder : folder + path4.sep;
-          for (const entry of entries) {
-            const name = entry.name;
-            if (name.charCodeAt(0) === 46 || entry.isSymbolicLink())
-              continue;
-            if (entry.isDirectory()) {
-              if (name !== "node_modules")
-                walk(prefix + name);
-            } else if (entry.isFile() && name.endsWith(".md") && name.length > 3) {
-              found.push(prefix + name);
-            }
-          }
-        };
-        walk(path4.resolve(root));
-        return found;
-      }
-      /**
-       * Reads a regular file. Opening without blocking and checking the handle
-       * (not the path, which could change in between) keeps a FIFO named `x.md`
-       * from hanging the run and a folder named `x.md` from reading as garbage.
-       */
-      async readFile(absolutePath) {
-        return (await this.readWithStat(absolutePath)).content;
-      }
-      /** `readFile`, with the size and mtime of what was read (for the cache's stat table). */
-      async readWithStat(absolutePath) {
-        const handle = await open(absolutePath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-        try {
-          const info = await handle.stat();
-          if (!info.isFile())
-            throw notRegular(absolutePath, info.isDirectory());
-          return { content: await handle.readFile(), mtimeMs: info.mtimeMs, size: info.size };
-        } finally {
-          await handle.close();
-        }
-      }
-      async readText(absolutePath) {
-        try {
-          return await readFile(absolutePath, "utf8");
-        } catch {
-          return void 0;
-        }
-      }
-      exists(absolutePath) {
-        let known = this.existsCache.get(absolutePath);
-        if (known === void 0) {
-          try {
-            known = statSync3(absolutePath).isFile();
-          } catch {
-            known = false;
-          }
-          this.existsCache.set(absolutePath, known);
-        }
-        return known;
-      }
-    };
-  }
-});
-
-// ../core/dist/pool.js
-import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
-function analyzeBatch(engine, task) {
-  return task.jobs.map((job) => {
-    let content3 = job.content;
-    let stat2;
-    if (!content3) {
-      try {
-        const read = readRegularFileSync(job.path);
-        content3 = read.content;
-        stat2 = { mtimeMs: read.mtimeMs, size: read.size };
-      } catch (error) {
-        const code2 = typeof error === "object" && error && "code" in error ? String(error.code) : "";
-        return { error: { code: code2, message: error instanceof Error ? error.message : String(error) } };
-      }
-    }
-    const analysis = engine.analyze(job.path, content3, job.lint);
-    return {
-      ...task.encode ? { analysis: { diagnostics: analysis.diagnostics }, facts: utf8.encode(encodeFacts(analysis.facts, job.path)) } : { analysis },
-      ...task.hash ? { hash: contentHash(content3) } : {},
-      ...stat2 ? { stat: stat2 } : {}
-    };
-  });
-}
-function threadCount(files, workers, poolable) {
-  if (!poolable || files < 2)
-    return 1;
-  if (workers !== void 0)
-    return Math.max(1, Math.min(workers, files));
-  if (files < POOL_MIN_FILES)
-    return 1;
-  return Math.max(1, Math.min(availableParallelism(), Math.ceil(files / 100)));
-}
-async function analyzeAll(engine, pool, jobs, options) {
-  const results = new Array(jobs.length);
-  let done = 0;
-  if (!pool) {
-    const ahead = /* @__PURE__ */ new Map();
-    const fetch = (i) => {
-      if (i < jobs.length && !ahead.has(i))
-        ahead.set(i, options.read(jobs[i]));
-    };
-    for (let i = 0; i < jobs.length; i++) {
-      for (let k = i; k < i + 8; k++)
-        fetch(k);
-      const content3 = await ahead.get(i);
-      ahead.delete(i);
-      const job = jobs[i];
-      if (content3)
-        results[i] = { analysis: engine.analyze(job.path, content3, job.lint) };
-      options.onProgress?.(++done);
-    }
-    return results;
-  }
-  const hash2 = options.hash ?? false;
-  let next = 0;
-  const perBatch = Math.max(4, Math.min(64, Math.ceil(jobs.length / ((pool.threads + 1) * 8))));
-  const take = async (size) => {
-    const start = next;
-    const batch = [];
-    const indexes = [];
-    if (options.threadsRead) {
-      while (next < jobs.length && batch.length < size) {
-        const i = next++;
-        const job = jobs[i];
-        batch.push({ path: job.path, lint: job.lint });
-        indexes.push(i);
-      }
-    } else {
-      let bytes2 = 0;
-      while (next < jobs.length && bytes2 < BATCH_BYTES && batch.length < size * 4) {
-        const i = next++;
-        const job = jobs[i];
-        const content3 = await options.read(job);
-        if (content3) {
-          batch.push({ path: job.path, content: content3, lint: job.lint });
-          indexes.push(i);
-          bytes2 += content3.byteLength;
-        }
-      }
-    }
-    return { batch, indexes, taken: next - start };
-  };
-  const finish = (analyses, indexes, taken) => {
-    analyses.forEach((result, k) => results[indexes[k]] = result);
-    done += taken;
-    options.onProgress?.(Math.min(done, jobs.length));
-  };
-  const lane = async () => {
-    while (next < jobs.length) {
-      const { batch, indexes, taken } = await take(Math.min(perBatch, Math.max(4, Math.ceil((jobs.length - next) / ((pool.threads + 1) * 4)))));
-      finish(batch.length ? await pool.run({ jobs: batch, hash: hash2, encode: true }) : [], indexes, taken);
-    }
-  };
-  const here = async () => {
-    while (next < jobs.length) {
-      const { batch, indexes, taken } = await take(4);
-      finish(analyzeBatch(engine, { jobs: batch, hash: hash2, encode: true }), indexes, taken);
-      await new Promise((resolve3) => setImmediate(resolve3));
-    }
-  };
-  await Promise.all([...Array.from({ length: pool.threads * 2 }, lane), here()]);
-  return results;
-}
-var utf8, POOL_MIN_FILES, BATCH_BYTES, YOUNG_GENERATION_MB, ParserPool;
-var init_pool = __esm({
-  "../core/dist/pool.js"() {
-    "use strict";
-    init_cache();
-    init_workspace();
-    utf8 = new TextEncoder();
-    POOL_MIN_FILES = 300;
-    BATCH_BYTES = 192e3;
-    YOUNG_GENERATION_MB = 32;
-    ParserPool = class {
-      threads;
-      workers;
-      idle;
-      waiting = [];
-      constructor(threads, config) {
-        this.threads = threads;
-        this.workers = Array.from({ length: threads }, () => new Worker(new URL("./worker.js", import.meta.url), {
-          workerData: { kblintParser: true, config },
-          resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }
-        }));
-        this.idle = [...this.workers];
-      }
-      async run(task) {
-        const worker = this.idle.pop() ?? await new Promise((resolve3) => this.waiting.push(resolve3));
-        try {
-          return await new Promise((resolve3, reject) => {
-            const settle = () => {
-              worker.off("message", onMessage);
-              worker.off("error", onError);
-              worker.off("exit", onExit);
-            };
-            const onMessage = (results) => {
-              settle();
-              resolve3(results);
-            };
-            const onError = (error) => {
-              settle();
-              reject(error);
-            };
-            const onExit = (code2) => {
-              settle();
-              reject(new Error(`a parser thread stopped (exit code ${code2})`));
-            };
-            worker.on("message", onMessage);
-            worker.on("error", onError);
-            worker.on("exit", onExit);
-            worker.postMessage(task);
-          });
-        } finally {
-          const next = this.waiting.shift();
-          if (next)
-            next(worker);
-          else
-            this.idle.push(worker);
-        }
-      }
-      async destroy() {
-        await Promise.all(this.workers.map((worker) => worker.terminate()));
       }
     };
   }
@@ -4349,7 +4092,7 @@ var init_rules_generated = __esm({
 });
 
 // ../core/dist/results.js
-import path5 from "node:path";
+import path4 from "node:path";
 function summarize(diagnostics, files) {
   const rules = {};
   const withProblems = /* @__PURE__ */ new Set();
@@ -4378,7 +4121,16 @@ function sortKeys(record2) {
   return Object.fromEntries(Object.entries(record2).sort(([a], [b]) => compare2(a, b)));
 }
 function displayPath(file, cwd) {
-  return path5.relative(cwd, file).split(path5.sep).join("/");
+  const sep2 = path4.sep;
+  if (file.length > cwd.length + 1 && file[cwd.length] === sep2 && file.startsWith(cwd) && path4.isAbsolute(cwd) && isPlain(file)) {
+    const rest = file.slice(cwd.length + 1);
+    return sep2 === "/" ? rest : rest.split(sep2).join("/");
+  }
+  return path4.relative(cwd, file).split(sep2).join("/");
+}
+function isPlain(file) {
+  const sep2 = path4.sep;
+  return !file.includes(`${sep2}.`) && !file.includes(`${sep2}${sep2}`) && !file.endsWith(sep2) && (sep2 === "/" || !file.includes("/"));
 }
 function toJsonReport(diagnostics, summary, cwd) {
   return {
@@ -4412,6 +4164,282 @@ function toJsonReport(diagnostics, summary, cwd) {
 var init_results = __esm({
   "../core/dist/results.js"() {
     "use strict";
+  }
+});
+
+// ../core/dist/workspace.js
+import { closeSync as closeSync2, constants, fstatSync as fstatSync2, openSync as openSync2, readdirSync as readdirSync2, readFileSync as readFileSync3, statSync as statSync3 } from "node:fs";
+import { open, readFile } from "node:fs/promises";
+import path5 from "node:path";
+function readRegularFileSync(absolutePath) {
+  const fd = openSync2(absolutePath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const info = fstatSync2(fd);
+    if (!info.isFile())
+      throw notRegular(absolutePath, info.isDirectory());
+    return { content: readFileSync3(fd), mtimeMs: info.mtimeMs, size: info.size };
+  } finally {
+    closeSync2(fd);
+  }
+}
+function notRegular(absolutePath, isDirectory) {
+  const code2 = isDirectory ? "EISDIR" : "ENOTREG";
+  return Object.assign(new Error(`${code2}: not a regular file, open '${absolutePath}'`), { code: code2 });
+}
+var NodeWorkspace;
+var init_workspace = __esm({
+  "../core/dist/workspace.js"() {
+    "use strict";
+    NodeWorkspace = class {
+      existsCache = /* @__PURE__ */ new Map();
+      /**
+       * Every regular `.md` file below `root`, as the recursive glob `*.md`
+       * matched them: no names starting with a dot, no `node_modules` or
+       * `.git`, and symbolic links neither followed nor listed (a link loop must
+       * not hang a run). A plain walk: loading a glob library took longer than
+       * the walk.
+       */
+      async listMarkdown(root) {
+        const found = [];
+        const walk = (folder) => {
+          let entries;
+          try {
+            entries = readdirSync2(folder, { withFileTypes: true });
+          } catch {
+            return;
+          }
+          const prefix = folder.endsWith(path5.sep) ? folder : folder + path5.sep;
+          for (const entry of entries) {
+            const name = entry.name;
+            if (name.charCodeAt(0) === 46 || entry.isSymbolicLink())
+              continue;
+            if (entry.isDirectory()) {
+              if (name !== "node_modules")
+                walk(prefix + name);
+            } else if (entry.isFile() && name.endsWith(".md") && name.length > 3) {
+              found.push(prefix + name);
+            }
+          }
+        };
+        walk(path5.resolve(root));
+        return found;
+      }
+      /**
+       * Reads a regular file. Opening without blocking and checking the handle
+       * (not the path, which could change in between) keeps a FIFO named `x.md`
+       * from hanging the run and a folder named `x.md` from reading as garbage.
+       */
+      async readFile(absolutePath) {
+        return (await this.readWithStat(absolutePath)).content;
+      }
+      /** `readFile`, with the size and mtime of what was read (for the cache's stat table). */
+      async readWithStat(absolutePath) {
+        const handle = await open(absolutePath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+        try {
+          const info = await handle.stat();
+          if (!info.isFile())
+            throw notRegular(absolutePath, info.isDirectory());
+          return { content: await handle.readFile(), mtimeMs: info.mtimeMs, size: info.size };
+        } finally {
+          await handle.close();
+        }
+      }
+      async readText(absolutePath) {
+        try {
+          return await readFile(absolutePath, "utf8");
+        } catch {
+          return void 0;
+        }
+      }
+      exists(absolutePath) {
+        let known = this.existsCache.get(absolutePath);
+        if (known === void 0) {
+          try {
+            known = statSync3(absolutePath).isFile();
+          } catch {
+            known = false;
+          }
+          this.existsCache.set(absolutePath, known);
+        }
+        return known;
+      }
+    };
+  }
+});
+
+// ../core/dist/pool.js
+var pool_exports = {};
+__export(pool_exports, {
+  ParserPool: () => ParserPool,
+  analyzeAll: () => analyzeAll,
+  analyzeBatch: () => analyzeBatch,
+  threadCount: () => threadCount
+});
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+function analyzeBatch(engine, task) {
+  return task.jobs.map((job) => {
+    let content3 = job.content;
+    let stat2;
+    if (!content3) {
+      try {
+        const read = readRegularFileSync(job.path);
+        content3 = read.content;
+        stat2 = { mtimeMs: read.mtimeMs, size: read.size };
+      } catch (error) {
+        const code2 = typeof error === "object" && error && "code" in error ? String(error.code) : "";
+        return { error: { code: code2, message: error instanceof Error ? error.message : String(error) } };
+      }
+    }
+    const analysis = engine.analyze(job.path, content3, job.lint);
+    return {
+      ...task.encode ? { analysis: { diagnostics: analysis.diagnostics }, facts: utf8.encode(encodeFacts(analysis.facts, job.path)) } : { analysis },
+      ...task.hash ? { hash: contentHash(content3) } : {},
+      ...stat2 ? { stat: stat2 } : {}
+    };
+  });
+}
+function threadCount(files, workers, poolable) {
+  if (!poolable || files < 2)
+    return 1;
+  if (workers !== void 0)
+    return Math.max(1, Math.min(workers, files));
+  if (files < POOL_MIN_FILES)
+    return 1;
+  return Math.max(1, Math.min(availableParallelism(), Math.ceil(files / 100)));
+}
+async function analyzeAll(engine, pool, jobs, options) {
+  const results = new Array(jobs.length);
+  let done = 0;
+  if (!pool) {
+    const ahead = /* @__PURE__ */ new Map();
+    const fetch = (i) => {
+      if (i < jobs.length && !ahead.has(i))
+        ahead.set(i, options.read(jobs[i]));
+    };
+    for (let i = 0; i < jobs.length; i++) {
+      for (let k = i; k < i + 8; k++)
+        fetch(k);
+      const content3 = await ahead.get(i);
+      ahead.delete(i);
+      const job = jobs[i];
+      if (content3)
+        results[i] = { analysis: engine.analyze(job.path, content3, job.lint) };
+      options.onProgress?.(++done);
+    }
+    return results;
+  }
+  const hash2 = options.hash ?? false;
+  let next = 0;
+  const perBatch = Math.max(4, Math.min(64, Math.ceil(jobs.length / ((pool.threads + 1) * 8))));
+  const take = async (size) => {
+    const start = next;
+    const batch = [];
+    const indexes = [];
+    if (options.threadsRead) {
+      while (next < jobs.length && batch.length < size) {
+        const i = next++;
+        const job = jobs[i];
+        batch.push({ path: job.path, lint: job.lint });
+        indexes.push(i);
+      }
+    } else {
+      let bytes2 = 0;
+      while (next < jobs.length && bytes2 < BATCH_BYTES && batch.length < size * 4) {
+        const i = next++;
+        const job = jobs[i];
+        const content3 = await options.read(job);
+        if (content3) {
+          batch.push({ path: job.path, content: content3, lint: job.lint });
+          indexes.push(i);
+          bytes2 += content3.byteLength;
+        }
+      }
+    }
+    return { batch, indexes, taken: next - start };
+  };
+  const finish = (analyses, indexes, taken) => {
+    analyses.forEach((result, k) => results[indexes[k]] = result);
+    done += taken;
+    options.onProgress?.(Math.min(done, jobs.length));
+  };
+  const lane = async () => {
+    while (next < jobs.length) {
+      const { batch, indexes, taken } = await take(Math.min(perBatch, Math.max(4, Math.ceil((jobs.length - next) / ((pool.threads + 1) * 4)))));
+      finish(batch.length ? await pool.run({ jobs: batch, hash: hash2, encode: true }) : [], indexes, taken);
+    }
+  };
+  const here = async () => {
+    while (next < jobs.length) {
+      const { batch, indexes, taken } = await take(4);
+      finish(analyzeBatch(engine, { jobs: batch, hash: hash2, encode: true }), indexes, taken);
+      await new Promise((resolve3) => setImmediate(resolve3));
+    }
+  };
+  await Promise.all([...Array.from({ length: pool.threads * 2 }, lane), here()]);
+  return results;
+}
+var utf8, POOL_MIN_FILES, BATCH_BYTES, YOUNG_GENERATION_MB, ParserPool;
+var init_pool = __esm({
+  "../core/dist/pool.js"() {
+    "use strict";
+    init_cache();
+    init_workspace();
+    utf8 = new TextEncoder();
+    POOL_MIN_FILES = 300;
+    BATCH_BYTES = 192e3;
+    YOUNG_GENERATION_MB = 32;
+    ParserPool = class {
+      threads;
+      workers;
+      idle;
+      waiting = [];
+      constructor(threads, config) {
+        this.threads = threads;
+        this.workers = Array.from({ length: threads }, () => new Worker(new URL("./worker.js", import.meta.url), {
+          workerData: { kblintParser: true, config },
+          resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }
+        }));
+        this.idle = [...this.workers];
+      }
+      async run(task) {
+        const worker = this.idle.pop() ?? await new Promise((resolve3) => this.waiting.push(resolve3));
+        try {
+          return await new Promise((resolve3, reject) => {
+            const settle = () => {
+              worker.off("message", onMessage);
+              worker.off("error", onError);
+              worker.off("exit", onExit);
+            };
+            const onMessage = (results) => {
+              settle();
+              resolve3(results);
+            };
+            const onError = (error) => {
+              settle();
+              reject(error);
+            };
+            const onExit = (code2) => {
+              settle();
+              reject(new Error(`a parser thread stopped (exit code ${code2})`));
+            };
+            worker.on("message", onMessage);
+            worker.on("error", onError);
+            worker.on("exit", onExit);
+            worker.postMessage(task);
+          });
+        } finally {
+          const next = this.waiting.shift();
+          if (next)
+            next(worker);
+          else
+            this.idle.push(worker);
+        }
+      }
+      async destroy() {
+        await Promise.all(this.workers.map((worker) => worker.terminate()));
+      }
+    };
   }
 });
 
@@ -35894,9 +35922,9 @@ __export(config_exports, {
   loadConfig: () => loadConfig,
   resolveConfig: () => resolveConfig
 });
-import { createHash as createHash3 } from "node:crypto";
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync as readFileSync4 } from "node:fs";
-import { createRequire } from "node:module";
+import { createRequire as createRequire2 } from "node:module";
 import path7 from "node:path";
 async function loadConfig(options) {
   const allowCode = options.allowCode ?? true;
@@ -35994,12 +36022,12 @@ function resolveConfig(input2, options) {
   } else {
     throw new ConfigError(file, "content", "expected a folder path (string)");
   }
-  let ignore2 = [];
+  let ignore = [];
   if (config.ignore !== void 0) {
     if (!Array.isArray(config.ignore) || !config.ignore.every((g) => typeof g === "string")) {
       throw new ConfigError(file, "ignore", "expected a list of glob strings");
     }
-    ignore2 = config.ignore;
+    ignore = config.ignore;
   }
   let taxonomy;
   let taxonomyPath;
@@ -36045,7 +36073,7 @@ function resolveConfig(input2, options) {
       rules.set(id, { severity, options: ruleOptions });
     }
   }
-  const hash2 = createHash3("sha256").update(JSON.stringify({ contentRoot, taxonomy, rules: [...rules], ignore: ignore2 })).digest("hex");
+  const hash2 = createHash("sha256").update(JSON.stringify({ contentRoot, taxonomy, rules: [...rules], ignore })).digest("hex");
   return {
     ...options.configPath ? { configPath: options.configPath } : {},
     projectRoot,
@@ -36053,7 +36081,7 @@ function resolveConfig(input2, options) {
     ...taxonomy ? { taxonomy } : {},
     ...taxonomyPath ? { taxonomyPath } : {},
     rules,
-    ignore: ignore2,
+    ignore,
     hash: hash2
   };
 }
@@ -36068,7 +36096,7 @@ async function loadOptionsValidator() {
   ajv ??= new ajvModule.Ajv(AJV_OPTIONS);
 }
 function optionsValidator() {
-  ajv ??= new (createRequire(import.meta.url)("ajv")).Ajv(AJV_OPTIONS);
+  ajv ??= new (createRequire2(import.meta.url)("ajv")).Ajv(AJV_OPTIONS);
   return ajv;
 }
 function validateOptions(rule, options, file, id) {
@@ -36147,7 +36175,7 @@ var init_config = __esm({
 });
 
 // ../../node_modules/.pnpm/fdir@6.5.0_picomatch@4.0.7/node_modules/fdir/dist/index.mjs
-import { createRequire as createRequire2 } from "module";
+import { createRequire as createRequire3 } from "module";
 import { basename, dirname, normalize as normalize3, relative, resolve, sep } from "path";
 import * as nativeFs from "fs";
 function cleanPath(path11) {
@@ -36273,7 +36301,7 @@ function sync(root, options) {
 var __require2, SLASHES_REGEX, WINDOWS_ROOT_DIR_REGEX, pushDirectory, pushDirectoryFilter, empty$2, pushFileFilterAndCount, pushFileFilter, pushFileCount, pushFile, empty$1, getArray, getArrayGroup, groupFiles, empty, resolveSymlinksAsync, resolveSymlinks, onlyCountsSync, groupsSync, defaultSync, limitFilesSync, onlyCountsAsync, defaultAsync, limitFilesAsync, groupsAsync, readdirOpts, walkAsync, walkSync, Queue, Counter, Aborter, Walker, APIBuilder, pm, Builder;
 var init_dist11 = __esm({
   "../../node_modules/.pnpm/fdir@6.5.0_picomatch@4.0.7/node_modules/fdir/dist/index.mjs"() {
-    __require2 = /* @__PURE__ */ createRequire2(import.meta.url);
+    __require2 = /* @__PURE__ */ createRequire3(import.meta.url);
     SLASHES_REGEX = /[\\/]/g;
     WINDOWS_ROOT_DIR_REGEX = /^[a-z]:[\\/]$/i;
     pushDirectory = (directoryPath, paths) => {
@@ -38614,25 +38642,25 @@ function buildCrawler(options, patterns) {
     posix: true
   };
   const matcher = (0, import_picomatch.default)(processed.match, matchOptions);
-  const ignore2 = (0, import_picomatch.default)(processed.ignore, matchOptions);
+  const ignore = (0, import_picomatch.default)(processed.ignore, matchOptions);
   const partialMatcher = getPartialMatcher(processed.match, matchOptions);
   const format = buildFormat(cwd, root, absolute);
   const excludeFormatter = absolute ? format : buildFormat(cwd, root, true);
   const excludePredicate = (_, p) => {
     const relativePath = excludeFormatter(p, true);
-    return relativePath !== "." && !partialMatcher(relativePath) || ignore2(relativePath);
+    return relativePath !== "." && !partialMatcher(relativePath) || ignore(relativePath);
   };
   let maxDepth;
   if (options.deep !== void 0) maxDepth = Math.round(options.deep - props.depthOffset);
   const crawler = new Builder({
     filters: [debug ? (p, isDirectory) => {
       const path11 = format(p, isDirectory);
-      const matches = matcher(path11) && !ignore2(path11);
+      const matches = matcher(path11) && !ignore(path11);
       if (matches) log(`matched ${path11}`);
       return matches;
     } : (p, isDirectory) => {
       const path11 = format(p, isDirectory);
-      return matcher(path11) && !ignore2(path11);
+      return matcher(path11) && !ignore(path11);
     }],
     exclude: debug ? (_, p) => {
       const skipped = excludePredicate(_, p);
@@ -38726,7 +38754,6 @@ var init_dist12 = __esm({
 });
 
 // ../core/dist/runner.js
-import { createHash as createHash4 } from "node:crypto";
 import { existsSync as existsSync2, mkdirSync as mkdirSync3, readFileSync as readFileSync5, statSync as statSync5 } from "node:fs";
 import path8 from "node:path";
 async function lint(options = {}) {
@@ -38785,9 +38812,10 @@ async function lint(options = {}) {
     }
     jobs.push({ path: file, lint: targetSet.has(file) });
   }
+  const { analyzeAll: analyzeAll2, ParserPool: ParserPool2, threadCount: threadCount2 } = await Promise.resolve().then(() => (init_pool(), pool_exports));
   const poolable = !options.rules && !options.engine;
-  const threads = threadCount(jobs.length, options.workers, poolable);
-  const pool = threads > 1 ? new ParserPool(threads - 1, config) : void 0;
+  const threads = threadCount2(jobs.length, options.workers, poolable);
+  const pool = threads > 1 ? new ParserPool2(threads - 1, config) : void 0;
   let analyses;
   let engine;
   try {
@@ -38812,7 +38840,7 @@ async function lint(options = {}) {
       read.table.files.delete(job.path);
       read.errors.set(job.path, error);
     };
-    analyses = await analyzeAll(engine, pool, jobs, {
+    analyses = await analyzeAll2(engine, pool, jobs, {
       threadsRead: onDisk,
       hash: cache !== void 0 && onDisk,
       read: async (job) => {
@@ -39202,7 +39230,7 @@ function runKeyOf(files, targets, hashes) {
   for (const file of files)
     text3 += `f ${file} ${hashes.get(file) ?? ""}
 `;
-  return createHash4("sha1").update(text3).digest("hex");
+  return nodeCrypto().createHash("sha1").update(text3).digest("hex");
 }
 function isSorted(list3) {
   for (let i = 1; i < list3.length; i++)
@@ -39288,11 +39316,11 @@ var init_runner = __esm({
     "use strict";
     init_config_memo();
     init_content_index();
+    init_node_crypto();
     init_directives();
     init_discovery();
     init_cache();
     init_dependencies();
-    init_pool();
     init_rules_generated();
     init_results();
     init_workspace();

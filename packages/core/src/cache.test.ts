@@ -3,8 +3,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decode, encode, encodeSmall, LintCache } from './cache.js';
+import { decode, encode, encodeSmall, LintCache, textDigest } from './cache.js';
 import { lint } from './runner.js';
+import { seededRandom } from '../../../tests/helpers/random.js';
 
 // Two small rules written for these tests, so that what is re-linted does not
 // depend on the built-in rules: one reads the file's tree, one reads the index.
@@ -390,5 +391,25 @@ describe('the compact encoding of facts and findings', () => {
     expect(decode(JSON.parse(encodeSmall(value, odd)), odd)).toEqual(value);
     expect(encodeSmall(values[0], file)).toBe(JSON.stringify(values[0]));
     expect(encodeSmall(values[1], file)).toBe(encode(values[1], file));
+  });
+});
+
+describe('textDigest (the cache key)', () => {
+  it('is 32 hex digits, the same for the same text, and different for 50,000 texts that differ in one character', () => {
+    const random = seededRandom(11);
+    const base = JSON.stringify({ format: 7, kblint: '0.1.0', node: '20.20.2', config: 'a'.repeat(64), rules: ['citation-has-source@2', 'no-dangling-links@3'] });
+    expect(textDigest(base)).toMatch(/^[0-9a-f]{32}$/);
+    expect(textDigest(base)).toBe(textDigest(`${base}`));
+    const seen = new Map<string, string>([[textDigest(base), base]]);
+    for (let i = 0; i < 50_000; i++) {
+      const at = Math.floor(random() * base.length);
+      const text = `${base.slice(0, at)}${String.fromCharCode(32 + Math.floor(random() * 95))}${base.slice(at + 1)}`;
+      const digest = textDigest(text);
+      const earlier = seen.get(digest);
+      if (earlier !== undefined) expect(earlier).toBe(text);
+      seen.set(digest, text);
+    }
+    // Most variations are new texts: the check above compared real pairs.
+    expect(seen.size).toBeGreaterThan(5_000);
   });
 });

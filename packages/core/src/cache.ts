@@ -1,10 +1,10 @@
 import type { ArticleFacts, Diagnostic, KblintRule } from '@kblint/rule-kit';
-import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { Buffer } from 'node:buffer';
 import path from 'node:path';
 import type { ResolvedConfig } from './config.js';
 import type { IndexSnapshot } from './content-index.js';
+import { nodeCrypto } from './node-crypto.js';
 import type { Dependencies, Dependency } from './dependencies.js';
 
 /** Bumped whenever the layout of the cache files changes. */
@@ -248,7 +248,7 @@ class HeadList {
 
 /** Writes the graph whole: its first line, then a line per head. */
 function writeGraph(file: string, graph: GraphFile): void {
-  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const temporary = `${file}.${process.pid}.${randomToken(4)}.tmp`;
   try {
     const parts: Buffer[] = [Buffer.from(`${JSON.stringify({ ...graph, heads: undefined })}\n`)];
     for (let i = 0; i < graph.heads.length; i++) parts.push(graph.heads.bytes(i), NEWLINE_BYTES);
@@ -387,7 +387,7 @@ export class LintCache {
     this.stats = { runReused: false, read: 0, parsed: [], indexLinted: [] };
     this.key = cacheKey(config, rules);
     this.root = config.projectRoot;
-    this.runId = randomBytes(8).toString('hex');
+    this.runId = runToken();
     this.filesFile = undefined;
     this.filesLoaded = false;
     this.statIndex = undefined;
@@ -1000,7 +1000,7 @@ export class LintCache {
    * changed.
    */
   private writeFiles(file: string, header: FilesHeader, entries: Map<string, FileEntry>): Map<string, [number, number]> {
-    const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    const temporary = `${file}.${process.pid}.${randomToken(4)}.tmp`;
     let fd: number | undefined;
     try {
       fd = openSync(temporary, 'w');
@@ -1130,13 +1130,51 @@ class LazyIndex implements IndexEntry {
 /** Everything besides a file's content that can change what kblint reports on it. */
 export function cacheKey(config: ResolvedConfig, rules: readonly KblintRule<object>[]): string {
   const ruleVersions = rules.map((rule) => `${rule.meta.id}@${rule.meta.version}`).sort();
-  return createHash('sha1')
-    .update(JSON.stringify({ format: FORMAT, kblint: CORE_VERSION, node: process.versions.node, config: config.hash, rules: ruleVersions }))
-    .digest('hex');
+  // Not sha1: every run computes the key, and a run answered from the cache
+  // would load node:crypto for it alone.
+  return textDigest(JSON.stringify({ format: FORMAT, kblint: CORE_VERSION, node: process.versions.node, config: config.hash, rules: ruleVersions }));
+}
+
+/**
+ * A 128-bit digest of a short text, as 32 hex digits: MurmurHash3's 32-bit
+ * mixing, once per lane with a different seed, each lane finished with its
+ * avalanche step. Not for adversarial input; it tells configs apart.
+ */
+export function textDigest(text: string): string {
+  let digest = '';
+  for (const seed of [0x9747b28c, 0x2a6fe5d1, 0x5c0f3b17, 0xd3a6e8f9]) {
+    let h = seed;
+    for (let i = 0; i < text.length; i++) {
+      let k = Math.imul(text.charCodeAt(i), 0xcc9e2d51);
+      k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+      h ^= k;
+      h = (h << 13) | (h >>> 19);
+      h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+    }
+    h ^= text.length;
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    h ^= h >>> 16;
+    digest += (h >>> 0).toString(16).padStart(8, '0');
+  }
+  return digest;
 }
 
 export function contentHash(bytes: Uint8Array): string {
-  return createHash('sha1').update(bytes).digest('base64');
+  return nodeCrypto().createHash('sha1').update(bytes).digest('base64');
+}
+
+/**
+ * A name for one run, telling its files from another run's: the time and
+ * 32 random bits, without loading node:crypto (see `cacheKey`).
+ */
+function runToken(): string {
+  return `${Date.now().toString(16)}${Math.floor(Math.random() * 0x100000000).toString(16).padStart(8, '0')}`;
+}
+
+/** `bytes` random bytes as hex: a unique name for a temporary file. */
+function randomToken(bytes: number): string {
+  return nodeCrypto().randomBytes(bytes).toString('hex');
 }
 
 // The compact encoding of facts and findings. Most of their bulk is ranges
@@ -1456,7 +1494,7 @@ function readHeader(file: string): FilesHeader | undefined {
 }
 
 function writeAtomic(file: string, value: unknown): void {
-  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const temporary = `${file}.${process.pid}.${randomToken(4)}.tmp`;
   try {
     writeFileSync(temporary, JSON.stringify(value));
     renameSync(temporary, file);

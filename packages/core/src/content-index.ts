@@ -476,18 +476,19 @@ function rank(
   const limit = Math.max(2, Math.floor(Math.max(normalizeForMatch(limitBase).length, 1) * 0.4));
   const wantedSlash = paths ? wanted.lastIndexOf('/') : -1;
   const wantedName = paths ? wanted.slice(wantedSlash + 1) : wanted;
+  const wantedFolder = paths ? wanted.slice(0, wantedSlash + 1) : '';
   const scored: Array<{ candidate: Candidate; distance: number }> = [];
   for (const item of list) {
-    let name = item.normalized;
+    const normalized = item.normalized;
+    let slash = -1;
     let folderCost = 0;
     if (paths) {
-      const slash = name.lastIndexOf('/');
-      folderCost = slash === wantedSlash && name.startsWith(wanted.slice(0, wantedSlash + 1)) ? 0 : 1;
-      name = name.slice(slash + 1);
+      slash = normalized.lastIndexOf('/');
+      folderCost = slash === wantedSlash && normalized.startsWith(wantedFolder) ? 0 : 1;
     }
     // A length difference beyond the limit cannot be within it: skip the edit distance.
-    if (Math.abs(name.length - wantedName.length) + folderCost > limit || skip?.(item)) continue;
-    const d = distance(wantedName, name) + folderCost;
+    if (Math.abs(normalized.length - slash - 1 - wantedName.length) + folderCost > limit || skip?.(item)) continue;
+    const d = distance(wantedName, paths ? normalized.slice(slash + 1) : normalized) + folderCost;
     if (d <= limit) scored.push({ candidate: item, distance: d });
   }
   scored.sort((a, b) => a.distance - b.distance || compare(a.candidate.value, b.candidate.value));

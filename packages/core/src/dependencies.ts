@@ -1,6 +1,6 @@
 import type { ArticleFacts, ContentIndex, LinkFacts, LinkResolution } from '@kblint/rule-kit';
-import { createHash } from 'node:crypto';
 import type { KnowledgeIndex } from './content-index.js';
+import { nodeCrypto } from './node-crypto.js';
 
 /**
  * One question an `index` rule asked the content index about a target file.
@@ -199,7 +199,7 @@ export class DependencyTracker {
 }
 
 function hash(text: string): string {
-  return createHash('sha1').update(text).digest('base64');
+  return nodeCrypto().createHash('sha1').update(text).digest('base64');
 }
 
 /**

@@ -1,4 +1,3 @@
-import ignore from 'ignore';
 import path from 'node:path';
 import type { Workspace } from './workspace.js';
 
@@ -24,17 +23,17 @@ export async function createIgnoreFilter(
   workspace: Workspace,
   options: DiscoveryOptions,
 ): Promise<(absolutePath: string) => boolean> {
-  const matcher = ignore();
-  let patterns = options.ignore.length > 0;
+  const texts: string[] = [];
   for (const name of ['.gitignore', '.kblintignore']) {
     const text = await workspace.readText(path.join(options.projectRoot, name));
-    if (text) {
-      matcher.add(text);
-      patterns = true;
-    }
+    if (text) texts.push(text);
   }
-  // Without a pattern nothing is ignored, and thousands of paths need not be matched.
-  if (!patterns) return () => false;
+  // Without a pattern nothing is ignored: thousands of paths need not be
+  // matched, and the matcher is not even loaded.
+  if (texts.length === 0 && options.ignore.length === 0) return () => false;
+  const { default: ignore } = await import('ignore');
+  const matcher = ignore();
+  for (const text of texts) matcher.add(text);
   matcher.add(options.ignore);
   const root = options.projectRoot;
   return (absolutePath) => {

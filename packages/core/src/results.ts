@@ -49,7 +49,20 @@ function sortKeys<T>(record: Record<string, T>): Record<string, T> {
 
 /** A path as the JSON contract writes it: relative to `cwd`, POSIX separators. */
 export function displayPath(file: string, cwd: string): string {
-  return path.relative(cwd, file).split(path.sep).join('/');
+  const sep = path.sep;
+  // Inside the working directory, written plainly (nearly always): the rest
+  // of the path, without normalising both paths as `path.relative` does.
+  if (file.length > cwd.length + 1 && file[cwd.length] === sep && file.startsWith(cwd) && path.isAbsolute(cwd) && isPlain(file)) {
+    const rest = file.slice(cwd.length + 1);
+    return sep === '/' ? rest : rest.split(sep).join('/');
+  }
+  return path.relative(cwd, file).split(sep).join('/');
+}
+
+/** No `.` or `..` segment (nor a hidden name), no empty segment and no trailing separator: `path.normalize` leaves it as it is. */
+function isPlain(file: string): boolean {
+  const sep = path.sep;
+  return !file.includes(`${sep}.`) && !file.includes(`${sep}${sep}`) && !file.endsWith(sep) && (sep === '/' || !file.includes('/'));
 }
 
 /** The `--format json` contract, version 1. */

@@ -1,5 +1,4 @@
 import type { ArticleFacts, Diagnostic, KblintRule } from '@kblint/rule-kit';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 // Types only: the config module (cosmiconfig, the YAML library) is loaded
@@ -7,6 +6,7 @@ import path from 'node:path';
 import type { ResolvedConfig } from './config.js';
 import { rememberConfig, rememberedConfig, type ConfigRequest } from './config-memo.js';
 import { KnowledgeIndex } from './content-index.js';
+import { nodeCrypto } from './node-crypto.js';
 import { applyDirectives } from './directives.js';
 import { createIgnoreFilter, discover } from './discovery.js';
 // Types only: the engine and the parser are loaded when a file must be
@@ -14,7 +14,8 @@ import { createIgnoreFilter, discover } from './discovery.js';
 import type { Engine, EngineOptions, FileAnalysis } from './engine.js';
 import { contentHash, decodeFacts, releaseBody, type FileEntry, type LintCache, type RunEntry, type StatTable } from './cache.js';
 import { DependencyTracker, namesDigest, namesLine, type ChangeSet, type Dependencies } from './dependencies.js';
-import { analyzeAll, ParserPool, threadCount, type Job, type WorkerResult } from './pool.js';
+// Types only: the pool (and node:worker_threads) is loaded when files must be parsed.
+import type { Job, WorkerResult } from './pool.js';
 import { builtinRules } from './rules.generated.js';
 import { summarize, sortDiagnostics, type Summary } from './results.js';
 import { NodeWorkspace, readRegularFileSync, type Workspace } from './workspace.js';
@@ -140,6 +141,7 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
   }
 
   // Threads start first, so that they load the parser while this thread does.
+  const { analyzeAll, ParserPool, threadCount } = await import('./pool.js');
   const poolable = !options.rules && !options.engine;
   const threads = threadCount(jobs.length, options.workers, poolable);
   // This thread parses too: `threads` counts it.
@@ -619,7 +621,7 @@ function runKeyOf(files: string[], targets: string[], hashes: Map<string, string
   let text = '';
   for (const file of isSorted(targets) ? targets : [...targets].sort()) text += `t ${file}\n`;
   for (const file of files) text += `f ${file} ${hashes.get(file) ?? ''}\n`;
-  return createHash('sha1').update(text).digest('hex');
+  return nodeCrypto().createHash('sha1').update(text).digest('hex');
 }
 
 function isSorted(list: readonly string[]): boolean {

@@ -851,6 +851,35 @@ function closest(input2, candidates2) {
   return bestDistance <= limit ? best : void 0;
 }
 function normalizeForMatch(value2) {
+  const lower = value2.toLowerCase();
+  let out = "";
+  let run2 = -1;
+  let separated = false;
+  for (let i = 0; i < lower.length; i++) {
+    const c = lower.charCodeAt(i);
+    if (c >= 128)
+      return normalizeUnicode(value2);
+    const ampersand = c === 38;
+    if (!ampersand && c !== 32 && c !== 45 && c !== 95 && (c < 9 || c > 13)) {
+      if (run2 === -1) {
+        if (separated && out !== "")
+          out += " ";
+        separated = false;
+        run2 = i;
+      }
+      continue;
+    }
+    if (run2 !== -1) {
+      out += lower.slice(run2, i);
+      run2 = -1;
+    }
+    if (ampersand)
+      out += out === "" ? "and" : " and";
+    separated = true;
+  }
+  return run2 === -1 ? out : out + lower.slice(run2);
+}
+function normalizeUnicode(value2) {
   return value2.toLowerCase().replace(/&/g, " and ").replace(/[\s_-]+/g, " ").trim();
 }
 function trimEnd(value2, chars = "/") {
@@ -942,7 +971,12 @@ var init_scan = __esm({
 
 // ../rule-kit/dist/footnote.js
 function footnoteKey(label) {
-  return label.replace(/[\t\n\r ]+/g, " ").trim().toLowerCase().toUpperCase();
+  for (let i = 0; i < label.length; i++) {
+    const code2 = label.charCodeAt(i);
+    if (code2 <= 32 || code2 >= 127)
+      return label.replace(/[\t\n\r ]+/g, " ").trim().toLowerCase().toUpperCase();
+  }
+  return label.toUpperCase();
 }
 function footnoteLabelRange(source, lines, start) {
   const close2 = source.indexOf("]:", start);
@@ -996,13 +1030,12 @@ function rank(input2, list3, max, limitBase, skip, paths = false) {
   const scored = [];
   for (const item of list3) {
     const normalized = item.normalized;
-    let slash = -1;
-    let folderCost = 0;
-    if (paths) {
-      slash = normalized.lastIndexOf("/");
-      folderCost = slash === wantedSlash && normalized.startsWith(wantedFolder) ? 0 : 1;
-    }
-    if (Math.abs(normalized.length - slash - 1 - wantedName.length) + folderCost > limit || skip?.(item))
+    const slash = paths ? item.slash ??= normalized.lastIndexOf("/") : -1;
+    const lengths = Math.abs(normalized.length - slash - 1 - wantedName.length);
+    if (lengths > limit)
+      continue;
+    const folderCost = paths && !(slash === wantedSlash && normalized.startsWith(wantedFolder)) ? 1 : 0;
+    if (lengths + folderCost > limit || skip?.(item))
       continue;
     const d = (0, import_fastest_levenshtein2.distance)(wantedName, paths ? normalized.slice(slash + 1) : normalized) + folderCost;
     if (d <= limit)
@@ -3184,7 +3217,15 @@ function phrasingLines(children) {
     for (const node2 of nodes) {
       switch (node2.type) {
         case "text": {
-          const parts = node2.value.split("\n");
+          const value2 = node2.value;
+          if (!value2.includes("\n")) {
+            const line = current();
+            line.text += value2;
+            if (rich && value2.trim() !== "")
+              line.rich = true;
+            break;
+          }
+          const parts = value2.split("\n");
           parts.forEach((part, i) => {
             if (i > 0)
               lines.push({ text: "", rich: false });
@@ -3538,29 +3579,33 @@ function unbalancedMarkers(segments) {
   let open2 = 0;
   for (const segment of segments) {
     const raw = segment.raw;
-    for (let i = 0; i < raw.length; i++) {
-      const char = raw[i];
-      if (char === "(") {
+    let nextOpen = raw.indexOf("(");
+    let i = raw.indexOf(")");
+    while (i !== -1) {
+      if (nextOpen !== -1 && nextOpen < i) {
         open2++;
+        nextOpen = raw.indexOf("(", nextOpen + 1);
         continue;
       }
-      if (char !== ")")
-        continue;
+      const close2 = i;
+      i = raw.indexOf(")", close2 + 1);
       if (open2 > 0) {
         open2--;
         continue;
       }
       let digits = 0;
-      while (digits < 4 && isDigit(raw.charCodeAt(i - digits - 1)))
+      while (digits < 4 && isDigit(raw.charCodeAt(close2 - digits - 1)))
         digits++;
       if (digits === 0 || digits > 3)
         continue;
-      const wordEnd = raw[i - digits - 1];
+      const wordEnd = raw[close2 - digits - 1];
       if (wordEnd === void 0 || !LETTER.test(wordEnd))
         continue;
-      const start = i - digits;
-      markers2.push({ text: raw.slice(start, i + 1), number: raw.slice(start, i), start: segment.offset + start, end: segment.offset + i + 1 });
+      const start = close2 - digits;
+      markers2.push({ text: raw.slice(start, close2 + 1), number: raw.slice(start, close2), start: segment.offset + start, end: segment.offset + close2 + 1 });
     }
+    for (; nextOpen !== -1; nextOpen = raw.indexOf("(", nextOpen + 1))
+      open2++;
   }
   return markers2;
 }
@@ -13856,6 +13901,20 @@ function decode2(value2) {
   }
 }
 function countWords(text3) {
+  if (!text3.includes("\n") && !text3.includes("	") && !text3.includes("\r")) {
+    let count2 = 0;
+    let i = 0;
+    for (; ; ) {
+      while (text3.charCodeAt(i) === 32)
+        i++;
+      if (i >= text3.length)
+        return count2;
+      count2++;
+      i = text3.indexOf(" ", i);
+      if (i === -1)
+        return count2;
+    }
+  }
   let count = 0;
   let inWord = false;
   for (let i = 0; i < text3.length; i++) {

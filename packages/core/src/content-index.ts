@@ -430,6 +430,8 @@ export interface Candidate {
   value: string;
   normalized: string;
   path?: string;
+  /** Where the folder part of `normalized` ends, found on first use. */
+  slash?: number;
 }
 
 function candidate(value: string, articlePath?: string): Candidate {
@@ -480,14 +482,12 @@ function rank(
   const scored: Array<{ candidate: Candidate; distance: number }> = [];
   for (const item of list) {
     const normalized = item.normalized;
-    let slash = -1;
-    let folderCost = 0;
-    if (paths) {
-      slash = normalized.lastIndexOf('/');
-      folderCost = slash === wantedSlash && normalized.startsWith(wantedFolder) ? 0 : 1;
-    }
+    const slash = paths ? (item.slash ??= normalized.lastIndexOf('/')) : -1;
     // A length difference beyond the limit cannot be within it: skip the edit distance.
-    if (Math.abs(normalized.length - slash - 1 - wantedName.length) + folderCost > limit || skip?.(item)) continue;
+    const lengths = Math.abs(normalized.length - slash - 1 - wantedName.length);
+    if (lengths > limit) continue;
+    const folderCost = paths && !(slash === wantedSlash && normalized.startsWith(wantedFolder)) ? 1 : 0;
+    if (lengths + folderCost > limit || skip?.(item)) continue;
     const d = distance(wantedName, paths ? normalized.slice(slash + 1) : normalized) + folderCost;
     if (d <= limit) scored.push({ candidate: item, distance: d });
   }

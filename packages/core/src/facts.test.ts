@@ -1,7 +1,8 @@
 import type { LinkFacts, Range, SluggerFactory } from '@kblint/rule-kit';
 import { githubSlugger } from '@kblint/rule-kit';
 import { describe, expect, it } from 'vitest';
-import { classifyUrl, extractFacts, htmlAnchors } from './facts.js';
+import { seededRandom } from '../../../tests/helpers/random.js';
+import { classifyUrl, countWords, extractFacts, htmlAnchors } from './facts.js';
 import { createParser } from './syntax.js';
 
 const parser = createParser();
@@ -174,5 +175,29 @@ describe('wiki links that the parser takes for references', () => {
       'wiki ReAct 1:5-1:14 "[[ReAct]]"',
       'relative react.md 3:10-3:18 "react.md"',
     ]);
+  });
+});
+
+describe('countWords', () => {
+  /** The per-character count `countWords` must agree with. */
+  const plainCount = (text: string) => {
+    let count = 0;
+    let inWord = false;
+    for (const char of text) {
+      const space = char === ' ' || char === '\n' || char === '\t' || char === '\r';
+      if (!space && !inWord) count++;
+      inWord = !space;
+    }
+    return count;
+  };
+
+  it('counts what the per-character definition counts, on 20,000 generated texts', () => {
+    const random = seededRandom(17);
+    const pieces = ['word', ' ', '  ', '\n', '\t', '\r\n', 'é', '—', 'a'];
+    for (let n = 0; n < 20_000; n++) {
+      let text = '';
+      for (let k = Math.floor(random() * 12); k > 0; k--) text += pieces[Math.floor(random() * (random() < 0.7 ? 2 : pieces.length))];
+      expect(countWords(text), JSON.stringify(text)).toBe(plainCount(text));
+    }
   });
 });

@@ -4,7 +4,12 @@ import type { Range } from './types.js';
 
 /** A footnote label as GFM compares it: whitespace collapsed, case folded. */
 export function footnoteKey(label: string): string {
-  return label.replace(/[\t\n\r ]+/g, ' ').trim().toLowerCase().toUpperCase();
+  // Printable ASCII without spaces (nearly every label): only the case to fold.
+  for (let i = 0; i < label.length; i++) {
+    const code = label.charCodeAt(i);
+    if (code <= 32 || code >= 127) return label.replace(/[\t\n\r ]+/g, ' ').trim().toLowerCase().toUpperCase();
+  }
+  return label.toUpperCase();
 }
 
 /**

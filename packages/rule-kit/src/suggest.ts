@@ -29,7 +29,42 @@ export function closest(input: string, candidates: Iterable<string>): string | u
   return bestDistance <= limit ? best : undefined;
 }
 
+/**
+ * Lower case, `&` as `and`, and each run of whitespace, `_` and `-` as one
+ * space, trimmed: how names are compared for suggestions.
+ */
 export function normalizeForMatch(value: string): string {
+  // ASCII (nearly every name and path): one pass over the lower-cased text,
+  // copying the runs between separators. Anything else takes the regular
+  // expressions, whose \s and case folding know all of Unicode.
+  const lower = value.toLowerCase();
+  let out = '';
+  let run = -1;
+  let separated = false;
+  for (let i = 0; i < lower.length; i++) {
+    const c = lower.charCodeAt(i);
+    if (c >= 128) return normalizeUnicode(value);
+    const ampersand = c === 38;
+    if (!ampersand && c !== 32 && c !== 45 && c !== 95 && (c < 9 || c > 13)) {
+      if (run === -1) {
+        if (separated && out !== '') out += ' ';
+        separated = false;
+        run = i;
+      }
+      continue;
+    }
+    if (run !== -1) {
+      out += lower.slice(run, i);
+      run = -1;
+    }
+    if (ampersand) out += out === '' ? 'and' : ' and';
+    separated = true;
+  }
+  return run === -1 ? out : out + lower.slice(run);
+}
+
+/** `normalizeForMatch` for any text. */
+export function normalizeUnicode(value: string): string {
   return value
     .toLowerCase()
     .replace(/&/g, ' and ')

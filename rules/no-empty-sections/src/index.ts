@@ -272,7 +272,15 @@ function phrasingLines(children: readonly PhrasingContent[]): Line[] {
     for (const node of nodes) {
       switch (node.type) {
         case 'text': {
-          const parts = node.value.split('\n');
+          const value = node.value;
+          // Most text nodes are one line.
+          if (!value.includes('\n')) {
+            const line = current();
+            line.text += value;
+            if (rich && value.trim() !== '') line.rich = true;
+            break;
+          }
+          const parts = value.split('\n');
           parts.forEach((part, i) => {
             if (i > 0) lines.push({ text: '', rich: false });
             const line = current();

@@ -179,30 +179,35 @@ interface Marker {
  * nodes (emphasis and links split a paragraph into several), so `(see 3)`,
  * `(GPT-4)` and `(on an H100)` are balanced and never reported.
  */
-function unbalancedMarkers(segments: TextSegment[]): Marker[] {
+export function unbalancedMarkers(segments: TextSegment[]): Marker[] {
   const markers: Marker[] = [];
   let open = 0;
   for (const segment of segments) {
     const raw = segment.raw;
-    for (let i = 0; i < raw.length; i++) {
-      const char = raw[i];
-      if (char === '(') {
+    // From parenthesis to parenthesis with native searches: most text has few.
+    let nextOpen = raw.indexOf('(');
+    let i = raw.indexOf(')');
+    while (i !== -1) {
+      if (nextOpen !== -1 && nextOpen < i) {
         open++;
+        nextOpen = raw.indexOf('(', nextOpen + 1);
         continue;
       }
-      if (char !== ')') continue;
+      const close = i;
+      i = raw.indexOf(')', close + 1);
       if (open > 0) {
         open--;
         continue;
       }
       let digits = 0;
-      while (digits < 4 && isDigit(raw.charCodeAt(i - digits - 1))) digits++;
+      while (digits < 4 && isDigit(raw.charCodeAt(close - digits - 1))) digits++;
       if (digits === 0 || digits > 3) continue;
-      const wordEnd = raw[i - digits - 1];
+      const wordEnd = raw[close - digits - 1];
       if (wordEnd === undefined || !LETTER.test(wordEnd)) continue;
-      const start = i - digits;
-      markers.push({ text: raw.slice(start, i + 1), number: raw.slice(start, i), start: segment.offset + start, end: segment.offset + i + 1 });
+      const start = close - digits;
+      markers.push({ text: raw.slice(start, close + 1), number: raw.slice(start, close), start: segment.offset + start, end: segment.offset + close + 1 });
     }
+    for (; nextOpen !== -1; nextOpen = raw.indexOf('(', nextOpen + 1)) open++;
   }
   return markers;
 }

@@ -39280,6 +39280,15 @@ async function hashAll(files, workspace, cache, onDisk, read) {
     }
   };
   await Promise.all(Array.from({ length: Math.min(32, toRead.length) }, reader));
+  if (toRead.length > 0) {
+    const ordered = /* @__PURE__ */ new Map();
+    for (const file of files) {
+      const stat2 = read.table.files.get(file);
+      if (stat2)
+        ordered.set(file, stat2);
+    }
+    read.table.files = ordered;
+  }
 }
 function runKeyOf(files, targets, hashes) {
   let text3 = "";

@@ -253,12 +253,26 @@ describe('the cache', () => {
     expect(partial.unchangedRun(files)).toBe(false);
     const whole = await opened();
     expect(whole.unchangedRun(files)).toBe(true);
-    expect(whole.unchangedRun([...files].reverse())).toBe(false);
+    // The same files in another order are the same list; a file the last run did not see is not.
+    expect(whole.unchangedRun([...files].reverse())).toBe(true);
     expect(whole.unchangedRun(files.slice(1))).toBe(false);
+    expect(whole.unchangedRun([...files.slice(1), path.join(dir, 'content/reasoning/e.md')])).toBe(false);
     // A new mtime (the content may have changed), or one too close to the run to trust.
     write({ 'content/reasoning/d.md': page('Delta', 'Stands alone.') }, false);
     expect(whole.unchangedRun(files)).toBe(false);
     expect(await run()).toMatchObject({ same: true, runReused: true, read: 1, parsed: [] });
+  });
+
+  it('answers from the stats alone after an edit run, which records the file it read last', async () => {
+    kb(base);
+    await run();
+    write({ 'content/reasoning/a.md': page('Alpha', 'See [b](b.md#how-it-works) and [[Gamma]], again.') });
+    expect(await run()).toMatchObject({ same: true, edit: true, parsed: ['content/reasoning/a.md'] });
+    // The table is stored in the order of the files, which the next run walks without lookups.
+    expect((JSON.parse(readFileSync(path.join(dir, '.kblintcache/run.json'), 'utf8')) as { files: string[] }).files).toEqual(ALL.map((file) => file.split('/').join(path.sep)));
+    const cache = new LintCache(path.join(dir, '.kblintcache'));
+    await lint({ cwd: dir, rules: [linkRule(), todoRule], cache });
+    expect(cache.unchangedRun(ALL.map((file) => path.join(dir, file)))).toBe(true);
   });
 
   it('takes the full run when an edit renames an article (the names links resolve by)', async () => {

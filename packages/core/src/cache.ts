@@ -442,10 +442,14 @@ export class LintCache {
       const stored = run.files[k] as string;
       // `relative` without its checks: a stored path is relative to the root unless absolute.
       const same = stored === file || (file.length === root.length + 1 + stored.length && file.endsWith(stored) && file.startsWith(root) && file[root.length] === path.sep);
-      if (!same) return false;
+      // The table lists files in the order the last run recorded them: an
+      // edit run records the files it read last. Then each file is looked
+      // up; as many files, none twice, means the same list.
+      const i = same ? k : this.statPosition(file);
+      if (i === undefined) return false;
       const stats = statSync(file, { throwIfNoEntry: false });
-      const mtimeMs = run.mtimes[k] as number;
-      if (!stats || !stats.isFile() || stats.mtimeMs !== mtimeMs || stats.size !== run.sizes[k] || !(mtimeMs + RACY_MS < run.statAt)) return false;
+      const mtimeMs = run.mtimes[i] as number;
+      if (!stats || !stats.isFile() || stats.mtimeMs !== mtimeMs || stats.size !== run.sizes[i] || !(mtimeMs + RACY_MS < run.statAt)) return false;
     }
     return true;
   }

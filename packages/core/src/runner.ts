@@ -614,6 +614,16 @@ async function hashAll(files: string[], workspace: Workspace, cache: LintCache, 
     }
   };
   await Promise.all(Array.from({ length: Math.min(32, toRead.length) }, reader));
+  // The files read were recorded last: the next run walks the table in the
+  // order of `files` (`LintCache.unchangedRun`), so it is stored in that order.
+  if (toRead.length > 0) {
+    const ordered: StatTable['files'] = new Map();
+    for (const file of files) {
+      const stat = read.table.files.get(file);
+      if (stat) ordered.set(file, stat);
+    }
+    read.table.files = ordered;
+  }
 }
 
 /** Names one run's inputs: its targets, and every file with the hash of its content. */

@@ -83,6 +83,25 @@ import { Buffer as Buffer2 } from "node:buffer";
 function bytes(data) {
   return Buffer2.isBuffer(data) ? data : Buffer2.from(data.buffer, data.byteOffset, data.byteLength);
 }
+function textDigest(text3) {
+  let digest = "";
+  for (const seed of [2538058380, 711976401, 1544502039, 3550931193]) {
+    let h = seed;
+    for (let i = 0; i < text3.length; i++) {
+      let k = Math.imul(text3.charCodeAt(i), 3432918353);
+      k = Math.imul(k << 15 | k >>> 17, 461845907);
+      h ^= k;
+      h = h << 13 | h >>> 19;
+      h = Math.imul(h, 5) + 3864292196 | 0;
+    }
+    h ^= text3.length;
+    h = Math.imul(h ^ h >>> 16, 2246822507);
+    h = Math.imul(h ^ h >>> 13, 3266489909);
+    h ^= h >>> 16;
+    digest += (h >>> 0).toString(16).padStart(8, "0");
+  }
+  return digest;
+}
 function contentHash(bytes2) {
   return nodeCrypto().createHash("sha1").update(bytes2).digest("base64");
 }
@@ -2488,18 +2507,19 @@ var require_ignore = __commonJS({
 
 // ../core/dist/discovery.js
 import path3 from "node:path";
-async function discover(workspace, options) {
-  const isIgnored = await createIgnoreFilter(workspace, options);
-  const files = await workspace.listMarkdown(options.contentRoot);
+async function discover(workspace, options, ignoreFiles, folders) {
+  const isIgnored = await createIgnoreFilter(workspace, options, ignoreFiles);
+  const files = await workspace.listMarkdown(options.contentRoot, folders);
   return files.filter((file) => !isIgnored(file)).sort();
 }
-async function createIgnoreFilter(workspace, options) {
+async function readIgnoreFiles(workspace, options) {
   const texts = [];
-  for (const name of [".gitignore", ".kblintignore"]) {
-    const text3 = await workspace.readText(path3.join(options.projectRoot, name));
-    if (text3)
-      texts.push(text3);
-  }
+  for (const name of [".gitignore", ".kblintignore"])
+    texts.push(await workspace.readText(path3.join(options.projectRoot, name)) ?? "");
+  return texts;
+}
+async function createIgnoreFilter(workspace, options, ignoreFiles) {
+  const texts = (ignoreFiles ?? await readIgnoreFiles(workspace, options)).filter((text3) => text3 !== "");
   if (texts.length === 0 && options.ignore.length === 0)
     return () => false;
   const { default: ignore } = await Promise.resolve().then(() => __toESM(require_ignore(), 1));
@@ -4244,12 +4264,14 @@ var init_workspace = __esm({
        * not hang a run). A plain walk: loading a glob library took longer than
        * the walk.
        */
-      async listMarkdown(root) {
+      async listMarkdown(root, folders) {
         const found = [];
         const walk = (folder) => {
           let entries;
           try {
+            const mtimeMs = folders ? statSync3(folder).mtimeMs : 0;
             entries = readdirSync2(folder, { withFileTypes: true });
+            folders?.set(folder, mtimeMs);
           } catch {
             return;
           }
@@ -38820,20 +38842,42 @@ async function lint(options = {}) {
   const rules = options.rules ?? builtinRules;
   const workspace = options.workspace ?? new NodeWorkspace();
   const config = options.config ?? await runConfig(options, cwd, rules);
-  const articles = await discover(workspace, config);
+  const cache = options.cache;
+  cache?.open(config, rules);
+  const onDisk = Object.getPrototypeOf(workspace) === NodeWorkspace.prototype;
+  let articles;
+  let listing;
+  if (cache && onDisk) {
+    const ignoreFiles = await readIgnoreFiles(workspace, config);
+    const ignore = textDigest(ignoreFiles.join("\0"));
+    const listed = cache.listedArticles(ignore);
+    if (listed) {
+      articles = listed;
+      listing = cache.lastListing();
+      cache.stats.listed = true;
+    } else {
+      const at = Date.now();
+      const folders = /* @__PURE__ */ new Map();
+      articles = await discover(workspace, config, ignoreFiles, folders);
+      if (folders.has(path8.resolve(config.contentRoot)))
+        listing = { folders: [...folders], ignore, at, count: articles.length };
+    }
+  } else {
+    articles = await discover(workspace, config);
+  }
   const requested = options.paths?.length ? await resolveTargets(options.paths, cwd, config, workspace) : articles;
   let targets = options.filterTargets ? options.filterTargets(requested) : requested;
   const targetSet = new Set(targets);
   const files = targets === articles ? articles : [.../* @__PURE__ */ new Set([...articles, ...targets])];
-  const cache = options.cache;
-  cache?.open(config, rules);
-  const onDisk = Object.getPrototypeOf(workspace) === NodeWorkspace.prototype;
   const reusable = cache && !options.expandTargets;
   const previous2 = cache?.run();
   if (cache && reusable && previous2 && onDisk && targets === articles && cache.unchangedRun(files) && previous2.assets.every(([file, exists]) => workspace.exists(file) === exists)) {
+    if (listing && !cache.stats.listed)
+      cache.keepListing(listing);
     return reuse(previous2, { config, rules, options, articles, targets, workspace, cache });
   }
-  const read = { hashes: /* @__PURE__ */ new Map(), errors: /* @__PURE__ */ new Map(), table: { statAt: Date.now(), files: /* @__PURE__ */ new Map() }, fresh: false };
+  const table = { statAt: Date.now(), files: /* @__PURE__ */ new Map(), ...listing && targets === articles ? { listing } : {} };
+  const read = { hashes: /* @__PURE__ */ new Map(), errors: /* @__PURE__ */ new Map(), table, fresh: false };
   if (cache?.usable())
     await hashAll(files, workspace, cache, onDisk, read);
   if (cache && reusable && previous2 && read.errors.size === 0 && read.hashes.size === files.length) {

@@ -263,6 +263,46 @@ describe('the cache', () => {
     expect(await run()).toMatchObject({ same: true, runReused: true, read: 1, parsed: [] });
   });
 
+  it('trusts the last list of articles only while no folder it listed and no ignore file has changed', async () => {
+    kb(base);
+    // Folders whose mtimes are a minute old: recent ones may not yet show a change.
+    const age = (...folders: string[]) => {
+      const past = new Date(Date.now() - 60_000);
+      for (const folder of folders) utimesSync(path.join(dir, folder), past, past);
+    };
+    age('content', 'content/reasoning');
+    const listedRun = async () => {
+      const cache = new LintCache(path.join(dir, '.kblintcache'));
+      const result = await lint({ cwd: dir, rules: [linkRule(), todoRule], cache });
+      return { files: result.files.map((file) => path.relative(dir, file).split(path.sep).join('/')), listed: cache.stats.listed ?? false };
+    };
+    expect(await listedRun()).toEqual({ files: ALL, listed: false });
+    expect(await listedRun()).toEqual({ files: ALL, listed: true });
+    // A new article changes its folder's mtime.
+    write({ 'content/reasoning/e.md': page('Epsilon', 'New.') });
+    age('content/reasoning');
+    expect(await listedRun()).toEqual({ files: [...ALL, 'content/reasoning/e.md'], listed: false });
+    expect(await listedRun()).toEqual({ files: [...ALL, 'content/reasoning/e.md'], listed: true });
+    // So does a new folder, in the folder that holds it.
+    write({ 'content/tools/f.md': page('Phi', 'Newer.') });
+    age('content', 'content/tools');
+    expect(await listedRun()).toMatchObject({ listed: false });
+    expect(await listedRun()).toEqual({ files: [...ALL, 'content/reasoning/e.md', 'content/tools/f.md'], listed: true });
+    // An ignore file that changes changes the list, whatever the folders say.
+    write({ '.kblintignore': 'content/tools/\n' });
+    expect(await listedRun()).toEqual({ files: [...ALL, 'content/reasoning/e.md'], listed: false });
+    // A folder changed a moment ago is not trusted yet: the next change may not show in its mtime.
+    utimesSync(path.join(dir, 'content/reasoning'), new Date(), new Date());
+    expect(await listedRun()).toMatchObject({ listed: false });
+    expect(await listedRun()).toMatchObject({ listed: false });
+    // A folder whose mtime changed while no article did (an editor's swap
+    // file came and went) is listed once; the run after trusts the new list.
+    const earlier = new Date(Date.now() - 120_000);
+    utimesSync(path.join(dir, 'content/reasoning'), earlier, earlier);
+    expect(await listedRun()).toEqual({ files: [...ALL, 'content/reasoning/e.md'], listed: false });
+    expect(await listedRun()).toEqual({ files: [...ALL, 'content/reasoning/e.md'], listed: true });
+  });
+
   it('answers from the stats alone after an edit run, which records the file it read last', async () => {
     kb(base);
     await run();

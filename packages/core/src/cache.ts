@@ -52,6 +52,25 @@ export interface FileEntry {
 export interface StatTable {
   statAt: number;
   files: Map<string, { mtimeMs: number; size: number; hash: string }>;
+  /** How the articles were found, when the next run may trust the list instead of walking again. */
+  listing?: Listing;
+}
+
+/**
+ * The folders a run listed to find its articles, each with its mtime as
+ * stat-ed before it was listed, and a digest of the ignore files. While
+ * every folder keeps its mtime (an entry added, removed or renamed changes
+ * it) and the ignore files their text, the articles are the ones listed.
+ */
+export interface Listing {
+  /** Absolute paths in a table, relative to the root in `run.json`. */
+  folders: Array<[string, number]>;
+  /** `textDigest` of the ignore files' text. */
+  ignore: string;
+  /** A time no earlier than the stats: an mtime this close to it may not yet show a change. */
+  at: number;
+  /** How many articles were found. */
+  count: number;
 }
 
 /** The whole previous run, for when nothing at all has changed. */
@@ -77,6 +96,8 @@ export interface CacheStats {
   indexLinted: string[];
   /** The run started from the graph (`editBase`) rather than from every entry. */
   edit?: boolean;
+  /** The articles were the last run's (`listedArticles`): no folder was listed. */
+  listed?: boolean;
 }
 
 /**
@@ -106,6 +127,8 @@ interface RunFile {
    * for all of `files`, else their positions in `files`.
    */
   confirmed?: true | number[];
+  /** How the articles were found (see `Listing`); `files` are those articles. */
+  listing?: Listing;
 }
 
 /** The run that last wrote the cache, as the next run compares against it. */
@@ -428,6 +451,49 @@ export class LintCache {
   }
 
   /**
+   * The articles of the last run over every article, when no folder it
+   * listed has changed since and the ignore files read `ignore` (a
+   * `textDigest`): a few stats instead of listing thousands of files.
+   * Undefined when that cannot be vouched for.
+   */
+  listedArticles(ignore: string): string[] | undefined {
+    const run = this.runFile;
+    const listing = run?.listing;
+    if (!run?.run?.everyFile || !listing || listing.ignore !== ignore || listing.count !== run.files.length) return undefined;
+    for (const [folder, mtimeMs] of listing.folders) {
+      if (!(mtimeMs + RACY_MS < listing.at)) return undefined;
+      const stats = statSync(this.absolute(folder), { throwIfNoEntry: false });
+      if (!stats || !stats.isDirectory() || stats.mtimeMs !== mtimeMs) return undefined;
+    }
+    const files = run.files.map((file) => this.absolute(file));
+    // As discovery gives them; a table in another order is not trusted.
+    for (let i = 1; i < files.length; i++) if ((files[i - 1] as string) >= (files[i] as string)) return undefined;
+    return files;
+  }
+
+  /**
+   * Stores `listing` with the last run, which this run reuses whole: a
+   * folder changed (an editor's swap file came and went) but no article did.
+   */
+  keepListing(listing: Listing): void {
+    const run = this.runFile;
+    if (!run || listing.count !== run.files.length) return;
+    try {
+      const kept: RunFile = { ...run, listing: { ...listing, folders: listing.folders.map(([folder, mtimeMs]) => [this.relative(folder), mtimeMs] as [string, number]) } };
+      writeAtomic(path.join(this.location, 'run.json'), kept);
+      this.runFile = kept;
+    } catch {
+      // The cache only ever saves time.
+    }
+  }
+
+  /** The listing the last run saved, to carry over when this run trusted it. */
+  lastListing(): Listing | undefined {
+    const listing = this.runFile?.listing;
+    return listing && { ...listing, folders: listing.folders.map(([folder, mtimeMs]) => [this.absolute(folder), mtimeMs]) };
+  }
+
+  /**
    * Is every one of `files` the file the last run saw, by its stat alone,
    * with the same list in the same order, and did that run lint them all?
    * Then its findings are this run's, without hashing a file or building
@@ -660,6 +726,9 @@ export class LintCache {
         ...(names ? { names } : {}),
         ...(assets ? { assets } : {}),
         ...(keptConfirmed !== undefined ? { confirmed: keptConfirmed } : {}),
+        ...(stats.listing && stats.listing.count === files.length
+          ? { listing: { ...stats.listing, folders: stats.listing.folders.map(([folder, mtimeMs]) => [this.relative(folder), mtimeMs] as [string, number]) } }
+          : {}),
       };
       writeAtomic(path.join(this.location, 'run.json'), runFile);
       this.runFile = runFile;
@@ -1512,6 +1581,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+function isListing(value: unknown): value is Listing {
+  if (!isObject(value) || typeof value.ignore !== 'string' || typeof value.at !== 'number' || typeof value.count !== 'number' || !Array.isArray(value.folders)) return false;
+  return value.folders.every((entry) => Array.isArray(entry) && entry.length === 2 && typeof entry[0] === 'string' && typeof entry[1] === 'number');
+}
+
 function isRunFile(value: unknown): value is RunFile {
   if (!isObject(value) || value.format !== FORMAT || typeof value.key !== 'string' || typeof value.token !== 'string') return false;
   if (typeof value.root !== 'string' || typeof value.statAt !== 'number') return false;
@@ -1519,6 +1593,7 @@ function isRunFile(value: unknown): value is RunFile {
   if (!Array.isArray(files) || !Array.isArray(mtimes) || !Array.isArray(sizes) || !Array.isArray(hashes)) return false;
   if (mtimes.length !== files.length || sizes.length !== files.length || hashes.length !== files.length) return false;
   if (value.confirmed !== undefined && value.confirmed !== true && !Array.isArray(value.confirmed)) return false;
+  if (value.listing !== undefined && !isListing(value.listing)) return false;
   if (value.run === undefined) return true;
   const run = value.run;
   return isObject(run) && typeof run.key === 'string' && Array.isArray(run.diagnostics) && Array.isArray(run.assets);

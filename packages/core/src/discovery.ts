@@ -13,21 +13,30 @@ export interface DiscoveryOptions {
  * `.kblintignore` (both at the project root) and the config's `ignore`
  * exclude. Sorted, so every run sees files in the same order.
  */
-export async function discover(workspace: Workspace, options: DiscoveryOptions): Promise<string[]> {
-  const isIgnored = await createIgnoreFilter(workspace, options);
-  const files = await workspace.listMarkdown(options.contentRoot);
+export async function discover(
+  workspace: Workspace,
+  options: DiscoveryOptions,
+  ignoreFiles?: readonly string[],
+  folders?: Map<string, number>,
+): Promise<string[]> {
+  const isIgnored = await createIgnoreFilter(workspace, options, ignoreFiles);
+  const files = await workspace.listMarkdown(options.contentRoot, folders);
   return files.filter((file) => !isIgnored(file)).sort();
+}
+
+/** The text of `.gitignore` and `.kblintignore` at the project root, `''` for one that is absent. */
+export async function readIgnoreFiles(workspace: Workspace, options: DiscoveryOptions): Promise<string[]> {
+  const texts: string[] = [];
+  for (const name of ['.gitignore', '.kblintignore']) texts.push((await workspace.readText(path.join(options.projectRoot, name))) ?? '');
+  return texts;
 }
 
 export async function createIgnoreFilter(
   workspace: Workspace,
   options: DiscoveryOptions,
+  ignoreFiles?: readonly string[],
 ): Promise<(absolutePath: string) => boolean> {
-  const texts: string[] = [];
-  for (const name of ['.gitignore', '.kblintignore']) {
-    const text = await workspace.readText(path.join(options.projectRoot, name));
-    if (text) texts.push(text);
-  }
+  const texts = (ignoreFiles ?? (await readIgnoreFiles(workspace, options))).filter((text) => text !== '');
   // Without a pattern nothing is ignored: thousands of paths need not be
   // matched, and the matcher is not even loaded.
   if (texts.length === 0 && options.ignore.length === 0) return () => false;

@@ -8,11 +8,11 @@ import { rememberConfig, rememberedConfig, type ConfigRequest } from './config-m
 import { KnowledgeIndex } from './content-index.js';
 import { nodeCrypto } from './node-crypto.js';
 import { applyDirectives } from './directives.js';
-import { createIgnoreFilter, discover } from './discovery.js';
+import { createIgnoreFilter, discover, readIgnoreFiles } from './discovery.js';
 // Types only: the engine and the parser are loaded when a file must be
 // parsed, so a run answered from the cache never loads them.
 import type { Engine, EngineOptions, FileAnalysis } from './engine.js';
-import { contentHash, decodeFacts, releaseBody, type FileEntry, type LintCache, type RunEntry, type StatTable } from './cache.js';
+import { contentHash, decodeFacts, releaseBody, textDigest, type FileEntry, type LintCache, type Listing, type RunEntry, type StatTable } from './cache.js';
 import { DependencyTracker, namesDigest, namesLine, type ChangeSet, type Dependencies } from './dependencies.js';
 // Types only: the pool (and node:worker_threads) is loaded when files must be parsed.
 import type { Job, WorkerResult } from './pool.js';
@@ -77,8 +77,33 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
   const rules = options.rules ?? builtinRules;
   const workspace = options.workspace ?? new NodeWorkspace();
   const config = options.config ?? (await runConfig(options, cwd, rules));
+  const cache = options.cache;
+  cache?.open(config, rules);
+  // Only the plain disk workspace is stat-ed (and read by parser threads):
+  // an editor's workspace may hold unsaved text the disk does not.
+  const onDisk = Object.getPrototypeOf(workspace) === NodeWorkspace.prototype;
 
-  const articles = await discover(workspace, config);
+  // With a cache on disk, the last run's articles while no folder it listed
+  // has changed: a stat per folder instead of listing every file.
+  let articles: string[];
+  let listing: Listing | undefined;
+  if (cache && onDisk) {
+    const ignoreFiles = await readIgnoreFiles(workspace, config);
+    const ignore = textDigest(ignoreFiles.join('\u0000'));
+    const listed = cache.listedArticles(ignore);
+    if (listed) {
+      articles = listed;
+      listing = cache.lastListing();
+      cache.stats.listed = true;
+    } else {
+      const at = Date.now();
+      const folders = new Map<string, number>();
+      articles = await discover(workspace, config, ignoreFiles, folders);
+      if (folders.has(path.resolve(config.contentRoot))) listing = { folders: [...folders], ignore, at, count: articles.length };
+    }
+  } else {
+    articles = await discover(workspace, config);
+  }
   const requested = options.paths?.length ? await resolveTargets(options.paths, cwd, config, workspace) : articles;
   let targets = options.filterTargets ? options.filterTargets(requested) : requested;
   const targetSet = new Set(targets);
@@ -86,18 +111,17 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
   // One pass over every file: facts for the index, and the file rules for
   // the files being reported on. Trees are not kept.
   const files = targets === articles ? articles : [...new Set([...articles, ...targets])];
-  const cache = options.cache;
-  cache?.open(config, rules);
-  // Only the plain disk workspace is stat-ed (and read by parser threads):
-  // an editor's workspace may hold unsaved text the disk does not.
-  const onDisk = Object.getPrototypeOf(workspace) === NodeWorkspace.prototype;
   const reusable = cache && !options.expandTargets;
   const previous = cache?.run();
   // Every file as the last whole run saw it, by its stat: its findings are the answer.
   if (cache && reusable && previous && onDisk && targets === articles && cache.unchangedRun(files) && previous.assets.every(([file, exists]) => workspace.exists(file) === exists)) {
+    // Folders were listed again although no article changed: the next run need not.
+    if (listing && !cache.stats.listed) cache.keepListing(listing);
     return reuse(previous, { config, rules, options, articles, targets, workspace, cache });
   }
-  const read: ReadResult = { hashes: new Map(), errors: new Map(), table: { statAt: Date.now(), files: new Map() }, fresh: false };
+  // The listing is kept for a run over every article, whose table lists exactly them.
+  const table: StatTable = { statAt: Date.now(), files: new Map(), ...(listing && targets === articles ? { listing } : {}) };
+  const read: ReadResult = { hashes: new Map(), errors: new Map(), table, fresh: false };
   // Hashing before parsing only pays when something cached may be reused;
   // otherwise files are hashed as they are read for parsing.
   if (cache?.usable()) await hashAll(files, workspace, cache, onDisk, read);

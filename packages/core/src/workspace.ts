@@ -7,8 +7,12 @@ import path from 'node:path';
  * unsaved editor buffers over it; tests use the in-memory twin.
  */
 export interface Workspace {
-  /** Absolute paths of the Markdown files under `root`, in any order. */
-  listMarkdown(root: string): Promise<string[]>;
+  /**
+   * Absolute paths of the Markdown files under `root`, in any order. A disk
+   * workspace may record in `folders` each folder it listed, with its mtime
+   * as stat-ed before the listing (see `LintCache.listedArticles`).
+   */
+  listMarkdown(root: string, folders?: Map<string, number>): Promise<string[]>;
   readFile(absolutePath: string): Promise<Uint8Array>;
   /** Text of a small support file (an ignore file), or undefined when absent. */
   readText(absolutePath: string): Promise<string | undefined>;
@@ -26,12 +30,15 @@ export class NodeWorkspace implements Workspace {
    * not hang a run). A plain walk: loading a glob library took longer than
    * the walk.
    */
-  async listMarkdown(root: string): Promise<string[]> {
+  async listMarkdown(root: string, folders?: Map<string, number>): Promise<string[]> {
     const found: string[] = [];
     const walk = (folder: string) => {
       let entries: Dirent[];
       try {
+        // Before the listing: a change after it gives the folder a newer mtime.
+        const mtimeMs = folders ? statSync(folder).mtimeMs : 0;
         entries = readdirSync(folder, { withFileTypes: true });
+        folders?.set(folder, mtimeMs);
       } catch {
         return;
       }

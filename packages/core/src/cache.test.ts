@@ -303,13 +303,24 @@ describe('the cache', () => {
     expect(await listedRun()).toEqual({ files: [...ALL, 'content/reasoning/e.md'], listed: true });
   });
 
+  it('keeps the paths in run.json a list when one holds a line break', async () => {
+    kb({ ...base, 'content/reasoning/two\nlines.md': page('Two Lines', 'Text.') });
+    const cold = await run();
+    expect(cold).toMatchObject({ same: true, runReused: false });
+    expect(cold.parsed).toContain('content/reasoning/two\nlines.md');
+    const stored = JSON.parse(readFileSync(path.join(dir, '.kblintcache/run.json'), 'utf8')) as { files: unknown; hashes: unknown };
+    expect(Array.isArray(stored.files)).toBe(true);
+    expect(typeof stored.hashes).toBe('string');
+    expect(await run()).toMatchObject({ same: true, runReused: true, parsed: [] });
+  });
+
   it('answers from the stats alone after an edit run, which records the file it read last', async () => {
     kb(base);
     await run();
     write({ 'content/reasoning/a.md': page('Alpha', 'See [b](b.md#how-it-works) and [[Gamma]], again.') });
     expect(await run()).toMatchObject({ same: true, edit: true, parsed: ['content/reasoning/a.md'] });
     // The table is stored in the order of the files, which the next run walks without lookups.
-    expect((JSON.parse(readFileSync(path.join(dir, '.kblintcache/run.json'), 'utf8')) as { files: string[] }).files).toEqual(ALL.map((file) => file.split('/').join(path.sep)));
+    expect((JSON.parse(readFileSync(path.join(dir, '.kblintcache/run.json'), 'utf8')) as { files: string }).files.split('\n')).toEqual(ALL.map((file) => file.split('/').join(path.sep)));
     const cache = new LintCache(path.join(dir, '.kblintcache'));
     await lint({ cwd: dir, rules: [linkRule(), todoRule], cache });
     expect(cache.unchangedRun(ALL.map((file) => path.join(dir, file)))).toBe(true);

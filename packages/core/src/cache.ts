@@ -479,7 +479,7 @@ export class LintCache {
     const run = this.runFile;
     if (!run || listing.count !== run.files.length) return;
     try {
-      const kept: RunFile = { ...run, listing: { ...listing, folders: listing.folders.map(([folder, mtimeMs]) => [this.relative(folder), mtimeMs] as [string, number]) } };
+      const kept: RunFile = { ...run, listing: this.storedListing(listing) };
       writeAtomic(path.join(this.location, 'run.json'), toStoredRun(kept));
       this.runFile = kept;
     } catch {
@@ -491,6 +491,11 @@ export class LintCache {
   lastListing(): Listing | undefined {
     const listing = this.runFile?.listing;
     return listing && { ...listing, folders: listing.folders.map(([folder, mtimeMs]) => [this.absolute(folder), mtimeMs]) };
+  }
+
+  /** A listing as `run.json` keeps it: its folders relative to the root. */
+  private storedListing(listing: Listing): Listing {
+    return { ...listing, folders: listing.folders.map(([folder, mtimeMs]) => [this.relative(folder), mtimeMs]) };
   }
 
   /**
@@ -726,9 +731,7 @@ export class LintCache {
         ...(names ? { names } : {}),
         ...(assets ? { assets } : {}),
         ...(keptConfirmed !== undefined ? { confirmed: keptConfirmed } : {}),
-        ...(stats.listing && stats.listing.count === files.length
-          ? { listing: { ...stats.listing, folders: stats.listing.folders.map(([folder, mtimeMs]) => [this.relative(folder), mtimeMs] as [string, number]) } }
-          : {}),
+        ...(stats.listing && stats.listing.count === files.length ? { listing: this.storedListing(stats.listing) } : {}),
       };
       writeAtomic(path.join(this.location, 'run.json'), toStoredRun(runFile));
       this.runFile = runFile;

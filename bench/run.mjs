@@ -10,6 +10,7 @@
 // --single      also run kblint on one thread without the cache
 // --out file    where the JSON goes (default bench/results/latest.json)
 // --no-lsp      skip the language-server benchmark (bench/lsp.mjs)
+// --keep-env    run every tool with the environment as it is (see STARTUP_TAX)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -41,16 +42,31 @@ if (!existsSync(TIME)) {
 
 const log = (line) => process.stderr.write(`${line}\n`);
 
+// Variables that make every Node.js process start slower, whatever it then
+// runs. Node 20 with OpenSSL 3 reads and parses the CA bundle named by
+// NODE_EXTRA_CA_CERTS before the first line of any script
+// (nodejs/node#40524): on the machine this bench was written on, where it is
+// set, `node -e 0` took 58 ms instead of 21. It costs each tool the same
+// fixed time, none of them makes a TLS connection, and on a 0.1 s row it is a
+// third of what is measured, so it is removed from every tool's environment
+// unless --keep-env. The bench measures `node -e 0` both ways and prints both.
+const STARTUP_TAX = ['NODE_EXTRA_CA_CERTS'];
+const removed = flag('--keep-env') ? [] : STARTUP_TAX.filter((name) => process.env[name] !== undefined);
+const childEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
+for (const name of removed) delete childEnv[name];
+// The same environment with those variables kept, for the rows that show what they cost.
+const keptEnv = { ...childEnv, ...Object.fromEntries(removed.map((name) => [name, process.env[name]])) };
+
 /**
  * Runs one command `runs` times (after `before()` each time) and keeps the
  * run with the median wall time: one sample of a 3-second run varies by
  * about 10% on a small VM.
  */
-function measure(name, command, commandArgs, { cwd, count, before }) {
+function measure(name, command, commandArgs, { cwd, count, before, env = childEnv }) {
   const samples = [];
   for (let i = 0; i < runs; i++) {
     before?.();
-    samples.push(measureOnce(name, command, commandArgs, { cwd, count }));
+    samples.push(measureOnce(name, command, commandArgs, { cwd, count, env }));
   }
   const sorted = [...samples].sort((a, b) => a.wallSeconds - b.wallSeconds);
   const median = sorted[Math.floor((sorted.length - 1) / 2)];
@@ -63,7 +79,7 @@ function measure(name, command, commandArgs, { cwd, count, before }) {
  * to the kernel (a cold run writes a 30 MB cache) are not timed as part of
  * this one.
  */
-function measureOnce(name, command, commandArgs, { cwd, count }) {
+function measureOnce(name, command, commandArgs, { cwd, count, env }) {
   const timing = path.join(os.tmpdir(), `kblint-bench-${process.pid}.time`);
   spawnSync('sync');
   const load = os.loadavg()[0];
@@ -75,7 +91,7 @@ function measureOnce(name, command, commandArgs, { cwd, count }) {
     cwd,
     encoding: 'utf8',
     maxBuffer: 1 << 30,
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+    env,
   });
   const wall = (performance.now() - started) / 1000;
   const [, user, system, maxRssKb] = readFileSync(timing, 'utf8').trim().split('\n').pop().split(' ').map(Number);
@@ -108,6 +124,7 @@ const countKblint = (stdout) => {
 const countRemark = (_stdout, stderr) => stderr.split('\n').filter((line) => /^\s*(?:\S+:)?\d+:\d+(?:-\d+:\d+)?\s+(?:warning|error)\s/.test(line)).length;
 const countMarkdownlint = (stdout, stderr) => `${stdout}\n${stderr}`.split('\n').filter((line) => /\sMD05[123]\//.test(line)).length;
 const countFloor = (stdout) => (stdout.trim() ? 0 : undefined);
+const countNothing = () => 0;
 
 function kblintRuns(dir, extra) {
   const cwd = dir;
@@ -119,6 +136,7 @@ function kblintRuns(dir, extra) {
     before: () => rmSync(path.join(dir, '.kblintcache'), { recursive: true, force: true }),
   });
   const warm = measure('kblint warm (nothing changed)', process.execPath, args, { cwd, count: countKblint });
+  const kept = removed.length > 0 ? [measure(`kblint warm, ${removed.join(', ')} not removed`, process.execPath, args, { cwd, count: countKblint, env: keptEnv })] : [];
   // Each edited run starts from a cache of the unedited knowledge base.
   let restore;
   const edited = measure('kblint one article edited', process.execPath, args, {
@@ -132,7 +150,7 @@ function kblintRuns(dir, extra) {
       restore = edit(dir);
     },
   });
-  const rows = [cold, warm, edited];
+  const rows = [cold, warm, ...kept, edited];
   if (extra) {
     rows.push(measure('kblint --no-cache', process.execPath, [KBLINT, '--format', 'json', '--no-cache'], { cwd, count: countKblint }));
     rows.push(measure('kblint --no-cache --workers 1', process.execPath, [KBLINT, '--format', 'json', '--no-cache', '--workers', '1'], { cwd, count: countKblint }));
@@ -167,6 +185,11 @@ const generated = generate(corpus, { articles, seed });
 log(`bench: ${generated.articles} articles, ${round(generated.bytes / 1e6)} MB, planted defects ${JSON.stringify(generated.defects)}`);
 
 const rows = [];
+// What starting Node.js costs before any tool runs: the floor under every row.
+rows.push(measure('node -e 0 (starting Node.js)', process.execPath, ['-e', '0'], { cwd: corpus, count: countNothing }));
+if (removed.length > 0) {
+  rows.push(measure(`node -e 0 with ${removed.join(', ')} (not removed)`, process.execPath, ['-e', '0'], { cwd: corpus, count: countNothing, env: keptEnv }));
+}
 rows.push(measure('parse floor (remark-parse, kblint syntax, 1 core)', process.execPath, [path.join(here, 'parse-floor.mjs'), 'content'], { cwd: corpus, count: countFloor }));
 rows.push(measure('parse only, fast path + remark-parse fallback (1 core)', process.execPath, [path.join(here, 'parse-floor.mjs'), 'content', '--fast'], { cwd: corpus, count: countFloor }));
 rows.push(...kblintRuns(corpus, flag('--single')));
@@ -206,6 +229,7 @@ if (!flag('--no-lsp')) {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 16 * 1024 * 1024,
+    env: childEnv,
   });
   if (run.status === 0) lsp = JSON.parse(run.stdout);
   else log(`bench: the language-server benchmark failed (exit ${run.status})`);
@@ -233,6 +257,7 @@ const result = {
   machine: machine(),
   corpus: { articles: generated.articles, megabytes: round(generated.bytes / 1e6), seed, defects: generated.defects },
   runsPerRow: runs,
+  environmentRemoved: removed,
   rows,
   ...(scaling ? { scaling } : {}),
   ...(lsp ? { languageServer: lsp } : {}),
@@ -247,6 +272,9 @@ const lines = [
   `kblint benchmark, ${result.date}`,
   `machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, ${m.os}, Node ${m.node}`,
   `corpus: ${result.corpus.articles} articles, ${result.corpus.megabytes} MB (seed ${seed}); each row is the median-wall run of ${runs}`,
+  removed.length > 0
+    ? `environment: ${removed.join(', ')} removed for every tool: it slows the start of every Node.js process (nodejs/node#40524); --keep-env keeps it`
+    : 'environment: as given (nothing removed)',
   '',
   table(
     ['tool', 'wall s', 'CPU s', 'peak MB', 'findings', 'wall ×', 'CPU ×', 'mem ×', 'load'],

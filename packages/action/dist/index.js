@@ -80,6 +80,7 @@ var init_node_crypto = __esm({
 // ../core/dist/cache.js
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { Buffer as Buffer2 } from "node:buffer";
+import path from "node:path";
 function bytes(data) {
   return Buffer2.isBuffer(data) ? data : Buffer2.from(data.buffer, data.byteOffset, data.byteLength);
 }
@@ -269,7 +270,7 @@ function rangeObject(a) {
 function isObject(value2) {
   return typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
 }
-var CORE_VERSION, NEWLINE_BYTES, TAB, RANGE, ESCAPE, SELF, GROUPS, LINE_TABS, GROUP_OF, LAZY, ALL_KEYS, GETTERS;
+var CORE_VERSION, NEWLINE_BYTES, TAB, isAbsolutePath, RANGE, ESCAPE, SELF, GROUPS, LINE_TABS, GROUP_OF, LAZY, ALL_KEYS, GETTERS;
 var init_cache = __esm({
   "../core/dist/cache.js"() {
     "use strict";
@@ -285,6 +286,7 @@ var init_cache = __esm({
     })();
     NEWLINE_BYTES = Buffer2.from("\n");
     TAB = 9;
+    isAbsolutePath = path.sep === "/" ? (file) => file.charCodeAt(0) === 47 : (file) => path.isAbsolute(file);
     RANGE = "";
     ESCAPE = "";
     SELF = "";
@@ -301,7 +303,7 @@ var init_cache = __esm({
 
 // ../core/dist/config-memo.js
 import { mkdirSync as mkdirSync2, readdirSync, readFileSync as readFileSync2, renameSync as renameSync2, rmSync as rmSync2, statSync as statSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import path from "node:path";
+import path2 from "node:path";
 function keyOf(request) {
   const rules = request.rules.map((rule) => [rule.meta.id, rule.meta.version, rule.meta.defaultSeverity ?? null, rule.meta.defaults]);
   return JSON.stringify({ version: CORE_VERSION, cwd: request.cwd, configFile: request.configFile ?? null, allowCode: request.allowCode, rules });
@@ -309,7 +311,7 @@ function keyOf(request) {
 function rememberedConfig(location, request) {
   let memo;
   try {
-    memo = JSON.parse(readFileSync2(path.join(location, "config.json"), "utf8"));
+    memo = JSON.parse(readFileSync2(path2.join(location, "config.json"), "utf8"));
   } catch {
     return void 0;
   }
@@ -334,32 +336,32 @@ function rememberConfig(location, request, config, since) {
       sources.push([file2, ...found]);
       return found;
     };
-    const folders = /* @__PURE__ */ new Set([path.resolve(request.cwd), config.projectRoot]);
+    const folders = /* @__PURE__ */ new Set([path2.resolve(request.cwd), config.projectRoot]);
     if (!request.configFile) {
-      const foundIn = configPath && (path.basename(path.dirname(configPath)) === ".config" ? path.dirname(path.dirname(configPath)) : path.dirname(configPath));
-      for (let folder = path.resolve(request.cwd); ; folder = path.dirname(folder)) {
+      const foundIn = configPath && (path2.basename(path2.dirname(configPath)) === ".config" ? path2.dirname(path2.dirname(configPath)) : path2.dirname(configPath));
+      for (let folder = path2.resolve(request.cwd); ; folder = path2.dirname(folder)) {
         folders.add(folder);
-        const last = foundIn ? folder === foundIn : signature(path.join(folder, "package.json"))[0] === "f" || signature(path.join(folder, "package.yaml"))[0] === "f";
-        if (last || path.dirname(folder) === folder)
+        const last = foundIn ? folder === foundIn : signature(path2.join(folder, "package.json"))[0] === "f" || signature(path2.join(folder, "package.yaml"))[0] === "f";
+        if (last || path2.dirname(folder) === folder)
           break;
       }
     }
     const searchable = (name) => /kblint/i.test(name) || name === "package.json" || name === "package.yaml";
     for (const folder of folders) {
-      for (const inner of [folder, path.join(folder, ".config")]) {
+      for (const inner of [folder, path2.join(folder, ".config")]) {
         const [kind] = add(inner);
         if (kind !== "d")
           continue;
         for (const name of readdirSync(inner)) {
           if (!searchable(name))
             continue;
-          const file2 = path.join(inner, name);
+          const file2 = path2.join(inner, name);
           const found = signature(file2);
           sources.push(found[0] === "d" ? [file2, "D", 0, -1] : [file2, ...found]);
         }
       }
     }
-    for (const file2 of [config.configPath, config.taxonomyPath, request.configFile && path.resolve(request.cwd, request.configFile)]) {
+    for (const file2 of [config.configPath, config.taxonomyPath, request.configFile && path2.resolve(request.cwd, request.configFile)]) {
       if (file2)
         add(file2);
     }
@@ -368,7 +370,7 @@ function rememberConfig(location, request, config, since) {
     const { rules, ...rest } = config;
     const memo = { format: FORMAT, key: keyOf(request), sources, config: { ...rest, rules: [...rules] } };
     mkdirSync2(location, { recursive: true });
-    const file = path.join(location, "config.json");
+    const file = path2.join(location, "config.json");
     const temporary = `${file}.${process.pid}.tmp`;
     writeFileSync2(temporary, JSON.stringify(memo));
     renameSync2(temporary, file);
@@ -1024,7 +1026,7 @@ var init_dist = __esm({
 });
 
 // ../core/dist/content-index.js
-import path2 from "node:path";
+import path3 from "node:path";
 function candidate(value2, articlePath) {
   return { value: value2, normalized: normalizeForMatch(value2), ...articlePath ? { path: articlePath } : {} };
 }
@@ -1142,10 +1144,10 @@ function compare(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 function isInside(root, file) {
-  if (file.startsWith(root.endsWith(path2.sep) ? root : root + path2.sep) && !file.includes(`${path2.sep}..`))
+  if (file.startsWith(root.endsWith(path3.sep) ? root : root + path3.sep) && !file.includes(`${path3.sep}..`))
     return true;
-  const relative2 = path2.relative(root, file);
-  return relative2 === "" || relative2 !== ".." && !relative2.startsWith(`..${path2.sep}`) && !path2.isAbsolute(relative2);
+  const relative2 = path3.relative(root, file);
+  return relative2 === "" || relative2 !== ".." && !relative2.startsWith(`..${path3.sep}`) && !path3.isAbsolute(relative2);
 }
 var import_fastest_levenshtein2, MAX_SUGGESTIONS, KnowledgeIndex, TableView, CountsView, ArticlesView, PLAIN;
 var init_content_index = __esm({
@@ -1359,13 +1361,13 @@ var init_content_index = __esm({
       }
       /** The folders from an article's own up to the content root (or the file system root for one outside it). */
       foldersOf(article) {
-        const own6 = path2.dirname(article.path);
+        const own6 = path3.dirname(article.path);
         let chain = this.folderChains.get(own6);
         if (!chain) {
           chain = [];
           for (let folder = own6; ; ) {
             chain.push(folder);
-            const parent = path2.dirname(folder);
+            const parent = path3.dirname(folder);
             if (folder === this.contentRoot || parent === folder)
               break;
             folder = parent;
@@ -1398,8 +1400,8 @@ var init_content_index = __esm({
        * index does not list assets, so such an embed must use one of these two.)
        */
       resolveEmbed(from, name) {
-        for (const base of [path2.dirname(from.path), this.contentRoot]) {
-          const file = path2.resolve(base, name);
+        for (const base of [path3.dirname(from.path), this.contentRoot]) {
+          const file = path3.resolve(base, name);
           if (!isInside(this.projectRoot, file))
             return { status: "outside-repo", path: name };
           if (this.fileExists(file))
@@ -1457,7 +1459,7 @@ var init_content_index = __esm({
       resolveAbsolute(link) {
         const written = link.path ?? "";
         const sitePath = trimEnd(written.replace(/^\/+/, ""));
-        const file = path2.resolve(this.contentRoot, sitePath);
+        const file = path3.resolve(this.contentRoot, sitePath);
         if (!isInside(this.projectRoot, file))
           return { status: "outside-repo", path: written };
         const id = sitePath.replace(/\.md$/i, "");
@@ -1477,11 +1479,11 @@ var init_content_index = __esm({
       /** Relative to the linking file, as GitHub and most site generators resolve them. */
       resolveRelative(from, link) {
         const written = link.path ?? "";
-        const file = path2.resolve(path2.dirname(from.path), written);
+        const file = path3.resolve(path3.dirname(from.path), written);
         if (!isInside(this.projectRoot, file))
           return { status: "outside-repo", path: written };
         const article = this.byPath.get(file) ?? // Extensionless links (`../x/y`) reach `y.md`, and a folder its index page.
-        (!link.image && !/\.md$/i.test(file) ? this.byPath.get(`${file}.md`) ?? this.byPath.get(path2.join(file, "index.md")) ?? this.byPath.get(path2.join(file, "README.md")) : void 0);
+        (!link.image && !/\.md$/i.test(file) ? this.byPath.get(`${file}.md`) ?? this.byPath.get(path3.join(file, "index.md")) ?? this.byPath.get(path3.join(file, "README.md")) : void 0);
         if (article)
           return this.withAnchor(article, link);
         if (this.fileExists(file))
@@ -1501,16 +1503,16 @@ var init_content_index = __esm({
       suggestRelative(from, written, file) {
         const keepExtension = /\.md$/i.test(written);
         const strip = (value2) => keepExtension ? value2 : value2.replace(/\.md$/i, "");
-        const fromDir = path2.dirname(from.path);
+        const fromDir = path3.dirname(from.path);
         const writtenDir = written.slice(0, written.lastIndexOf("/") + 1);
         const format = (match) => {
           const candidate2 = match.path;
-          if (path2.dirname(candidate2) === path2.dirname(file))
-            return `${writtenDir}${path2.basename(strip(candidate2))}`;
-          const relative2 = path2.relative(fromDir, strip(candidate2)).split(path2.sep).join("/");
+          if (path3.dirname(candidate2) === path3.dirname(file))
+            return `${writtenDir}${path3.basename(strip(candidate2))}`;
+          const relative2 = path3.relative(fromDir, strip(candidate2)).split(path3.sep).join("/");
           return written.startsWith("./") && !relative2.startsWith("../") ? `./${relative2}` : relative2;
         };
-        const wanted = strip(path2.relative(this.contentRoot, file).split(path2.sep).join("/"));
+        const wanted = strip(path3.relative(this.contentRoot, file).split(path3.sep).join("/"));
         const lists = this.lists();
         return suggest(
           wanted,
@@ -1536,7 +1538,7 @@ var init_content_index = __esm({
               wikiNames.push(article.title);
             wikiNames.push(...article.aliases, article.id);
             ids.push(article.id);
-            const relative2 = path2.relative(this.contentRoot, article.path).split(path2.sep).join("/");
+            const relative2 = path3.relative(this.contentRoot, article.path).split(path3.sep).join("/");
             paths.push(candidate(relative2, article.path));
             stems.push(candidate(relative2.replace(/\.md$/i, ""), article.path));
           }
@@ -1590,12 +1592,12 @@ var init_content_index = __esm({
       get size() {
         return this.order.length;
       }
-      get(path11) {
-        const i = this.position(path11);
+      get(path12) {
+        const i = this.position(path12);
         return i !== void 0 && this.members.has(i) ? this.at(i) : void 0;
       }
-      has(path11) {
-        const i = this.position(path11);
+      has(path12) {
+        const i = this.position(path12);
         return i !== void 0 && this.members.has(i);
       }
       *values() {
@@ -2142,26 +2144,26 @@ var require_ignore = __commonJS({
       const index2 = body2.indexOf(SLASH);
       return index2 < 0 || index2 === body2.length - 1;
     };
-    var basenameOf = (path11) => {
-      const end = path11.length - 1;
-      const index2 = path11.lastIndexOf(
+    var basenameOf = (path12) => {
+      const end = path12.length - 1;
+      const index2 = path12.lastIndexOf(
         SLASH,
-        path11[end] === SLASH ? end - 1 : end
+        path12[end] === SLASH ? end - 1 : end
       );
-      return index2 < 0 ? path11 : path11.slice(index2 + 1);
+      return index2 < 0 ? path12 : path12.slice(index2 + 1);
     };
-    var parentOf = (path11) => {
-      if (path11.charCodeAt(0) === SLASH_CODE || path11.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path11.split(SLASH).filter(Boolean);
+    var parentOf = (path12) => {
+      if (path12.charCodeAt(0) === SLASH_CODE || path12.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path12.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path11.length - 1;
-      const cut = path11.lastIndexOf(
+      const end = path12.length - 1;
+      const cut = path12.lastIndexOf(
         SLASH,
-        path11.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path12.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path11.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path12.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern2) => pattern2 && isString(pattern2);
@@ -2311,7 +2313,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path11) {
+      testLiteral(path12) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -2320,7 +2322,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index2 = rules.length - 1; index2 >= 0; index2--) {
           const rule = rules[index2];
-          if (rule.checkRegex.test(path11)) {
+          if (rule.checkRegex.test(path12)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -2340,15 +2342,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path11, mode) {
+      test(path12, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename2 = shortcut ? basenameOf(path11) : path11;
+        const basename2 = shortcut ? basenameOf(path12) : path12;
         for (let index2 = length - 1; index2 >= 0; index2--) {
           const rule = rules[index2];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename2 : path11
+            shortcut && rule._basenameOnly ? basename2 : path12
           )) {
             const { negative } = rule;
             const ret = {
@@ -2370,17 +2372,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path11, originalPath, doThrow) => {
-      if (!isString(path11)) {
+    var checkPath = (path12, originalPath, doThrow) => {
+      if (!isString(path12)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path11) {
+      if (!path12) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path11)) {
+      if (checkPath.isNotRelative(path12)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -2389,25 +2391,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path11) => {
-      const first = path11.charCodeAt(0);
+    var isNotRelative = (path12) => {
+      const first = path12.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path11.length === 1) {
+      if (path12.length === 1) {
         return true;
       }
-      const second = path11.charCodeAt(1);
+      const second = path12.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path11.length === 2 || path11.charCodeAt(2) === SLASH_CODE;
+      return path12.length === 2 || path12.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -2438,59 +2440,59 @@ var require_ignore = __commonJS({
         return this.add(pattern2);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path11) {
+      _test(originalPath, cache, path12) {
         checkPath(
-          path11,
+          path12,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path11 ? this._t(path11, cache) : {
+        return path12 ? this._t(path12, cache) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path11 = convertPath(target);
-        if (!path11 || path11.charCodeAt(path11.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path11);
+        const path12 = convertPath(target);
+        if (!path12 || path12.charCodeAt(path12.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path12);
         }
-        const dir = this._t(path11, this._testCache);
+        const dir = this._t(path12, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path11);
+        const literal = this._rules.testLiteral(path12);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path11, cache) {
-        const cached = cache[path11];
+      _t(path12, cache) {
+        const cached = cache[path12];
         if (cached) {
           return cached;
         }
-        const parentPath = parentOf(path11);
+        const parentPath = parentOf(path12);
         const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path11] = parent && parent.ignored ? parent : this._rules.test(path11, MODE_IGNORE);
+        return cache[path12] = parent && parent.ignored ? parent : this._rules.test(path12, MODE_IGNORE);
       }
-      ignores(path11) {
-        return this._test(path11, this._ignoreCache, convertPath(path11)).ignored;
+      ignores(path12) {
+        return this._test(path12, this._ignoreCache, convertPath(path12)).ignored;
       }
       createFilter() {
-        return (path11) => !this.ignores(path11);
+        return (path12) => !this.ignores(path12);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path11) {
-        return this._test(path11, this._testCache, convertPath(path11));
+      test(path12) {
+        return this._test(path12, this._testCache, convertPath(path12));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path11) => checkPath(convertPath(path11), path11, RETURN_FALSE);
+    var isPathValid = (path12) => checkPath(convertPath(path12), path12, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path11) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path11) || isNotRelative(path11);
+      checkPath.isNotRelative = (path12) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path12) || isNotRelative(path12);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -2506,7 +2508,7 @@ var require_ignore = __commonJS({
 });
 
 // ../core/dist/discovery.js
-import path3 from "node:path";
+import path4 from "node:path";
 async function discover(workspace, options, ignoreFiles, folders) {
   const isIgnored = await createIgnoreFilter(workspace, options, ignoreFiles);
   const files = await workspace.listMarkdown(options.contentRoot, folders);
@@ -2515,7 +2517,7 @@ async function discover(workspace, options, ignoreFiles, folders) {
 async function readIgnoreFiles(workspace, options) {
   const texts = [];
   for (const name of [".gitignore", ".kblintignore"])
-    texts.push(await workspace.readText(path3.join(options.projectRoot, name)) ?? "");
+    texts.push(await workspace.readText(path4.join(options.projectRoot, name)) ?? "");
   return texts;
 }
 async function createIgnoreFilter(workspace, options, ignoreFiles) {
@@ -2529,9 +2531,9 @@ async function createIgnoreFilter(workspace, options, ignoreFiles) {
   matcher.add(options.ignore);
   const root = options.projectRoot;
   return (absolutePath) => {
-    const inside = absolutePath.length > root.length + 1 && absolutePath.startsWith(root) && absolutePath[root.length] === path3.sep;
-    const relative2 = (inside ? absolutePath.slice(root.length + 1) : path3.relative(root, absolutePath)).split(path3.sep).join("/");
-    if (relative2 === "" || relative2.startsWith("../") || path3.isAbsolute(relative2))
+    const inside = absolutePath.length > root.length + 1 && absolutePath.startsWith(root) && absolutePath[root.length] === path4.sep;
+    const relative2 = (inside ? absolutePath.slice(root.length + 1) : path4.relative(root, absolutePath)).split(path4.sep).join("/");
+    if (relative2 === "" || relative2.startsWith("../") || path4.isAbsolute(relative2))
       return false;
     return matcher.ignores(relative2);
   };
@@ -2602,7 +2604,7 @@ var init_dependencies = __esm({
           contentRoot: inner.contentRoot,
           projectRoot: inner.projectRoot,
           articles: () => ask(["all"]),
-          get: (path11) => ask(["get", path11]),
+          get: (path12) => ask(["get", path12]),
           byId: (id) => ask(["id", id]),
           findWikiTargets: (name) => ask(["wiki", name]),
           findByTitle: (name) => ask(["title", name]),
@@ -2610,7 +2612,7 @@ var init_dependencies = __esm({
             const own6 = from === target ? target.links.indexOf(link) : -1;
             return ask(own6 >= 0 ? ["link", own6] : ["linkFrom", from.path, link]);
           },
-          backlinks: (path11) => ask(["backlinks", path11])
+          backlinks: (path12) => ask(["backlinks", path12])
         };
         return new Proxy(known, {
           get(object, property, receiver) {
@@ -4157,7 +4159,7 @@ var init_rules_generated = __esm({
 });
 
 // ../core/dist/results.js
-import path4 from "node:path";
+import path5 from "node:path";
 function summarize(diagnostics, files) {
   const rules = {};
   const withProblems = /* @__PURE__ */ new Set();
@@ -4186,15 +4188,15 @@ function sortKeys(record2) {
   return Object.fromEntries(Object.entries(record2).sort(([a], [b]) => compare2(a, b)));
 }
 function displayPath(file, cwd) {
-  const sep2 = path4.sep;
-  if (file.length > cwd.length + 1 && file[cwd.length] === sep2 && file.startsWith(cwd) && path4.isAbsolute(cwd) && isPlain(file)) {
+  const sep2 = path5.sep;
+  if (file.length > cwd.length + 1 && file[cwd.length] === sep2 && file.startsWith(cwd) && path5.isAbsolute(cwd) && isPlain(file)) {
     const rest = file.slice(cwd.length + 1);
     return sep2 === "/" ? rest : rest.split(sep2).join("/");
   }
-  return path4.relative(cwd, file).split(sep2).join("/");
+  return path5.relative(cwd, file).split(sep2).join("/");
 }
 function isPlain(file) {
-  const sep2 = path4.sep;
+  const sep2 = path5.sep;
   return !file.includes(`${sep2}.`) && !file.includes(`${sep2}${sep2}`) && !file.endsWith(sep2) && (sep2 === "/" || !file.includes("/"));
 }
 function toJsonReport(diagnostics, summary, cwd) {
@@ -4235,7 +4237,7 @@ var init_results = __esm({
 // ../core/dist/workspace.js
 import { closeSync as closeSync2, constants, fstatSync as fstatSync2, openSync as openSync2, readdirSync as readdirSync2, readFileSync as readFileSync3, statSync as statSync3 } from "node:fs";
 import { open, readFile } from "node:fs/promises";
-import path5 from "node:path";
+import path6 from "node:path";
 function readRegularFileSync(absolutePath) {
   const fd = openSync2(absolutePath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
@@ -4275,7 +4277,7 @@ var init_workspace = __esm({
           } catch {
             return;
           }
-          const prefix = folder.endsWith(path5.sep) ? folder : folder + path5.sep;
+          const prefix = folder.endsWith(path6.sep) ? folder : folder + path6.sep;
           for (const entry of entries) {
             const name = entry.name;
             if (name.charCodeAt(0) === 46 || entry.isSymbolicLink())
@@ -4288,7 +4290,7 @@ var init_workspace = __esm({
             }
           }
         };
-        walk(path5.resolve(root));
+        walk(path6.resolve(root));
         return found;
       }
       /**
@@ -4312,6 +4314,8 @@ var init_workspace = __esm({
         }
       }
       async readText(absolutePath) {
+        if (statSync3(absolutePath, { throwIfNoEntry: false }) === void 0)
+          return void 0;
         try {
           return await readFile(absolutePath, "utf8");
         } catch {
@@ -4893,8 +4897,8 @@ function assertNonEmpty(part, name) {
     throw new Error("`" + name + "` cannot be empty");
   }
 }
-function assertPath(path11, name) {
-  if (!path11) {
+function assertPath(path12, name) {
+  if (!path12) {
     throw new Error("Setting `" + name + "` requires `path` to be set too");
   }
 }
@@ -5079,13 +5083,13 @@ var init_lib5 = __esm({
        * @returns {undefined}
        *   Nothing.
        */
-      set path(path11) {
-        if (isUrl(path11)) {
-          path11 = fileURLToPath(path11);
+      set path(path12) {
+        if (isUrl(path12)) {
+          path12 = fileURLToPath(path12);
         }
-        assertNonEmpty(path11, "path");
-        if (this.path !== path11) {
-          this.history.push(path11);
+        assertNonEmpty(path12, "path");
+        if (this.path !== path12) {
+          this.history.push(path12);
         }
       }
       /**
@@ -6163,17 +6167,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path11) {
-      const ctrl = callVisitor(key, node2, visitor, path11);
+    function visit_(key, node2, visitor, path12) {
+      const ctrl = callVisitor(key, node2, visitor, path12);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path11, ctrl);
-        return visit_(key, ctrl, visitor, path11);
+        replaceNode(key, path12, ctrl);
+        return visit_(key, ctrl, visitor, path12);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path11 = Object.freeze(path11.concat(node2));
+          path12 = Object.freeze(path12.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = visit_(i, node2.items[i], visitor, path11);
+            const ci = visit_(i, node2.items[i], visitor, path12);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -6184,13 +6188,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path11 = Object.freeze(path11.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path11);
+          path12 = Object.freeze(path12.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path12);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path11);
+          const cv = visit_("value", node2.value, visitor, path12);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -6211,17 +6215,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path11) {
-      const ctrl = await callVisitor(key, node2, visitor, path11);
+    async function visitAsync_(key, node2, visitor, path12) {
+      const ctrl = await callVisitor(key, node2, visitor, path12);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path11, ctrl);
-        return visitAsync_(key, ctrl, visitor, path11);
+        replaceNode(key, path12, ctrl);
+        return visitAsync_(key, ctrl, visitor, path12);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path11 = Object.freeze(path11.concat(node2));
+          path12 = Object.freeze(path12.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = await visitAsync_(i, node2.items[i], visitor, path11);
+            const ci = await visitAsync_(i, node2.items[i], visitor, path12);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -6232,13 +6236,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path11 = Object.freeze(path11.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path11);
+          path12 = Object.freeze(path12.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path12);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path11);
+          const cv = await visitAsync_("value", node2.value, visitor, path12);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -6265,23 +6269,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path11) {
+    function callVisitor(key, node2, visitor, path12) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path11);
+        return visitor(key, node2, path12);
       if (identity.isMap(node2))
-        return visitor.Map?.(key, node2, path11);
+        return visitor.Map?.(key, node2, path12);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key, node2, path11);
+        return visitor.Seq?.(key, node2, path12);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key, node2, path11);
+        return visitor.Pair?.(key, node2, path12);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path11);
+        return visitor.Scalar?.(key, node2, path12);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key, node2, path11);
+        return visitor.Alias?.(key, node2, path12);
       return void 0;
     }
-    function replaceNode(key, path11, node2) {
-      const parent = path11[path11.length - 1];
+    function replaceNode(key, path12, node2) {
+      const parent = path12[path12.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity.isPair(parent)) {
@@ -6893,10 +6897,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path11, value2) {
+    function collectionFromPath(schema, path12, value2) {
       let v = value2;
-      for (let i = path11.length - 1; i >= 0; --i) {
-        const k = path11[i];
+      for (let i = path12.length - 1; i >= 0; --i) {
+        const k = path12[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -6915,7 +6919,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path11) => path11 == null || typeof path11 === "object" && !!path11[Symbol.iterator]().next().done;
+    var isEmptyPath = (path12) => path12 == null || typeof path12 === "object" && !!path12[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -6945,11 +6949,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path11, value2) {
-        if (isEmptyPath(path11))
+      addIn(path12, value2) {
+        if (isEmptyPath(path12))
           this.add(value2);
         else {
-          const [key, ...rest] = path11;
+          const [key, ...rest] = path12;
           const node2 = this.get(key, true);
           if (identity.isCollection(node2))
             node2.addIn(rest, value2);
@@ -6963,8 +6967,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path11) {
-        const [key, ...rest] = path11;
+      deleteIn(path12) {
+        const [key, ...rest] = path12;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -6978,8 +6982,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path11, keepScalar) {
-        const [key, ...rest] = path11;
+      getIn(path12, keepScalar) {
+        const [key, ...rest] = path12;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
@@ -6997,8 +7001,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path11) {
-        const [key, ...rest] = path11;
+      hasIn(path12) {
+        const [key, ...rest] = path12;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -7008,8 +7012,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path11, value2) {
-        const [key, ...rest] = path11;
+      setIn(path12, value2) {
+        const [key, ...rest] = path12;
         if (rest.length === 0) {
           this.set(key, value2);
         } else {
@@ -9524,9 +9528,9 @@ var require_Document = __commonJS({
           this.contents.add(value2);
       }
       /** Adds a value to the document. */
-      addIn(path11, value2) {
+      addIn(path12, value2) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path11, value2);
+          this.contents.addIn(path12, value2);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -9601,14 +9605,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path11) {
-        if (Collection.isEmptyPath(path11)) {
+      deleteIn(path12) {
+        if (Collection.isEmptyPath(path12)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path11) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path12) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -9623,10 +9627,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path11, keepScalar) {
-        if (Collection.isEmptyPath(path11))
+      getIn(path12, keepScalar) {
+        if (Collection.isEmptyPath(path12))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path11, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path12, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -9637,10 +9641,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path11) {
-        if (Collection.isEmptyPath(path11))
+      hasIn(path12) {
+        if (Collection.isEmptyPath(path12))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path11) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path12) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -9657,13 +9661,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path11, value2) {
-        if (Collection.isEmptyPath(path11)) {
+      setIn(path12, value2) {
+        if (Collection.isEmptyPath(path12)) {
           this.contents = value2;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path11), value2);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path12), value2);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path11, value2);
+          this.contents.setIn(path12, value2);
         }
       }
       /**
@@ -11624,9 +11628,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path11) => {
+    visit.itemAtPath = (cst, path12) => {
       let item = cst;
-      for (const [field, index2] of path11) {
+      for (const [field, index2] of path12) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index2];
@@ -11635,23 +11639,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path11) => {
-      const parent = visit.itemAtPath(cst, path11.slice(0, -1));
-      const field = path11[path11.length - 1][0];
+    visit.parentCollection = (cst, path12) => {
+      const parent = visit.itemAtPath(cst, path12.slice(0, -1));
+      const field = path12[path12.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path11, item, visitor) {
-      let ctrl = visitor(item, path11);
+    function _visit(path12, item, visitor) {
+      let ctrl = visitor(item, path12);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path11.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path12.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -11662,10 +11666,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path11);
+            ctrl = ctrl(item, path12);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path11) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path12) : ctrl;
     }
     exports.visit = visit;
   }
@@ -13627,12 +13631,12 @@ var init_frontmatter = __esm({
 });
 
 // ../core/dist/facts.js
-import path6 from "node:path";
+import path7 from "node:path";
 function locate(filePath, contentRoot) {
-  const relPath = path6.relative(contentRoot, filePath).split(path6.sep).join("/");
-  const inContent = !relPath.startsWith("../") && relPath !== ".." && !path6.isAbsolute(relPath);
+  const relPath = path7.relative(contentRoot, filePath).split(path7.sep).join("/");
+  const inContent = !relPath.startsWith("../") && relPath !== ".." && !path7.isAbsolute(relPath);
   const parts = relPath.split("/");
-  const stem = path6.posix.basename(relPath).replace(/\.md$/i, "");
+  const stem = path7.posix.basename(relPath).replace(/\.md$/i, "");
   const folder = inContent && parts.length > 1 ? parts[0] : "";
   const id = folder ? `${folder}/${stem}` : stem;
   return { relPath, inContent, stem, folder, id };
@@ -24023,7 +24027,7 @@ var init_engine = __esm({
 var require_resolve_from = __commonJS({
   "../../node_modules/.pnpm/resolve-from@4.0.0/node_modules/resolve-from/index.js"(exports, module) {
     "use strict";
-    var path11 = __require("path");
+    var path12 = __require("path");
     var Module = __require("module");
     var fs = __require("fs");
     var resolveFrom = (fromDir, moduleId, silent) => {
@@ -24037,14 +24041,14 @@ var require_resolve_from = __commonJS({
         fromDir = fs.realpathSync(fromDir);
       } catch (err) {
         if (err.code === "ENOENT") {
-          fromDir = path11.resolve(fromDir);
+          fromDir = path12.resolve(fromDir);
         } else if (silent) {
           return null;
         } else {
           throw err;
         }
       }
-      const fromFile = path11.join(fromDir, "noop.js");
+      const fromFile = path12.join(fromDir, "noop.js");
       const resolveFileName = () => Module._resolveFilename(moduleId, {
         id: fromFile,
         filename: fromFile,
@@ -24116,7 +24120,7 @@ var require_parent_module = __commonJS({
 var require_import_fresh = __commonJS({
   "../../node_modules/.pnpm/import-fresh@3.3.1/node_modules/import-fresh/index.js"(exports, module) {
     "use strict";
-    var path11 = __require("path");
+    var path12 = __require("path");
     var resolveFrom = require_resolve_from();
     var parentModule = require_parent_module();
     module.exports = (moduleId) => {
@@ -24124,7 +24128,7 @@ var require_import_fresh = __commonJS({
         throw new TypeError("Expected a string");
       }
       const parentPath = parentModule(__filename);
-      const cwd = parentPath ? path11.dirname(parentPath) : __dirname;
+      const cwd = parentPath ? path12.dirname(parentPath) : __dirname;
       const filePath = resolveFrom(cwd, moduleId);
       const oldModule = __require.cache[filePath];
       if (oldModule && oldModule.parent) {
@@ -28132,7 +28136,7 @@ ${error.message}`;
         return typescript.sys.fileExists(fileName);
       });
       if (filePath !== void 0) {
-        const { config, error } = typescript.readConfigFile(filePath, (path11) => typescript.sys.readFile(path11));
+        const { config, error } = typescript.readConfigFile(filePath, (path12) => typescript.sys.readFile(path12));
         if (error) {
           throw new Error(`Error in ${filePath}: ${error.messageText.toString()}`);
         }
@@ -28255,42 +28259,42 @@ var require_defaults = __commonJS({
 var require_env_paths = __commonJS({
   "../../node_modules/.pnpm/env-paths@2.2.1/node_modules/env-paths/index.js"(exports, module) {
     "use strict";
-    var path11 = __require("path");
+    var path12 = __require("path");
     var os2 = __require("os");
     var homedir = os2.homedir();
     var tmpdir = os2.tmpdir();
     var { env: env2 } = process;
     var macos = (name) => {
-      const library = path11.join(homedir, "Library");
+      const library = path12.join(homedir, "Library");
       return {
-        data: path11.join(library, "Application Support", name),
-        config: path11.join(library, "Preferences", name),
-        cache: path11.join(library, "Caches", name),
-        log: path11.join(library, "Logs", name),
-        temp: path11.join(tmpdir, name)
+        data: path12.join(library, "Application Support", name),
+        config: path12.join(library, "Preferences", name),
+        cache: path12.join(library, "Caches", name),
+        log: path12.join(library, "Logs", name),
+        temp: path12.join(tmpdir, name)
       };
     };
     var windows = (name) => {
-      const appData = env2.APPDATA || path11.join(homedir, "AppData", "Roaming");
-      const localAppData = env2.LOCALAPPDATA || path11.join(homedir, "AppData", "Local");
+      const appData = env2.APPDATA || path12.join(homedir, "AppData", "Roaming");
+      const localAppData = env2.LOCALAPPDATA || path12.join(homedir, "AppData", "Local");
       return {
         // Data/config/cache/log are invented by me as Windows isn't opinionated about this
-        data: path11.join(localAppData, name, "Data"),
-        config: path11.join(appData, name, "Config"),
-        cache: path11.join(localAppData, name, "Cache"),
-        log: path11.join(localAppData, name, "Log"),
-        temp: path11.join(tmpdir, name)
+        data: path12.join(localAppData, name, "Data"),
+        config: path12.join(appData, name, "Config"),
+        cache: path12.join(localAppData, name, "Cache"),
+        log: path12.join(localAppData, name, "Log"),
+        temp: path12.join(tmpdir, name)
       };
     };
     var linux = (name) => {
-      const username = path11.basename(homedir);
+      const username = path12.basename(homedir);
       return {
-        data: path11.join(env2.XDG_DATA_HOME || path11.join(homedir, ".local", "share"), name),
-        config: path11.join(env2.XDG_CONFIG_HOME || path11.join(homedir, ".config"), name),
-        cache: path11.join(env2.XDG_CACHE_HOME || path11.join(homedir, ".cache"), name),
+        data: path12.join(env2.XDG_DATA_HOME || path12.join(homedir, ".local", "share"), name),
+        config: path12.join(env2.XDG_CONFIG_HOME || path12.join(homedir, ".config"), name),
+        cache: path12.join(env2.XDG_CACHE_HOME || path12.join(homedir, ".cache"), name),
         // https://wiki.debian.org/XDGBaseDirectorySpecification#state
-        log: path11.join(env2.XDG_STATE_HOME || path11.join(homedir, ".local", "state"), name),
-        temp: path11.join(tmpdir, username, name)
+        log: path12.join(env2.XDG_STATE_HOME || path12.join(homedir, ".local", "state"), name),
+        temp: path12.join(tmpdir, username, name)
       };
     };
     var envPaths = (name, options) => {
@@ -28371,11 +28375,11 @@ var require_util = __commonJS({
       map.set(key, result);
       return result;
     }
-    function getPropertyByPath(source, path11) {
-      if (typeof path11 === "string" && Object.prototype.hasOwnProperty.call(source, path11)) {
-        return source[path11];
+    function getPropertyByPath(source, path12) {
+      if (typeof path12 === "string" && Object.prototype.hasOwnProperty.call(source, path12)) {
+        return source[path12];
       }
-      const parsedPath = typeof path11 === "string" ? path11.split(".") : path11;
+      const parsedPath = typeof path12 === "string" ? path12.split(".") : path12;
       return parsedPath.reduce((previous2, key) => {
         if (previous2 === void 0) {
           return previous2;
@@ -28386,9 +28390,9 @@ var require_util = __commonJS({
     function removeUndefinedValuesFromObject(options) {
       return Object.fromEntries(Object.entries(options).filter(([, value2]) => value2 !== void 0));
     }
-    async function isDirectory(path11) {
+    async function isDirectory(path12) {
       try {
-        const stat2 = await fs_1.promises.stat(path11);
+        const stat2 = await fs_1.promises.stat(path12);
         return stat2.isDirectory();
       } catch (e) {
         if (e.code === "ENOENT") {
@@ -28397,9 +28401,9 @@ var require_util = __commonJS({
         throw e;
       }
     }
-    function isDirectorySync(path11) {
+    function isDirectorySync(path12) {
       try {
-        const stat2 = fs_1.default.statSync(path11);
+        const stat2 = fs_1.default.statSync(path12);
         return stat2.isDirectory();
       } catch (e) {
         if (e.code === "ENOENT") {
@@ -28497,7 +28501,7 @@ var require_ExplorerBase = __commonJS({
           const idx = importStack.indexOf(fullPath);
           if (idx !== -1) {
             throw new Error(`Circular import detected:
-${[...importStack, fullPath].map((path11, i) => `${i + 1}. ${path11}`).join("\n")} (same as ${idx + 1}.)`);
+${[...importStack, fullPath].map((path12, i) => `${i + 1}. ${path12}`).join("\n")} (same as ${idx + 1}.)`);
           }
         }
       }
@@ -28684,9 +28688,9 @@ var require_Explorer = __commonJS({
           throw error;
         }
       }
-      async #fileExists(path11) {
+      async #fileExists(path12) {
         try {
-          await promises_1.default.stat(path11);
+          await promises_1.default.stat(path12);
           return true;
         } catch (e) {
           return false;
@@ -28846,9 +28850,9 @@ var require_ExplorerSync = __commonJS({
           throw error;
         }
       }
-      #fileExists(path11) {
+      #fileExists(path12) {
         try {
-          fs_1.default.statSync(path11);
+          fs_1.default.statSync(path12);
           return true;
         } catch (e) {
           return false;
@@ -28974,7 +28978,7 @@ var require_dist2 = __commonJS({
       };
     }
     function getResolvedSearchPlaces(moduleName, toolDefinedSearchPlaces, userConfiguredOptions) {
-      const userConfiguredSearchPlaces = userConfiguredOptions.searchPlaces?.map((path11) => path11.replace("{name}", moduleName));
+      const userConfiguredSearchPlaces = userConfiguredOptions.searchPlaces?.map((path12) => path12.replace("{name}", moduleName));
       if (userConfiguredOptions.mergeSearchPlaces) {
         return [...userConfiguredSearchPlaces ?? [], ...toolDefinedSearchPlaces];
       }
@@ -32319,8 +32323,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path11) {
-      let input2 = path11;
+    function removeDotSegments(path12) {
+      let input2 = path12;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -32394,11 +32398,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path11) {
-      if (path11 === "" || path11[0] === "/") {
-        return removeDotSegments(path11);
+    function removeDotSegmentsRelative(path12) {
+      if (path12 === "" || path12[0] === "/") {
+        return removeDotSegments(path12);
       }
-      const segments = path11.split("/");
+      const segments = path12.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -32761,8 +32765,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path11 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path11 && path11 !== "/" ? path11 : void 0;
+        const path12 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path12 && path12 !== "/" ? path12 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -36006,15 +36010,15 @@ __export(config_exports, {
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync as readFileSync4 } from "node:fs";
 import { createRequire as createRequire2 } from "node:module";
-import path7 from "node:path";
+import path8 from "node:path";
 async function loadConfig(options) {
   const allowCode = options.allowCode ?? true;
   const explorerOptions = { searchStrategy: "project", loaders: YAML_LOADERS };
-  const display = (file) => path7.relative(options.cwd, file) || file;
+  const display = (file) => path8.relative(options.cwd, file) || file;
   const explorer = await loadWith(async () => (0, import_cosmiconfig.cosmiconfig)(MODULE_NAME, explorerOptions), "config", display);
   let found;
   if (options.configFile) {
-    const file = path7.resolve(options.cwd, options.configFile);
+    const file = path8.resolve(options.cwd, options.configFile);
     if (!existsSync(file))
       throw new ConfigError(display(file), "--config", "the file does not exist");
     if (!allowCode && CODE_CONFIG2.test(file)) {
@@ -36083,8 +36087,8 @@ function dataSearchPlaces() {
   ];
 }
 function resolveConfig(input2, options) {
-  const file = options.configPath ? path7.relative(options.cwd, options.configPath) || options.configPath : "(defaults)";
-  const projectRoot = options.configPath ? path7.dirname(options.configPath) : options.cwd;
+  const file = options.configPath ? path8.relative(options.cwd, options.configPath) || options.configPath : "(defaults)";
+  const projectRoot = options.configPath ? path8.dirname(options.configPath) : options.cwd;
   const readFile2 = options.readFile ?? ((p) => existsSync(p) ? readFileSync4(p, "utf8") : void 0);
   if (typeof input2 !== "object" || input2 === null || Array.isArray(input2)) {
     throw new ConfigError(file, "(root)", "expected a mapping with `content`, `taxonomy`, `rules`, `ignore`");
@@ -36096,10 +36100,10 @@ function resolveConfig(input2, options) {
   }
   let contentRoot;
   if (config.content === void 0) {
-    const candidate2 = path7.join(projectRoot, "content");
+    const candidate2 = path8.join(projectRoot, "content");
     contentRoot = existsSync(candidate2) ? candidate2 : projectRoot;
   } else if (typeof config.content === "string" && config.content !== "") {
-    contentRoot = path7.resolve(projectRoot, config.content);
+    contentRoot = path8.resolve(projectRoot, config.content);
   } else {
     throw new ConfigError(file, "content", "expected a folder path (string)");
   }
@@ -36113,7 +36117,7 @@ function resolveConfig(input2, options) {
   let taxonomy;
   let taxonomyPath;
   if (typeof config.taxonomy === "string") {
-    taxonomyPath = path7.resolve(projectRoot, config.taxonomy);
+    taxonomyPath = path8.resolve(projectRoot, config.taxonomy);
     const text3 = readFile2(taxonomyPath);
     if (text3 === void 0)
       throw new ConfigError(file, "taxonomy", `expected a YAML or JSON file, but \`${config.taxonomy}\` does not exist`);
@@ -36122,9 +36126,9 @@ function resolveConfig(input2, options) {
       parsed = (0, import_yaml2.parse)(text3);
     } catch (error) {
       const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
-      throw new ConfigError(path7.relative(options.cwd, taxonomyPath), "(root)", `expected valid YAML or JSON: ${message}`);
+      throw new ConfigError(path8.relative(options.cwd, taxonomyPath), "(root)", `expected valid YAML or JSON: ${message}`);
     }
-    taxonomy = validateTaxonomy(parsed, path7.relative(options.cwd, taxonomyPath), "");
+    taxonomy = validateTaxonomy(parsed, path8.relative(options.cwd, taxonomyPath), "");
   } else if (config.taxonomy !== void 0) {
     taxonomy = validateTaxonomy(config.taxonomy, file, "taxonomy.");
   }
@@ -36259,25 +36263,25 @@ var init_config = __esm({
 import { createRequire as createRequire3 } from "module";
 import { basename, dirname, normalize as normalize3, relative, resolve, sep } from "path";
 import * as nativeFs from "fs";
-function cleanPath(path11) {
-  let normalized = normalize3(path11);
+function cleanPath(path12) {
+  let normalized = normalize3(path12);
   if (normalized.length > 1 && normalized[normalized.length - 1] === sep) normalized = normalized.substring(0, normalized.length - 1);
   return normalized;
 }
-function convertSlashes(path11, separator) {
-  return path11.replace(SLASHES_REGEX, separator);
+function convertSlashes(path12, separator) {
+  return path12.replace(SLASHES_REGEX, separator);
 }
-function isRootDirectory(path11) {
-  return path11 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path11);
+function isRootDirectory(path12) {
+  return path12 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path12);
 }
-function normalizePath(path11, options) {
+function normalizePath(path12, options) {
   const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
-  const pathNeedsCleaning = process.platform === "win32" && path11.includes("/") || path11.startsWith(".");
-  if (resolvePaths) path11 = resolve(path11);
-  if (normalizePath$1 || pathNeedsCleaning) path11 = cleanPath(path11);
-  if (path11 === ".") return "";
-  const needsSeperator = path11[path11.length - 1] !== pathSeparator;
-  return convertSlashes(needsSeperator ? path11 + pathSeparator : path11, pathSeparator);
+  const pathNeedsCleaning = process.platform === "win32" && path12.includes("/") || path12.startsWith(".");
+  if (resolvePaths) path12 = resolve(path12);
+  if (normalizePath$1 || pathNeedsCleaning) path12 = cleanPath(path12);
+  if (path12 === ".") return "";
+  const needsSeperator = path12[path12.length - 1] !== pathSeparator;
+  return convertSlashes(needsSeperator ? path12 + pathSeparator : path12, pathSeparator);
 }
 function joinPathWithBasePath(filename, directoryPath) {
   return directoryPath + filename;
@@ -36333,9 +36337,9 @@ function build$2(options, isSynchronous) {
   if (!options.resolveSymlinks || options.excludeSymlinks) return null;
   return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
 }
-function isRecursive(path11, resolved, state) {
+function isRecursive(path12, resolved, state) {
   if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
-  let parent = dirname(path11);
+  let parent = dirname(path12);
   let depth = 1;
   while (parent !== state.root && depth < 2) {
     const resolvedPath = state.symlinks.get(parent);
@@ -36343,7 +36347,7 @@ function isRecursive(path11, resolved, state) {
     if (isSameRoot) depth++;
     else parent = dirname(parent);
   }
-  state.symlinks.set(path11, resolved);
+  state.symlinks.set(path12, resolved);
   return depth > 1;
 }
 function isRecursiveUsingRealPaths(resolved, state) {
@@ -36389,8 +36393,8 @@ var init_dist11 = __esm({
       paths.push(directoryPath || ".");
     };
     pushDirectoryFilter = (directoryPath, paths, filters) => {
-      const path11 = directoryPath || ".";
-      if (filters.every((filter) => filter(path11, true))) paths.push(path11);
+      const path12 = directoryPath || ".";
+      if (filters.every((filter) => filter(path12, true))) paths.push(path12);
     };
     empty$2 = () => {
     };
@@ -36423,26 +36427,26 @@ var init_dist11 = __esm({
     };
     empty = () => {
     };
-    resolveSymlinksAsync = function(path11, state, callback$1) {
+    resolveSymlinksAsync = function(path12, state, callback$1) {
       const { queue, fs, options: { suppressErrors } } = state;
       queue.enqueue();
-      fs.realpath(path11, (error, resolvedPath) => {
+      fs.realpath(path12, (error, resolvedPath) => {
         if (error) return queue.dequeue(suppressErrors ? null : error, state);
         fs.stat(resolvedPath, (error$1, stat2) => {
           if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-          if (stat2.isDirectory() && isRecursive(path11, resolvedPath, state)) return queue.dequeue(null, state);
+          if (stat2.isDirectory() && isRecursive(path12, resolvedPath, state)) return queue.dequeue(null, state);
           callback$1(stat2, resolvedPath);
           queue.dequeue(null, state);
         });
       });
     };
-    resolveSymlinks = function(path11, state, callback$1) {
+    resolveSymlinks = function(path12, state, callback$1) {
       const { queue, fs, options: { suppressErrors } } = state;
       queue.enqueue();
       try {
-        const resolvedPath = fs.realpathSync(path11);
+        const resolvedPath = fs.realpathSync(path12);
         const stat2 = fs.statSync(resolvedPath);
-        if (stat2.isDirectory() && isRecursive(path11, resolvedPath, state)) return;
+        if (stat2.isDirectory() && isRecursive(path12, resolvedPath, state)) return;
         callback$1(stat2, resolvedPath);
       } catch (e) {
         if (!suppressErrors) throw e;
@@ -36600,19 +36604,19 @@ var init_dist11 = __esm({
             const filename = this.joinPath(entry.name, directoryPath);
             this.pushFile(filename, files, this.state.counts, filters);
           } else if (entry.isDirectory()) {
-            let path11 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
-            if (exclude && exclude(entry.name, path11)) continue;
-            this.pushDirectory(path11, paths, filters);
-            this.walkDirectory(this.state, path11, path11, depth - 1, this.walk);
+            let path12 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
+            if (exclude && exclude(entry.name, path12)) continue;
+            this.pushDirectory(path12, paths, filters);
+            this.walkDirectory(this.state, path12, path12, depth - 1, this.walk);
           } else if (this.resolveSymlink && entry.isSymbolicLink()) {
-            let path11 = joinPathWithBasePath(entry.name, directoryPath);
-            this.resolveSymlink(path11, this.state, (stat2, resolvedPath) => {
+            let path12 = joinPathWithBasePath(entry.name, directoryPath);
+            this.resolveSymlink(path12, this.state, (stat2, resolvedPath) => {
               if (stat2.isDirectory()) {
                 resolvedPath = normalizePath(resolvedPath, this.state.options);
-                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path11 + pathSeparator)) return;
-                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path11 + pathSeparator, depth - 1, this.walk);
+                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path12 + pathSeparator)) return;
+                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path12 + pathSeparator, depth - 1, this.walk);
               } else {
-                resolvedPath = useRealPaths ? resolvedPath : path11;
+                resolvedPath = useRealPaths ? resolvedPath : path12;
                 const filename = basename(resolvedPath);
                 const directoryPath$1 = normalizePath(dirname(resolvedPath), this.state.options);
                 resolvedPath = this.joinPath(filename, directoryPath$1);
@@ -36762,7 +36766,7 @@ var init_dist11 = __esm({
           isMatch = globFn(patterns, ...options);
           this.globCache[patterns.join("\0")] = isMatch;
         }
-        this.options.filters.push((path11) => isMatch(path11));
+        this.options.filters.push((path12) => isMatch(path12));
         return this;
       }
     };
@@ -37024,8 +37028,8 @@ var require_utils2 = __commonJS({
       }
       return output;
     };
-    exports.basename = (path11, { windows } = {}) => {
-      const segs = path11.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path12, { windows } = {}) => {
+      const segs = path12.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -38618,19 +38622,19 @@ function buildRelative(cwd, root) {
     return p[p.length - 1] === "/" && result !== "" ? `${result}/` : result || ".";
   };
 }
-function ensureNonDriveRelativePath(path11) {
-  return path11.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
+function ensureNonDriveRelativePath(path12) {
+  return path12.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
 }
-function splitPattern(path11) {
+function splitPattern(path12) {
   var _result$parts;
-  const result = import_picomatch.default.scan(path11, splitPatternOptions);
-  return ((_result$parts = result.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result.parts : [path11];
+  const result = import_picomatch.default.scan(path12, splitPatternOptions);
+  return ((_result$parts = result.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result.parts : [path12];
 }
-function convertPosixPathToPattern(path11) {
-  return escapePosixPath(path11);
+function convertPosixPathToPattern(path12) {
+  return escapePosixPath(path12);
 }
-function convertWin32PathToPattern(path11) {
-  return escapeWin32Path(path11).replace(ESCAPED_WIN32_BACKSLASHES, "/");
+function convertWin32PathToPattern(path12) {
+  return escapeWin32Path(path12).replace(ESCAPED_WIN32_BACKSLASHES, "/");
 }
 function isDynamicPattern(pattern2, options) {
   if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
@@ -38735,13 +38739,13 @@ function buildCrawler(options, patterns) {
   if (options.deep !== void 0) maxDepth = Math.round(options.deep - props.depthOffset);
   const crawler = new Builder({
     filters: [debug ? (p, isDirectory) => {
-      const path11 = format(p, isDirectory);
-      const matches = matcher(path11) && !ignore(path11);
-      if (matches) log(`matched ${path11}`);
+      const path12 = format(p, isDirectory);
+      const matches = matcher(path12) && !ignore(path12);
+      if (matches) log(`matched ${path12}`);
       return matches;
     } : (p, isDirectory) => {
-      const path11 = format(p, isDirectory);
-      return matcher(path11) && !ignore(path11);
+      const path12 = format(p, isDirectory);
+      return matcher(path12) && !ignore(path12);
     }],
     exclude: debug ? (_, p) => {
       const skipped = excludePredicate(_, p);
@@ -38819,8 +38823,8 @@ var init_dist12 = __esm({
     convertPathToPattern = isWin ? convertWin32PathToPattern : convertPosixPathToPattern;
     POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
     WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
-    escapePosixPath = (path11) => path11.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-    escapeWin32Path = (path11) => path11.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapePosixPath = (path12) => path12.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapeWin32Path = (path12) => path12.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
     escapePath = isWin ? escapeWin32Path : escapePosixPath;
     PARENT_DIRECTORY = /^(\/?\.\.)+/;
     ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
@@ -38836,9 +38840,9 @@ var init_dist12 = __esm({
 
 // ../core/dist/runner.js
 import { existsSync as existsSync2, mkdirSync as mkdirSync3, readFileSync as readFileSync5, statSync as statSync5 } from "node:fs";
-import path8 from "node:path";
+import path9 from "node:path";
 async function lint(options = {}) {
-  const cwd = path8.resolve(options.cwd ?? process.cwd());
+  const cwd = path9.resolve(options.cwd ?? process.cwd());
   const rules = options.rules ?? builtinRules;
   const workspace = options.workspace ?? new NodeWorkspace();
   const config = options.config ?? await runConfig(options, cwd, rules);
@@ -38859,7 +38863,7 @@ async function lint(options = {}) {
       const at = Date.now();
       const folders = /* @__PURE__ */ new Map();
       articles = await discover(workspace, config, ignoreFiles, folders);
-      if (folders.has(path8.resolve(config.contentRoot)))
+      if (folders.has(path9.resolve(config.contentRoot)))
         listing = { folders: [...folders], ignore, at, count: articles.length };
     }
   } else {
@@ -38867,7 +38871,6 @@ async function lint(options = {}) {
   }
   const requested = options.paths?.length ? await resolveTargets(options.paths, cwd, config, workspace) : articles;
   let targets = options.filterTargets ? options.filterTargets(requested) : requested;
-  const targetSet = new Set(targets);
   const files = targets === articles ? articles : [.../* @__PURE__ */ new Set([...articles, ...targets])];
   const reusable = cache && !options.expandTargets;
   const previous2 = cache?.run();
@@ -38893,6 +38896,7 @@ async function lint(options = {}) {
     if (result)
       return result;
   }
+  const targetSet = new Set(targets);
   const facts = /* @__PURE__ */ new Map();
   const perFile = /* @__PURE__ */ new Map();
   const entries = /* @__PURE__ */ new Map();
@@ -39381,7 +39385,7 @@ async function resolveTargets(paths, cwd, config, workspace) {
   const isIgnored = await createIgnoreFilter(workspace, config);
   const found = /* @__PURE__ */ new Set();
   for (const input2 of paths) {
-    const absolute = path8.resolve(cwd, input2);
+    const absolute = path9.resolve(cwd, input2);
     if (existsSync2(absolute) && statSync5(absolute).isDirectory()) {
       for (const file of await workspace.listMarkdown(absolute))
         if (!isIgnored(file))
@@ -39391,8 +39395,8 @@ async function resolveTargets(paths, cwd, config, workspace) {
     } else if ((await Promise.resolve().then(() => (init_dist12(), dist_exports))).isDynamicPattern(input2)) {
       const matches = await (await Promise.resolve().then(() => (init_dist12(), dist_exports))).glob(input2, { cwd, absolute: true, ignore: ["**/node_modules/**"] });
       for (const file of matches)
-        if (!isIgnored(path8.normalize(file)))
-          found.add(path8.normalize(file));
+        if (!isIgnored(path9.normalize(file)))
+          found.add(path9.normalize(file));
       if (matches.length === 0)
         throw new UsageError(`No files match the pattern \`${input2}\``);
     } else {
@@ -40427,7 +40431,7 @@ var init_schema = __esm({
 
 // ../core/dist/git.js
 import { execFileSync } from "node:child_process";
-import path9 from "node:path";
+import path10 from "node:path";
 function git(cwd, args, input2) {
   try {
     return execFileSync("git", args, { cwd, maxBuffer: MAX_BUFFER, stdio: ["pipe", "pipe", "pipe"], ...input2 !== void 0 ? { input: input2 } : {} });
@@ -40437,7 +40441,7 @@ function git(cwd, args, input2) {
   }
 }
 function gitRoot(cwd) {
-  return path9.normalize(git(cwd, ["rev-parse", "--show-toplevel"]).toString().trim());
+  return path10.normalize(git(cwd, ["rev-parse", "--show-toplevel"]).toString().trim());
 }
 function changedSince(ref, cwd) {
   const root = gitRoot(cwd);
@@ -40464,10 +40468,10 @@ function changedSince(ref, cwd) {
       const from = fields[i++] ?? "";
       const to = fields[i++] ?? "";
       if (code2 === "R")
-        removed.add(path9.join(root, from));
-      changed.add(path9.join(root, to));
+        removed.add(path10.join(root, from));
+      changed.add(path10.join(root, to));
     } else {
-      const file = path9.join(root, fields[i++] ?? "");
+      const file = path10.join(root, fields[i++] ?? "");
       if (code2 === "D")
         removed.add(file);
       else
@@ -40478,7 +40482,7 @@ function changedSince(ref, cwd) {
   }
   for (const file of git(root, ["ls-files", "--others", "--exclude-standard", "-z"]).toString().split("\0")) {
     if (file)
-      changed.add(path9.join(root, file));
+      changed.add(path10.join(root, file));
   }
   const before = [...removed, ...modified].filter((file) => /\.md$/i.test(file));
   const oldNames = before.length ? namesAt(root, base, before) : [];
@@ -40506,7 +40510,7 @@ function fetchCommit(sha, cwd) {
   return resolveCommit(root, sha) !== void 0;
 }
 function namesAt(root, commit, files) {
-  const requests = files.map((file) => `${commit}:${path9.relative(root, file).split(path9.sep).join("/")}`);
+  const requests = files.map((file) => `${commit}:${path10.relative(root, file).split(path10.sep).join("/")}`);
   const names = /* @__PURE__ */ new Set();
   for (const blob of readBatch(root, requests).values()) {
     const block = /^---\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)\s*(?:\r?\n|$)/.exec(blob.toString("utf8"));
@@ -40561,8 +40565,8 @@ function linkedToChanges(index2, changes) {
     }
     removedPaths.add(file);
     removedPaths.add(file.replace(/\.md$/i, ""));
-    const relative2 = path9.relative(index2.contentRoot, file).split(path9.sep).join("/").replace(/\.md$/i, "");
-    const stem = path9.basename(file).replace(/\.md$/i, "");
+    const relative2 = path10.relative(index2.contentRoot, file).split(path10.sep).join("/").replace(/\.md$/i, "");
+    const stem = path10.basename(file).replace(/\.md$/i, "");
     removedKeys.add(wikiKey(stem));
     removedKeys.add(wikiKey(relative2));
   }
@@ -40588,7 +40592,7 @@ function leadsToChange(index2, from, link, changed, removedPaths, removedKeys) {
       return resolution.candidates.some((candidate2) => changed.has(candidate2.path));
     case "missing-target":
       if (link.kind === "relative")
-        return removedPaths.has(path9.resolve(path9.dirname(from.path), link.path ?? ""));
+        return removedPaths.has(path10.resolve(path10.dirname(from.path), link.path ?? ""));
       if (link.kind === "absolute")
         return removedKeys.has((link.path ?? "").replace(/^\/+|\/+$/g, "").replace(/\.md$/i, "").toLowerCase());
       return removedKeys.has(wikiKey(link.target ?? ""));
@@ -40597,7 +40601,7 @@ function leadsToChange(index2, from, link, changed, removedPaths, removedKeys) {
   }
 }
 function isSettingsFile(file, settings) {
-  return settings.some((setting) => setting !== void 0 && path9.resolve(setting) === path9.resolve(file));
+  return settings.some((setting) => setting !== void 0 && path10.resolve(setting) === path10.resolve(file));
 }
 function changedTargetHooks(changes, config, keep = () => true) {
   if (changes.changed.some((file) => isSettingsFile(file, [config.configPath, config.taxonomyPath])))
@@ -40995,7 +40999,7 @@ var require_lib3 = __commonJS({
     var fs = __require("fs");
     var MurmurHash3 = require_imurmurhash();
     var { onExit } = require_cjs();
-    var path11 = __require("path");
+    var path12 = __require("path");
     var { promisify } = __require("util");
     var activeFiles = {};
     var threadId = (function getId() {
@@ -41048,7 +41052,7 @@ var require_lib3 = __commonJS({
       let fd;
       let tmpfile;
       const removeOnExitHandler = onExit(cleanupOnExit(() => tmpfile));
-      const absoluteName = path11.resolve(filename);
+      const absoluteName = path12.resolve(filename);
       try {
         await serializeActiveFile(absoluteName);
         const truename = await promisify(fs.realpath)(filename).catch(() => filename);
@@ -41300,7 +41304,7 @@ var formatters = {
 // src/main.ts
 init_dist13();
 import { appendFileSync, mkdirSync as mkdirSync4, readFileSync as readFileSync6, writeFileSync as writeFileSync3 } from "node:fs";
-import path10 from "node:path";
+import path11 from "node:path";
 var InputError = class extends Error {
 };
 function input(name, fallback = "") {
@@ -41325,9 +41329,9 @@ function setOutput(name, value2) {
 }
 var plural2 = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 async function run() {
-  const workspace = path10.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
+  const workspace = path11.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
   try {
-    const cwd = path10.resolve(workspace, input("path", "."));
+    const cwd = path11.resolve(workspace, input("path", "."));
     const configFile = input("config");
     const onlyChanged = booleanInput("only-changed", false);
     const failOn = input("fail-on", "error");
@@ -41341,7 +41345,7 @@ async function run() {
       cwd,
       allowCodeConfig: allowJsConfig,
       workers: 0,
-      ...configFile ? { configFile: path10.resolve(workspace, configFile) } : {}
+      ...configFile ? { configFile: path11.resolve(workspace, configFile) } : {}
     };
     let mode = "every article";
     if (onlyChanged) {
@@ -41369,8 +41373,8 @@ async function run() {
 `);
     let sarifFile = "";
     if (sarifInput) {
-      sarifFile = path10.resolve(workspace, sarifInput);
-      mkdirSync4(path10.dirname(sarifFile), { recursive: true });
+      sarifFile = path11.resolve(workspace, sarifInput);
+      mkdirSync4(path11.dirname(sarifFile), { recursive: true });
       writeFileSync3(sarifFile, formatters.sarif(result, context));
     }
     if (writeSummary && process.env.GITHUB_STEP_SUMMARY) {

@@ -301,6 +301,12 @@ describe('the cache', () => {
     utimesSync(path.join(dir, 'content/reasoning'), earlier, earlier);
     expect(await listedRun()).toEqual({ files: [...ALL, 'content/reasoning/e.md'], listed: false });
     expect(await listedRun()).toEqual({ files: [...ALL, 'content/reasoning/e.md'], listed: true });
+    // A table in another order than a listing gives is not taken for one.
+    const runJson = path.join(dir, '.kblintcache/run.json');
+    const stored = JSON.parse(readFileSync(runJson, 'utf8')) as { files: string; hashes: string; mtimes: number[]; sizes: number[] };
+    const reversed = (text: string) => text.split('\n').reverse().join('\n');
+    writeFileSync(runJson, JSON.stringify({ ...stored, files: reversed(stored.files), hashes: reversed(stored.hashes), mtimes: [...stored.mtimes].reverse(), sizes: [...stored.sizes].reverse() }));
+    expect(await listedRun()).toEqual({ files: [...ALL, 'content/reasoning/e.md'], listed: false });
   });
 
   it('keeps the paths in run.json a list when one holds a line break', async () => {

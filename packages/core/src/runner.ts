@@ -106,7 +106,6 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
   }
   const requested = options.paths?.length ? await resolveTargets(options.paths, cwd, config, workspace) : articles;
   let targets = options.filterTargets ? options.filterTargets(requested) : requested;
-  const targetSet = new Set(targets);
 
   // One pass over every file: facts for the index, and the file rules for
   // the files being reported on. Trees are not kept.
@@ -143,6 +142,7 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
     if (result) return result;
   }
 
+  const targetSet = new Set(targets);
   const facts = new Map<string, ArticleFacts>();
   const perFile = new Map<string, Diagnostic[]>();
   const entries = new Map<string, FileEntry>();

@@ -82,6 +82,10 @@ export class NodeWorkspace implements Workspace {
   }
 
   async readText(absolutePath: string): Promise<string | undefined> {
+    // Most texts asked for are optional files that are not there (the
+    // ignore files): a failed read builds an error with its stack trace, a
+    // stat that finds nothing does not.
+    if (statSync(absolutePath, { throwIfNoEntry: false }) === undefined) return undefined;
     try {
       return await readFile(absolutePath, 'utf8');
     } catch {

@@ -1149,7 +1149,35 @@ function isInside(root, file) {
   const relative2 = path3.relative(root, file);
   return relative2 === "" || relative2 !== ".." && !relative2.startsWith(`..${path3.sep}`) && !path3.isAbsolute(relative2);
 }
-var import_fastest_levenshtein2, MAX_SUGGESTIONS, KnowledgeIndex, TableView, CountsView, ArticlesView, PLAIN;
+function renderedAnchor(target, lower, anchors) {
+  if (lower === "top")
+    return true;
+  const bare = lower.startsWith(USER_CONTENT) ? lower.slice(USER_CONTENT.length) : lower;
+  if (bare !== lower && anchors.has(bare))
+    return true;
+  if (bare.startsWith("fn-"))
+    return footnoteReferences(target, bare.slice(3)) > 0;
+  if (!bare.startsWith("fnref-"))
+    return false;
+  const label = bare.slice(6);
+  if (footnoteReferences(target, label) > 0)
+    return true;
+  const dash = label.lastIndexOf("-");
+  const digits = label.slice(dash + 1);
+  const nth = Number(digits);
+  return dash > 0 && digits !== "" && /^\d+$/.test(digits) && nth >= 2 && footnoteReferences(target, label.slice(0, dash)) >= nth;
+}
+function footnoteReferences(target, label) {
+  if (label === "")
+    return 0;
+  const key = footnoteKey(label);
+  let count = 0;
+  for (const reference of target.footnotes.references)
+    if (reference.key === key)
+      count++;
+  return count;
+}
+var import_fastest_levenshtein2, MAX_SUGGESTIONS, KnowledgeIndex, TableView, CountsView, ArticlesView, PLAIN, USER_CONTENT;
 var init_content_index = __esm({
   "../core/dist/content-index.js"() {
     "use strict";
@@ -1448,7 +1476,10 @@ var init_content_index = __esm({
           anchors = new Set(target.anchors);
           this.anchorSets.set(target, anchors);
         }
-        return anchors.has(anchor) || anchors.has(anchor.toLowerCase());
+        if (anchors.has(anchor))
+          return true;
+        const lower = anchor.toLowerCase();
+        return anchors.has(lower) || renderedAnchor(target, lower, anchors);
       }
       /**
        * `/<category>/<stem>`, with or without `.md` or a trailing slash, is the
@@ -1606,6 +1637,7 @@ var init_content_index = __esm({
       }
     };
     PLAIN = /^(?:[!-~]| (?! ))*$/;
+    USER_CONTENT = "user-content-";
   }
 });
 
@@ -3004,9 +3036,10 @@ var init_dist3 = __esm({
       id: "no-dangling-links",
       description: "Every link reaches an existing article, file and anchor: relative, site-absolute, same-file and wiki links, checked against the whole knowledge base.",
       scope: "index",
-      // 2: `![[file]]` embeds and folder links resolve. The version is part of
-      // the cache key, so facts cached before those changes are not reused.
-      version: 2,
+      // 2: `![[file]]` embeds and folder links resolve. 3: `#top`,
+      // `#user-content-…` and footnote anchors exist. The version is part of
+      // the cache key, so findings cached before those changes are not reused.
+      version: 3,
       optionsSchema: { type: "object", additionalProperties: false, properties: {} },
       defaults: {}
     }, ({ facts, index: index2, report: report2 }) => {

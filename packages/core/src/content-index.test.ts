@@ -180,6 +180,48 @@ describe('KnowledgeIndex: same-file anchors', () => {
       resolveAll('reasoning/a.md', '# A\n\n## Setup\n\n## Setup\n\n<span id="note"></span>\n\n[a](#setup-1) [b](#note) [c](#) [d](#setup-2) [e](#setpu)'),
     ).toEqual(['ok reasoning/a#setup-1', 'ok reasoning/a#note', 'ok reasoning/a', 'missing-anchor reasoning/a#setup-2 -> setup-1, setup', 'missing-anchor reasoning/a#setpu -> setup']);
   });
+
+  it('accepts the anchors a rendered page adds: #top, user-content- ids, and the anchors of footnotes that are defined and referenced', () => {
+    const markdown = [
+      '# A',
+      '',
+      '## Setup',
+      '',
+      'Text.[^note-2] More.[^Café] Again.[^CAFÉ]',
+      '',
+      '[^note-2]: First.',
+      '[^café]: Second.',
+      '[^unused]: Never cited.',
+      '',
+      '[a](#top) [b](#user-content-setup) [c](#fn-note-2) [d](#fnref-note-2) [e](#FN-Caf%C3%A9) [f](#user-content-fnref-caf%C3%A9-2)',
+      '[g](#user-content-top) [h](#fn-unused) [i](#fnref-café-3) [j](#fnref-note) [k](#fn-) [l](#user-content-) [m](#fn-cited-only)',
+      '',
+      'Cited, never defined.[^cited-only]',
+    ].join('\n');
+    expect(resolveAll('reasoning/a.md', markdown).map((line) => line.replace(/ -> .*/, ''))).toEqual([
+      'ok reasoning/a#top',
+      'ok reasoning/a#user-content-setup',
+      'ok reasoning/a#fn-note-2',
+      'ok reasoning/a#fnref-note-2',
+      'ok reasoning/a#FN-Café',
+      'ok reasoning/a#user-content-fnref-café-2',
+      'missing-anchor reasoning/a#user-content-top',
+      'missing-anchor reasoning/a#fn-unused',
+      'missing-anchor reasoning/a#fnref-café-3',
+      'missing-anchor reasoning/a#fnref-note',
+      'missing-anchor reasoning/a#fn-',
+      'missing-anchor reasoning/a#user-content-',
+      'missing-anchor reasoning/a#fn-cited-only',
+    ]);
+    // Another article's footnotes, through a relative link.
+    const cited = facts('reasoning/cited.md', '# Cited\n\nA claim.[^1]\n\n[^1]: A source.\n');
+    const index = build([cited]).index;
+    expect(resolveAll('reasoning/b.md', '[x](cited.md#fn-1) [y](cited.md#user-content-fnref-1) [z](cited.md#fn-2)', index).map((line) => line.replace(/ -> .*/, ''))).toEqual([
+      'ok reasoning/cited#fn-1',
+      'ok reasoning/cited#user-content-fnref-1',
+      'missing-anchor reasoning/cited#fn-2',
+    ]);
+  });
 });
 
 describe('KnowledgeIndex: wiki links', () => {

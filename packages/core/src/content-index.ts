@@ -1,5 +1,5 @@
 import type { ArticleFacts, ContentIndex, LinkFacts, LinkResolution } from '@kblint/rule-kit';
-import { normalizeForMatch, trimEnd } from '@kblint/rule-kit';
+import { footnoteKey, normalizeForMatch, trimEnd } from '@kblint/rule-kit';
 import { distance } from 'fastest-levenshtein';
 import path from 'node:path';
 
@@ -326,7 +326,9 @@ export class KnowledgeIndex implements ContentIndex {
       anchors = new Set(target.anchors);
       this.anchorSets.set(target, anchors);
     }
-    return anchors.has(anchor) || anchors.has(anchor.toLowerCase());
+    if (anchors.has(anchor)) return true;
+    const lower = anchor.toLowerCase();
+    return anchors.has(lower) || renderedAnchor(target, lower, anchors);
   }
 
   /**
@@ -688,4 +690,45 @@ export function isInside(root: string, file: string): boolean {
   if (file.startsWith(root.endsWith(path.sep) ? root : root + path.sep) && !file.includes(`${path.sep}..`)) return true;
   const relative = path.relative(root, file);
   return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
+}
+
+/** The prefix GitHub puts on the ids of rendered user content. */
+const USER_CONTENT = 'user-content-';
+
+/**
+ * Anchors a rendered page has that its text does not show (`lower` is the
+ * fragment lower-cased):
+ * - `top`, the top of any HTML page;
+ * - any anchor with GitHub's `user-content-` prefix, which its ids carry;
+ * - the footnote anchors GitHub and remark-rehype make for a footnote that is
+ *   both defined and referenced (one that is not is not rendered): `fn-<label>`
+ *   on the note, `fnref-<label>` on its first reference, `fnref-<label>-2` on
+ *   the second and so on; the label lower-cased, prefixed or not.
+ */
+function renderedAnchor(target: ArticleFacts, lower: string, anchors: ReadonlySet<string>): boolean {
+  if (lower === 'top') return true;
+  const bare = lower.startsWith(USER_CONTENT) ? lower.slice(USER_CONTENT.length) : lower;
+  if (bare !== lower && anchors.has(bare)) return true;
+  if (bare.startsWith('fn-')) return footnoteReferences(target, bare.slice(3)) > 0;
+  if (!bare.startsWith('fnref-')) return false;
+  const label = bare.slice(6);
+  if (footnoteReferences(target, label) > 0) return true;
+  // `fnref-note-2`: the second reference to `note` (a label may end in `-2` itself, tried above).
+  const dash = label.lastIndexOf('-');
+  const digits = label.slice(dash + 1);
+  const nth = Number(digits);
+  return dash > 0 && digits !== '' && /^\d+$/.test(digits) && nth >= 2 && footnoteReferences(target, label.slice(0, dash)) >= nth;
+}
+
+/**
+ * How many times `target` references the footnote `label`. A `[^label]`
+ * with no definition is plain text, not a reference (as in GFM), so a
+ * footnote counted here is also defined.
+ */
+function footnoteReferences(target: ArticleFacts, label: string): number {
+  if (label === '') return 0;
+  const key = footnoteKey(label);
+  let count = 0;
+  for (const reference of target.footnotes.references) if (reference.key === key) count++;
+  return count;
 }

@@ -11,9 +11,10 @@ export default defineRule<Options>(
     description:
       'Every link reaches an existing article, file and anchor: relative, site-absolute, same-file and wiki links, checked against the whole knowledge base.',
     scope: 'index',
-    // 2: `![[file]]` embeds and folder links resolve. The version is part of
-    // the cache key, so facts cached before those changes are not reused.
-    version: 2,
+    // 2: `![[file]]` embeds and folder links resolve. 3: `#top`,
+    // `#user-content-…` and footnote anchors exist. The version is part of
+    // the cache key, so findings cached before those changes are not reused.
+    version: 3,
     optionsSchema: { type: 'object', additionalProperties: false, properties: {} },
     defaults: {},
   },

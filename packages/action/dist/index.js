@@ -1149,11 +1149,13 @@ function isInside(root, file) {
   const relative2 = path3.relative(root, file);
   return relative2 === "" || relative2 !== ".." && !relative2.startsWith(`..${path3.sep}`) && !path3.isAbsolute(relative2);
 }
-function renderedAnchor(target, lower, anchors) {
+function renderedAnchor(target, anchor, anchors) {
+  const lower = anchor.toLowerCase();
   if (lower === "top")
     return true;
-  const bare = lower.startsWith(USER_CONTENT) ? lower.slice(USER_CONTENT.length) : lower;
-  if (bare !== lower && anchors.has(bare))
+  const prefixed = lower.startsWith(USER_CONTENT);
+  const bare = prefixed ? lower.slice(USER_CONTENT.length) : lower;
+  if (prefixed && (anchors.has(anchor.slice(USER_CONTENT.length)) || anchors.has(bare)))
     return true;
   if (bare.startsWith("fn-"))
     return footnoteReferences(target, bare.slice(3)) > 0;
@@ -1476,10 +1478,7 @@ var init_content_index = __esm({
           anchors = new Set(target.anchors);
           this.anchorSets.set(target, anchors);
         }
-        if (anchors.has(anchor))
-          return true;
-        const lower = anchor.toLowerCase();
-        return anchors.has(lower) || renderedAnchor(target, lower, anchors);
+        return anchors.has(anchor) || anchors.has(anchor.toLowerCase()) || renderedAnchor(target, anchor, anchors);
       }
       /**
        * `/<category>/<stem>`, with or without `.md` or a trailing slash, is the

@@ -193,8 +193,10 @@ describe('KnowledgeIndex: same-file anchors', () => {
       '[^café]: Second.',
       '[^unused]: Never cited.',
       '',
+      '<span id="Aside"></span>',
+      '',
       '[a](#top) [b](#user-content-setup) [c](#fn-note-2) [d](#fnref-note-2) [e](#FN-Caf%C3%A9) [f](#user-content-fnref-caf%C3%A9-2)',
-      '[g](#user-content-top) [h](#fn-unused) [i](#fnref-café-3) [j](#fnref-note) [k](#fn-) [l](#user-content-) [m](#fn-cited-only)',
+      '[g](#user-content-top) [h](#fn-unused) [i](#fnref-café-3) [j](#fnref-note) [k](#fn-) [l](#user-content-) [m](#fn-cited-only) [n](#user-content-Aside)',
       '',
       'Cited, never defined.[^cited-only]',
     ].join('\n');
@@ -212,6 +214,7 @@ describe('KnowledgeIndex: same-file anchors', () => {
       'missing-anchor reasoning/a#fn-',
       'missing-anchor reasoning/a#user-content-',
       'missing-anchor reasoning/a#fn-cited-only',
+      'ok reasoning/a#user-content-Aside',
     ]);
     // Another article's footnotes, through a relative link.
     const cited = facts('reasoning/cited.md', '# Cited\n\nA claim.[^1]\n\n[^1]: A source.\n');

@@ -326,9 +326,7 @@ export class KnowledgeIndex implements ContentIndex {
       anchors = new Set(target.anchors);
       this.anchorSets.set(target, anchors);
     }
-    if (anchors.has(anchor)) return true;
-    const lower = anchor.toLowerCase();
-    return anchors.has(lower) || renderedAnchor(target, lower, anchors);
+    return anchors.has(anchor) || anchors.has(anchor.toLowerCase()) || renderedAnchor(target, anchor, anchors);
   }
 
   /**
@@ -696,19 +694,21 @@ export function isInside(root: string, file: string): boolean {
 const USER_CONTENT = 'user-content-';
 
 /**
- * Anchors a rendered page has that its text does not show (`lower` is the
- * fragment lower-cased):
+ * Anchors a rendered page has that its text does not show, matched like the
+ * others (exactly or lower-cased):
  * - `top`, the top of any HTML page;
  * - any anchor with GitHub's `user-content-` prefix, which its ids carry;
  * - the footnote anchors GitHub and remark-rehype make for a footnote that is
  *   both defined and referenced (one that is not is not rendered): `fn-<label>`
  *   on the note, `fnref-<label>` on its first reference, `fnref-<label>-2` on
- *   the second and so on; the label lower-cased, prefixed or not.
+ *   the second and so on; prefixed or not.
  */
-function renderedAnchor(target: ArticleFacts, lower: string, anchors: ReadonlySet<string>): boolean {
+function renderedAnchor(target: ArticleFacts, anchor: string, anchors: ReadonlySet<string>): boolean {
+  const lower = anchor.toLowerCase();
   if (lower === 'top') return true;
-  const bare = lower.startsWith(USER_CONTENT) ? lower.slice(USER_CONTENT.length) : lower;
-  if (bare !== lower && anchors.has(bare)) return true;
+  const prefixed = lower.startsWith(USER_CONTENT);
+  const bare = prefixed ? lower.slice(USER_CONTENT.length) : lower;
+  if (prefixed && (anchors.has(anchor.slice(USER_CONTENT.length)) || anchors.has(bare))) return true;
   if (bare.startsWith('fn-')) return footnoteReferences(target, bare.slice(3)) > 0;
   if (!bare.startsWith('fnref-')) return false;
   const label = bare.slice(6);

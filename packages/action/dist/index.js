@@ -13761,6 +13761,8 @@ function extractFacts(tree, source, location, slugger, lines = new LineIndex(sou
         }
         for (const anchor of htmlAnchors(value2))
           anchors.add(anchor);
+        if (range)
+          links.push(...htmlLinks(node2.value, range, source, lines));
         break;
       }
       default:
@@ -13951,6 +13953,35 @@ function htmlAnchors(html) {
   }
   return found;
 }
+function htmlLinks(html, range, source, lines) {
+  if (!html.includes("<"))
+    return [];
+  const start = range.start.offset;
+  const exact = start !== void 0 && source.startsWith(html, start);
+  const found = [];
+  const text3 = html.includes("<!--") ? html.replace(HTML_COMMENT, (comment) => " ".repeat(comment.length)) : html;
+  for (const tag of text3.matchAll(HTML_TAG)) {
+    const element = tag[1].toLowerCase();
+    if (element !== "a" && element !== "img")
+      continue;
+    const attributesAt = (tag.index ?? 0) + 1 + tag[1].length;
+    for (const attribute of (tag[2] ?? "").matchAll(HTML_LINK_ATTRIBUTE)) {
+      const name = attribute[1].toLowerCase();
+      if (name !== (element === "a" ? "href" : "src"))
+        continue;
+      const value2 = attribute[2] ?? attribute[3] ?? attribute[4] ?? "";
+      if (value2.includes("&"))
+        continue;
+      const whole = attribute[0];
+      const quoted = attribute[2] !== void 0 || attribute[3] !== void 0;
+      const valueAt = attributesAt + (attribute.index ?? 0) + (quoted ? whole.length - value2.length - 1 : whole.length - value2.length);
+      const link = exact ? classifyUrl(value2, element === "img", range, { text: value2, start: start + valueAt, lines }) : classifyUrl(value2, element === "img", range);
+      if (link)
+        found.push(link);
+    }
+  }
+  return found;
+}
 function decode2(value2) {
   try {
     return decodeURIComponent(value2);
@@ -13995,7 +14026,7 @@ function stringList(value2) {
     return [value2];
   return Array.isArray(value2) ? value2.filter((item) => typeof item === "string") : [];
 }
-var WIKI_LINK, DIRECTIVE, HTML_COMMENT, HTML_TAG, HTML_ANCHOR_ATTRIBUTE, SCHEME;
+var WIKI_LINK, DIRECTIVE, HTML_COMMENT, HTML_TAG, HTML_ANCHOR_ATTRIBUTE, HTML_LINK_ATTRIBUTE, SCHEME;
 var init_facts = __esm({
   "../core/dist/facts.js"() {
     "use strict";
@@ -14007,6 +14038,7 @@ var init_facts = __esm({
     HTML_COMMENT = /<!--[^]*?(?:-->|$)/g;
     HTML_TAG = /<([a-z][a-z\d-]*)(\s[^<>]*)?>/gi;
     HTML_ANCHOR_ATTRIBUTE = /\s(id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/gi;
+    HTML_LINK_ATTRIBUTE = /\s(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/gi;
     SCHEME = /^[a-z][a-z\d+.-]*:/i;
   }
 });

@@ -133,6 +133,27 @@ describe('link facts', () => {
     ]);
   });
 
+  it('records `<a href>` and `<img src>` in raw HTML, quoted or not, with the ranges of path and fragment', () => {
+    const markdown = [
+      'Inline <a href="b.md#setup">b</a>, <IMG SRC=\'img/x.png\' width=300> and <a class=x href=c.md>c</a>.',
+      '',
+      '<div>',
+      '  <!-- <a href="commented.md">no</a> -->',
+      '  <a href="https://example.com/a.md">external</a> <a href="d.md?x=1&amp;y=2">an entity</a>',
+      '  <link href="style.css"> <script src="app.js"></script> <a src="no.md"></a> <img href="no.png">',
+      '  <a href="#local">here</a>',
+      '</div>',
+    ].join('\n');
+    expect(links(markdown)).toEqual([
+      { kind: 'relative', raw: 'b.md#setup', path: 'b.md', anchor: 'setup', range: '1:17-1:27 "b.md#setup"', target_: '1:17-1:21 "b.md"', anchor_: '1:22-1:27 "setup"' },
+      { kind: 'relative', raw: 'img/x.png', path: 'img/x.png', image: true, range: '1:46-1:55 "img/x.png"', target_: '1:46-1:55 "img/x.png"', anchor_: '(none)' },
+      { kind: 'relative', raw: 'c.md', path: 'c.md', range: '1:88-1:92 "c.md"', target_: '1:88-1:92 "c.md"', anchor_: '(none)' },
+      { kind: 'anchor', raw: '#local', anchor: 'local', range: '7:12-7:18 "#local"', target_: '(none)', anchor_: '7:13-7:18 "local"' },
+    ]);
+    // HTML in a block quote: its value drops the `>` markers, so the link is placed on the whole HTML.
+    expect(links('> <div>\n> <a href="q.md">q</a>\n> </div>').map((l) => `${l.raw} ${l.range} ${l.target_}`)).toEqual(['q.md 1:3-3:9 "<div>\\n> <a href=\\"q.md\\">q</a>\\n> </div>" (none)']);
+  });
+
   it('ignores autolinks and external links', () => {
     expect(links('<https://example.com> [a](https://example.com/a.md) [m](mailto:x@y.z) <x@y.z>')).toEqual([]);
   });

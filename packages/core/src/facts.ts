@@ -28,6 +28,8 @@ const HTML_COMMENT = /<!--[^]*?(?:-->|$)/g;
 const HTML_TAG = /<([a-z][a-z\d-]*)(\s[^<>]*)?>/gi;
 /** `id` on any element, `name` only on `<a>`: what a browser scrolls to. */
 const HTML_ANCHOR_ATTRIBUTE = /\s(id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/gi;
+/** `href` and `src`, checked on `<a>` and `<img>`: the links and images raw HTML writes. */
+const HTML_LINK_ATTRIBUTE = /\s(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/gi;
 const SCHEME = /^[a-z][a-z\d+.-]*:/i;
 
 export function locate(filePath: string, contentRoot: string) {
@@ -139,6 +141,7 @@ export function extractFacts(
           });
         }
         for (const anchor of htmlAnchors(value)) anchors.add(anchor);
+        if (range) links.push(...htmlLinks(node.value, range, source, lines));
         break;
       }
       default:
@@ -351,6 +354,42 @@ export function htmlAnchors(html: string): string[] {
       if ((attribute[1] as string).toLowerCase() === 'name' && element !== 'a') continue;
       const value = attribute[2] ?? attribute[3] ?? attribute[4];
       if (value) found.push(value);
+    }
+  }
+  return found;
+}
+
+/**
+ * The `href` of `<a>` and the `src` of `<img>` in raw HTML, as links. The
+ * value is the destination as written; one holding a character reference
+ * (`&amp;`) is left out rather than guessed at. When the HTML is the source
+ * text at `range` (not HTML inside a block quote, whose `>` markers the value
+ * drops), each link has the ranges of its path and fragment, like a Markdown
+ * link; otherwise it is reported on the whole HTML.
+ */
+export function htmlLinks(html: string, range: Range, source: string, lines: LineIndex): LinkFacts[] {
+  if (!html.includes('<')) return [];
+  const start = range.start.offset;
+  const exact = start !== undefined && source.startsWith(html, start);
+  const found: LinkFacts[] = [];
+  // Comments blanked out, not removed, so offsets stay those of the source.
+  const text = html.includes('<!--') ? html.replace(HTML_COMMENT, (comment) => ' '.repeat(comment.length)) : html;
+  for (const tag of text.matchAll(HTML_TAG)) {
+    const element = (tag[1] as string).toLowerCase();
+    if (element !== 'a' && element !== 'img') continue;
+    const attributesAt = (tag.index ?? 0) + 1 + (tag[1] as string).length;
+    for (const attribute of (tag[2] ?? '').matchAll(HTML_LINK_ATTRIBUTE)) {
+      const name = (attribute[1] as string).toLowerCase();
+      if (name !== (element === 'a' ? 'href' : 'src')) continue;
+      const value = attribute[2] ?? attribute[3] ?? attribute[4] ?? '';
+      if (value.includes('&')) continue;
+      const whole = attribute[0];
+      const quoted = attribute[2] !== undefined || attribute[3] !== undefined;
+      const valueAt = attributesAt + (attribute.index ?? 0) + (quoted ? whole.length - value.length - 1 : whole.length - value.length);
+      const link = exact
+        ? classifyUrl(value, element === 'img', range, { text: value, start: (start as number) + valueAt, lines })
+        : classifyUrl(value, element === 'img', range);
+      if (link) found.push(link);
     }
   }
   return found;

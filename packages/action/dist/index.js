@@ -13759,10 +13759,10 @@ function extractFacts(tree, source, location, slugger, lines = new LineIndex(sou
             ...kind === "disable-next-line" ? { targetLine: range.end.line + 1 } : {}
           });
         }
-        for (const anchor of htmlAnchors(value2))
+        const html = readHtml(node2.value, range && { range, source, lines });
+        for (const anchor of html.anchors)
           anchors.add(anchor);
-        if (range)
-          links.push(...htmlLinks(node2.value, range, source, lines));
+        links.push(...html.links);
         break;
       }
       default:
@@ -13939,48 +13939,43 @@ function renderedText(node2) {
     return node2.children.map(renderedText).join("");
   return "";
 }
-function htmlAnchors(html) {
-  const found = [];
-  for (const tag of html.replace(HTML_COMMENT, "").matchAll(HTML_TAG)) {
+function readHtml(html, at) {
+  const anchors = [];
+  const links = [];
+  if (!html.includes("<"))
+    return { anchors, links };
+  const start = at?.range.start.offset;
+  const exact = at !== void 0 && start !== void 0 && at.source.startsWith(html, start);
+  const text3 = html.includes("<!--") ? html.replace(HTML_COMMENT, (comment) => " ".repeat(comment.length)) : html;
+  for (const tag of text3.matchAll(HTML_TAG)) {
     const element = tag[1].toLowerCase();
-    for (const attribute of (tag[2] ?? "").matchAll(HTML_ANCHOR_ATTRIBUTE)) {
+    const attributes = tag[2] ?? "";
+    for (const attribute of attributes.matchAll(HTML_ANCHOR_ATTRIBUTE)) {
       if (attribute[1].toLowerCase() === "name" && element !== "a")
         continue;
       const value2 = attribute[2] ?? attribute[3] ?? attribute[4];
       if (value2)
-        found.push(value2);
+        anchors.push(value2);
     }
-  }
-  return found;
-}
-function htmlLinks(html, range, source, lines) {
-  if (!html.includes("<"))
-    return [];
-  const start = range.start.offset;
-  const exact = start !== void 0 && source.startsWith(html, start);
-  const found = [];
-  const text3 = html.includes("<!--") ? html.replace(HTML_COMMENT, (comment) => " ".repeat(comment.length)) : html;
-  for (const tag of text3.matchAll(HTML_TAG)) {
-    const element = tag[1].toLowerCase();
-    if (element !== "a" && element !== "img")
+    if (!at || element !== "a" && element !== "img")
       continue;
     const attributesAt = (tag.index ?? 0) + 1 + tag[1].length;
-    for (const attribute of (tag[2] ?? "").matchAll(HTML_LINK_ATTRIBUTE)) {
-      const name = attribute[1].toLowerCase();
-      if (name !== (element === "a" ? "href" : "src"))
+    for (const attribute of attributes.matchAll(HTML_LINK_ATTRIBUTE)) {
+      if (attribute[1].toLowerCase() !== (element === "a" ? "href" : "src"))
         continue;
       const value2 = attribute[2] ?? attribute[3] ?? attribute[4] ?? "";
       if (value2.includes("&"))
         continue;
       const whole = attribute[0];
       const quoted = attribute[2] !== void 0 || attribute[3] !== void 0;
-      const valueAt = attributesAt + (attribute.index ?? 0) + (quoted ? whole.length - value2.length - 1 : whole.length - value2.length);
-      const link = exact ? classifyUrl(value2, element === "img", range, { text: value2, start: start + valueAt, lines }) : classifyUrl(value2, element === "img", range);
+      const valueAt = attributesAt + (attribute.index ?? 0) + whole.length - value2.length - (quoted ? 1 : 0);
+      const image = element === "img";
+      const link = exact ? classifyUrl(value2, image, at.range, { text: value2, start: start + valueAt, lines: at.lines }) : classifyUrl(value2, image, at.range);
       if (link)
-        found.push(link);
+        links.push(link);
     }
   }
-  return found;
+  return { anchors, links };
 }
 function decode2(value2) {
   try {

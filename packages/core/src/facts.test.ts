@@ -2,7 +2,7 @@ import type { LinkFacts, Range, SluggerFactory } from '@kblint/rule-kit';
 import { githubSlugger } from '@kblint/rule-kit';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../tests/helpers/random.js';
-import { classifyUrl, countWords, extractFacts, htmlAnchors } from './facts.js';
+import { classifyUrl, countWords, extractFacts, readHtml } from './facts.js';
 import { createParser } from './syntax.js';
 
 const parser = createParser();
@@ -184,8 +184,8 @@ describe('anchors', () => {
     expect(factsOf('# How it works\n', upper).anchors).toEqual(['HOW_IT_WORKS']);
   });
 
-  it('htmlAnchors reads one fragment', () => {
-    expect(htmlAnchors('<h2 id="x" data-id="no">T</h2><A NAME="y"></A><img name="z">')).toEqual(['x', 'y']);
+  it('readHtml reads the anchors of one fragment, and its links only when told where it is', () => {
+    expect(readHtml('<h2 id="x" data-id="no">T</h2><A NAME="y" href="a.md"></A><img name="z"><!-- <p id="c"> -->')).toEqual({ anchors: ['x', 'y'], links: [] });
   });
 });
 

@@ -140,8 +140,9 @@ export function extractFacts(
             ...(kind === 'disable-next-line' ? { targetLine: range.end.line + 1 } : {}),
           });
         }
-        for (const anchor of htmlAnchors(value)) anchors.add(anchor);
-        if (range) links.push(...htmlLinks(node.value, range, source, lines));
+        const html = readHtml(node.value, range && { range, source, lines });
+        for (const anchor of html.anchors) anchors.add(anchor);
+        links.push(...html.links);
         break;
       }
       default:
@@ -345,54 +346,51 @@ function renderedText(node: Nodes): string {
   return '';
 }
 
-/** Anchors an HTML fragment defines: `id` on any element, `name` on `<a>`; comments excluded. */
-export function htmlAnchors(html: string): string[] {
-  const found: string[] = [];
-  for (const tag of html.replace(HTML_COMMENT, '').matchAll(HTML_TAG)) {
-    const element = (tag[1] as string).toLowerCase();
-    for (const attribute of (tag[2] ?? '').matchAll(HTML_ANCHOR_ATTRIBUTE)) {
-      if ((attribute[1] as string).toLowerCase() === 'name' && element !== 'a') continue;
-      const value = attribute[2] ?? attribute[3] ?? attribute[4];
-      if (value) found.push(value);
-    }
-  }
-  return found;
-}
-
 /**
- * The `href` of `<a>` and the `src` of `<img>` in raw HTML, as links. The
- * value is the destination as written; one holding a character reference
- * (`&amp;`) is left out rather than guessed at. When the HTML is the source
- * text at `range` (not HTML inside a block quote, whose `>` markers the value
- * drops), each link has the ranges of its path and fragment, like a Markdown
- * link; otherwise it is reported on the whole HTML.
+ * What raw HTML adds to an article, in one pass over its tags (comments
+ * excluded):
+ * - `anchors`: the `id` of any element and the `name` of `<a>`;
+ * - `links`, when `at` says where the HTML is: the `href` of `<a>` and the
+ *   `src` of `<img>`, as links. The value is the destination as written; one
+ *   holding a character reference (`&amp;`) is left out rather than guessed
+ *   at. When the HTML is the source text at `at.range` (not HTML inside a
+ *   block quote, whose `>` markers the value drops), each link has the
+ *   ranges of its path and fragment, like a Markdown link; otherwise it is
+ *   reported on the whole HTML.
  */
-export function htmlLinks(html: string, range: Range, source: string, lines: LineIndex): LinkFacts[] {
-  if (!html.includes('<')) return [];
-  const start = range.start.offset;
-  const exact = start !== undefined && source.startsWith(html, start);
-  const found: LinkFacts[] = [];
+export function readHtml(html: string, at?: { range: Range; source: string; lines: LineIndex }): { anchors: string[]; links: LinkFacts[] } {
+  const anchors: string[] = [];
+  const links: LinkFacts[] = [];
+  if (!html.includes('<')) return { anchors, links };
+  const start = at?.range.start.offset;
+  const exact = at !== undefined && start !== undefined && at.source.startsWith(html, start);
   // Comments blanked out, not removed, so offsets stay those of the source.
   const text = html.includes('<!--') ? html.replace(HTML_COMMENT, (comment) => ' '.repeat(comment.length)) : html;
   for (const tag of text.matchAll(HTML_TAG)) {
     const element = (tag[1] as string).toLowerCase();
-    if (element !== 'a' && element !== 'img') continue;
+    const attributes = tag[2] ?? '';
+    for (const attribute of attributes.matchAll(HTML_ANCHOR_ATTRIBUTE)) {
+      if ((attribute[1] as string).toLowerCase() === 'name' && element !== 'a') continue;
+      const value = attribute[2] ?? attribute[3] ?? attribute[4];
+      if (value) anchors.push(value);
+    }
+    if (!at || (element !== 'a' && element !== 'img')) continue;
     const attributesAt = (tag.index ?? 0) + 1 + (tag[1] as string).length;
-    for (const attribute of (tag[2] ?? '').matchAll(HTML_LINK_ATTRIBUTE)) {
-      const name = (attribute[1] as string).toLowerCase();
-      if (name !== (element === 'a' ? 'href' : 'src')) continue;
+    for (const attribute of attributes.matchAll(HTML_LINK_ATTRIBUTE)) {
+      if ((attribute[1] as string).toLowerCase() !== (element === 'a' ? 'href' : 'src')) continue;
       const value = attribute[2] ?? attribute[3] ?? attribute[4] ?? '';
       if (value.includes('&')) continue;
       const whole = attribute[0];
       const quoted = attribute[2] !== undefined || attribute[3] !== undefined;
-      const valueAt = attributesAt + (attribute.index ?? 0) + (quoted ? whole.length - value.length - 1 : whole.length - value.length);
+      const valueAt = attributesAt + (attribute.index ?? 0) + whole.length - value.length - (quoted ? 1 : 0);
+      const image = element === 'img';
       const link = exact
-        ? classifyUrl(value, element === 'img', range, { text: value, start: (start as number) + valueAt, lines })
-        : classifyUrl(value, element === 'img', range);
-      if (link) found.push(link);
+        ? classifyUrl(value, image, at.range, { text: value, start: (start as number) + valueAt, lines: at.lines })
+        : classifyUrl(value, image, at.range);
+      if (link) links.push(link);
     }
   }
-  return found;
+  return { anchors, links };
 }
 
 function decode(value: string): string {

@@ -2735,8 +2735,27 @@ var init_dependencies = __esm({
         }
         return digest;
       }
-      /** The resolution with articles named by path and content hash (a shallow copy, so no replacer is needed). */
+      /**
+       * The resolution with articles named by path and content hash. The
+       * commonest answers get a short text that JSON never starts with: `x` for
+       * an external link; `o<n>:<target>` for a link to an article, `<n>` the
+       * length of the target's digest, then `#<anchor>` when it has one. Any
+       * other answer is JSON of a shallow copy.
+       */
       resolution(resolution) {
+        if (resolution.status === "external")
+          return "x";
+        if (resolution.status === "ok" && resolution.target && resolution.file === void 0) {
+          let plain = true;
+          for (const key in resolution)
+            if (key !== "status" && key !== "target" && key !== "anchor")
+              plain = false;
+          if (plain) {
+            const target = this.article(resolution.target);
+            const anchor = resolution.anchor;
+            return `o${target.length}:${target}${anchor === void 0 ? "" : `#${anchor}`}`;
+          }
+        }
         const named = { ...resolution };
         if ("target" in resolution && resolution.target)
           named.target = this.article(resolution.target);

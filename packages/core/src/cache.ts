@@ -8,7 +8,7 @@ import { nodeCrypto } from './node-crypto.js';
 import type { Dependencies, Dependency } from './dependencies.js';
 
 /** Bumped whenever the layout of the cache files changes. */
-const FORMAT = 9;
+const FORMAT = 10;
 
 /** Set by the CLI's bundle, which has no package.json beside it. */
 declare const KBLINT_CORE_VERSION: string | undefined;

@@ -189,8 +189,24 @@ export class DependencyTracker {
     return digest;
   }
 
-  /** The resolution with articles named by path and content hash (a shallow copy, so no replacer is needed). */
+  /**
+   * The resolution with articles named by path and content hash. The
+   * commonest answers get a short text that JSON never starts with: `x` for
+   * an external link; `o<n>:<target>` for a link to an article, `<n>` the
+   * length of the target's digest, then `#<anchor>` when it has one. Any
+   * other answer is JSON of a shallow copy.
+   */
   private resolution(resolution: LinkResolution): string {
+    if (resolution.status === 'external') return 'x';
+    if (resolution.status === 'ok' && resolution.target && resolution.file === undefined) {
+      let plain = true;
+      for (const key in resolution) if (key !== 'status' && key !== 'target' && key !== 'anchor') plain = false;
+      if (plain) {
+        const target = this.article(resolution.target);
+        const anchor = resolution.anchor;
+        return `o${target.length}:${target}${anchor === undefined ? '' : `#${anchor}`}`;
+      }
+    }
     const named: Record<string, unknown> = { ...resolution };
     if ('target' in resolution && resolution.target) named.target = this.article(resolution.target);
     if ('candidates' in resolution) named.candidates = resolution.candidates.map((a) => this.article(a));

@@ -3373,6 +3373,8 @@ function placeholderTest(placeholders) {
         continue;
       if (!firstCodes.has(code2 >= 65 && code2 <= 90 ? code2 + 32 : code2))
         return false;
+      if (!bares.some((bare) => mayStartWith(text3, i, bare)))
+        return false;
       break;
     }
     if (text3.length > PREFIX) {
@@ -3385,6 +3387,21 @@ function placeholderTest(placeholders) {
       return true;
     return bares.some((bare) => value2 === bare || value2.startsWith(`${bare}:`));
   };
+}
+function mayStartWith(text3, start, bare) {
+  for (let j = 0, k = start; j < bare.length && k < text3.length; j++, k++) {
+    const expected = bare.charCodeAt(j);
+    let code2 = text3.charCodeAt(k);
+    if (code2 >= 128 || expected === 32)
+      return true;
+    if (code2 === 32 || code2 >= 9 && code2 <= 13)
+      return false;
+    if (code2 >= 65 && code2 <= 90)
+      code2 += 32;
+    if (code2 !== expected)
+      return false;
+  }
+  return true;
 }
 function trimLeadingPunctuation(text3) {
   let start = 0;

@@ -363,6 +363,8 @@ export function placeholderTest(placeholders: readonly string[]): (text: string)
       if (code >= 128) break;
       if (code === 32 || (code >= 9 && code <= 13) || PUNCTUATION.has(text[i] as string)) continue;
       if (!firstCodes.has(code >= 65 && code <= 90 ? code + 32 : code)) return false;
+      // Its next characters too: "The …" is told from `todo` and `tbd` at its second letter.
+      if (!bares.some((bare) => mayStartWith(text, i, bare))) return false;
       break;
     }
     // Most paragraphs are told apart by their first words, without
@@ -378,6 +380,25 @@ export function placeholderTest(placeholders: readonly string[]): (text: string)
     if (value === '') return true;
     return bares.some((bare) => value === bare || value.startsWith(`${bare}:`));
   };
+}
+
+/**
+ * Can the normalised value that starts at `text[start]` begin with `bare`?
+ * False only on a sure difference: an ASCII character (case aside) other
+ * than the bare's, or whitespace where the bare has none. A character that
+ * normalising could change (beyond ASCII, or a space in the bare) and a text
+ * that ends first leave the answer to the full test.
+ */
+function mayStartWith(text: string, start: number, bare: string): boolean {
+  for (let j = 0, k = start; j < bare.length && k < text.length; j++, k++) {
+    const expected = bare.charCodeAt(j);
+    let code = text.charCodeAt(k);
+    if (code >= 128 || expected === 32) return true;
+    if (code === 32 || (code >= 9 && code <= 13)) return false;
+    if (code >= 65 && code <= 90) code += 32;
+    if (code !== expected) return false;
+  }
+  return true;
 }
 
 function trimLeadingPunctuation(text: string): string {

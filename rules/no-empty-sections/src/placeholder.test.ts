@@ -30,7 +30,8 @@ describe('placeholderTest', () => {
     const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
     const sets = [DEFAULT_PLACEHOLDERS, ['ΣΟΦΙΑΣ', 'n/a'], ['-- x --', 'Work in progress']];
     // Pieces that build placeholders, near misses, punctuation and whitespace runs of every length.
-    const pieces = ['TODO', 'todo', 'TBD', 'Coming soon', 'coming  soon', 'FIXME', 'ΣΟΦΙΑΣ', 'σοφιας', 'n/a', 'x', 'Work in', ' progress', ':', '.', '!', '…', '*', ' ', '\t', '\n', '—', 'word', 'Σ'];
+    // `WOR\u212A`: the Kelvin sign lower-cases to an ASCII `k`.
+    const pieces = ['TODO', 'todo', 'TBD', 'Coming soon', 'coming  soon', 'FIXME', 'ΣΟΦΙΑΣ', 'σοφιας', 'n/a', 'x', 'Work in', 'WOR\u212A in', ' progress', ':', '.', '!', '…', '*', ' ', '\t', '\n', '—', 'word', 'Σ', 'The', 'Tb'];
     let checked = 0;
     let placeholders = 0;
     for (let n = 0; n < 20000; n++) {
@@ -49,5 +50,23 @@ describe('placeholderTest', () => {
     // Both answers were common, long texts included.
     expect(placeholders).toBeGreaterThan(1500);
     expect(checked - placeholders).toBeGreaterThan(2000);
+  });
+
+  it('answers as normalising does where the first letters of a paragraph decide', () => {
+    const cases: Array<[readonly string[], string, boolean]> = [
+      [DEFAULT_PLACEHOLDERS, 'The model is trained on text.', false],
+      [DEFAULT_PLACEHOLDERS, 'TBD', true],
+      [DEFAULT_PLACEHOLDERS, 'Tbd: ask the authors', true],
+      [DEFAULT_PLACEHOLDERS, 'TB D', false],
+      [DEFAULT_PLACEHOLDERS, 'Coming\n\t soon.', true],
+      [DEFAULT_PLACEHOLDERS, 'Comingsoon', false],
+      // The Kelvin sign lower-cases to an ASCII `k`; the dotted capital I to two characters.
+      [['Work in progress'], 'WOR\u212A in progress', true],
+      [['fixit'], 'F\u0130XIT', false],
+    ];
+    for (const [set, text, expected] of cases) {
+      expect(reference(set, text), JSON.stringify(text)).toBe(expected);
+      expect(placeholderTest(set)(text), JSON.stringify(text)).toBe(expected);
+    }
   });
 });

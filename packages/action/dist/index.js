@@ -13846,10 +13846,14 @@ function classifyUrl(url, image, range, written) {
   if (value2 === "" || SCHEME.test(value2) || value2.startsWith("//"))
     return void 0;
   const hash2 = value2.indexOf("#");
-  const pathPart = (hash2 === -1 ? value2 : value2.slice(0, hash2)).replace(/\?.*$/, "");
+  let pathPart = hash2 === -1 ? value2 : value2.slice(0, hash2);
+  if (pathPart.includes("?"))
+    pathPart = LINE_BREAK.test(pathPart) ? pathPart.replace(/\?.*$/, "") : pathPart.slice(0, pathPart.indexOf("?"));
   const anchor = hash2 === -1 ? void 0 : decode2(value2.slice(hash2 + 1));
   let raw = value2;
-  let ranges = { range };
+  let linkRange = range;
+  let targetRange;
+  let anchorRange;
   if (written) {
     raw = written.text;
     const { start, lines } = written;
@@ -13857,23 +13861,27 @@ function classifyUrl(url, image, range, written) {
     const writtenHash = raw.indexOf("#");
     const pathEnd = start + (writtenHash === -1 ? raw.length : writtenHash);
     const queryAt = raw.slice(0, pathEnd - start).indexOf("?");
-    ranges = {
-      range: rangeOf(lines, start, end),
-      ...pathPart !== "" ? { targetRange: rangeOf(lines, start, queryAt === -1 ? pathEnd : start + queryAt) } : {},
-      ...writtenHash !== -1 ? { anchorRange: rangeOf(lines, pathEnd + 1, end) } : {}
-    };
+    linkRange = rangeOf(lines, start, end);
+    if (pathPart !== "")
+      targetRange = rangeOf(lines, start, queryAt === -1 ? pathEnd : start + queryAt);
+    if (writtenHash !== -1)
+      anchorRange = rangeOf(lines, pathEnd + 1, end);
   }
+  let link;
   if (pathPart === "") {
-    return anchor === void 0 ? void 0 : { kind: "anchor", raw, anchor, image, ...ranges };
+    if (anchor === void 0)
+      return void 0;
+    link = { kind: "anchor", raw, anchor, image, range: linkRange };
+  } else {
+    const kind = pathPart.startsWith("/") ? "absolute" : "relative";
+    const path12 = decode2(pathPart);
+    link = anchor !== void 0 ? { kind, raw, path: path12, anchor, image, range: linkRange } : { kind, raw, path: path12, image, range: linkRange };
+    if (targetRange)
+      link.targetRange = targetRange;
   }
-  return {
-    kind: pathPart.startsWith("/") ? "absolute" : "relative",
-    raw,
-    path: decode2(pathPart),
-    ...anchor !== void 0 ? { anchor } : {},
-    image,
-    ...ranges
-  };
+  if (anchorRange)
+    link.anchorRange = anchorRange;
+  return link;
 }
 function parseWikiLink(inner, linkStart, lines) {
   const innerStart = linkStart + 2;
@@ -14014,6 +14022,8 @@ function readHtml(html, at) {
   return { anchors, links };
 }
 function decode2(value2) {
+  if (!value2.includes("%"))
+    return value2;
   try {
     return decodeURIComponent(value2);
   } catch {
@@ -14057,7 +14067,7 @@ function stringList(value2) {
     return [value2];
   return Array.isArray(value2) ? value2.filter((item) => typeof item === "string") : [];
 }
-var WIKI_LINK, DIRECTIVE, HTML_COMMENT, HTML_TAG, HTML_ANCHOR_ATTRIBUTE, HTML_LINK_ATTRIBUTE, SCHEME;
+var WIKI_LINK, DIRECTIVE, HTML_COMMENT, HTML_TAG, HTML_ANCHOR_ATTRIBUTE, HTML_LINK_ATTRIBUTE, SCHEME, LINE_BREAK;
 var init_facts = __esm({
   "../core/dist/facts.js"() {
     "use strict";
@@ -14071,6 +14081,7 @@ var init_facts = __esm({
     HTML_ANCHOR_ATTRIBUTE = /\s(id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/gi;
     HTML_LINK_ATTRIBUTE = /\s(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/gi;
     SCHEME = /^[a-z][a-z\d+.-]*:/i;
+    LINE_BREAK = /[\n\r\u2028\u2029]/;
   }
 });
 

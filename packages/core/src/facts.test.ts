@@ -1,5 +1,5 @@
 import type { LinkFacts, Range, SluggerFactory } from '@kblint/rule-kit';
-import { githubSlugger } from '@kblint/rule-kit';
+import { githubSlugger, LineIndex } from '@kblint/rule-kit';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../tests/helpers/random.js';
 import { classifyUrl, countWords, extractFacts, readHtml } from './facts.js';
@@ -56,6 +56,22 @@ describe('classifyUrl', () => {
     expect(classifyUrl('#', false, RANGE)).toMatchObject({ kind: 'anchor', anchor: '' });
     // A malformed escape is kept as written rather than thrown on.
     expect(classifyUrl('100%.md', false, RANGE)).toMatchObject({ kind: 'relative', path: '100%.md' });
+  });
+
+  it('drops a query up to the end of the text, as /\\?.*$/ does, line breaks included', () => {
+    expect(classifyUrl('a.md?x=1?y=2', false, RANGE)).toMatchObject({ path: 'a.md' });
+    expect(classifyUrl('?x=1#top', false, RANGE)).toMatchObject({ kind: 'anchor', anchor: 'top' });
+    // `.` stops at a line break: a `?` with one after it is not a query.
+    expect(classifyUrl('a.md?x\ny', false, RANGE)).toMatchObject({ path: 'a.md?x\ny' });
+    expect(classifyUrl('a?b\nc?d.md', false, RANGE)).toMatchObject({ path: 'a?b\nc' });
+  });
+
+  it('orders the fields of a link the same way whichever of them it has', () => {
+    const lines = new LineIndex('[x](a.md?q#h) [y](#h) [z](b.md)');
+    const keys = (url: string, start: number) => Object.keys(classifyUrl(url, false, RANGE, { text: url, start, lines }) ?? {});
+    expect(keys('a.md?q#h', 4)).toEqual(['kind', 'raw', 'path', 'anchor', 'image', 'range', 'targetRange', 'anchorRange']);
+    expect(keys('#h', 18)).toEqual(['kind', 'raw', 'anchor', 'image', 'range', 'anchorRange']);
+    expect(keys('b.md', 27)).toEqual(['kind', 'raw', 'path', 'image', 'range', 'targetRange']);
   });
 });
 

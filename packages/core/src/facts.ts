@@ -207,10 +207,16 @@ export function classifyUrl(url: string, image: boolean, range: Range, written?:
   const value = url.trim();
   if (value === '' || SCHEME.test(value) || value.startsWith('//')) return undefined;
   const hash = value.indexOf('#');
-  const pathPart = (hash === -1 ? value : value.slice(0, hash)).replace(/\?.*$/, '');
+  let pathPart = hash === -1 ? value : value.slice(0, hash);
+  // The query is dropped: from the first `?` with no line break after it
+  // (an attribute value may hold one), as `/\?.*$/` reads it.
+  if (pathPart.includes('?')) pathPart = LINE_BREAK.test(pathPart) ? pathPart.replace(/\?.*$/, '') : pathPart.slice(0, pathPart.indexOf('?'));
   const anchor = hash === -1 ? undefined : decode(value.slice(hash + 1));
+  // Built without spreading: this runs for every link of every article.
   let raw = value;
-  let ranges: Pick<LinkFacts, 'range' | 'targetRange' | 'anchorRange'> = { range };
+  let linkRange = range;
+  let targetRange: Range | undefined;
+  let anchorRange: Range | undefined;
   if (written) {
     raw = written.text;
     const { start, lines } = written;
@@ -218,24 +224,26 @@ export function classifyUrl(url: string, image: boolean, range: Range, written?:
     const writtenHash = raw.indexOf('#');
     const pathEnd = start + (writtenHash === -1 ? raw.length : writtenHash);
     const queryAt = raw.slice(0, pathEnd - start).indexOf('?');
-    ranges = {
-      range: rangeOf(lines, start, end),
-      ...(pathPart !== '' ? { targetRange: rangeOf(lines, start, queryAt === -1 ? pathEnd : start + queryAt) } : {}),
-      ...(writtenHash !== -1 ? { anchorRange: rangeOf(lines, pathEnd + 1, end) } : {}),
-    };
+    linkRange = rangeOf(lines, start, end);
+    if (pathPart !== '') targetRange = rangeOf(lines, start, queryAt === -1 ? pathEnd : start + queryAt);
+    if (writtenHash !== -1) anchorRange = rangeOf(lines, pathEnd + 1, end);
   }
+  let link: LinkFacts;
   if (pathPart === '') {
-    return anchor === undefined ? undefined : { kind: 'anchor', raw, anchor, image, ...ranges };
+    if (anchor === undefined) return undefined;
+    link = { kind: 'anchor', raw, anchor, image, range: linkRange };
+  } else {
+    const kind = pathPart.startsWith('/') ? 'absolute' : 'relative';
+    const path = decode(pathPart);
+    link = anchor !== undefined ? { kind, raw, path, anchor, image, range: linkRange } : { kind, raw, path, image, range: linkRange };
+    if (targetRange) link.targetRange = targetRange;
   }
-  return {
-    kind: pathPart.startsWith('/') ? 'absolute' : 'relative',
-    raw,
-    path: decode(pathPart),
-    ...(anchor !== undefined ? { anchor } : {}),
-    image,
-    ...ranges,
-  };
+  if (anchorRange) link.anchorRange = anchorRange;
+  return link;
 }
+
+/** What `.` in a regular expression does not match. */
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
 
 /**
  * Reads `[[Target#Heading|label]]` from the text between the brackets, which
@@ -394,6 +402,8 @@ export function readHtml(html: string, at?: { range: Range; source: string; line
 }
 
 function decode(value: string): string {
+  // Without a `%`, decodeURIComponent gives the text back unchanged.
+  if (!value.includes('%')) return value;
   try {
     return decodeURIComponent(value);
   } catch {

@@ -638,63 +638,38 @@ function slug(value2, maintainCase) {
   if (!maintainCase) value2 = value2.toLowerCase();
   return value2.replace(regex, "").replace(/ /g, "-");
 }
-var own, BananaSlug;
+var own;
 var init_github_slugger = __esm({
   "../../node_modules/.pnpm/github-slugger@2.0.0/node_modules/github-slugger/index.js"() {
     init_regex();
     own = Object.hasOwnProperty;
-    BananaSlug = class {
-      /**
-       * Create a new slug class.
-       */
-      constructor() {
-        this.occurrences;
-        this.reset();
-      }
-      /**
-       * Generate a unique slug.
-      *
-      * Tracks previously generated slugs: repeated calls with the same value
-      * will result in different slugs.
-      * Use the `slug` function to get same slugs.
-       *
-       * @param  {string} value
-       *   String of text to slugify
-       * @param  {boolean} [maintainCase=false]
-       *   Keep the current case, otherwise make all lowercase
-       * @return {string}
-       *   A unique slug string
-       */
-      slug(value2, maintainCase) {
-        const self = this;
-        let result = slug(value2, maintainCase === true);
-        const originalSlug = result;
-        while (own.call(self.occurrences, result)) {
-          self.occurrences[originalSlug]++;
-          result = originalSlug + "-" + self.occurrences[originalSlug];
-        }
-        self.occurrences[result] = 0;
-        return result;
-      }
-      /**
-       * Reset - Forget all previous slugs
-       *
-       * @return void
-       */
-      reset() {
-        this.occurrences = /* @__PURE__ */ Object.create(null);
-      }
-    };
   }
 });
 
 // ../rule-kit/dist/slug.js
-var githubSlugger;
+var PLAIN, GithubSlugs, githubSlugger;
 var init_slug = __esm({
   "../rule-kit/dist/slug.js"() {
     "use strict";
     init_github_slugger();
-    githubSlugger = () => new BananaSlug();
+    PLAIN = /^[a-z0-9 _-]*$/;
+    GithubSlugs = class {
+      occurrences = /* @__PURE__ */ new Map();
+      slug(text3) {
+        const lower = text3.toLowerCase();
+        const base = PLAIN.test(lower) ? lower.replaceAll(" ", "-") : slug(text3);
+        let result = base;
+        let count = this.occurrences.get(base);
+        while (count !== void 0 && this.occurrences.has(result)) {
+          count++;
+          this.occurrences.set(base, count);
+          result = `${base}-${count}`;
+        }
+        this.occurrences.set(result, 0);
+        return result;
+      }
+    };
+    githubSlugger = () => new GithubSlugs();
   }
 });
 
@@ -1117,7 +1092,7 @@ function titleKeysOf(article) {
   return keys;
 }
 function wikiKey(value2) {
-  if (PLAIN.test(value2)) {
+  if (PLAIN2.test(value2)) {
     const trimmed = value2.trim();
     return (/\.md$/i.test(trimmed) ? trimmed.slice(0, -3) : trimmed).toLowerCase();
   }
@@ -1179,7 +1154,7 @@ function footnoteReferences(target, label) {
       count++;
   return count;
 }
-var import_fastest_levenshtein2, MAX_SUGGESTIONS, KnowledgeIndex, TableView, CountsView, ArticlesView, PLAIN, USER_CONTENT;
+var import_fastest_levenshtein2, MAX_SUGGESTIONS, KnowledgeIndex, TableView, CountsView, ArticlesView, PLAIN2, USER_CONTENT;
 var init_content_index = __esm({
   "../core/dist/content-index.js"() {
     "use strict";
@@ -1635,7 +1610,7 @@ var init_content_index = __esm({
           yield this.at(i);
       }
     };
-    PLAIN = /^(?:[!-~]| (?! ))*$/;
+    PLAIN2 = /^(?:[!-~]| (?! ))*$/;
     USER_CONTENT = "user-content-";
   }
 });
@@ -13673,7 +13648,7 @@ function readScalar(text3) {
     const inner = text3.slice(1, -1);
     return inner.includes("'") ? void 0 : inner;
   }
-  if (!PLAIN2.test(text3) || NOT_A_STRING.test(text3))
+  if (!PLAIN3.test(text3) || NOT_A_STRING.test(text3))
     return void 0;
   return text3;
 }
@@ -13683,7 +13658,7 @@ function readYamlSnippet(text3) {
     return void 0;
   return doc.toJS({ maxAliasCount: 0 }) ?? void 0;
 }
-var import_yaml, MAX_ALIAS_COUNT, KEY_LINE, SEQUENCE_ITEM, PLAIN2, UNUSUAL, NOT_A_STRING;
+var import_yaml, MAX_ALIAS_COUNT, KEY_LINE, SEQUENCE_ITEM, PLAIN3, UNUSUAL, NOT_A_STRING;
 var init_frontmatter = __esm({
   "../core/dist/frontmatter.js"() {
     "use strict";
@@ -13692,7 +13667,7 @@ var init_frontmatter = __esm({
     MAX_ALIAS_COUNT = 100;
     KEY_LINE = /^([A-Za-z_][A-Za-z0-9_-]*):(?: (\S(?:.*\S)?))?$/;
     SEQUENCE_ITEM = /^( *)- (\S(?:.*\S)?)$/;
-    PLAIN2 = /^[^\s\-?:,[\]{}#&*!|>'"%@`.+~0-9][^:#\\\t]*$/;
+    PLAIN3 = /^[^\s\-?:,[\]{}#&*!|>'"%@`.+~0-9][^:#\\\t]*$/;
     UNUSUAL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]/;
     NOT_A_STRING = /^(?:null|true|false)$/i;
   }

@@ -14309,6 +14309,14 @@ function lineAt(starts, index2) {
   }
   return low;
 }
+function identifierKey(label) {
+  for (let i = 0; i < label.length; i++) {
+    const code2 = label.charCodeAt(i);
+    if (code2 <= 32 || code2 >= 127)
+      return normalizeIdentifier(label);
+  }
+  return label.toUpperCase();
+}
 var DECLINE, ROOT, THEMATIC_BREAK, ATX, FENCE, FOOTNOTE_DEFINITION, BULLET, ORDERED, TABLE_DELIMITER, INLINE_OUTSIDE, HTML_OR_AUTOLINK, ENTITY_LIKE, FastParser;
 var init_fast_parse = __esm({
   "../core/dist/fast-parse.js"() {
@@ -14557,7 +14565,7 @@ var init_fast_parse = __esm({
         const label = match[1];
         if (match[2].length > 3 || match[0].length === line.text.length)
           decline();
-        this.defined.add(normalizeIdentifier(label));
+        this.defined.add(identifierKey(label));
         const width = match[0].length;
         const first = { text: line.text.slice(width), line: line.line, column: line.column + width, offset: line.offset + width };
         const { content: content3, next, trailingBlank } = this.gather(lines, start, first, 4);
@@ -14567,7 +14575,7 @@ var init_fast_parse = __esm({
           decline();
         const node2 = {
           type: "footnoteDefinition",
-          identifier: normalizeIdentifier(label).toLowerCase(),
+          identifier: identifierKey(label).toLowerCase(),
           label,
           children: flow3.nodes,
           position: { start: this.startOf(line), end: { ...last.position.end } }
@@ -14738,7 +14746,7 @@ var init_fast_parse = __esm({
                   kind: "node",
                   node: {
                     type: "footnoteReference",
-                    identifier: normalizeIdentifier(label2).toLowerCase(),
+                    identifier: identifierKey(label2).toLowerCase(),
                     label: label2,
                     position: this.position(span, i, end)
                   }
@@ -14800,7 +14808,7 @@ var init_fast_parse = __esm({
         }
         if (i >= text3.length || i === start + 2 || i - start - 2 > 999)
           return -1;
-        return this.defined.has(normalizeIdentifier(text3.slice(start + 2, i))) ? i + 1 : -1;
+        return this.defined.has(identifierKey(text3.slice(start + 2, i))) ? i + 1 : -1;
       }
       /**
        * A `]`: closes the nearest open label into a link or image when a resource

@@ -357,7 +357,7 @@ class FastParser {
     const line = lines[start] as Line;
     const label = match[1] as string;
     if ((match[2] as string).length > 3 || match[0].length === line.text.length) decline();
-    this.defined.add(normalizeIdentifier(label));
+    this.defined.add(identifierKey(label));
     const width = match[0].length;
     const first: Line = { text: line.text.slice(width), line: line.line, column: line.column + width, offset: line.offset + width };
     const { content, next, trailingBlank } = this.gather(lines, start, first, 4);
@@ -366,7 +366,7 @@ class FastParser {
     if (!last?.position) decline();
     const node: FootnoteDefinition = {
       type: 'footnoteDefinition',
-      identifier: normalizeIdentifier(label).toLowerCase(),
+      identifier: identifierKey(label).toLowerCase(),
       label,
       children: flow.nodes,
       position: { start: this.startOf(line), end: { ...last.position.end } },
@@ -540,7 +540,7 @@ class FastParser {
               kind: 'node',
               node: {
                 type: 'footnoteReference',
-                identifier: normalizeIdentifier(label).toLowerCase(),
+                identifier: identifierKey(label).toLowerCase(),
                 label,
                 position: this.position(span, i, end),
               },
@@ -598,7 +598,7 @@ class FastParser {
       if (code === 91 || code === 32 || code === 10 || code === 13 || code === 92) return -1;
     }
     if (i >= text.length || i === start + 2 || i - start - 2 > 999) return -1;
-    return this.defined.has(normalizeIdentifier(text.slice(start + 2, i))) ? i + 1 : -1;
+    return this.defined.has(identifierKey(text.slice(start + 2, i))) ? i + 1 : -1;
   }
 
   /**
@@ -913,4 +913,17 @@ function lineAt(starts: number[], index: number): number {
     else high = mid - 1;
   }
   return low;
+}
+
+/**
+ * micromark's `normalizeIdentifier`, without its regular expressions for a
+ * label of printable ASCII (nearly every one): nothing to collapse or trim,
+ * and lower- then upper-casing ASCII is upper-casing it.
+ */
+export function identifierKey(label: string): string {
+  for (let i = 0; i < label.length; i++) {
+    const code = label.charCodeAt(i);
+    if (code <= 32 || code >= 127) return normalizeIdentifier(label);
+  }
+  return label.toUpperCase();
 }

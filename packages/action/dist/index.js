@@ -13903,11 +13903,11 @@ function destinationSpan(node2, source) {
       return void 0;
     at = close2 + 2;
   }
-  while (at < end && /[ \t\r\n]/.test(source[at]))
-    at++;
+  for (let code2 = source.charCodeAt(at); at < end && (code2 === 32 || code2 === 9 || code2 === 13 || code2 === 10); code2 = source.charCodeAt(++at))
+    ;
   let text3;
   let textStart = at;
-  if (source[at] === "<") {
+  if (source.charCodeAt(at) === 60) {
     const close2 = source.indexOf(">", at + 1);
     if (close2 === -1 || close2 > end)
       return void 0;
@@ -13917,16 +13917,16 @@ function destinationSpan(node2, source) {
     let depth = 0;
     let i = at;
     for (; i < end; i++) {
-      const char = source[i];
-      if (char === "\\") {
+      const code2 = source.charCodeAt(i);
+      if (code2 === 92) {
         i++;
         continue;
       }
-      if (/\s/.test(char))
+      if (code2 === 32 || code2 >= 9 && code2 <= 13 || code2 >= 128 && /\s/.test(source[i]))
         break;
-      if (char === "(")
+      if (code2 === 40)
         depth++;
-      else if (char === ")") {
+      else if (code2 === 41) {
         if (depth === 0)
           break;
         depth--;
@@ -13934,17 +13934,17 @@ function destinationSpan(node2, source) {
     }
     text3 = source.slice(at, i);
   }
-  const unescaped = text3.replace(/\\([!-/:-@[-`{-~])/g, "$1");
+  const unescaped = text3.includes("\\") ? text3.replace(/\\([!-/:-@[-`{-~])/g, "$1") : text3;
   if (unescaped !== node2.url && !text3.includes("&"))
     return void 0;
   return { text: text3, start: textStart };
 }
 function closingBracket(source, from, end) {
   for (let i = from; i < end; i++) {
-    const char = source[i];
-    if (char === "\\")
+    const code2 = source.charCodeAt(i);
+    if (code2 === 92)
       i++;
-    else if (char === "]")
+    else if (code2 === 93)
       return i;
   }
   return -1;

@@ -1,8 +1,9 @@
 import type { LinkFacts, Range, SluggerFactory } from '@kblint/rule-kit';
+import type { Nodes } from 'mdast';
 import { githubSlugger, LineIndex } from '@kblint/rule-kit';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../tests/helpers/random.js';
-import { classifyUrl, countWords, extractFacts, readHtml } from './facts.js';
+import { classifyUrl, countWords, destinationSpan, extractFacts, readHtml } from './facts.js';
 import { createParser } from './syntax.js';
 
 const parser = createParser();
@@ -236,5 +237,85 @@ describe('countWords', () => {
       for (let k = Math.floor(random() * 12); k > 0; k--) text += pieces[Math.floor(random() * (random() < 0.7 ? 2 : pieces.length))];
       expect(countWords(text), JSON.stringify(text)).toBe(plainCount(text));
     }
+  });
+});
+
+describe('destinationSpan', () => {
+  /** The definition it must keep: a string and a regular expression per character. */
+  function reference(node: Parameters<typeof destinationSpan>[0], source: string): ReturnType<typeof destinationSpan> {
+    const start = node.position?.start.offset;
+    const end = node.position?.end.offset;
+    if (start === undefined || end === undefined) return undefined;
+    const closing = (from: number) => {
+      for (let i = from; i < end; i++) {
+        if (source[i] === '\\') i++;
+        else if (source[i] === ']') return i;
+      }
+      return -1;
+    };
+    let at: number;
+    if (node.type === 'definition') {
+      const close = closing(start + 1);
+      if (close === -1 || source[close + 1] !== ':') return undefined;
+      at = close + 2;
+    } else {
+      const close = closing(node.children?.at(-1)?.position?.end.offset ?? start + (node.type === 'image' ? 2 : 1));
+      if (close === -1 || source[close + 1] !== '(') return undefined;
+      at = close + 2;
+    }
+    while (at < end && /[ \t\r\n]/.test(source[at] as string)) at++;
+    let text: string;
+    let textStart = at;
+    if (source[at] === '<') {
+      const close = source.indexOf('>', at + 1);
+      if (close === -1 || close > end) return undefined;
+      textStart = at + 1;
+      text = source.slice(textStart, close);
+    } else {
+      let depth = 0;
+      let i = at;
+      for (; i < end; i++) {
+        const char = source[i] as string;
+        if (char === '\\') {
+          i++;
+          continue;
+        }
+        if (/\s/.test(char)) break;
+        if (char === '(') depth++;
+        else if (char === ')') {
+          if (depth === 0) break;
+          depth--;
+        }
+      }
+      text = source.slice(at, i);
+    }
+    if (text.replace(/\\([!-/:-@[-`{-~])/g, '$1') !== node.url && !text.includes('&')) return undefined;
+    return { text, start: textStart };
+  }
+
+  it('finds what the plain definition finds, in 3,000 generated links, images and definitions', () => {
+    const random = seededRandom(13);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+    const pieces = ['a', 'b.md', '../x', '#h', '(', ')', '\\(', '\\)', '\\', ' ', '\t', '\n', '\u000b', '\f', '\u00a0', '\u3000', '<', '>', '&amp;', '%20', 'é', '🙂', '"t"', ']', '['];
+    let compared = 0;
+    let found = 0;
+    for (let n = 0; n < 3000; n++) {
+      let destination = '';
+      for (let k = 1 + Math.floor(random() * 5); k > 0; k--) destination += pick(pieces);
+      const source = pick([`See [a *b*](${destination}) here.`, `![alt](${destination})`, `[x]: ${destination}\n\n[x]`, `[a](  ${destination} "t")`, `[a](<${destination}>)`]);
+      const visit = (node: Nodes) => {
+        if (node.type === 'link' || node.type === 'image' || node.type === 'definition') {
+          compared++;
+          const expected = reference(node, source);
+          if (expected) found++;
+          expect(destinationSpan(node, source), JSON.stringify(source)).toEqual(expected);
+        }
+        if ('children' in node) for (const child of node.children) visit(child as Nodes);
+      };
+      visit(parser.parse(source) as Nodes);
+    }
+    expect(compared).toBeGreaterThan(1500);
+    expect(found).toBeGreaterThan(1000);
+    expect(compared - found).toBeGreaterThan(100);
   });
 });

@@ -302,10 +302,12 @@ export function destinationSpan(
     if (close === -1 || source[close + 1] !== '(') return undefined;
     at = close + 2;
   }
-  while (at < end && /[ \t\r\n]/.test(source[at] as string)) at++;
+  // Character codes rather than one-character strings and a regular
+  // expression per character: this runs over every link of every article.
+  for (let code = source.charCodeAt(at); at < end && (code === 32 || code === 9 || code === 13 || code === 10); code = source.charCodeAt(++at));
   let text: string;
   let textStart = at;
-  if (source[at] === '<') {
+  if (source.charCodeAt(at) === 60 /* < */) {
     const close = source.indexOf('>', at + 1);
     if (close === -1 || close > end) return undefined;
     textStart = at + 1;
@@ -314,21 +316,22 @@ export function destinationSpan(
     let depth = 0;
     let i = at;
     for (; i < end; i++) {
-      const char = source[i] as string;
-      if (char === '\\') {
+      const code = source.charCodeAt(i);
+      if (code === 92 /* \\ */) {
         i++;
         continue;
       }
-      if (/\s/.test(char)) break;
-      if (char === '(') depth++;
-      else if (char === ')') {
+      // `\s`: ASCII whitespace, or beyond ASCII what the pattern says.
+      if (code === 32 || (code >= 9 && code <= 13) || (code >= 128 && /\s/.test(source[i] as string))) break;
+      if (code === 40 /* ( */) depth++;
+      else if (code === 41 /* ) */) {
         if (depth === 0) break;
         depth--;
       }
     }
     text = source.slice(at, i);
   }
-  const unescaped = text.replace(/\\([!-/:-@[-`{-~])/g, '$1');
+  const unescaped = text.includes('\\') ? text.replace(/\\([!-/:-@[-`{-~])/g, '$1') : text;
   if (unescaped !== node.url && !text.includes('&')) return undefined;
   return { text, start: textStart };
 }
@@ -336,9 +339,9 @@ export function destinationSpan(
 /** The first `]` from `from` that is not escaped. */
 function closingBracket(source: string, from: number, end: number): number {
   for (let i = from; i < end; i++) {
-    const char = source[i];
-    if (char === '\\') i++;
-    else if (char === ']') return i;
+    const code = source.charCodeAt(i);
+    if (code === 92 /* \\ */) i++;
+    else if (code === 93 /* ] */) return i;
   }
   return -1;
 }

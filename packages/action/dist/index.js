@@ -2743,6 +2743,15 @@ var init_dependencies = __esm({
 });
 
 // ../../rules/citation-has-source/dist/index.js
+function allPlaceholders(definition2, raw) {
+  const only = definition2.children.length === 1;
+  for (const child of definition2.children) {
+    const block = (only ? raw : plainText(child)).trim();
+    if (block !== "" && !isPlaceholder(block))
+      return false;
+  }
+  return true;
+}
 function isPlaceholder(text3) {
   const wrapped = trimEnd2(trimStart(text3, LEADING_WRAPPERS), TRAILING_WRAPPERS);
   return PLACEHOLDER.test(wrapped.toLowerCase()) || NOTE_TO_SELF.test(wrapped);
@@ -2864,19 +2873,21 @@ var init_dist2 = __esm({
         const label = `[^${definition2.label ?? definition2.identifier}]`;
         const start = definition2.position?.start.offset;
         const where = () => start !== void 0 ? { range: footnoteLabelRange(source, lines(), start) } : { node: definition2 };
-        const text3 = plainText(definition2).replace(/\s+/g, " ").trim();
         const hasLinks = contains(definition2, (node2) => node2.type === "link" || node2.type === "image" || node2.type === "linkReference");
-        if (text3 === "" && !hasLinks) {
-          report2({ message: `Unexpected empty footnote definition \`${label}\`, expected a source: author, title, year and a URL or DOI`, ...where() });
-          return;
-        }
-        const blocks = definition2.children.map((child) => plainText(child).trim()).filter((block) => block !== "");
-        if (blocks.every(isPlaceholder) && !hasLinks) {
-          report2({
-            message: `Unexpected placeholder \`${text3}\` in footnote definition \`${label}\`, expected a source: author, title, year and a URL or DOI`,
-            ...contentRange(definition2, lines(), where())
-          });
-          return;
+        if (!hasLinks) {
+          const raw = plainText(definition2);
+          if (!/\S/.test(raw)) {
+            report2({ message: `Unexpected empty footnote definition \`${label}\`, expected a source: author, title, year and a URL or DOI`, ...where() });
+            return;
+          }
+          if (allPlaceholders(definition2, raw)) {
+            const text3 = raw.replace(/\s+/g, " ").trim();
+            report2({
+              message: `Unexpected placeholder \`${text3}\` in footnote definition \`${label}\`, expected a source: author, title, year and a URL or DOI`,
+              ...contentRange(definition2, lines(), where())
+            });
+            return;
+          }
         }
         if (options.requireLocator)
           checkLocators(definition2, label, where());

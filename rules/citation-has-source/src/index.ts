@@ -59,20 +59,22 @@ export default defineRule<Options>(
       const label = `[^${definition.label ?? definition.identifier}]`;
       const start = definition.position?.start.offset;
       const where = () => (start !== undefined ? { range: footnoteLabelRange(source, lines(), start) } : { node: definition });
-      const text = plainText(definition).replace(/\s+/g, ' ').trim();
       const hasLinks = contains(definition, (node) => node.type === 'link' || node.type === 'image' || node.type === 'linkReference');
-      if (text === '' && !hasLinks) {
-        report({ message: `Unexpected empty footnote definition \`${label}\`, expected a source: author, title, year and a URL or DOI`, ...where() });
-        return;
-      }
-      // Each paragraph of a long footnote must be a placeholder for the whole to be one.
-      const blocks = definition.children.map((child) => plainText(child).trim()).filter((block) => block !== '');
-      if (blocks.every(isPlaceholder) && !hasLinks) {
-        report({
-          message: `Unexpected placeholder \`${text}\` in footnote definition \`${label}\`, expected a source: author, title, year and a URL or DOI`,
-          ...contentRange(definition, lines(), where()),
-        });
-        return;
+      if (!hasLinks) {
+        const raw = plainText(definition);
+        // Nothing but whitespace (what `\s` and `trim` both mean).
+        if (!/\S/.test(raw)) {
+          report({ message: `Unexpected empty footnote definition \`${label}\`, expected a source: author, title, year and a URL or DOI`, ...where() });
+          return;
+        }
+        if (allPlaceholders(definition, raw)) {
+          const text = raw.replace(/\s+/g, ' ').trim();
+          report({
+            message: `Unexpected placeholder \`${text}\` in footnote definition \`${label}\`, expected a source: author, title, year and a URL or DOI`,
+            ...contentRange(definition, lines(), where()),
+          });
+          return;
+        }
       }
       if (options.requireLocator) checkLocators(definition, label, where());
     };
@@ -161,6 +163,20 @@ export default defineRule<Options>(
     });
   },
 );
+
+/**
+ * Is every paragraph of a footnote that shows any text a placeholder? Each
+ * one must be for the whole to be one. `raw` is the definition's plain text,
+ * which is its only child's when it has one.
+ */
+function allPlaceholders(definition: FootnoteDefinition, raw: string): boolean {
+  const only = definition.children.length === 1;
+  for (const child of definition.children) {
+    const block = (only ? raw : plainText(child)).trim();
+    if (block !== '' && !isPlaceholder(block)) return false;
+  }
+  return true;
+}
 
 function isPlaceholder(text: string): boolean {
   const wrapped = trimEnd(trimStart(text, LEADING_WRAPPERS), TRAILING_WRAPPERS);

@@ -579,7 +579,13 @@ function docsUrl(ruleId) {
   return `${DOCS_BASE}${ruleId}/README.md`;
 }
 function defineRule(meta, check) {
+  let given = null;
+  let merged = meta.defaults;
   const plugin = lintRule({ origin: `kblint:${meta.id}`, url: docsUrl(meta.id) }, (tree, file, options) => {
+    if (options !== given) {
+      given = options;
+      merged = { ...meta.defaults, ...options ?? {} };
+    }
     const env2 = file.data.kblint;
     if (!env2)
       throw new Error(`kblint rule \`${meta.id}\` ran without the kblint runner`);
@@ -590,7 +596,7 @@ function defineRule(meta, check) {
       facts: env2.facts,
       index: env2.index,
       taxonomy: env2.taxonomy,
-      options: { ...meta.defaults, ...options ?? {} },
+      options: merged,
       readYaml(text3) {
         if (!env2.readYaml)
           throw new Error(`kblint rule \`${meta.id}\` needs a runner that reads YAML`);

@@ -83,9 +83,17 @@ export function defineRule<Options extends object>(
   meta: RuleMeta<Options>,
   check: (context: RuleContext<Options>) => void,
 ): KblintRule<Options> {
+  // The options a processor passes are the same object for every file: they
+  // are merged with the defaults once per object, not once per file.
+  let given: Partial<Options> | undefined | null = null;
+  let merged: Options = meta.defaults;
   const plugin = lintRule<Root, Partial<Options> | undefined>(
     { origin: `kblint:${meta.id}`, url: docsUrl(meta.id) },
     (tree, file, options) => {
+      if (options !== given) {
+        given = options;
+        merged = { ...meta.defaults, ...(options ?? {}) };
+      }
       const env = file.data.kblint as RuleEnvironment | undefined;
       if (!env) throw new Error(`kblint rule \`${meta.id}\` ran without the kblint runner`);
       const context: RuleContext<Options> = {
@@ -95,7 +103,7 @@ export function defineRule<Options extends object>(
         facts: env.facts,
         index: env.index,
         taxonomy: env.taxonomy,
-        options: { ...meta.defaults, ...(options ?? {}) },
+        options: merged,
         readYaml(text) {
           if (!env.readYaml) throw new Error(`kblint rule \`${meta.id}\` needs a runner that reads YAML`);
           return env.readYaml(text);

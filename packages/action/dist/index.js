@@ -1431,9 +1431,11 @@ var init_content_index = __esm({
         let byText = this.headingKeys.get(target);
         if (!byText) {
           byText = /* @__PURE__ */ new Map();
-          for (const h of target.headings)
-            if (!byText.has(wikiKey(h.text)))
-              byText.set(wikiKey(h.text), h.slug);
+          for (const h of target.headings) {
+            const key = wikiKey(h.text);
+            if (!byText.has(key))
+              byText.set(key, h.slug);
+          }
           this.headingKeys.set(target, byText);
         }
         const slug2 = byText.get(wikiKey(heading));
@@ -13693,13 +13695,19 @@ var init_frontmatter = __esm({
 // ../core/dist/facts.js
 import path7 from "node:path";
 function locate(filePath, contentRoot) {
-  const relPath = path7.relative(contentRoot, filePath).split(path7.sep).join("/");
+  const relPath = relativeInside(contentRoot, filePath) ?? path7.relative(contentRoot, filePath).split(path7.sep).join("/");
   const inContent = !relPath.startsWith("../") && relPath !== ".." && !path7.isAbsolute(relPath);
   const parts = relPath.split("/");
   const stem = path7.posix.basename(relPath).replace(/\.md$/i, "");
   const folder = inContent && parts.length > 1 ? parts[0] : "";
   const id = folder ? `${folder}/${stem}` : stem;
   return { relPath, inContent, stem, folder, id };
+}
+function relativeInside(root, file) {
+  if (path7.sep !== "/" || root === "" || file.length <= root.length + 1 || file.charCodeAt(root.length) !== 47 || !file.startsWith(root))
+    return void 0;
+  const rest = file.slice(root.length + 1);
+  return NOT_NORMAL.test(rest) ? void 0 : rest;
 }
 function extractFacts(tree, source, location, slugger, lines = new LineIndex(source)) {
   const where = locate(location.path, location.contentRoot);
@@ -13877,29 +13885,37 @@ function classifyUrl(url, image, range, written) {
 }
 function parseWikiLink(inner, linkStart, lines) {
   const innerStart = linkStart + 2;
-  const divider = inner.search(/\\?\|/);
-  const destinationEnd = divider === -1 ? inner.length : divider;
-  const hash2 = inner.slice(0, destinationEnd).indexOf("#");
+  const divider = inner.indexOf("|");
+  const destinationEnd = divider === -1 ? inner.length : divider > 0 && inner.charCodeAt(divider - 1) === 92 ? divider - 1 : divider;
+  const hashAt = inner.indexOf("#");
+  const hash2 = hashAt < destinationEnd ? hashAt : -1;
   const targetSpan = trimSpan(inner, 0, hash2 === -1 ? destinationEnd : hash2);
   const target = inner.slice(targetSpan[0], targetSpan[1]);
-  const anchorSpan = hash2 === -1 ? void 0 : trimSpan(inner, hash2 + 1, destinationEnd);
+  const range = rangeOf(lines, linkStart, innerStart + inner.length + 2);
+  const targetRange = rangeOf(lines, innerStart + targetSpan[0], innerStart + targetSpan[1]);
+  if (hash2 === -1)
+    return { kind: "wiki", raw: inner, target, image: false, range, targetRange };
+  const anchorSpan = trimSpan(inner, hash2 + 1, destinationEnd);
   return {
     kind: "wiki",
     raw: inner,
     target,
-    ...anchorSpan ? { anchor: inner.slice(anchorSpan[0], anchorSpan[1]) } : {},
+    anchor: inner.slice(anchorSpan[0], anchorSpan[1]),
     image: false,
-    range: rangeOf(lines, linkStart, innerStart + inner.length + 2),
-    targetRange: rangeOf(lines, innerStart + targetSpan[0], innerStart + targetSpan[1]),
-    ...anchorSpan ? { anchorRange: rangeOf(lines, innerStart + anchorSpan[0], innerStart + anchorSpan[1]) } : {}
+    range,
+    targetRange,
+    anchorRange: rangeOf(lines, innerStart + anchorSpan[0], innerStart + anchorSpan[1])
   };
 }
 function trimSpan(text3, start, end) {
-  while (start < end && /\s/.test(text3[start]))
+  while (start < end && isSpace(text3.charCodeAt(start), text3, start))
     start++;
-  while (end > start && /\s/.test(text3[end - 1]))
+  while (end > start && isSpace(text3.charCodeAt(end - 1), text3, end - 1))
     end--;
   return [start, end];
+}
+function isSpace(code2, text3, at) {
+  return code2 === 32 || code2 >= 9 && code2 <= 13 || code2 >= 128 && /\s/.test(text3[at]);
 }
 function destinationSpan(node2, source) {
   const start = node2.position?.start.offset;
@@ -14059,7 +14075,7 @@ function stringList(value2) {
     return [value2];
   return Array.isArray(value2) ? value2.filter((item) => typeof item === "string") : [];
 }
-var WIKI_LINK, DIRECTIVE, HTML_COMMENT, HTML_TAG, HTML_ANCHOR_ATTRIBUTE, HTML_LINK_ATTRIBUTE, SCHEME, LINE_BREAK;
+var WIKI_LINK, DIRECTIVE, HTML_COMMENT, HTML_TAG, HTML_ANCHOR_ATTRIBUTE, HTML_LINK_ATTRIBUTE, SCHEME, NOT_NORMAL, LINE_BREAK;
 var init_facts = __esm({
   "../core/dist/facts.js"() {
     "use strict";
@@ -14073,6 +14089,7 @@ var init_facts = __esm({
     HTML_ANCHOR_ATTRIBUTE = /\s(id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/gi;
     HTML_LINK_ATTRIBUTE = /\s(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/gi;
     SCHEME = /^[a-z][a-z\d+.-]*:/i;
+    NOT_NORMAL = /(?:^|\/)\.{1,2}(?:\/|$)|\/\/|^\/|\/$/;
     LINE_BREAK = /[\n\r\u2028\u2029]/;
   }
 });

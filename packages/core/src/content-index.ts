@@ -300,7 +300,10 @@ export class KnowledgeIndex implements ContentIndex {
     let byText = this.headingKeys.get(target);
     if (!byText) {
       byText = new Map();
-      for (const h of target.headings) if (!byText.has(wikiKey(h.text))) byText.set(wikiKey(h.text), h.slug);
+      for (const h of target.headings) {
+        const key = wikiKey(h.text);
+        if (!byText.has(key)) byText.set(key, h.slug);
+      }
       this.headingKeys.set(target, byText);
     }
     const slug = byText.get(wikiKey(heading));

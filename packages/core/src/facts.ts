@@ -33,7 +33,7 @@ const HTML_LINK_ATTRIBUTE = /\s(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<
 const SCHEME = /^[a-z][a-z\d+.-]*:/i;
 
 export function locate(filePath: string, contentRoot: string) {
-  const relPath = path.relative(contentRoot, filePath).split(path.sep).join('/');
+  const relPath = relativeInside(contentRoot, filePath) ?? path.relative(contentRoot, filePath).split(path.sep).join('/');
   const inContent = !relPath.startsWith('../') && relPath !== '..' && !path.isAbsolute(relPath);
   const parts = relPath.split('/');
   const stem = path.posix.basename(relPath).replace(/\.md$/i, '');
@@ -41,6 +41,21 @@ export function locate(filePath: string, contentRoot: string) {
   const id = folder ? `${folder}/${stem}` : stem;
   return { relPath, inContent, stem, folder, id };
 }
+
+/**
+ * `path.relative(root, file)` without resolving both, for the common case on
+ * POSIX: a file below the root as written, the rest of whose path has no
+ * `.`, `..` or empty segment (resolving would change the root's part of both
+ * paths alike). Undefined otherwise.
+ */
+function relativeInside(root: string, file: string): string | undefined {
+  if (path.sep !== '/' || root === '' || file.length <= root.length + 1 || file.charCodeAt(root.length) !== 47 || !file.startsWith(root)) return undefined;
+  const rest = file.slice(root.length + 1);
+  return NOT_NORMAL.test(rest) ? undefined : rest;
+}
+
+/** A `.` or `..` segment, an empty one, or a trailing `/`. */
+const NOT_NORMAL = /(?:^|\/)\.{1,2}(?:\/|$)|\/\/|^\/|\/$/;
 
 /** GFM compares footnote labels case-insensitively with whitespace collapsed. */
 
@@ -253,28 +268,39 @@ const LINE_BREAK = /[\n\r\u2028\u2029]/;
  */
 export function parseWikiLink(inner: string, linkStart: number, lines: LineIndex): LinkFacts {
   const innerStart = linkStart + 2;
-  const divider = inner.search(/\\?\|/);
-  const destinationEnd = divider === -1 ? inner.length : divider;
-  const hash = inner.slice(0, destinationEnd).indexOf('#');
+  const divider = inner.indexOf('|');
+  // A `\|` (the divider inside a table) ends the destination at its backslash.
+  const destinationEnd = divider === -1 ? inner.length : divider > 0 && inner.charCodeAt(divider - 1) === 92 ? divider - 1 : divider;
+  const hashAt = inner.indexOf('#');
+  const hash = hashAt < destinationEnd ? hashAt : -1;
   const targetSpan = trimSpan(inner, 0, hash === -1 ? destinationEnd : hash);
   const target = inner.slice(targetSpan[0], targetSpan[1]);
-  const anchorSpan = hash === -1 ? undefined : trimSpan(inner, hash + 1, destinationEnd);
+  const range = rangeOf(lines, linkStart, innerStart + inner.length + 2);
+  const targetRange = rangeOf(lines, innerStart + targetSpan[0], innerStart + targetSpan[1]);
+  // Built without spreading, in the order of its fields with or without an anchor.
+  if (hash === -1) return { kind: 'wiki', raw: inner, target, image: false, range, targetRange };
+  const anchorSpan = trimSpan(inner, hash + 1, destinationEnd);
   return {
     kind: 'wiki',
     raw: inner,
     target,
-    ...(anchorSpan ? { anchor: inner.slice(anchorSpan[0], anchorSpan[1]) } : {}),
+    anchor: inner.slice(anchorSpan[0], anchorSpan[1]),
     image: false,
-    range: rangeOf(lines, linkStart, innerStart + inner.length + 2),
-    targetRange: rangeOf(lines, innerStart + targetSpan[0], innerStart + targetSpan[1]),
-    ...(anchorSpan ? { anchorRange: rangeOf(lines, innerStart + anchorSpan[0], innerStart + anchorSpan[1]) } : {}),
+    range,
+    targetRange,
+    anchorRange: rangeOf(lines, innerStart + anchorSpan[0], innerStart + anchorSpan[1]),
   };
 }
 
 function trimSpan(text: string, start: number, end: number): [number, number] {
-  while (start < end && /\s/.test(text[start] as string)) start++;
-  while (end > start && /\s/.test(text[end - 1] as string)) end--;
+  while (start < end && isSpace(text.charCodeAt(start), text, start)) start++;
+  while (end > start && isSpace(text.charCodeAt(end - 1), text, end - 1)) end--;
   return [start, end];
+}
+
+/** `\s` for the character at `at`, whose code is `code`: ASCII by its code, anything else by the pattern. */
+function isSpace(code: number, text: string, at: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13) || (code >= 128 && /\s/.test(text[at] as string));
 }
 
 /**

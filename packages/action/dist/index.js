@@ -13955,7 +13955,7 @@ function destinationSpan(node2, source) {
         i++;
         continue;
       }
-      if (code2 === 32 || code2 >= 9 && code2 <= 13 || code2 >= 128 && /\s/.test(source[i]))
+      if (isSpace(code2, source, i))
         break;
       if (code2 === 40)
         depth++;

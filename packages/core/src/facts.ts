@@ -347,8 +347,7 @@ export function destinationSpan(
         i++;
         continue;
       }
-      // `\s`: ASCII whitespace, or beyond ASCII what the pattern says.
-      if (code === 32 || (code >= 9 && code <= 13) || (code >= 128 && /\s/.test(source[i] as string))) break;
+      if (isSpace(code, source, i)) break;
       if (code === 40 /* ( */) depth++;
       else if (code === 41 /* ) */) {
         if (depth === 0) break;
